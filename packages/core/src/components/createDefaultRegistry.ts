@@ -1,0 +1,22 @@
+import { ComponentRegistry } from '../registry/componentRegistry.js';
+import { registerDataComponents } from './dataComponents.js';
+import { registerTrainingDeclarations } from './trainingComponentSchemas.js';
+
+/** Collator ids used by the original's example configs. */
+export const BUILTIN_INJECTABLE_IDS = ['id_conv_mnist_standard_collator', 'id_computation_device'] as const;
+
+/** Components a gym job builds; the first four are required. */
+export const GYM_COMPONENTS = {
+  required: ['model', 'trainer', 'optimizer', 'evaluator'],
+  optional: ['lr_scheduler', 'early_stopping_strategy', 'checkpointing_strategy'],
+} as const;
+
+/** A registry with every built-in component family and injectable registered. */
+export function createDefaultRegistry(): ComponentRegistry {
+  const registry = new ComponentRegistry();
+  registerDataComponents(registry);
+  registerTrainingDeclarations(registry);
+  registry.registerInjectable('id_conv_mnist_standard_collator', { collator: 'standard' });
+  registry.registerInjectable('id_computation_device', { device: 'default' });
+  return registry;
+}

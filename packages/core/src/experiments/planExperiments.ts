@@ -1,0 +1,155 @@
+import { MlgymError } from '@mlgym/protocol';
+import type { MlgymIssue, ValidationMode } from '@mlgym/protocol';
+import { loadGsConfig } from '../config/loadGsConfig.js';
+import type { LoadedGsConfig } from '../config/loadGsConfig.js';
+import type { LoadedRunConfig } from '../config/loadRunConfig.js';
+import { loadValidationConfig } from '../config/loadValidationConfig.js';
+import type { LoadedValidationConfig } from '../config/loadValidationConfig.js';
+import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
+import { columnOf, isDatasetIterator } from '../data/datasetIterator.js';
+import { ComponentBuilder } from '../registry/componentBuilder.js';
+import { ComponentGraph } from '../registry/componentGraph.js';
+import type { ComponentRegistry } from '../registry/componentRegistry.js';
+import { inject } from '../registry/injector.js';
+import { applyRandomSearch } from '../sweep/applyRandomSearch.js';
+import { expandGrid } from '../sweep/expandGrid.js';
+import { scanSweeps } from '../sweep/scanSweeps.js';
+import type { SweepSite } from '../sweep/scanSweeps.js';
+import { configHash } from '../util/canonicalJson.js';
+import { formatKeyPath, valueAtPath } from '../util/describeValue.js';
+import { crossValidationFolds, nestedCrossValidationFolds } from '../validation/foldDescriptors.js';
+import type { FoldDescriptor } from '../validation/foldDescriptors.js';
+
+export interface PlannedExperiment {
+  experiment_id: number;
+  /** sha256 of the canonical JSON of `config`. */
+  config_hash: string;
+  /** The expanded experiment config (fold information injected for CV / nested CV). */
+  config: Record<string, unknown>;
+  /** Swept parameter (dotted path) → value in this experiment. */
+  swept: Record<string, unknown>;
+  /** Index of the grid configuration this experiment trains. */
+  hyper_paramater_combination_id: number;
+  /** Fold ids for CV / nested CV experiments. */
+  fold?: Record<string, number> | undefined;
+}
+
+export interface ExperimentPlan {
+  run: LoadedRunConfig;
+  gs: LoadedGsConfig;
+  validation?: LoadedValidationConfig | undefined;
+  mode: ValidationMode;
+  /** Number of configurations in the hyper-parameter grid. */
+  gridSize: number;
+  experiments: PlannedExperiment[];
+}
+
+export interface PlanOptions {
+  registry?: ComponentRegistry;
+}
+
+/**
+ * Turns a train run config into the full, validated list of experiments: loads the gs config
+ * (and validation config), checks sweeps, expands the grid, computes folds, numbers the
+ * experiments as the original does, and validates every experiment's component graph.
+ */
+export async function planExperiments(run: LoadedRunConfig, options: PlanOptions = {}): Promise<ExperimentPlan> {
+  if (!run.gsConfigPath) {
+    throw MlgymError.fromIssue(run.source.issue('CONFIG_INVALID', ['run_configuration', 'type'], { problem: 'only train runs expand a grid; warm starts resume the experiments of an earlier grid search' }));
+  }
+  const registry = options.registry ?? createDefaultRegistry();
+  const gs = loadGsConfig(run.gsConfigPath, `${run.source.file} (run_configuration.config.gs_config_path)`);
+  const scan = scanSweeps(gs.components, gs.source);
+  if (scan.issues.length > 0) throw new MlgymError({ code: 'SWEEP_INVALID', issues: scan.issues });
+
+  const grid = applyRandomSearch(expandGrid(gs.components));
+  if (grid.length === 0) {
+    throw MlgymError.fromIssue(gs.source.issue('SWEEP_INVALID', [], { problem: 'the grid is empty' }));
+  }
+  const validation = run.validationConfigPath
+    ? loadValidationConfig(run.validationConfigPath, `${run.source.file} (run_configuration.config.validation_config_path)`)
+    : undefined;
+  const mode: ValidationMode = validation?.strategy.mode ?? 'GRID_SEARCH';
+
+  let experiments: PlannedExperiment[];
+  if (!validation || validation.strategy.mode === 'GRID_SEARCH') {
+    experiments = grid.map((config, i) => planned(i, i, config, scan.sites));
+  } else {
+    const descriptors = await foldsFor(validation, gs, grid[0] as Record<string, unknown>, scan.sites, registry);
+    experiments = [];
+    for (const descriptor of descriptors) {
+      grid.forEach((config, c) => {
+        const id = experiments.length;
+        const mapping = new Map<string, unknown>([
+          ['id_experiment_id', id],
+          ['id_hyper_paramater_combination_id', c],
+          ...Object.entries(descriptor.ids),
+          ['id_split_indices', descriptor.splitIndices],
+        ]);
+        // Non-strict: placeholders the folds do not fill (collators, devices) are resolved at build time.
+        const injected = inject(config, mapping).value;
+        experiments.push(planned(id, c, injected, scan.sites, descriptor.ids));
+      });
+    }
+  }
+
+  const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in (grid[0] as object))];
+  const issues: MlgymIssue[] = [];
+  for (const experiment of experiments) {
+    try {
+      ComponentGraph.fromConfig(experiment.config, registry, { source: gs.source, requested });
+    } catch (error) {
+      if (!(error instanceof MlgymError)) throw error;
+      for (const issue of error.issues) {
+        if (!issues.some((i) => i.keyPath === issue.keyPath && i.problem === issue.problem && i.found === issue.found)) issues.push(issue);
+      }
+    }
+  }
+  if (issues.length > 0) throw new MlgymError({ code: (issues[0] as MlgymIssue).code, issues });
+  return { run, gs, validation, mode, gridSize: grid.length, experiments };
+}
+
+function planned(id: number, combination: number, config: Record<string, unknown>, sites: readonly SweepSite[], fold?: Record<string, number>): PlannedExperiment {
+  const swept: Record<string, unknown> = {};
+  for (const site of sites) {
+    const value = valueAtPath(config, site.path);
+    if (value !== undefined) swept[formatKeyPath(site.path)] = value;
+  }
+  return { experiment_id: id, config_hash: configHash(config), config, swept, hyper_paramater_combination_id: combination, fold };
+}
+
+/** Builds the dataset under validation (which must not depend on swept values) and folds it. */
+async function foldsFor(
+  validation: LoadedValidationConfig,
+  gs: LoadedGsConfig,
+  firstConfig: Record<string, unknown>,
+  sites: readonly SweepSite[],
+  registry: ComponentRegistry,
+): Promise<FoldDescriptor[]> {
+  const strategy = validation.strategy;
+  if (strategy.mode === 'GRID_SEARCH') return [];
+  const { iterator_key, split_key } = strategy.spec;
+  const at = (path: PropertyKey[], fields: Omit<MlgymIssue, 'code' | 'file'>) =>
+    MlgymError.fromIssue(validation.source.issue('CONFIG_INVALID', [validation.key, ...path], fields));
+  if (!(iterator_key in firstConfig)) {
+    throw at(['iterator_key'], { problem: `names component "${iterator_key}", which the gs config does not define`, expected: `one of ${Object.keys(firstConfig).join(', ')}` });
+  }
+  const graph = ComponentGraph.fromConfig(firstConfig, registry, { source: gs.source, requested: [iterator_key] });
+  const swept = sites.filter((s) => graph.nodes.has(String(s.path[0])));
+  if (swept.length > 0) {
+    throw at(['iterator_key'], {
+      problem: `the data under validation must be the same for every experiment, but "${iterator_key}" depends on swept values`,
+      found: swept.map((s) => formatKeyPath(s.path)).join(', '),
+      hint: 'Move the sweep out of the components the validated dataset is built from',
+    });
+  }
+  const output = await new ComponentBuilder(graph, { services: new Map() }).build(iterator_key);
+  const dataset = (output as Record<string, unknown> | null)?.[split_key];
+  if (!isDatasetIterator(dataset)) {
+    throw at(['split_key'], { problem: `component "${iterator_key}" has no split "${split_key}"`, expected: `one of ${Object.keys(output ?? {}).join(', ')}` });
+  }
+  const targets = columnOf(dataset, strategy.spec.config.target_pos);
+  return strategy.mode === 'CROSS_VALIDATION'
+    ? crossValidationFolds(targets, strategy.spec)
+    : nestedCrossValidationFolds(targets, strategy.spec);
+}

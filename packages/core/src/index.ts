@@ -1,0 +1,42 @@
+export { YamlSource } from './config/yamlSource.js';
+export type { Position } from './config/yamlSource.js';
+export { loadRunConfig, resolveAgainst } from './config/loadRunConfig.js';
+export type { LoadedRunConfig } from './config/loadRunConfig.js';
+export { loadGsConfig } from './config/loadGsConfig.js';
+export type { LoadedGsConfig } from './config/loadGsConfig.js';
+export { loadValidationConfig } from './config/loadValidationConfig.js';
+export type { LoadedValidationConfig } from './config/loadValidationConfig.js';
+export { zodToIssues } from './config/zodIssues.js';
+export { expandGrid, MAX_GRID_SIZE } from './sweep/expandGrid.js';
+export { applyRandomSearch } from './sweep/applyRandomSearch.js';
+export { scanSweeps } from './sweep/scanSweeps.js';
+export type { SweepScan, SweepSite } from './sweep/scanSweeps.js';
+export { SWEEP_KINDS, isSweepNode, sweepValues } from './sweep/sweepSpec.js';
+export type { SweepKind } from './sweep/sweepSpec.js';
+export { ComponentRegistry } from './registry/componentRegistry.js';
+export type {
+  BuildContext,
+  ComponentDefinition,
+  ExperimentContext,
+  RequirementSpec,
+} from './registry/componentRegistry.js';
+export { ComponentGraph } from './registry/componentGraph.js';
+export type { ComponentGraphOptions, ComponentNode } from './registry/componentGraph.js';
+export { ComponentBuilder } from './registry/componentBuilder.js';
+export { applySubscription } from './registry/applySubscription.js';
+export { inject } from './registry/injector.js';
+export type { InjectionResult } from './registry/injector.js';
+export { BUILTIN_INJECTABLE_IDS, GYM_COMPONENTS, createDefaultRegistry } from './components/createDefaultRegistry.js';
+export { ArrayIterator, CombinedIterator, ViewIterator, columnOf, isDatasetIterator, makeMeta } from './data/datasetIterator.js';
+export type { DatasetIterator, IteratorMeta, Sample, SplitDict } from './data/datasetIterator.js';
+export { DatasetRepository, createDatasetRepository } from './data/datasetRepository.js';
+export type { DatasetDefinition, DatasetFactory } from './data/datasetRepository.js';
+export { randomSplitIndices, stratifiedSplitIndices } from './data/splitIndices.js';
+export { kFold, stratifiedKFold } from './validation/kFold.js';
+export { crossValidationFolds, nestedCrossValidationFolds } from './validation/foldDescriptors.js';
+export type { FoldDescriptor } from './validation/foldDescriptors.js';
+export { planExperiments } from './experiments/planExperiments.js';
+export type { ExperimentPlan, PlannedExperiment, PlanOptions } from './experiments/planExperiments.js';
+export { canonicalJson, configHash } from './util/canonicalJson.js';
+export { Rng, hashString } from './util/rng.js';
+export { didYouMean, nearest } from './util/nearest.js';

@@ -1,0 +1,88 @@
+import { MlgymError } from '@mlgym/protocol';
+import { formatKeyPath, isPlainObject } from '../util/describeValue.js';
+import { Rng } from '../util/rng.js';
+import { RandomSweepSchema, isRandomSweep } from './sweepSpec.js';
+import type { RandomSweep } from './sweepSpec.js';
+
+type Mapping = Record<string, unknown>;
+
+interface RandomSite {
+  path: PropertyKey[];
+  spec: RandomSweep;
+}
+
+function findRandomSites(node: unknown, path: PropertyKey[], out: RandomSite[]): void {
+  if (isRandomSweep(node)) {
+    out.push({ path, spec: RandomSweepSchema.parse(node) });
+    return;
+  }
+  if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) findRandomSites(v, [...path, k], out);
+}
+
+/** The `count` draws of one random node; the stream depends on its seed and its place in the config. */
+function draw(spec: RandomSweep, path: readonly PropertyKey[], count: number): unknown[] {
+  const rng = new Rng(`${spec.seed}/${formatKeyPath(path)}`);
+  const low = spec.low ?? 0;
+  const high = spec.high ?? 1;
+  return Array.from({ length: count }, () => {
+    switch (spec.distribution) {
+      case 'uniform':
+        return low + rng.nextFloat() * (high - low);
+      case 'loguniform':
+        return Math.exp(Math.log(low) + rng.nextFloat() * (Math.log(high) - Math.log(low)));
+      case 'randint':
+        return Math.ceil(low) + rng.nextInt(Math.floor(high) - Math.ceil(low));
+      case 'choice': {
+        const values = spec.values as unknown[];
+        return structuredClone(values[rng.nextInt(values.length)]);
+      }
+    }
+  });
+}
+
+function setAt(target: Mapping, path: readonly PropertyKey[], value: unknown): void {
+  let node: Mapping = target;
+  for (const seg of path.slice(0, -1)) node = node[String(seg)] as Mapping;
+  node[String(path[path.length - 1])] = value;
+}
+
+/**
+ * Random search: every config of the grid is repeated for each of `num_samples` joint draws of its
+ * random nodes (sample-major order, like Ray Tune's grid × num_samples). Configs without random
+ * nodes pass through unchanged.
+ */
+export function applyRandomSearch(grid: Mapping[]): Mapping[] {
+  const first = grid[0];
+  if (first === undefined) return grid;
+  const sites: RandomSite[] = [];
+  findRandomSites(first, [], sites);
+  if (sites.length === 0) return grid;
+  const count = (sites[0] as RandomSite).spec.num_samples;
+  const mismatch = sites.find((s) => s.spec.num_samples !== count);
+  if (mismatch) {
+    throw MlgymError.fromIssue({
+      code: 'SWEEP_INVALID',
+      keyPath: formatKeyPath(mismatch.path),
+      problem: 'random sweeps are sampled jointly, so they must share num_samples',
+      found: String(mismatch.spec.num_samples),
+      expected: `${count} (as at ${formatKeyPath((sites[0] as RandomSite).path)})`,
+    });
+  }
+  const draws = new Map<string, unknown[]>();
+  const out: Mapping[] = [];
+  for (let s = 0; s < count; s++) {
+    for (const config of grid) {
+      const copy = structuredClone(config);
+      const local: RandomSite[] = [];
+      findRandomSites(copy, [], local);
+      for (const site of local) {
+        const key = `${formatKeyPath(site.path)}\u0000${JSON.stringify(site.spec)}`;
+        let values = draws.get(key);
+        if (!values) draws.set(key, (values = draw(site.spec, site.path, count)));
+        setAt(copy, site.path, values[s]);
+      }
+      out.push(copy);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * A grid-search id doubles as a folder name in the event storage, so it must be a safe name:
+ * no separators, no `..`, no control characters.
+ */
+export const SafeNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, {
+    error: 'expected a safe name: letters, digits, "_", "-", "." (not starting with "." and without "/")',
+  })
+  .refine((s) => !s.includes('..'), { error: 'must not contain ".."' });
+
+const experimentId = z.number().int().nonnegative();
+
+export const JOB_STATUSES = ['INIT', 'RUNNING', 'DONE'] as const;
+export const JobStatusSchema = z.enum(JOB_STATUSES);
+/** Job types of the original: 1 = CALC, 2 = TERMINATE. */
+export const JOB_TYPE_CALC = 1;
+
+export const ExperimentConfigPayloadSchema = z.looseObject({
+  grid_search_id: SafeNameSchema,
+  experiment_id: experimentId,
+  job_id: z.union([z.number().int(), z.string()]),
+  config: z.record(z.string(), z.unknown()),
+});
+
+export const JobStatusPayloadSchema = z.looseObject({
+  grid_search_id: SafeNameSchema,
+  experiment_id: experimentId,
+  job_id: z.union([z.string(), z.number().int()]),
+  job_type: z.number().int(),
+  status: JobStatusSchema,
+  starting_time: z.number(),
+  finishing_time: z.number(),
+  error: z.string().nullable(),
+  stacktrace: z.string().nullable(),
+});
+
+export const ExperimentStatusPayloadSchema = z.looseObject({
+  grid_search_id: SafeNameSchema,
+  experiment_id: experimentId,
+  status: z.enum(['train', 'evaluation']),
+  num_epochs: z.number().int().nonnegative(),
+  current_epoch: z.number().int().nonnegative(),
+  splits: z.array(z.string()),
+  current_split: z.string().nullable(),
+  num_batches: z.number().int().nonnegative(),
+  current_batch: z.number().int().nonnegative(),
+});
+
+const scoreValue = z.union([z.number(), z.array(z.number()), z.null()]);
+
+export const EvaluationResultPayloadSchema = z.looseObject({
+  grid_search_id: SafeNameSchema,
+  experiment_id: experimentId,
+  epoch: z.number().int().nonnegative(),
+  metric_scores: z.array(z.looseObject({ metric: z.string(), split: z.string(), score: scoreValue })),
+  loss_scores: z.array(z.looseObject({ loss: z.string(), split: z.string(), score: scoreValue })),
+});
+
+const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
+  z.looseObject({ event_type: z.literal(type), creation_ts: z.number(), payload });
+
+/** Every event a publisher may send as `mlgym_event`, discriminated by `event_type`. */
+export const MlgymEventSchema = z.discriminatedUnion('event_type', [
+  envelope('experiment_config', ExperimentConfigPayloadSchema),
+  envelope('job_status', JobStatusPayloadSchema),
+  envelope('experiment_status', ExperimentStatusPayloadSchema),
+  envelope('evaluation_result', EvaluationResultPayloadSchema),
+]);
+export type MlgymEvent = z.infer<typeof MlgymEventSchema>;
+export type MlgymEventType = MlgymEvent['event_type'];
+export const EVENT_TYPES: readonly MlgymEventType[] = [
+  'experiment_config',
+  'job_status',
+  'experiment_status',
+  'evaluation_result',
+];

@@ -1,0 +1,50 @@
+export { ERROR_CODES, MlgymError, formatIssue, isMlgymError } from './mlgymError.js';
+export type { ErrorCode, MlgymIssue, MlgymErrorOptions, SourceLocation } from './mlgymError.js';
+export {
+  BACKENDS,
+  BackendSchema,
+  ENVIRONMENT_TYPES,
+  EnvironmentSchema,
+  LoggingSchema,
+  RUN_TYPES,
+  RunConfigSchema,
+  RunConfigurationSchema,
+  TrainRunSchema,
+  WarmStartRunSchema,
+} from './runConfig.js';
+export type { Backend, Environment, LoggingConfig, RunConfig, TrainRun, WarmStartRun } from './runConfig.js';
+export {
+  ComponentEntrySchema,
+  ModelInfoSchema,
+  RESERVED_GS_KEYS,
+  RequirementSchema,
+  SubscriptionSchema,
+} from './gsConfig.js';
+export type { ComponentEntry, ExperimentConfig, ModelInfo, Requirement, Subscription } from './gsConfig.js';
+export {
+  CrossValidationSchema,
+  NestedCrossValidationSchema,
+  VALIDATION_MODES,
+  VALIDATION_MODE_ALIASES,
+} from './validationConfig.js';
+export type {
+  CrossValidationConfig,
+  NestedCrossValidationConfig,
+  ValidationMode,
+  ValidationStrategy,
+} from './validationConfig.js';
+export {
+  EVENT_TYPES,
+  EvaluationResultPayloadSchema,
+  ExperimentConfigPayloadSchema,
+  ExperimentStatusPayloadSchema,
+  JOB_STATUSES,
+  JOB_TYPE_CALC,
+  JobStatusPayloadSchema,
+  JobStatusSchema,
+  MlgymEventSchema,
+  SafeNameSchema,
+} from './events.js';
+export type { MlgymEvent, MlgymEventType } from './events.js';
+export { ExperimentStatusEntrySchema, PutConfigBodySchema } from './restBodies.js';
+export type { ExperimentStatusEntry, PutConfigBody } from './restBodies.js';

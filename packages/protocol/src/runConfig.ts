@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** Compute backends a run may ask for; `auto` picks the fastest one installed. */
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BackendSchema = z.enum(BACKENDS);
+export type Backend = z.infer<typeof BackendSchema>;
+
+const positiveInt = z.number().int().positive();
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { error: 'expected an http(s) URL such as http://127.0.0.1:5002' });
+
+/** `run_configuration` with `type: train`. */
+export const TrainRunSchema = z.strictObject({
+  type: z.literal('train'),
+  config: z.strictObject({
+    num_epochs: positiveInt,
+    gs_config_path: z.string().min(1),
+    num_batches_per_epoch: positiveInt.nullable().optional(),
+    /** Cross-validation / nested-CV config (the original declared this but could never read it). */
+    validation_config_path: z.string().min(1).nullable().optional(),
+    /** Global seed; seeds every component that has no seed of its own. */
+    seed: z.number().int().nonnegative().optional(),
+  }),
+});
+
+/** `run_configuration` with `type: warmstart`: resume an existing grid search. */
+export const WarmStartRunSchema = z.strictObject({
+  type: z.literal('warmstart'),
+  config: z.strictObject({
+    gridsearch_id: z.string().min(1),
+    num_epochs: positiveInt,
+    num_batches_per_epoch: positiveInt.nullable().optional(),
+  }),
+});
+
+export const RUN_TYPES = ['train', 'warmstart'] as const;
+export const RunConfigurationSchema = z.discriminatedUnion('type', [TrainRunSchema, WarmStartRunSchema]);
+
+const backendField = { backend: BackendSchema.optional() };
+
+export const MainProcessEnvironmentSchema = z.strictObject({
+  type: z.literal('main_process'),
+  config: z
+    .strictObject({ computation_device_id: z.number().int().nonnegative().nullable().optional(), ...backendField })
+    .optional(),
+});
+
+export const MultiprocessingEnvironmentSchema = z.strictObject({
+  type: z.literal('multiprocessing'),
+  config: z.strictObject({
+    process_count: positiveInt,
+    computation_device_ids: z.array(z.number().int().nonnegative()),
+    ...backendField,
+  }),
+});
+
+export const DistributedEnvironmentSchema = z.strictObject({
+  type: z.literal('distributed'),
+  config: z.strictObject({
+    redis_url: z.string().regex(/^rediss?:\/\//, { error: 'expected a redis URL such as redis://127.0.0.1:6379' }),
+    queue_name: z.string().min(1).optional(),
+    max_retries: z.number().int().nonnegative().optional(),
+    ...backendField,
+  }),
+});
+
+export const ENVIRONMENT_TYPES = ['main_process', 'multiprocessing', 'distributed'] as const;
+export const EnvironmentSchema = z.discriminatedUnion('type', [
+  MainProcessEnvironmentSchema,
+  MultiprocessingEnvironmentSchema,
+  DistributedEnvironmentSchema,
+]);
+
+export const LoggingSchema = z.strictObject({
+  websocket_logging_servers: z.array(httpUrl).optional(),
+  gs_rest_api_endpoint: httpUrl.nullable().optional(),
+  /** Where events and checkpoints go when no server is configured. */
+  event_storage_path: z.string().min(1).optional(),
+});
+
+/** The whole `run_config.yml`. `logging` may be omitted: then everything is stored locally. */
+export const RunConfigSchema = z.strictObject({
+  run_configuration: RunConfigurationSchema,
+  environment: EnvironmentSchema,
+  logging: LoggingSchema.nullable().optional(),
+});
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type TrainRun = z.infer<typeof TrainRunSchema>;
+export type WarmStartRun = z.infer<typeof WarmStartRunSchema>;
+export type Environment = z.infer<typeof EnvironmentSchema>;
+export type LoggingConfig = z.infer<typeof LoggingSchema>;

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests resolve workspace packages to their TypeScript sources (the "source" export condition),
+// so `npm test` never runs against stale build output.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
