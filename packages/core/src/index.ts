@@ -27,7 +27,14 @@ export { applySubscription } from './registry/applySubscription.js';
 export { inject } from './registry/injector.js';
 export type { InjectionResult } from './registry/injector.js';
 export { BUILTIN_INJECTABLE_IDS, GYM_COMPONENTS, createDefaultRegistry } from './components/createDefaultRegistry.js';
-export { ArrayIterator, CombinedIterator, ViewIterator, columnOf, isDatasetIterator, makeMeta } from './data/datasetIterator.js';
+export {
+  ArrayIterator,
+  CombinedIterator,
+  ViewIterator,
+  columnOf,
+  isDatasetIterator,
+  makeMeta,
+} from './data/datasetIterator.js';
 export type { DatasetIterator, IteratorMeta, Sample, SplitDict } from './data/datasetIterator.js';
 export { DatasetRepository, createDatasetRepository } from './data/datasetRepository.js';
 export type { DatasetDefinition, DatasetFactory } from './data/datasetRepository.js';

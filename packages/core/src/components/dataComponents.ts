@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { MlgymError } from '@mlgym/protocol';
-import { ArrayIterator, CombinedIterator, ViewIterator, columnOf, isDatasetIterator, makeMeta } from '../data/datasetIterator.js';
+import {
+  ArrayIterator,
+  CombinedIterator,
+  ViewIterator,
+  columnOf,
+  isDatasetIterator,
+  makeMeta,
+} from '../data/datasetIterator.js';
 import type { DatasetIterator, Sample, SplitDict } from '../data/datasetIterator.js';
 import { DatasetRepository, createDatasetRepository } from '../data/datasetRepository.js';
 import { randomSplitIndices, stratifiedSplitIndices } from '../data/splitIndices.js';
@@ -33,7 +40,12 @@ function splitOf(dict: SplitDict, split: string, where: string): DatasetIterator
 }
 
 /** Applies `fn` to the listed splits and passes the others through. */
-function mapSplits(dict: SplitDict, splits: readonly string[], where: string, fn: (it: DatasetIterator, split: string) => DatasetIterator): SplitDict {
+function mapSplits(
+  dict: SplitDict,
+  splits: readonly string[],
+  where: string,
+  fn: (it: DatasetIterator, split: string) => DatasetIterator,
+): SplitDict {
   const out: SplitDict = { ...dict };
   for (const split of splits) out[split] = fn(splitOf(dict, split, where), split);
   return out;
@@ -74,7 +86,9 @@ const CombinedConfig = z.strictObject({
   combine_configs: z.array(
     z.strictObject({
       new_split: z.string().min(1),
-      old_splits: z.array(z.strictObject({ iterators_name: z.string().min(1), splits: z.array(z.string()).min(1) })).min(1),
+      old_splits: z
+        .array(z.strictObject({ iterators_name: z.string().min(1), splits: z.array(z.string()).min(1) }))
+        .min(1),
     }),
   ),
 });
@@ -83,8 +97,14 @@ const ViewConfig = z.strictObject({
   view_tags: z.record(z.string(), z.unknown()).default({}),
   applicable_split: z.string().min(1),
 });
-const ShuffledConfig = z.strictObject({ seeds: z.record(z.string(), z.number().int()).default({}), applicable_splits: splitList });
-const FilteredConfig = z.strictObject({ filtered_labels: z.array(z.unknown()).default([]), applicable_splits: splitList });
+const ShuffledConfig = z.strictObject({
+  seeds: z.record(z.string(), z.number().int()).default({}),
+  applicable_splits: splitList,
+});
+const FilteredConfig = z.strictObject({
+  filtered_labels: z.array(z.unknown()).default([]),
+  applicable_splits: splitList,
+});
 const MappedConfig = z.strictObject({
   mappings: z.array(z.strictObject({ previous_labels: z.array(z.unknown()), new_label: z.unknown() })).default([]),
   applicable_splits: splitList,
@@ -110,7 +130,11 @@ export function registerDataComponents(registry: ComponentRegistry): void {
       const out: SplitDict = {};
       for (const { split, ...args } of config.split_configs) {
         const it = repo.get(config.dataset_identifier, split, args);
-        out[split] = new ViewIterator(it, Array.from({ length: it.length }, (_, i) => i), makeMeta({ ...it.meta, identifier: name, datasetName: config.dataset_identifier, datasetTag: split }));
+        out[split] = new ViewIterator(
+          it,
+          Array.from({ length: it.length }, (_, i) => i),
+          makeMeta({ ...it.meta, identifier: name, datasetName: config.dataset_identifier, datasetTag: split }),
+        );
       }
       return out;
     },
@@ -128,7 +152,8 @@ export function registerDataComponents(registry: ComponentRegistry): void {
         const parts = config.stratified
           ? stratifiedSplitIndices(columnOf(it, it.meta.targetPos), entries, config.seed)
           : randomSplitIndices(it.length, entries, config.seed);
-        for (const [split, indices] of parts) out[split] = new ViewIterator(it, indices, { ...it.meta, identifier: name, datasetTag: split });
+        for (const [split, indices] of parts)
+          out[split] = new ViewIterator(it, indices, { ...it.meta, identifier: name, datasetTag: split });
       }
       return out;
     },
@@ -142,12 +167,19 @@ export function registerDataComponents(registry: ComponentRegistry): void {
       for (const { new_split, old_splits } of config.combine_configs) {
         const parts = old_splits.flatMap(({ iterators_name, splits }) => {
           if (!(iterators_name in requirements)) {
-            throw MlgymError.fromIssue({ code: 'MISSING_REQUIREMENT', problem: `${name} combines "${iterators_name}", which is not one of its requirement names`, expected: `one of ${Object.keys(requirements).join(', ')}` });
+            throw MlgymError.fromIssue({
+              code: 'MISSING_REQUIREMENT',
+              problem: `${name} combines "${iterators_name}", which is not one of its requirement names`,
+              expected: `one of ${Object.keys(requirements).join(', ')}`,
+            });
           }
           const dict = splitDict(requirements[iterators_name], name);
           return splits.map((s) => splitOf(dict, s, name));
         });
-        out[new_split] = new CombinedIterator(parts, makeMeta({ identifier: name, datasetName: 'combined_dataset', datasetTag: null }));
+        out[new_split] = new CombinedIterator(
+          parts,
+          makeMeta({ identifier: name, datasetName: 'combined_dataset', datasetTag: null }),
+        );
       }
       return out;
     },
@@ -161,7 +193,11 @@ export function registerDataComponents(registry: ComponentRegistry): void {
       const out: SplitDict = {};
       for (const [split, indices] of Object.entries(config.split_indices)) {
         const tag = config.view_tags[split];
-        out[split] = new ViewIterator(base, indices, { ...base.meta, identifier: name, datasetTag: typeof tag === 'string' ? tag : split });
+        out[split] = new ViewIterator(base, indices, {
+          ...base.meta,
+          identifier: name,
+          datasetTag: typeof tag === 'string' ? tag : split,
+        });
       }
       return out;
     },
@@ -180,8 +216,16 @@ export function registerDataComponents(registry: ComponentRegistry): void {
     configSchema: ShuffledConfig,
     requirements: iterators,
     build: ({ name, config, requirements }: Ctx<typeof ShuffledConfig>) =>
-      mapSplits(splitDict(requirements['iterators'], name), config.applicable_splits, name, (it, split) =>
-        new ViewIterator(it, new Rng(config.seeds[split] ?? 0).permutation(it.length), { ...it.meta, identifier: name })),
+      mapSplits(
+        splitDict(requirements['iterators'], name),
+        config.applicable_splits,
+        name,
+        (it, split) =>
+          new ViewIterator(it, new Rng(config.seeds[split] ?? 0).permutation(it.length), {
+            ...it.meta,
+            identifier: name,
+          }),
+      ),
   });
 
   registry.register('FILTERED_LABELS_ITERATOR', 'DEFAULT', {
@@ -205,7 +249,10 @@ export function registerDataComponents(registry: ComponentRegistry): void {
         withSample(it, name, (s) =>
           replaceAt(s, [it.meta.targetPos, it.meta.tagPos], (label) =>
             // Mappings apply in order, so chains (1→2, 2→3) work as in the original.
-            config.mappings.reduce((l, m) => (m.previous_labels.some((p) => JSON.stringify(p) === JSON.stringify(l)) ? m.new_label : l), label),
+            config.mappings.reduce(
+              (l, m) => (m.previous_labels.some((p) => JSON.stringify(p) === JSON.stringify(l)) ? m.new_label : l),
+              label,
+            ),
           ),
         ),
       ),
@@ -224,7 +271,11 @@ export function registerDataComponents(registry: ComponentRegistry): void {
             const v = new Float32Array(config.target_vector_size);
             const k = Number(t);
             if (!(Number.isInteger(k) && k >= 0 && k < v.length)) {
-              throw MlgymError.fromIssue({ code: 'DATA_INVALID', problem: `target ${String(t)} cannot be one-hot encoded in a vector of size ${v.length}`, expected: `an integer in [0, ${v.length})` });
+              throw MlgymError.fromIssue({
+                code: 'DATA_INVALID',
+                problem: `target ${String(t)} cannot be one-hot encoded in a vector of size ${v.length}`,
+                expected: `an integer in [0, ${v.length})`,
+              });
             }
             v[k] = 1;
             return v;

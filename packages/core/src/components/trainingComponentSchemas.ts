@@ -11,11 +11,41 @@ const rate = z.number().nonnegative();
 const beta = z.number().min(0).max(1);
 
 const optimizerParams = {
-  SGD: z.strictObject({ lr: positive, momentum: rate.optional(), dampening: rate.optional(), weight_decay: rate.optional(), nesterov: z.boolean().optional() }),
-  ADAM: z.strictObject({ lr: positive.optional(), betas: z.tuple([beta, beta]).optional(), eps: positive.optional(), weight_decay: rate.optional(), amsgrad: z.boolean().optional() }),
-  ADAMW: z.strictObject({ lr: positive.optional(), betas: z.tuple([beta, beta]).optional(), eps: positive.optional(), weight_decay: rate.optional(), amsgrad: z.boolean().optional() }),
-  ADADELTA: z.strictObject({ lr: positive.optional(), rho: beta.optional(), eps: positive.optional(), weight_decay: rate.optional() }),
-  RMSPROP: z.strictObject({ lr: positive.optional(), alpha: beta.optional(), eps: positive.optional(), weight_decay: rate.optional(), momentum: rate.optional(), centered: z.boolean().optional() }),
+  SGD: z.strictObject({
+    lr: positive,
+    momentum: rate.optional(),
+    dampening: rate.optional(),
+    weight_decay: rate.optional(),
+    nesterov: z.boolean().optional(),
+  }),
+  ADAM: z.strictObject({
+    lr: positive.optional(),
+    betas: z.tuple([beta, beta]).optional(),
+    eps: positive.optional(),
+    weight_decay: rate.optional(),
+    amsgrad: z.boolean().optional(),
+  }),
+  ADAMW: z.strictObject({
+    lr: positive.optional(),
+    betas: z.tuple([beta, beta]).optional(),
+    eps: positive.optional(),
+    weight_decay: rate.optional(),
+    amsgrad: z.boolean().optional(),
+  }),
+  ADADELTA: z.strictObject({
+    lr: positive.optional(),
+    rho: beta.optional(),
+    eps: positive.optional(),
+    weight_decay: rate.optional(),
+  }),
+  RMSPROP: z.strictObject({
+    lr: positive.optional(),
+    alpha: beta.optional(),
+    eps: positive.optional(),
+    weight_decay: rate.optional(),
+    momentum: rate.optional(),
+    centered: z.boolean().optional(),
+  }),
 } as const;
 
 export const OptimizerConfigSchema = z.discriminatedUnion('optimizer_key', [
@@ -26,12 +56,29 @@ export const OptimizerConfigSchema = z.discriminatedUnion('optimizer_key', [
   z.strictObject({ optimizer_key: z.literal('RMSPROP'), params: optimizerParams.RMSPROP.default({}) }),
 ]);
 
-export const LR_SCHEDULER_KEYS = ['dummy', 'ConstantLR', 'LinearLR', 'StepLR', 'ExponentialLR', 'CosineAnnealingLR', 'WarmupLR', 'hugging_face_scheduler'] as const;
+export const LR_SCHEDULER_KEYS = [
+  'dummy',
+  'ConstantLR',
+  'LinearLR',
+  'StepLR',
+  'ExponentialLR',
+  'CosineAnnealingLR',
+  'WarmupLR',
+  'hugging_face_scheduler',
+] as const;
 
 /** A loss/metric/post-processor spec: `key` picks the entry; the other keys are its arguments. */
 const registrySpec = z.looseObject({ key: z.string().min(1), tag: z.string().optional() });
-const postProcessorSpec = z.looseObject({ key: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), applicable_splits: z.array(z.string()).optional() });
-const splitSelection = (tagKey: string) => z.array(z.strictObject({ [tagKey]: z.string(), applicable_splits: z.array(z.string()) })).nullable().optional();
+const postProcessorSpec = z.looseObject({
+  key: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).optional(),
+  applicable_splits: z.array(z.string()).optional(),
+});
+const splitSelection = (tagKey: string) =>
+  z
+    .array(z.strictObject({ [tagKey]: z.string(), applicable_splits: z.array(z.string()) }))
+    .nullable()
+    .optional();
 
 const samplingStrategy = z.strictObject({
   strategy: z.enum(['RANDOM', 'WEIGHTED_RANDOM', 'IN_ORDER']),
@@ -45,13 +92,24 @@ const noConfig = z.strictObject({});
 
 export function registerTrainingDeclarations(registry: ComponentRegistry): void {
   registry.register('DATA_COLLATOR', 'DEFAULT', {
-    configSchema: z.strictObject({ collator_type: z.unknown(), collator_params: z.record(z.string(), z.unknown()).default({}) }),
+    configSchema: z.strictObject({
+      collator_type: z.unknown(),
+      collator_params: z.record(z.string(), z.unknown()).default({}),
+    }),
   });
   registry.register('FEATURE_ENCODED_ITERATORS', 'DEFAULT', {
     requirements: req('iterators'),
     configSchema: z.strictObject({
       applicable_splits: z.array(z.string()).default([]),
-      feature_encoding_configs: z.array(z.strictObject({ feature_type: z.enum(['categorical', 'continuous']), feature_names: z.array(z.number().int().nonnegative()), train_split: z.string() })).default([]),
+      feature_encoding_configs: z
+        .array(
+          z.strictObject({
+            feature_type: z.enum(['categorical', 'continuous']),
+            feature_names: z.array(z.number().int().nonnegative()),
+            train_split: z.string(),
+          }),
+        )
+        .default([]),
     }),
   });
   registry.register('DATA_LOADER', 'DEFAULT', {
@@ -80,9 +138,20 @@ export function registerTrainingDeclarations(registry: ComponentRegistry): void 
     }),
   });
   registry.register('LR_SCHEDULER', 'DEFAULT', {
-    configSchema: z.strictObject({ lr_scheduler_key: z.enum(LR_SCHEDULER_KEYS), params: z.record(z.string(), z.unknown()).default({}), step_per: z.enum(['epoch', 'batch']).default('epoch') }),
+    configSchema: z.strictObject({
+      lr_scheduler_key: z.enum(LR_SCHEDULER_KEYS),
+      params: z.record(z.string(), z.unknown()).default({}),
+      step_per: z.enum(['epoch', 'batch']).default('epoch'),
+    }),
   });
-  for (const family of ['MODEL_REGISTRY', 'LOSS_FUNCTION_REGISTRY', 'METRIC_REGISTRY', 'PREDICTION_POSTPROCESSING_REGISTRY', 'EARLY_STOPPING_STRATEGY_REGISTRY', 'CHECKPOINTING_STRATEGY_REGISTRY']) {
+  for (const family of [
+    'MODEL_REGISTRY',
+    'LOSS_FUNCTION_REGISTRY',
+    'METRIC_REGISTRY',
+    'PREDICTION_POSTPROCESSING_REGISTRY',
+    'EARLY_STOPPING_STRATEGY_REGISTRY',
+    'CHECKPOINTING_STRATEGY_REGISTRY',
+  ]) {
     registry.register(family, 'DEFAULT', { configSchema: noConfig });
   }
   registry.register('MODEL', 'DEFAULT', {
@@ -96,11 +165,21 @@ export function registerTrainingDeclarations(registry: ComponentRegistry): void 
   });
   registry.register('TRAIN_COMPONENT', 'DEFAULT', {
     requirements: req('loss_function_registry', 'prediction_postprocessing_registry'),
-    configSchema: z.strictObject({ loss_fun_config: registrySpec, post_processors_config: z.array(postProcessorSpec).default([]), show_progress: z.boolean().optional() }),
+    configSchema: z.strictObject({
+      loss_fun_config: registrySpec,
+      post_processors_config: z.array(postProcessorSpec).default([]),
+      show_progress: z.boolean().optional(),
+    }),
   });
-  registry.register('TRAINER', 'DEFAULT', { requirements: [...req('train_component', 'data_loaders'), optionalReq('model')], configSchema: noConfig });
+  registry.register('TRAINER', 'DEFAULT', {
+    requirements: [...req('train_component', 'data_loaders'), optionalReq('model')],
+    configSchema: noConfig,
+  });
   registry.register('EVAL_COMPONENT', 'DEFAULT', {
-    requirements: [...req('data_loaders', 'loss_function_registry', 'metric_registry', 'prediction_postprocessing_registry'), optionalReq('model')],
+    requirements: [
+      ...req('data_loaders', 'loss_function_registry', 'metric_registry', 'prediction_postprocessing_registry'),
+      optionalReq('model'),
+    ],
     configSchema: z.strictObject({
       metrics_config: z.array(registrySpec).default([]),
       loss_funs_config: z.array(registrySpec).default([]),
@@ -117,10 +196,16 @@ export function registerTrainingDeclarations(registry: ComponentRegistry): void 
   registry.register('EVALUATOR', 'DEFAULT', { requirements: req('eval_component'), configSchema: noConfig });
   registry.register('EARLY_STOPPING_STRATEGY', 'DEFAULT', {
     requirements: req('early_stopping_strategy_registry'),
-    configSchema: z.strictObject({ early_stopping_key: z.string().min(1), early_stopping_config: z.record(z.string(), z.unknown()).default({}) }),
+    configSchema: z.strictObject({
+      early_stopping_key: z.string().min(1),
+      early_stopping_config: z.record(z.string(), z.unknown()).default({}),
+    }),
   });
   registry.register('CHECKPOINTING_STRATEGY', 'DEFAULT', {
     requirements: req('checkpointing_strategy_registry'),
-    configSchema: z.strictObject({ checkpointing_key: z.string().min(1), checkpointing_config: z.record(z.string(), z.unknown()).default({}) }),
+    configSchema: z.strictObject({
+      checkpointing_key: z.string().min(1),
+      checkpointing_config: z.record(z.string(), z.unknown()).default({}),
+    }),
   });
 }

@@ -18,7 +18,11 @@ export function loadGsConfig(path: string, referredFrom?: string): LoadedGsConfi
   const data = source.data;
   if (!isPlainObject(data)) {
     throw MlgymError.fromIssue(
-      source.issue('CONFIG_INVALID', [], { problem: 'a gs config must map component names to components', found: describeValue(data), expected: 'a mapping' }),
+      source.issue('CONFIG_INVALID', [], {
+        problem: 'a gs config must map component names to components',
+        found: describeValue(data),
+        expected: 'a mapping',
+      }),
     );
   }
   const components: Record<string, unknown> = {};
@@ -29,7 +33,10 @@ export function loadGsConfig(path: string, referredFrom?: string): LoadedGsConfi
   if (data['model_info'] !== undefined && data['model_info'] !== null) {
     const parsed = ModelInfoSchema.safeParse(data['model_info']);
     if (!parsed.success) {
-      throw new MlgymError({ code: 'CONFIG_INVALID', issues: zodToIssues(parsed.error, ModelInfoSchema, data['model_info'], { source, basePath: ['model_info'] }) });
+      throw new MlgymError({
+        code: 'CONFIG_INVALID',
+        issues: zodToIssues(parsed.error, ModelInfoSchema, data['model_info'], { source, basePath: ['model_info'] }),
+      });
     }
     modelInfo = parsed.data;
   }

@@ -27,11 +27,14 @@ export function resolveAgainst(file: string, path: string): string {
 export function loadRunConfig(path: string): LoadedRunConfig {
   const source = YamlSource.load(path);
   const data = source.data;
-  checkTypeKey(source, data, 'run_configuration', RUN_TYPES, 'UNKNOWN_RUN_TYPE');
-  checkTypeKey(source, data, 'environment', ENVIRONMENT_TYPES, 'UNKNOWN_ENVIRONMENT_TYPE');
+  checkTypeKey(source, data, { section: 'run_configuration', allowed: RUN_TYPES, code: 'UNKNOWN_RUN_TYPE' });
+  checkTypeKey(source, data, { section: 'environment', allowed: ENVIRONMENT_TYPES, code: 'UNKNOWN_ENVIRONMENT_TYPE' });
   const parsed = RunConfigSchema.safeParse(data);
   if (!parsed.success) {
-    throw new MlgymError({ code: 'CONFIG_INVALID', issues: zodToIssues(parsed.error, RunConfigSchema, data, { source }) });
+    throw new MlgymError({
+      code: 'CONFIG_INVALID',
+      issues: zodToIssues(parsed.error, RunConfigSchema, data, { source }),
+    });
   }
   const config = parsed.data;
   const run = config.run_configuration;
@@ -50,13 +53,14 @@ export function loadRunConfig(path: string): LoadedRunConfig {
   };
 }
 
-function checkTypeKey(
-  source: YamlSource,
-  data: unknown,
-  section: 'run_configuration' | 'environment',
-  allowed: readonly string[],
-  code: 'UNKNOWN_RUN_TYPE' | 'UNKNOWN_ENVIRONMENT_TYPE',
-): void {
+interface TypeKeySpec {
+  section: 'run_configuration' | 'environment';
+  allowed: readonly string[];
+  code: 'UNKNOWN_RUN_TYPE' | 'UNKNOWN_ENVIRONMENT_TYPE';
+}
+
+/** A misspelt `type` gets its own error (the original silently treated any non-train type as a warm start). */
+function checkTypeKey(source: YamlSource, data: unknown, { section, allowed, code }: TypeKeySpec): void {
   if (!isPlainObject(data)) {
     throw MlgymError.fromIssue(
       source.issue('CONFIG_INVALID', [], {

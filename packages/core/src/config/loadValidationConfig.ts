@@ -27,7 +27,12 @@ export function loadValidationConfig(path: string, referredFrom?: string): Loade
   const source = YamlSource.load(path, referredFrom);
   const data = source.data;
   if (!isPlainObject(data)) {
-    throw MlgymError.fromIssue(source.issue('CONFIG_INVALID', [], { problem: 'a validation config must be a mapping', found: describeValue(data) }));
+    throw MlgymError.fromIssue(
+      source.issue('CONFIG_INVALID', [], {
+        problem: 'a validation config must be a mapping',
+        found: describeValue(data),
+      }),
+    );
   }
   const keys = Object.keys(data).filter((k) => k !== 'global_config');
   const accepted = [...VALIDATION_MODES, ...Object.keys(VALIDATION_MODE_ALIASES)];
@@ -58,10 +63,13 @@ export function loadValidationConfig(path: string, referredFrom?: string): Loade
   const schema = mode === 'CROSS_VALIDATION' ? CrossValidationSchema : NestedCrossValidationSchema;
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new MlgymError({ code: 'CONFIG_INVALID', issues: zodToIssues(parsed.error, schema, body, { source, basePath: [key] }) });
+    throw new MlgymError({
+      code: 'CONFIG_INVALID',
+      issues: zodToIssues(parsed.error, schema, body, { source, basePath: [key] }),
+    });
   }
-  const strategy = (mode === 'CROSS_VALIDATION'
-    ? { mode, spec: parsed.data }
-    : { mode, spec: parsed.data }) as ValidationStrategy;
+  const strategy = (
+    mode === 'CROSS_VALIDATION' ? { mode, spec: parsed.data } : { mode, spec: parsed.data }
+  ) as ValidationStrategy;
   return { source, key, strategy };
 }

@@ -40,8 +40,8 @@ export class YamlSource {
         issues: doc.errors.map((e) => ({
           code: 'CONFIG_PARSE_ERROR' as const,
           file,
-          line: e.linePos?.[0].line,
-          column: e.linePos?.[0].col,
+          line: lines.linePos(e.pos[0]).line,
+          column: lines.linePos(e.pos[0]).col,
           problem: `invalid YAML: ${e.message.split('\n')[0]}`,
           hint: 'Fix the YAML syntax at this position',
         })),
@@ -91,7 +91,8 @@ export class YamlSource {
         if (!pair) break;
         best = (pair.key as YamlNode | undefined) ?? best;
         node = pair.value;
-        if (node && (isScalar(node) || isAlias(node) || isMap(node) || isSeq(node))) best = node as YamlNode;
+        // Scalars point at their value; mappings and lists at the key that opens them.
+        if (node && (isScalar(node) || isAlias(node))) best = node as YamlNode;
       } else if (isSeq(target) && typeof seg === 'number') {
         const item = target.items[seg];
         if (!item) break;

@@ -11,6 +11,8 @@ export interface IssueOrigin {
   basePath?: readonly PropertyKey[];
   /** Shown instead of the source's file when there is no source (e.g. a JSON object from a server). */
   label?: string;
+  /** Code given to every issue. @default 'CONFIG_INVALID' */
+  code?: ErrorCode;
 }
 
 type AnySchema = z.ZodType;
@@ -51,11 +53,18 @@ function pickOption(def: SchemaDef, data: unknown): AnySchema | undefined {
       if (field && defOf(field).values?.includes(tag)) return option;
     }
   }
-  return options.find((o) => defOf(unwrap(o)).type === (Array.isArray(data) ? 'array' : isPlainObject(data) ? 'object' : ''));
+  return options.find(
+    (o) => defOf(unwrap(o)).type === (Array.isArray(data) ? 'array' : isPlainObject(data) ? 'object' : ''),
+  );
 }
 
 /** The sub-schema that validates `path` inside `data`, where it can be found. */
-function schemaAt(schema: AnySchema, data: unknown, path: readonly PropertyKey[], resolveLastUnion = true): AnySchema | undefined {
+function schemaAt(
+  schema: AnySchema,
+  data: unknown,
+  path: readonly PropertyKey[],
+  resolveLastUnion = true,
+): AnySchema | undefined {
   let current: AnySchema | undefined = schema;
   let value = data;
   for (let i = 0; i <= path.length && current; i++) {
@@ -87,7 +96,11 @@ function discriminatorChoices(schema: AnySchema, data: unknown, path: readonly P
   const def = defOf(unwrap(parent));
   const key = String(path[path.length - 1]);
   if (def.type !== 'union' || def.discriminator !== key) return [];
-  return (def.options ?? []).flatMap((o) => (defOf(unwrap(o)).shape?.[key] ? (defOf(defOf(unwrap(o)).shape?.[key] as AnySchema).values ?? []) : [])).map(String);
+  return (def.options ?? [])
+    .flatMap((o) =>
+      defOf(unwrap(o)).shape?.[key] ? (defOf(defOf(unwrap(o)).shape?.[key] as AnySchema).values ?? []) : [],
+    )
+    .map(String);
 }
 
 function allowedKeys(schema: AnySchema, data: unknown, path: readonly PropertyKey[]): string[] {
@@ -106,13 +119,8 @@ const EXPECTED_NAMES: Record<string, string> = {
 };
 
 /** Converts zod issues into located, explained mlgym issues. */
-export function zodToIssues(
-  error: z.ZodError,
-  schema: AnySchema,
-  data: unknown,
-  origin: IssueOrigin,
-  code: ErrorCode = 'CONFIG_INVALID',
-): MlgymIssue[] {
+export function zodToIssues(error: z.ZodError, schema: AnySchema, data: unknown, origin: IssueOrigin): MlgymIssue[] {
+  const code = origin.code ?? 'CONFIG_INVALID';
   const base = origin.basePath ?? [];
   const out: MlgymIssue[] = [];
   for (const raw of error.issues) {
@@ -162,20 +170,45 @@ export function zodToIssues(
         const op = issue.code === 'too_small' ? (issue['inclusive'] ? '>=' : '>') : issue['inclusive'] ? '<=' : '<';
         const origin = String(issue['origin']);
         const numeric = origin === 'number' || origin === 'int' || origin === 'bigint';
-        const expected = numeric ? `a number ${op} ${String(bound)}` : `${origin === 'array' ? 'a list' : `a ${origin}`} with ${op} ${String(bound)} ${origin === 'string' ? 'characters' : 'elements'}`;
+        const expected = numeric
+          ? `a number ${op} ${String(bound)}`
+          : `${origin === 'array' ? 'a list' : `a ${origin}`} with ${op} ${String(bound)} ${origin === 'string' ? 'characters' : 'elements'}`;
         // A message written in a schema says more than the generic wording; zod's own starts with "Too".
         const custom = !issue.message.startsWith('Too ') && !issue.message.startsWith('Invalid');
-        out.push(make(rel, { problem: custom ? issue.message : numeric ? 'value out of range' : `${origin === 'array' ? 'list' : origin} too ${issue.code === 'too_small' ? 'short' : 'long'}`, found: describeValue(found), expected }));
+        out.push(
+          make(rel, {
+            problem: custom
+              ? issue.message
+              : numeric
+                ? 'value out of range'
+                : `${origin === 'array' ? 'list' : origin} too ${issue.code === 'too_small' ? 'short' : 'long'}`,
+            found: describeValue(found),
+            expected,
+          }),
+        );
         break;
       }
       case 'invalid_union': {
         const note = issue['note'] as string | undefined;
         const choices = discriminatorChoices(schema, data, rel);
         if (choices.length > 0) {
-          out.push(make(rel, { problem: 'value not allowed', found: describeValue(found), expected: `one of ${choices.join(', ')}`, hint: didYouMean(String(found), choices) }));
+          out.push(
+            make(rel, {
+              problem: 'value not allowed',
+              found: describeValue(found),
+              expected: `one of ${choices.join(', ')}`,
+              hint: didYouMean(String(found), choices),
+            }),
+          );
           break;
         }
-        out.push(make(rel, { problem: note ?? 'value matches none of the allowed forms', found: describeValue(found), expected: issue.message }));
+        out.push(
+          make(rel, {
+            problem: note ?? 'value matches none of the allowed forms',
+            found: describeValue(found),
+            expected: issue.message,
+          }),
+        );
         break;
       }
       default:

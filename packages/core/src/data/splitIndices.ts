@@ -60,7 +60,10 @@ export function stratifiedSplitIndices(
     }
     const size = Math.min(remaining.size, Math.floor(ratio * n));
     const byClass = groupByClass([...remaining], targets);
-    const quotas = allocate(byClass.map((members) => members.length), size);
+    const quotas = allocate(
+      byClass.map((members) => members.length),
+      size,
+    );
     const chosen: number[] = [];
     byClass.forEach((members, c) => {
       for (const idx of members.slice(0, quotas[c])) chosen.push(idx);

@@ -55,7 +55,11 @@ export interface PlanOptions {
  */
 export async function planExperiments(run: LoadedRunConfig, options: PlanOptions = {}): Promise<ExperimentPlan> {
   if (!run.gsConfigPath) {
-    throw MlgymError.fromIssue(run.source.issue('CONFIG_INVALID', ['run_configuration', 'type'], { problem: 'only train runs expand a grid; warm starts resume the experiments of an earlier grid search' }));
+    throw MlgymError.fromIssue(
+      run.source.issue('CONFIG_INVALID', ['run_configuration', 'type'], {
+        problem: 'only train runs expand a grid; warm starts resume the experiments of an earlier grid search',
+      }),
+    );
   }
   const registry = options.registry ?? createDefaultRegistry();
   const gs = loadGsConfig(run.gsConfigPath, `${run.source.file} (run_configuration.config.gs_config_path)`);
@@ -67,15 +71,24 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
     throw MlgymError.fromIssue(gs.source.issue('SWEEP_INVALID', [], { problem: 'the grid is empty' }));
   }
   const validation = run.validationConfigPath
-    ? loadValidationConfig(run.validationConfigPath, `${run.source.file} (run_configuration.config.validation_config_path)`)
+    ? loadValidationConfig(
+        run.validationConfigPath,
+        `${run.source.file} (run_configuration.config.validation_config_path)`,
+      )
     : undefined;
   const mode: ValidationMode = validation?.strategy.mode ?? 'GRID_SEARCH';
 
   let experiments: PlannedExperiment[];
   if (!validation || validation.strategy.mode === 'GRID_SEARCH') {
-    experiments = grid.map((config, i) => planned(i, i, config, scan.sites));
+    experiments = grid.map((config, i) => planned({ id: i, combination: i, config, sites: scan.sites }));
   } else {
-    const descriptors = await foldsFor(validation, gs, grid[0] as Record<string, unknown>, scan.sites, registry);
+    const descriptors = await foldsFor({
+      validation,
+      gs,
+      firstConfig: grid[0] as Record<string, unknown>,
+      sites: scan.sites,
+      registry,
+    });
     experiments = [];
     for (const descriptor of descriptors) {
       grid.forEach((config, c) => {
@@ -88,7 +101,7 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
         ]);
         // Non-strict: placeholders the folds do not fill (collators, devices) are resolved at build time.
         const injected = inject(config, mapping).value;
-        experiments.push(planned(id, c, injected, scan.sites, descriptor.ids));
+        experiments.push(planned({ id, combination: c, config: injected, sites: scan.sites, fold: descriptor.ids }));
       });
     }
   }
@@ -101,7 +114,8 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
     } catch (error) {
       if (!(error instanceof MlgymError)) throw error;
       for (const issue of error.issues) {
-        if (!issues.some((i) => i.keyPath === issue.keyPath && i.problem === issue.problem && i.found === issue.found)) issues.push(issue);
+        if (!issues.some((i) => i.keyPath === issue.keyPath && i.problem === issue.problem && i.found === issue.found))
+          issues.push(issue);
       }
     }
   }
@@ -109,30 +123,50 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
   return { run, gs, validation, mode, gridSize: grid.length, experiments };
 }
 
-function planned(id: number, combination: number, config: Record<string, unknown>, sites: readonly SweepSite[], fold?: Record<string, number>): PlannedExperiment {
+interface PlannedArgs {
+  id: number;
+  combination: number;
+  config: Record<string, unknown>;
+  sites: readonly SweepSite[];
+  fold?: Record<string, number>;
+}
+
+function planned({ id, combination, config, sites, fold }: PlannedArgs): PlannedExperiment {
   const swept: Record<string, unknown> = {};
   for (const site of sites) {
     const value = valueAtPath(config, site.path);
     if (value !== undefined) swept[formatKeyPath(site.path)] = value;
   }
-  return { experiment_id: id, config_hash: configHash(config), config, swept, hyper_paramater_combination_id: combination, fold };
+  return {
+    experiment_id: id,
+    config_hash: configHash(config),
+    config,
+    swept,
+    hyper_paramater_combination_id: combination,
+    fold,
+  };
 }
 
 /** Builds the dataset under validation (which must not depend on swept values) and folds it. */
-async function foldsFor(
-  validation: LoadedValidationConfig,
-  gs: LoadedGsConfig,
-  firstConfig: Record<string, unknown>,
-  sites: readonly SweepSite[],
-  registry: ComponentRegistry,
-): Promise<FoldDescriptor[]> {
+interface FoldsArgs {
+  validation: LoadedValidationConfig;
+  gs: LoadedGsConfig;
+  firstConfig: Record<string, unknown>;
+  sites: readonly SweepSite[];
+  registry: ComponentRegistry;
+}
+
+async function foldsFor({ validation, gs, firstConfig, sites, registry }: FoldsArgs): Promise<FoldDescriptor[]> {
   const strategy = validation.strategy;
   if (strategy.mode === 'GRID_SEARCH') return [];
   const { iterator_key, split_key } = strategy.spec;
   const at = (path: PropertyKey[], fields: Omit<MlgymIssue, 'code' | 'file'>) =>
     MlgymError.fromIssue(validation.source.issue('CONFIG_INVALID', [validation.key, ...path], fields));
   if (!(iterator_key in firstConfig)) {
-    throw at(['iterator_key'], { problem: `names component "${iterator_key}", which the gs config does not define`, expected: `one of ${Object.keys(firstConfig).join(', ')}` });
+    throw at(['iterator_key'], {
+      problem: `names component "${iterator_key}", which the gs config does not define`,
+      expected: `one of ${Object.keys(firstConfig).join(', ')}`,
+    });
   }
   const graph = ComponentGraph.fromConfig(firstConfig, registry, { source: gs.source, requested: [iterator_key] });
   const swept = sites.filter((s) => graph.nodes.has(String(s.path[0])));
@@ -146,7 +180,10 @@ async function foldsFor(
   const output = await new ComponentBuilder(graph, { services: new Map() }).build(iterator_key);
   const dataset = (output as Record<string, unknown> | null)?.[split_key];
   if (!isDatasetIterator(dataset)) {
-    throw at(['split_key'], { problem: `component "${iterator_key}" has no split "${split_key}"`, expected: `one of ${Object.keys(output ?? {}).join(', ')}` });
+    throw at(['split_key'], {
+      problem: `component "${iterator_key}" has no split "${split_key}"`,
+      expected: `one of ${Object.keys(output ?? {}).join(', ')}`,
+    });
   }
   const targets = columnOf(dataset, strategy.spec.config.target_pos);
   return strategy.mode === 'CROSS_VALIDATION'

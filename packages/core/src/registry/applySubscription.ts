@@ -21,7 +21,11 @@ function pick(value: unknown, key: string | number, where: string): unknown {
   throw MlgymError.fromIssue({
     code: 'SUBSCRIPTION_INVALID',
     problem: `${where} subscribes to ${JSON.stringify(key)}, which its value does not have`,
-    expected: keys.length ? `one of ${keys.join(', ')}` : Array.isArray(value) ? `an index below ${value.length}` : 'a key of the value',
+    expected: keys.length
+      ? `one of ${keys.join(', ')}`
+      : Array.isArray(value)
+        ? `an index below ${value.length}`
+        : 'a key of the value',
     hint: typeof key === 'string' ? didYouMean(key, keys) : undefined,
   });
 }

@@ -47,7 +47,11 @@ export class ComponentBuilder {
     const requirements: Record<string, unknown> = {};
     for (const req of entry.requirements ?? []) {
       const value = await this.build(req.component_name);
-      requirements[req.name] = applySubscription(value, req.subscription, `requirement "${req.name}" of "${node.name}"`);
+      requirements[req.name] = applySubscription(
+        value,
+        req.subscription,
+        `requirement "${req.name}" of "${node.name}"`,
+      );
     }
     if (!definition.build) {
       throw MlgymError.fromIssue({

@@ -35,22 +35,33 @@ export class ComponentGraph {
     readonly requested: readonly string[],
   ) {}
 
-  static fromConfig(config: Record<string, unknown>, registry: ComponentRegistry, options: ComponentGraphOptions = {}): ComponentGraph {
+  static fromConfig(
+    config: Record<string, unknown>,
+    registry: ComponentRegistry,
+    options: ComponentGraphOptions = {},
+  ): ComponentGraph {
     const issues: MlgymIssue[] = [];
     const at = (path: PropertyKey[], fields: Omit<MlgymIssue, 'file'>): MlgymIssue =>
-      options.source
-        ? options.source.issue(fields.code, path, fields)
-        : { keyPath: formatKeyPath(path), ...fields };
+      options.source ? options.source.issue(fields.code, path, fields) : { keyPath: formatKeyPath(path), ...fields };
 
     const entries = new Map<string, { entry: ComponentEntry; definition?: ComponentDefinition }>();
     for (const [name, value] of Object.entries(config)) {
       if (!isPlainObject(value)) {
-        issues.push(at([name], { code: 'CONFIG_INVALID', problem: 'every top-level key (besides global_config and model_info) must be a component', found: describeValue(value), expected: 'a mapping with component_type_key and variant_key' }));
+        issues.push(
+          at([name], {
+            code: 'CONFIG_INVALID',
+            problem: 'every top-level key (besides global_config and model_info) must be a component',
+            found: describeValue(value),
+            expected: 'a mapping with component_type_key and variant_key',
+          }),
+        );
         continue;
       }
       const parsed = ComponentEntrySchema.safeParse(value);
       if (!parsed.success) {
-        issues.push(...zodToIssues(parsed.error, ComponentEntrySchema, value, { source: options.source, basePath: [name] }));
+        issues.push(
+          ...zodToIssues(parsed.error, ComponentEntrySchema, value, { source: options.source, basePath: [name] }),
+        );
         continue;
       }
       const entry = parsed.data;
@@ -68,24 +79,50 @@ export class ComponentGraph {
       const seen = new Set<string>();
       (entry.requirements ?? []).forEach((req, i) => {
         if (seen.has(req.name)) {
-          issues.push(at([name, 'requirements', i, 'name'], { code: 'CONFIG_INVALID', problem: `requirement name "${req.name}" is used twice`, hint: 'Each requirement of a component needs its own name' }));
+          issues.push(
+            at([name, 'requirements', i, 'name'], {
+              code: 'CONFIG_INVALID',
+              problem: `requirement name "${req.name}" is used twice`,
+              hint: 'Each requirement of a component needs its own name',
+            }),
+          );
         }
         seen.add(req.name);
         if (!entries.has(req.component_name) && !Object.hasOwn(config, req.component_name)) {
-          issues.push(at([name, 'requirements', i, 'component_name'], { code: 'MISSING_COMPONENT', problem: `requires component "${req.component_name}", which is not defined in this config`, expected: `one of ${names.join(', ')}`, hint: didYouMean(req.component_name, names) }));
+          issues.push(
+            at([name, 'requirements', i, 'component_name'], {
+              code: 'MISSING_COMPONENT',
+              problem: `requires component "${req.component_name}", which is not defined in this config`,
+              expected: `one of ${names.join(', ')}`,
+              hint: didYouMean(req.component_name, names),
+            }),
+          );
         }
       });
     }
 
     const cycle = findCycle(entries);
     if (cycle) {
-      issues.push(at([cycle[0] as string, 'requirements'], { code: 'COMPONENT_CYCLE', problem: `components require each other in a cycle: ${cycle.join(' -> ')}`, hint: 'Remove one of these requirements' }));
+      issues.push(
+        at([cycle[0] as string, 'requirements'], {
+          code: 'COMPONENT_CYCLE',
+          problem: `components require each other in a cycle: ${cycle.join(' -> ')}`,
+          hint: 'Remove one of these requirements',
+        }),
+      );
     }
 
     const requested = options.requested ?? names;
     for (const name of requested) {
       if (!entries.has(name)) {
-        issues.push(at([], { code: 'MISSING_COMPONENT', problem: `the experiment needs a component named "${name}"`, expected: `a top-level entry "${name}"`, hint: didYouMean(name, names) }));
+        issues.push(
+          at([], {
+            code: 'MISSING_COMPONENT',
+            problem: `the experiment needs a component named "${name}"`,
+            expected: `a top-level entry "${name}"`,
+            hint: didYouMean(name, names),
+          }),
+        );
       }
     }
 
@@ -97,7 +134,13 @@ export class ComponentGraph {
       const present = new Set((entry.requirements ?? []).map((r) => r.name));
       for (const spec of definition.requirements ?? []) {
         if (!spec.optional && !present.has(spec.name)) {
-          issues.push(at([name], { code: 'MISSING_REQUIREMENT', problem: `${entry.component_type_key}/${entry.variant_key} reads a requirement named "${spec.name}"${spec.description ? ` (${spec.description})` : ''}, which is missing`, hint: `Add "- name: ${spec.name}" with the component_name that provides it under requirements` }));
+          issues.push(
+            at([name], {
+              code: 'MISSING_REQUIREMENT',
+              problem: `${entry.component_type_key}/${entry.variant_key} reads a requirement named "${spec.name}"${spec.description ? ` (${spec.description})` : ''}, which is missing`,
+              hint: `Add "- name: ${spec.name}" with the component_name that provides it under requirements`,
+            }),
+          );
         }
       }
       const injected = inject(entry.config ?? {}, mapping);
@@ -108,7 +151,13 @@ export class ComponentGraph {
       if (definition.configSchema && injected.unresolved.length === 0) {
         const result = definition.configSchema.safeParse(injected.value);
         if (result.success) validated = result.data;
-        else issues.push(...zodToIssues(result.error, definition.configSchema, injected.value, { source: options.source, basePath: [name, 'config'] }));
+        else
+          issues.push(
+            ...zodToIssues(result.error, definition.configSchema, injected.value, {
+              source: options.source,
+              basePath: [name, 'config'],
+            }),
+          );
       }
       nodes.set(name, { name, entry, definition, config: validated });
     }

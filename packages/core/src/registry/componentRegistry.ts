@@ -106,7 +106,10 @@ export class ComponentRegistry {
    * The definition, or the issue that explains why there is none (listing the registered keys and
    * the nearest one). `issue` receives the partial issue to locate.
    */
-  lookup(typeKey: string, variantKey: string): { definition: ComponentDefinition } | { issue: Omit<MlgymIssue, 'file'>; at: 'type' | 'variant' } {
+  lookup(
+    typeKey: string,
+    variantKey: string,
+  ): { definition: ComponentDefinition } | { issue: Omit<MlgymIssue, 'file'>; at: 'type' | 'variant' } {
     const family = this.families.get(typeKey);
     if (!family) {
       return {
@@ -128,7 +131,8 @@ export class ComponentRegistry {
           code: 'UNKNOWN_VARIANT',
           problem: `unknown variant_key "${variantKey}" for ${typeKey}`,
           expected: `one of ${variants.join(', ')}`,
-          hint: didYouMean(variantKey, variants) || `Register it with registry.register('${typeKey}', '${variantKey}', …)`,
+          hint:
+            didYouMean(variantKey, variants) || `Register it with registry.register('${typeKey}', '${variantKey}', …)`,
         },
       };
     }

@@ -23,70 +23,70 @@ export interface SweepScan {
  */
 export function scanSweeps(raw: unknown, source?: YamlSource, basePath: readonly PropertyKey[] = []): SweepScan {
   const scan: SweepScan = { issues: [], sites: [] };
-  walk(raw, [], [], scan, source, basePath);
+  new SweepWalker(scan, source, basePath).walk(raw, [], []);
   return scan;
 }
 
-function walk(
-  node: unknown,
-  filePath: PropertyKey[],
-  configPath: PropertyKey[],
-  scan: SweepScan,
-  source: YamlSource | undefined,
-  basePath: readonly PropertyKey[],
-): void {
-  const issue = (path: PropertyKey[], fields: Omit<MlgymIssue, 'code' | 'file'>): MlgymIssue =>
-    source
-      ? source.issue('SWEEP_INVALID', [...basePath, ...path], fields)
-      : { code: 'SWEEP_INVALID', keyPath: formatKeyPath([...basePath, ...path]), ...fields };
+/** Walks a raw config; `filePath` is where a node sits in the file, `configPath` where it lands after expansion. */
+class SweepWalker {
+  constructor(
+    private readonly scan: SweepScan,
+    private readonly source: YamlSource | undefined,
+    private readonly basePath: readonly PropertyKey[],
+  ) {}
 
-  if (isSweepNode(node)) {
-    const kind = node.sweep;
-    if (typeof kind !== 'string' || !(SWEEP_KINDS as readonly string[]).includes(kind)) {
-      scan.issues.push(
-        issue([...filePath, 'sweep'], {
-          problem: 'unknown sweep kind',
-          found: describeValue(kind),
-          expected: `one of ${SWEEP_KINDS.join(', ')}`,
-          hint: didYouMean(String(kind), SWEEP_KINDS),
-        }),
-      );
-      return;
-    }
-    const schema = SWEEP_SCHEMAS[kind as SweepKind];
-    const parsed = schema.safeParse(node);
-    if (!parsed.success) {
-      for (const i of zodToIssues(parsed.error, schema, node, { source, basePath: [...basePath, ...filePath] }, 'SWEEP_INVALID')) {
-        scan.issues.push(i);
+  walk(node: unknown, filePath: PropertyKey[], configPath: PropertyKey[]): void {
+    const { scan, source, basePath } = this;
+    const issue = (path: PropertyKey[], fields: Omit<MlgymIssue, 'code' | 'file'>): MlgymIssue =>
+      source
+        ? source.issue('SWEEP_INVALID', [...basePath, ...path], fields)
+        : { code: 'SWEEP_INVALID', keyPath: formatKeyPath([...basePath, ...path]), ...fields };
+
+    if (isSweepNode(node)) {
+      const kind = node.sweep;
+      if (typeof kind !== 'string' || !(SWEEP_KINDS as readonly string[]).includes(kind)) {
+        scan.issues.push(
+          issue([...filePath, 'sweep'], {
+            problem: 'unknown sweep kind',
+            found: describeValue(kind),
+            expected: `one of ${SWEEP_KINDS.join(', ')}`,
+            hint: didYouMean(String(kind), SWEEP_KINDS),
+          }),
+        );
+        return;
+      }
+      const schema = SWEEP_SCHEMAS[kind as SweepKind];
+      const parsed = schema.safeParse(node);
+      if (!parsed.success) {
+        for (const i of zodToIssues(parsed.error, schema, node, {
+          source,
+          basePath: [...basePath, ...filePath],
+          code: 'SWEEP_INVALID',
+        })) {
+          scan.issues.push(i);
+        }
+        return;
+      }
+      if (kind !== 'random' && kind !== 'absolute' && sweepValues(node).length === 0) {
+        scan.issues.push(
+          issue(filePath, { problem: 'this sweep yields no values', hint: 'Check start, stop and step' }),
+        );
+        return;
+      }
+      scan.sites.push({ path: configPath, kind: kind as SweepKind });
+      if (kind === 'absolute') {
+        (node['values'] as unknown[]).forEach((value, i) => {
+          // A mapping among the values is expanded in place, so its inner sweeps sit under this path.
+          if (isPlainObject(value)) this.walkChildren(value, [...filePath, 'values', i], configPath);
+        });
       }
       return;
     }
-    if (kind !== 'random' && kind !== 'absolute' && sweepValues(node).length === 0) {
-      scan.issues.push(issue(filePath, { problem: 'this sweep yields no values', hint: 'Check start, stop and step' }));
-      return;
-    }
-    scan.sites.push({ path: configPath, kind: kind as SweepKind });
-    if (kind === 'absolute') {
-      (node['values'] as unknown[]).forEach((value, i) => {
-        // A mapping among the values is expanded in place, so its inner sweeps sit under this path.
-        if (isPlainObject(value)) walkChildren(value, [...filePath, 'values', i], configPath, scan, source, basePath);
-      });
-    }
-    return;
+    if (isPlainObject(node)) this.walkChildren(node, filePath, configPath);
+    // Sweeps inside lists are not expanded (as in the original), so they are not looked at either.
   }
-  if (isPlainObject(node)) walkChildren(node, filePath, configPath, scan, source, basePath);
-  // Sweeps inside lists are not expanded (as in the original), so they are not looked at either.
-}
 
-function walkChildren(
-  node: Record<string, unknown>,
-  filePath: PropertyKey[],
-  configPath: PropertyKey[],
-  scan: SweepScan,
-  source: YamlSource | undefined,
-  basePath: readonly PropertyKey[],
-): void {
-  for (const [key, child] of Object.entries(node)) {
-    walk(child, [...filePath, key], [...configPath, key], scan, source, basePath);
+  private walkChildren(node: Record<string, unknown>, filePath: PropertyKey[], configPath: PropertyKey[]): void {
+    for (const [key, child] of Object.entries(node)) this.walk(child, [...filePath, key], [...configPath, key]);
   }
 }

@@ -61,7 +61,8 @@ export const RandomSweepSchema = z
   })
   .superRefine((node, ctx) => {
     if (node.distribution === 'choice') {
-      if (!node.values) ctx.addIssue({ code: 'custom', path: ['values'], message: 'choice needs a non-empty values list' });
+      if (!node.values)
+        ctx.addIssue({ code: 'custom', path: ['values'], message: 'choice needs a non-empty values list' });
       return;
     }
     if (node.low === undefined || node.high === undefined) {

@@ -35,7 +35,10 @@ export function crossValidationFolds(targets: readonly unknown[], spec: CrossVal
  * then for each outer fold i the inner splits of its training set. One random stream is shared by
  * the outer and every inner splitter, consumed in that order.
  */
-export function nestedCrossValidationFolds(targets: readonly unknown[], spec: NestedCrossValidationConfig): FoldDescriptor[] {
+export function nestedCrossValidationFolds(
+  targets: readonly unknown[],
+  spec: NestedCrossValidationConfig,
+): FoldDescriptor[] {
   const c = spec.config;
   const rng = c.shuffle ? new Rng(c.seed ?? 0) : undefined;
   const outer = folds(targets, c.num_outer_loop_folds, c.outer_stratification, rng);
@@ -45,8 +48,12 @@ export function nestedCrossValidationFolds(targets: readonly unknown[], spec: Ne
   }));
   outer.forEach((_, i) => {
     const outerTrain = concatExcept(outer, i);
-    const inner = folds(outerTrain.map((idx) => targets[idx]), c.num_inner_loop_folds, c.inner_stratification, rng)
-      .map((positions) => positions.map((p) => outerTrain[p] as number));
+    const inner = folds(
+      outerTrain.map((idx) => targets[idx]),
+      c.num_inner_loop_folds,
+      c.inner_stratification,
+      rng,
+    ).map((positions) => positions.map((p) => outerTrain[p] as number));
     inner.forEach((fold, j) => {
       descriptors.push({
         ids: { id_outer_test_fold_id: i, id_inner_test_fold_id: j },

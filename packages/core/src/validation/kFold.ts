@@ -9,7 +9,12 @@ export interface KFoldOptions {
 
 function checkFolds(n: number, k: number): void {
   if (!Number.isInteger(k) || k < 2) {
-    throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', problem: 'too few folds', found: String(k), expected: 'at least 2' });
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      problem: 'too few folds',
+      found: String(k),
+      expected: 'at least 2',
+    });
   }
   if (k > n) {
     throw MlgymError.fromIssue({

@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+const repo = resolve(import.meta.dirname, '../../..');
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('mlgym run --dry-run', () => {
+  const config = join(repo, 'example/grid_search_example/run_config.yml');
+
+  it('prints the experiment table: id, config hash and swept values', async () => {
+    const { code, out } = await run('run', '--dry-run', '--config_path', config);
+    expect(code).toBe(0);
+    expect(out).toContain('GRID_SEARCH — 15 experiments');
+    const rows = out.split('\n').filter((l) => /^\s*\d+\s+[0-9a-f]{12}\s/.test(l));
+    expect(rows).toHaveLength(15);
+    expect(rows[0]).toMatch(/^\s*0 .*data_loaders\.config\.batch_size=10\s+optimizer\.config\.params\.lr=1$/);
+    expect(rows[5]).toMatch(/^\s*5 .*batch_size=50\s+optimizer\.config\.params\.lr=1$/);
+  });
+
+  it('--json prints one JSON array of {experiment_id, config_hash, config}', async () => {
+    const { code, out } = await run('run', '--dry-run', '--json', '--config-path', config);
+    expect(code).toBe(0);
+    const plan = JSON.parse(out) as Array<{
+      experiment_id: number;
+      config_hash: string;
+      config: Record<string, { config: Record<string, unknown> }>;
+    }>;
+    expect(plan).toHaveLength(15);
+    expect(Object.keys(plan[0]!).sort()).toEqual(['config', 'config_hash', 'experiment_id']);
+    expect(plan[6]!.experiment_id).toBe(6);
+    expect(plan[6]!.config['optimizer']!.config['params']).toEqual({ lr: 0.1 });
+    expect(plan[6]!.config_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('exits 2 with a located error for an invalid config, and on bad arguments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-'));
+    const bad = join(dir, 'run.yml');
+    writeFileSync(
+      bad,
+      'run_configuration: {type: train, config: {num_epochs: 0, gs_config_path: gs.yml}}\nenvironment: {type: main_process}\n',
+    );
+    const result = await run('run', '--dry-run', '--config_path', bad);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(
+      /error\[CONFIG_INVALID\]: .*run\.yml:1:\d+: run_configuration\.config\.num_epochs: value out of range \(found number 0; expected a number > 0\)/,
+    );
+    expect((await run('run', '--dry-run')).code).toBe(2);
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+});
