@@ -47,3 +47,4 @@ export type { ExperimentPlan, PlannedExperiment, PlanOptions } from './experimen
 export { canonicalJson, configHash } from './util/canonicalJson.js';
 export { Rng, hashString } from './util/rng.js';
 export { didYouMean, nearest } from './util/nearest.js';
+export { configsEqual, deleteBranches, isConfigInGrid } from './sweep/gridMembership.js';
