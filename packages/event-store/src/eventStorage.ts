@@ -5,6 +5,9 @@ import type { EventLog } from './eventLog.js';
 import { FileEventLog, LOG_FILE } from './fileEventLog.js';
 import type { FileEventLogOptions } from './fileEventLog.js';
 import { InMemoryEventLog } from './inMemoryEventLog.js';
+import { acquireLock } from './lockFile.js';
+
+const ROOT_LOCK = '.ml_board_ws_endpoint.lock';
 
 export interface GridSearchSummary {
   grid_search_id: string;
@@ -37,6 +40,7 @@ export function assertSafeName(id: unknown, what = 'grid_search_id'): asserts id
 /** Event logs under a storage root, in the original layout `<root>/<grid_search_id>/event_storage.log`. */
 export class FileEventStorage implements EventLogProvider {
   private readonly logs = new Map<string, Promise<FileEventLog>>();
+  private releaseRoot: (() => Promise<void>) | undefined;
   readonly root: string;
 
   constructor(
@@ -73,6 +77,15 @@ export class FileEventStorage implements EventLogProvider {
     return FileEventLog.open(realDir, this.options);
   }
 
+  /**
+   * Claims the whole storage root for this process, so a second server on the same folder fails
+   * at start instead of on its first write.
+   */
+  async lockRoot(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    this.releaseRoot ??= await acquireLock(join(this.root, ROOT_LOCK), `the event storage ${this.root}`);
+  }
+
   async list(): Promise<GridSearchSummary[]> {
     const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
     const out: GridSearchSummary[] = [];
@@ -96,6 +109,8 @@ export class FileEventStorage implements EventLogProvider {
     const logs = [...this.logs.values()];
     this.logs.clear();
     for (const opening of logs) await (await opening.catch(() => undefined))?.close();
+    await this.releaseRoot?.();
+    this.releaseRoot = undefined;
   }
 }
 

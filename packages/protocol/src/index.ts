@@ -48,3 +48,15 @@ export {
 export type { MlgymEvent, MlgymEventType } from './events.js';
 export { ExperimentStatusEntrySchema, PutConfigBodySchema } from './restBodies.js';
 export type { ExperimentStatusEntry, PutConfigBody } from './restBodies.js';
+export { JoinRequestSchema, PUBLISHER_ROOMS, PublishBatchSchema } from './wsProtocol.js';
+export type {
+  ClientToServerEvents,
+  GridSearchListEntry,
+  HistoryChunk,
+  HistoryDone,
+  JoinRequest,
+  MlgymEventMessage,
+  PublishAck,
+  PublishBatch,
+  ServerToClientEvents,
+} from './wsProtocol.js';

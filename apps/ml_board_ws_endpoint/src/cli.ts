@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { FileEventStorage } from '@mlgym/event-store';
+import type { FsyncPolicy } from '@mlgym/event-store';
+import { isMlgymError } from '@mlgym/protocol';
+import { createWsEndpoint } from '@mlgym/ws-endpoint';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+}
+
+function fsync(value: string): FsyncPolicy {
+  if (value === 'always' || value === 'never') return value;
+  const ms = /^interval:(\d+)$/.exec(value)?.[1];
+  if (ms) return { intervalMs: Number(ms) };
+  throw new InvalidArgumentError('expected always, never or interval:<ms>');
+}
+
+const program = new Command('ml_board_ws_endpoint')
+  .description('MLboard websocket endpoint: stores mlgym events and streams them to dashboards')
+  .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', port, 5002)
+  .option('--event_storage_path <path>', 'folder holding one event log per grid search', 'event_storage')
+  .option('--cors_allowed_origins <origins...>', 'browser origins allowed to connect', [])
+  .option('--fsync <policy>', 'when appends are synced to disk: always | never | interval:<ms>', fsync, 'always' as FsyncPolicy)
+  .parse();
+
+const opts = program.opts<{ host: string; port: number; event_storage_path: string; cors_allowed_origins: string[]; fsync: FsyncPolicy }>();
+const storage = new FileEventStorage(opts.event_storage_path, { fsync: opts.fsync });
+const endpoint = createWsEndpoint({
+  storage,
+  corsAllowedOrigins: opts.cors_allowed_origins,
+  log: (line) => process.stderr.write(`${line}\n`),
+});
+
+try {
+  await storage.lockRoot();
+  const bound = await endpoint.listen(opts.port, opts.host);
+  process.stdout.write(`ml_board_ws_endpoint listening on http://${opts.host}:${bound} (event storage: ${storage.root})\n`);
+} catch (error) {
+  process.stderr.write(`ml_board_ws_endpoint: cannot start on ${opts.host}:${opts.port}: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`ml_board_ws_endpoint: ${signal}, closing event logs…\n`);
+  await endpoint.close();
+  await storage.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`ml_board_ws_endpoint: ${isMlgymError(error) ? error.message : String(error)}\n`);
+});

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Rooms the original publishers join; they carry no event log. */
+export const PUBLISHER_ROOMS = ['mlgym_event_publishers', 'mlgym_streamed_logger'] as const;
+
+/** `join`: rooms to follow; optionally the last event id already held (per room or for all rooms). */
+export const JoinRequestSchema = z.looseObject({
+  client_id: z.string().max(200).optional(),
+  rooms: z.array(z.string()).min(1).max(100),
+  last_event_id: z.union([z.number().int().min(-1), z.record(z.string(), z.number().int().min(-1))]).optional(),
+  /** `jsonl`: history arrives as raw JSONL chunks (`mlgym_event_chunk`), much cheaper for large logs. */
+  history_format: z.enum(['json', 'jsonl']).optional(),
+});
+export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+
+/** `mlgym_events`: a publisher's batch; sequence numbers make re-sending safe. */
+export const PublishBatchSchema = z.strictObject({
+  publisher_id: z.string().min(1).max(200),
+  first_seq: z.number().int().nonnegative(),
+  events: z.array(z.unknown()).min(1),
+});
+export type PublishBatch = z.infer<typeof PublishBatchSchema>;
+
+export type PublishAck =
+  | { ok: true; event_ids: number[]; duplicates: number }
+  | { ok: false; code: string; message: string };
+
+/** One live or replayed event as the original sends it. */
+export interface MlgymEventMessage {
+  event_id: number | 'batched_events';
+  data: unknown;
+}
+
+export interface HistoryChunk {
+  grid_search_id: string;
+  first_event_id: number;
+  count: number;
+  /** JSONL bytes: `count` events, one per line. */
+  jsonl: Uint8Array;
+}
+
+export interface HistoryDone {
+  grid_search_id: string;
+  /** Id the next live event for this room will have. */
+  next_event_id: number;
+}
+
+export interface ServerToClientEvents {
+  mlgym_event: (message: MlgymEventMessage) => void;
+  mlgym_event_chunk: (chunk: HistoryChunk) => void;
+  history_done: (done: HistoryDone) => void;
+  mlgym_error: (error: { code: string; message: string }) => void;
+  server_log_message: (text: string) => void;
+  pong: () => void;
+}
+
+export interface GridSearchListEntry {
+  grid_search_id: string;
+  event_count: number | null;
+  size_bytes: number;
+  modified: string;
+}
+
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, ack?: (result: { ok: boolean; message?: string }) => void) => void;
+  leave: () => void;
+  ping: () => void;
+  mlgym_event: (event: unknown, ack?: (result: PublishAck) => void) => void;
+  mlgym_events: (batch: PublishBatch, ack?: (result: PublishAck) => void) => void;
+  list_grid_searches: (ack: (list: GridSearchListEntry[]) => void) => void;
+}

@@ -1,0 +1,245 @@
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { Socket } from 'socket.io';
+import type { EventLog, EventLogProvider, RawChunk } from '@mlgym/event-store';
+import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, PublishBatchSchema, SafeNameSchema } from '@mlgym/protocol';
+import type { ClientToServerEvents, PublishAck, ServerToClientEvents } from '@mlgym/protocol';
+import { DEFAULT_MAX_EVENT_BYTES, validateEvent } from './validateEvent.js';
+
+export interface WsEndpointOptions {
+  storage: EventLogProvider;
+  /** Origins allowed to connect from a browser. @default [] (none: same-origin and non-browser clients only) */
+  corsAllowedOrigins?: readonly string[];
+  /** @default 1 MiB */
+  maxEventBytes?: number;
+  /** Largest publish batch. @default 10000 */
+  maxBatchEvents?: number;
+  /** Largest socket.io message accepted at all. @default 32 MiB */
+  maxMessageBytes?: number;
+  /** History is replayed in chunks of about this many bytes. @default 1 MiB */
+  historyChunkBytes?: number;
+  /** Where to report server-side problems. @default nothing */
+  log?: (line: string) => void;
+}
+
+export interface WsEndpoint {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  readonly httpServer: HttpServer;
+  /** Listens and resolves with the bound port (pass 0 for a free one). @default host 127.0.0.1 */
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+type MlgymSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+type Ack<T> = ((result: T) => void) | undefined;
+
+const WRITE_BUFFER_HIGH_WATER = 8;
+
+function errorBody(error: unknown): { code: string; message: string } {
+  if (error instanceof MlgymError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: 'internal error while handling the event' };
+}
+
+function asAck<T>(ack: unknown): Ack<T> {
+  return typeof ack === 'function' ? (ack as (result: T) => void) : undefined;
+}
+
+/** Waits until socket.io has handed its buffered packets to the transport (history backpressure). */
+async function drained(socket: MlgymSocket): Promise<void> {
+  const conn = socket.conn as unknown as {
+    writeBuffer: unknown[];
+    once(event: 'drain' | 'close', listener: () => void): void;
+  };
+  if (conn.writeBuffer.length < WRITE_BUFFER_HIGH_WATER || socket.disconnected) return;
+  await new Promise<void>((resolve) => {
+    conn.once('drain', resolve);
+    conn.once('close', resolve);
+  });
+}
+
+function parseChunk(chunk: RawChunk): Array<{ event_id: number; data: unknown }> {
+  const lines = chunk.bytes.toString('utf8').split('\n');
+  const out: Array<{ event_id: number; data: unknown }> = [];
+  for (let i = 0; i < chunk.count; i++) {
+    try {
+      out.push({ event_id: chunk.firstId + i, data: JSON.parse(lines[i] as string) as unknown });
+    } catch {
+      // an unparsable foreign line keeps its id but is not sent
+    }
+  }
+  return out;
+}
+
+/**
+ * The MLboard websocket endpoint. Speaks the original protocol (`join`, `mlgym_event`, `ping`,
+ * `leave`, `server_log_message`) plus resumable joins, chunked history, acknowledged and
+ * de-duplicated publishing, and a grid-search list. Bad input is refused with a message to its
+ * sender; nothing a client sends can stop the server.
+ */
+export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const maxBatchEvents = options.maxBatchEvents ?? 10_000;
+  const chunkBytes = options.historyChunkBytes ?? 1024 * 1024;
+  const report = options.log ?? (() => undefined);
+  const httpServer = createServer();
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    cors: { origin: [...(options.corsAllowedOrigins ?? [])], credentials: false },
+    maxHttpBufferSize: options.maxMessageBytes ?? 32 * 1024 * 1024,
+    serveClient: false,
+  });
+
+  // One commit listener per grid-search log: it broadcasts every commit to the room.
+  const watched = new Map<string, Promise<EventLog>>();
+  const unsubscribe: Array<() => void> = [];
+  function logFor(gridSearchId: string): Promise<EventLog> {
+    let opening = watched.get(gridSearchId);
+    if (!opening) {
+      opening = options.storage.log(gridSearchId).then((log) => {
+        unsubscribe.push(
+          log.onCommit((firstId, events) => {
+            const message =
+              events.length === 1
+                ? { event_id: firstId, data: events[0] }
+                : { event_id: 'batched_events' as const, data: events.map((data, i) => ({ event_id: firstId + i, data })) };
+            io.to(gridSearchId).emit('mlgym_event', message);
+          }),
+        );
+        return log;
+      });
+      watched.set(gridSearchId, opening);
+      opening.catch(() => watched.delete(gridSearchId));
+    }
+    return opening;
+  }
+
+  function refuse(socket: MlgymSocket, error: unknown, ack?: Ack<PublishAck>): void {
+    const body = errorBody(error);
+    if (!(error instanceof MlgymError)) report(`ws endpoint: ${error instanceof Error ? error.stack : String(error)}`);
+    socket.emit('mlgym_error', body);
+    socket.emit('server_log_message', `Refused: ${body.message}`);
+    ack?.({ ok: false, ...body });
+  }
+
+  /** Sends a room's history after `next - 1`, then joins the room with no gap and no duplicate. */
+  async function replay(socket: MlgymSocket, room: string, next: number, format: 'json' | 'jsonl'): Promise<void> {
+    const log = await logFor(room);
+    for (;;) {
+      // Joining in the same tick as the length check: every later commit is broadcast to us.
+      if (next >= log.length) {
+        await socket.join(room);
+        socket.emit('history_done', { grid_search_id: room, next_event_id: log.length });
+        return;
+      }
+      for await (const chunk of log.readRaw(next, log.length, chunkBytes)) {
+        if (socket.disconnected) return;
+        if (format === 'jsonl') {
+          socket.emit('mlgym_event_chunk', { grid_search_id: room, first_event_id: chunk.firstId, count: chunk.count, jsonl: chunk.bytes });
+        } else {
+          socket.emit('mlgym_event', { event_id: 'batched_events', data: parseChunk(chunk) });
+        }
+        next = chunk.firstId + chunk.count;
+        await drained(socket);
+      }
+    }
+  }
+
+  async function handleJoin(socket: MlgymSocket, raw: unknown, ack: Ack<{ ok: boolean; message?: string }>): Promise<void> {
+    const parsed = JoinRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const message = 'join expects {rooms: [grid_search_id, …], client_id?, last_event_id?, history_format?}';
+      socket.emit('mlgym_error', { code: 'BAD_REQUEST', message });
+      ack?.({ ok: false, message });
+      return;
+    }
+    const request = parsed.data;
+    const rooms = request.rooms;
+    socket.emit('server_log_message', `Client ${request.client_id ?? '<unknown>'} joined rooms: [${rooms.join(', ')}]`);
+    for (const room of rooms) {
+      if ((PUBLISHER_ROOMS as readonly string[]).includes(room)) {
+        await socket.join(room);
+        continue;
+      }
+      if (!SafeNameSchema.safeParse(room).success) {
+        refuse(socket, MlgymError.fromIssue({ code: 'STORAGE_PATH_UNSAFE', problem: `room ${JSON.stringify(room)} is not a valid grid search id` }));
+        continue;
+      }
+      const last = typeof request.last_event_id === 'number' ? request.last_event_id : (request.last_event_id?.[room] ?? -1);
+      await replay(socket, room, last + 1, request.history_format ?? 'json');
+    }
+    ack?.({ ok: true });
+  }
+
+  async function handleEvent(socket: MlgymSocket, event: unknown, ack: Ack<PublishAck>): Promise<void> {
+    const valid = validateEvent(event, maxEventBytes);
+    const log = await logFor(valid.payload.grid_search_id);
+    const { ids } = await log.append([event]);
+    ack?.({ ok: true, event_ids: ids, duplicates: 0 });
+  }
+
+  async function handleBatch(raw: unknown, ack: Ack<PublishAck>): Promise<void> {
+    const parsed = PublishBatchSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw MlgymError.fromIssue({ code: 'EVENT_INVALID', problem: 'mlgym_events expects {publisher_id, first_seq, events: [...]}' });
+    }
+    const { publisher_id, first_seq, events } = parsed.data;
+    if (events.length > maxBatchEvents) {
+      throw MlgymError.fromIssue({ code: 'PAYLOAD_TOO_LARGE', problem: `a batch of ${events.length} events`, expected: `at most ${maxBatchEvents}` });
+    }
+    const gridSearchId = validateEvent(events[0], maxEventBytes, 0).payload.grid_search_id;
+    events.forEach((e, i) => {
+      if (validateEvent(e, maxEventBytes, i).payload.grid_search_id !== gridSearchId) {
+        throw MlgymError.fromIssue({ code: 'EVENT_INVALID', problem: `event ${i} belongs to another grid search than event 0`, hint: 'Send one batch per grid search' });
+      }
+    });
+    const log = await logFor(gridSearchId);
+    const { ids, duplicates } = await log.append(events, { publisherId: publisher_id, firstSeq: first_seq });
+    ack?.({ ok: true, event_ids: ids, duplicates });
+  }
+
+  io.on('connection', (socket) => {
+    // Joins of one socket run one after another so their replays cannot interleave.
+    let joining: Promise<void> = Promise.resolve();
+    socket.on('join', (raw: unknown, ack: unknown) => {
+      joining = joining.then(() => handleJoin(socket, raw, asAck(ack)).catch((e: unknown) => refuse(socket, e)));
+    });
+    socket.on('mlgym_event', (event: unknown, ack: unknown) => {
+      handleEvent(socket, event, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));
+    });
+    socket.on('mlgym_events', (batch: unknown, ack: unknown) => {
+      handleBatch(batch, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));
+    });
+    socket.on('list_grid_searches', (ack: unknown) => {
+      const reply = asAck<Awaited<ReturnType<EventLogProvider['list']>>>(ack);
+      options.storage.list().then(
+        (list) => reply?.(list),
+        (e: unknown) => refuse(socket, e),
+      );
+    });
+    socket.on('ping', () => socket.emit('pong'));
+    socket.on('leave', () => {
+      socket.emit('server_log_message', 'You are now disconnected.');
+      socket.disconnect(true);
+    });
+  });
+
+  return {
+    io,
+    httpServer,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise<number>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      }),
+    close: async () => {
+      for (const off of unsubscribe.splice(0)) off();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}
