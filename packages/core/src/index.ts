@@ -48,3 +48,8 @@ export { canonicalJson, configHash } from './util/canonicalJson.js';
 export { Rng, hashString } from './util/rng.js';
 export { didYouMean, nearest } from './util/nearest.js';
 export { configsEqual, deleteBranches, isConfigInGrid } from './sweep/gridMembership.js';
+export { MemoryEventSink, creationTs } from './reporting/eventSink.js';
+export type { EventSink } from './reporting/eventSink.js';
+export { WebsocketReporter } from './reporting/websocketReporter.js';
+export type { WebsocketReporterOptions } from './reporting/websocketReporter.js';
+export { LocalEventSink } from './reporting/localEventSink.js';

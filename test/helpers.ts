@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const repo = resolve(import.meta.dirname, '..');
+
+/** Polls until `check` holds. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface Started {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+/** Starts a built app (`apps/<name>/dist/cli.js`) and waits for its "listening on http://host:port" line. */
+export function startApp(name: string, args: readonly string[]): Promise<Started> {
+  const child = spawn(process.execPath, [resolve(repo, 'apps', name, 'dist/cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  return new Promise<Started>((resolvePromise, reject) => {
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(text)?.[1];
+      if (port) resolvePromise({ child, port: Number(port), output: () => text });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${text}`)));
+  });
+}
+
+export function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
