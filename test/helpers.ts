@@ -21,7 +21,9 @@ export interface Started {
 
 /** Starts a built app (`apps/<name>/dist/cli.js`) and waits for its "listening on http://host:port" line. */
 export function startApp(name: string, args: readonly string[]): Promise<Started> {
-  const child = spawn(process.execPath, [resolve(repo, 'apps', name, 'dist/cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve(repo, 'apps', name, 'dist/cli.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   return new Promise<Started>((resolvePromise, reject) => {
     const onData = (chunk: Buffer) => {

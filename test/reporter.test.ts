@@ -13,7 +13,13 @@ const GS = '2024-02-02--00-00-00';
 const event = (i: number): MlgymEvent => ({
   event_type: 'evaluation_result',
   creation_ts: i,
-  payload: { grid_search_id: GS, experiment_id: 0, epoch: i, metric_scores: [{ metric: 'acc', split: 'val', score: i / 1000 }], loss_scores: [] },
+  payload: {
+    grid_search_id: GS,
+    experiment_id: 0,
+    epoch: i,
+    metric_scores: [{ metric: 'acc', split: 'val', score: i / 1000 }],
+    loss_scores: [],
+  },
 });
 
 async function freePort(): Promise<number> {
@@ -42,7 +48,12 @@ describe('WebsocketReporter', () => {
     const root = mkdtempSync(join(tmpdir(), 'mlgym-reporter-'));
     const spoolDir = mkdtempSync(join(tmpdir(), 'mlgym-spool-'));
     const port = await freePort();
-    const reporter = await WebsocketReporter.create({ servers: [`http://127.0.0.1:${port}`], spoolDir, flushIntervalMs: 10, batchSize: 50 });
+    const reporter = await WebsocketReporter.create({
+      servers: [`http://127.0.0.1:${port}`],
+      spoolDir,
+      flushIntervalMs: 10,
+      batchSize: 50,
+    });
 
     // Server down: emitting returns at once and the events wait in the spool.
     for (let i = 0; i < 300; i++) reporter.emit(event(i));

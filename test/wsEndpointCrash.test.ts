@@ -10,7 +10,17 @@ const GS = '2024-01-01--00-00-00';
 const event = (seq: number) => ({
   event_type: 'experiment_status',
   creation_ts: seq,
-  payload: { grid_search_id: GS, experiment_id: 0, status: 'train', num_epochs: 1, current_epoch: 0, splits: ['train'], current_split: 'train', num_batches: 10, current_batch: 1 },
+  payload: {
+    grid_search_id: GS,
+    experiment_id: 0,
+    status: 'train',
+    num_epochs: 1,
+    current_epoch: 0,
+    splits: ['train'],
+    current_split: 'train',
+    num_batches: 10,
+    current_batch: 1,
+  },
 });
 
 describe('ml_board_ws_endpoint killed with SIGKILL during a burst', () => {
@@ -28,7 +38,13 @@ describe('ml_board_ws_endpoint killed with SIGKILL during a burst', () => {
         const events = Array.from({ length: BATCH }, (_, i) => event(firstSeq + i));
         sent += BATCH;
         const ack = await new Promise<PublishAck | undefined>((resolve) => {
-          socket.timeout(2000).emit('mlgym_events', { publisher_id: 'burst', first_seq: firstSeq, events }, (err: Error | null, a?: PublishAck) => resolve(err ? undefined : a));
+          socket
+            .timeout(2000)
+            .emit(
+              'mlgym_events',
+              { publisher_id: 'burst', first_seq: firstSeq, events },
+              (err: Error | null, a?: PublishAck) => resolve(err ? undefined : a),
+            );
         });
         if (ack?.ok) for (let i = 0; i < BATCH; i++) acked.add(firstSeq + i);
         else break;
@@ -44,7 +60,9 @@ describe('ml_board_ws_endpoint killed with SIGKILL during a burst', () => {
 
     const second = await startApp('ml_board_ws_endpoint', ['--port', '0', '--event_storage_path', storage]);
     try {
-      const lines = readFileSync(join(storage, GS, 'event_storage.log'), 'utf8').trimEnd().split('\n');
+      const lines = readFileSync(join(storage, GS, 'event_storage.log'), 'utf8')
+        .trimEnd()
+        .split('\n');
       const stored = lines.map((l) => (JSON.parse(l) as { creation_ts: number }).creation_ts);
       expect(new Set(stored).size).toBe(stored.length);
       for (const seq of acked) expect(stored).toContain(seq);
@@ -53,12 +71,18 @@ describe('ml_board_ws_endpoint killed with SIGKILL during a burst', () => {
       const again = connect(`http://127.0.0.1:${second.port}`, { transports: ['websocket'] });
       for (let firstSeq = 0; firstSeq < sent; firstSeq += BATCH) {
         const events = Array.from({ length: BATCH }, (_, i) => event(firstSeq + i));
-        const ack = await new Promise<PublishAck>((resolve) => again.emit('mlgym_events', { publisher_id: 'burst', first_seq: firstSeq, events }, resolve));
+        const ack = await new Promise<PublishAck>((resolve) =>
+          again.emit('mlgym_events', { publisher_id: 'burst', first_seq: firstSeq, events }, resolve),
+        );
         expect(ack.ok).toBe(true);
       }
       again.close();
-      const final = readFileSync(join(storage, GS, 'event_storage.log'), 'utf8').trimEnd().split('\n');
-      expect(final.map((l) => (JSON.parse(l) as { creation_ts: number }).creation_ts)).toEqual(Array.from({ length: sent }, (_, i) => i));
+      const final = readFileSync(join(storage, GS, 'event_storage.log'), 'utf8')
+        .trimEnd()
+        .split('\n');
+      expect(final.map((l) => (JSON.parse(l) as { creation_ts: number }).creation_ts)).toEqual(
+        Array.from({ length: sent }, (_, i) => i),
+      );
     } finally {
       second.child.kill('SIGTERM');
       await stopped(second.child);

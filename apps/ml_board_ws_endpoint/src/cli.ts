@@ -24,10 +24,21 @@ const program = new Command('ml_board_ws_endpoint')
   .option('--port <port>', 'port to listen on', port, 5002)
   .option('--event_storage_path <path>', 'folder holding one event log per grid search', 'event_storage')
   .option('--cors_allowed_origins <origins...>', 'browser origins allowed to connect', [])
-  .option('--fsync <policy>', 'when appends are synced to disk: always | never | interval:<ms>', fsync, 'always' as FsyncPolicy)
+  .option(
+    '--fsync <policy>',
+    'when appends are synced to disk: always | never | interval:<ms>',
+    fsync,
+    'always' as FsyncPolicy,
+  )
   .parse();
 
-const opts = program.opts<{ host: string; port: number; event_storage_path: string; cors_allowed_origins: string[]; fsync: FsyncPolicy }>();
+const opts = program.opts<{
+  host: string;
+  port: number;
+  event_storage_path: string;
+  cors_allowed_origins: string[];
+  fsync: FsyncPolicy;
+}>();
 const storage = new FileEventStorage(opts.event_storage_path, { fsync: opts.fsync });
 const endpoint = createWsEndpoint({
   storage,
@@ -38,9 +49,13 @@ const endpoint = createWsEndpoint({
 try {
   await storage.lockRoot();
   const bound = await endpoint.listen(opts.port, opts.host);
-  process.stdout.write(`ml_board_ws_endpoint listening on http://${opts.host}:${bound} (event storage: ${storage.root})\n`);
+  process.stdout.write(
+    `ml_board_ws_endpoint listening on http://${opts.host}:${bound} (event storage: ${storage.root})\n`,
+  );
 } catch (error) {
-  process.stderr.write(`ml_board_ws_endpoint: cannot start on ${opts.host}:${opts.port}: ${(error as Error).message}\n`);
+  process.stderr.write(
+    `ml_board_ws_endpoint: cannot start on ${opts.host}:${opts.port}: ${(error as Error).message}\n`,
+  );
   process.exit(1);
 }
 

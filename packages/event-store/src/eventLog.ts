@@ -41,7 +41,7 @@ export interface EventLog {
   readRaw(from?: number, to?: number, maxBytes?: number): AsyncIterable<RawChunk>;
   /** Highest sequence number stored for a publisher, or -1. */
   lastSeq(publisherId: string): Promise<number>;
-  /** Called synchronously right after each commit, before the appends resolve. */
+  /** Called synchronously once a commit is written (readable), before its appends resolve (after the sync policy). */
   onCommit(listener: CommitListener): () => void;
   close(): Promise<void>;
 }

@@ -16,7 +16,11 @@ async function openLog(dir: string): Promise<FileEventLog> {
   return log;
 }
 const fresh = () => mkdtempSync(join(tmpdir(), 'mlgym-log-'));
-const event = (i: number) => ({ event_type: 'experiment_status', creation_ts: i, payload: { grid_search_id: 'g', experiment_id: i } });
+const event = (i: number) => ({
+  event_type: 'experiment_status',
+  creation_ts: i,
+  payload: { grid_search_id: 'g', experiment_id: i },
+});
 async function all(log: EventLog, from?: number) {
   const out: Array<{ id: number; data: unknown }> = [];
   for await (const e of log.read(from)) out.push(e);
@@ -40,8 +44,14 @@ describe.each([
 
   it('stores a re-sent publisher batch once', async () => {
     const log = await make();
-    expect(await log.append([event(0), event(1)], { publisherId: 'p', firstSeq: 0 })).toEqual({ ids: [0, 1], duplicates: 0 });
-    expect(await log.append([event(1), event(2)], { publisherId: 'p', firstSeq: 1 })).toEqual({ ids: [2], duplicates: 1 });
+    expect(await log.append([event(0), event(1)], { publisherId: 'p', firstSeq: 0 })).toEqual({
+      ids: [0, 1],
+      duplicates: 0,
+    });
+    expect(await log.append([event(1), event(2)], { publisherId: 'p', firstSeq: 1 })).toEqual({
+      ids: [2],
+      duplicates: 1,
+    });
     expect(await log.append([event(0)], { publisherId: 'p', firstSeq: 0 })).toEqual({ ids: [], duplicates: 1 });
     expect(await log.append([event(9)], { publisherId: 'q', firstSeq: 0 })).toEqual({ ids: [3], duplicates: 0 });
     expect(await log.lastSeq('p')).toBe(2);
@@ -85,13 +95,15 @@ describe('FileEventLog on disk', () => {
     const log = await FileEventLog.open(dir);
     await log.append([event(0), event(1)]);
     await log.close();
-    expect(readFileSync(join(dir, LOG_FILE), 'utf8')).toBe(`${JSON.stringify(event(0))}\n${JSON.stringify(event(1))}\n`);
+    expect(readFileSync(join(dir, LOG_FILE), 'utf8')).toBe(
+      `${JSON.stringify(event(0))}\n${JSON.stringify(event(1))}\n`,
+    );
     const again = await openLog(dir);
     expect(again.length).toBe(2);
     expect((await again.append([event(2)])).ids).toEqual([2]);
   });
 
-  it("loads a log written by the original MLboard unchanged", async () => {
+  it('loads a log written by the original MLboard unchanged', async () => {
     const dir = fresh();
     const lines = [
       '{"event_type": "job_status", "creation_ts": 1685780818123456, "payload": {"job_id": "2023-06-03--10-26-58-3", "job_type": 1, "status": "RUNNING", "grid_search_id": "2023-06-03--10-26-58", "experiment_id": 3, "starting_time": 1685780818.12, "finishing_time": -1, "error": null, "stacktrace": null}}',
@@ -127,7 +139,10 @@ describe('FileEventLog on disk', () => {
     writeFileSync(join(dir, LOG_FILE), `${text.slice(0, 2).join('\n')}\n`);
     const reopened = await openLog(dir);
     expect(await reopened.lastSeq('p')).toBe(1);
-    expect(await reopened.append([event(1), event(2)], { publisherId: 'p', firstSeq: 1 })).toEqual({ ids: [2], duplicates: 1 });
+    expect(await reopened.append([event(1), event(2)], { publisherId: 'p', firstSeq: 1 })).toEqual({
+      ids: [2],
+      duplicates: 1,
+    });
   });
 
   it('refuses a second writer and takes over a lock left by a dead process', async () => {

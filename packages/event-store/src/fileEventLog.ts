@@ -53,17 +53,34 @@ export class FileEventLog implements EventLog {
   private syncTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
+  private readonly fh: FileHandle;
+  private readonly seqFh: FileHandle;
+  private readonly offsets: OffsetIndex;
+  private readonly seqs: Map<string, number>;
+  private readonly policy: FsyncPolicy;
+  private readonly release: () => Promise<void>;
+
   private constructor(
     readonly dir: string,
-    private readonly fh: FileHandle,
-    private readonly seqFh: FileHandle,
-    private readonly offsets: OffsetIndex,
-    private readonly seqs: Map<string, number>,
-    private readonly policy: FsyncPolicy,
-    private readonly release: () => Promise<void>,
+    parts: {
+      fh: FileHandle;
+      seqFh: FileHandle;
+      offsets: OffsetIndex;
+      seqs: Map<string, number>;
+      policy: FsyncPolicy;
+      release: () => Promise<void>;
+    },
   ) {
-    if (typeof policy === 'object') {
-      this.syncTimer = setInterval(() => void this.fh.datasync().catch(() => undefined), policy.intervalMs);
+    ({
+      fh: this.fh,
+      seqFh: this.seqFh,
+      offsets: this.offsets,
+      seqs: this.seqs,
+      policy: this.policy,
+      release: this.release,
+    } = parts);
+    if (typeof this.policy === 'object') {
+      this.syncTimer = setInterval(() => void this.fh.datasync().catch(() => undefined), this.policy.intervalMs);
       this.syncTimer.unref();
     }
   }
@@ -80,7 +97,7 @@ export class FileEventLog implements EventLog {
       const seqFh = await open(join(dir, SEQ_FILE), 'a+');
       handles.push(seqFh);
       const seqs = await readSequences(seqFh, offsets.length - 1);
-      return new FileEventLog(dir, fh, seqFh, offsets, seqs, options.fsync ?? 'always', release);
+      return new FileEventLog(dir, { fh, seqFh, offsets, seqs, policy: options.fsync ?? 'always', release });
     } catch (error) {
       for (const h of handles) await h.close().catch(() => undefined);
       await release();
@@ -128,7 +145,9 @@ export class FileEventLog implements EventLog {
     const text: string[] = [];
     for (const op of group) {
       if (op.batch && op.lines.length > 0) {
-        seqLines.push(`${JSON.stringify({ p: op.batch.publisherId, s: op.batch.firstSeq, e: next, n: op.lines.length })}\n`);
+        seqLines.push(
+          `${JSON.stringify({ p: op.batch.publisherId, s: op.batch.firstSeq, e: next, n: op.lines.length })}\n`,
+        );
       }
       if (op.lines.length > 0) text.push(op.lines.join('\n'), '\n');
       next += op.lines.length;
@@ -137,29 +156,45 @@ export class FileEventLog implements EventLog {
       // Sequence records go first: on open they are clamped to the lines that really made it.
       if (seqLines.length > 0) await writeAll(this.seqFh, Buffer.from(seqLines.join('')));
       if (text.length > 0) await writeAll(this.fh, Buffer.from(text.join('')));
+    } catch (error) {
+      this.fail(group, error);
+      return;
+    }
+    // Written: readers and live subscribers may see the events now (a killed process loses
+    // nothing from here on); the appends resolve, i.e. publishers are acknowledged, only once
+    // the sync policy is satisfied.
+    const results = group.map((op) => this.index(op));
+    try {
       if (this.policy === 'always' && text.length > 0) {
         await this.fh.datasync();
         if (seqLines.length > 0) await this.seqFh.datasync();
       }
     } catch (error) {
-      this.failure = MlgymError.fromIssue(
-        { code: 'INTERNAL', problem: `writing the event log in ${this.dir} failed: ${(error as Error).message}` },
-        error,
-      );
-      for (const op of [...group, ...this.pending]) op.reject(this.failure);
-      this.pending = [];
+      this.fail(group, error);
       return;
     }
-    for (const op of group) {
-      const firstId = this.length;
-      let end = this.offsets.at(this.offsets.length - 1);
-      for (const line of op.lines) {
-        end += Buffer.byteLength(line) + 1;
-        this.offsets.push(end);
-      }
-      if (op.lines.length > 0) for (const listener of this.listeners) listener(firstId, op.events);
-      op.resolve({ ids: op.lines.map((_, i) => firstId + i), duplicates: op.duplicates });
+    group.forEach((op, i) => op.resolve(results[i] as AppendResult));
+  }
+
+  private fail(group: PendingAppend[], error: unknown): void {
+    this.failure = MlgymError.fromIssue(
+      { code: 'INTERNAL', problem: `writing the event log in ${this.dir} failed: ${(error as Error).message}` },
+      error,
+    );
+    for (const op of [...group, ...this.pending]) op.reject(this.failure);
+    this.pending = [];
+  }
+
+  /** Adds a written append to the offset index and tells the commit listeners. */
+  private index(op: PendingAppend): AppendResult {
+    const firstId = this.length;
+    let end = this.offsets.at(this.offsets.length - 1);
+    for (const line of op.lines) {
+      end += Buffer.byteLength(line) + 1;
+      this.offsets.push(end);
     }
+    if (op.lines.length > 0) for (const listener of this.listeners) listener(firstId, op.events);
+    return { ids: op.lines.map((_, i) => firstId + i), duplicates: op.duplicates };
   }
 
   async *readRaw(from = 0, to = this.length, maxBytes = DEFAULT_CHUNK_BYTES): AsyncIterable<RawChunk> {
@@ -227,7 +262,7 @@ async function scanLines(fh: FileHandle, path: string): Promise<OffsetIndex> {
   const offsets = new OffsetIndex();
   offsets.push(0);
   const buffer = Buffer.allocUnsafe(SCAN_BYTES);
-  for (let position = 0; position < size; ) {
+  for (let position = 0; position < size;) {
     const { bytesRead } = await fh.read(buffer, 0, Math.min(SCAN_BYTES, size - position), position);
     if (bytesRead === 0) break;
     for (let i = buffer.indexOf(NEWLINE, 0); i !== -1 && i < bytesRead; i = buffer.indexOf(NEWLINE, i + 1)) {

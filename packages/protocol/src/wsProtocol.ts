@@ -22,8 +22,7 @@ export const PublishBatchSchema = z.strictObject({
 export type PublishBatch = z.infer<typeof PublishBatchSchema>;
 
 export type PublishAck =
-  | { ok: true; event_ids: number[]; duplicates: number }
-  | { ok: false; code: string; message: string };
+  { ok: true; event_ids: number[]; duplicates: number } | { ok: false; code: string; message: string };
 
 /** One live or replayed event as the original sends it. */
 export interface MlgymEventMessage {

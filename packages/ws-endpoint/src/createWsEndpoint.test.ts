@@ -62,21 +62,51 @@ const emitAck = <T>(socket: Socket, name: string, payload: unknown) =>
 const jobStatus = (i: number) => ({
   event_type: 'job_status',
   creation_ts: 1685780818123456 + i,
-  payload: { job_id: `${GS}-${i}`, job_type: 1, status: 'RUNNING', grid_search_id: GS, experiment_id: i, starting_time: 1685780818.12, finishing_time: -1, error: null, stacktrace: null },
+  payload: {
+    job_id: `${GS}-${i}`,
+    job_type: 1,
+    status: 'RUNNING',
+    grid_search_id: GS,
+    experiment_id: i,
+    starting_time: 1685780818.12,
+    finishing_time: -1,
+    error: null,
+    stacktrace: null,
+  },
 });
 const originalEvents = [
   jobStatus(3),
   {
     event_type: 'experiment_status',
     creation_ts: 1685780820000000,
-    payload: { grid_search_id: GS, experiment_id: 3, status: 'train', num_epochs: 100, current_epoch: 0, splits: ['train'], current_split: 'train', num_batches: 500, current_batch: 150 },
+    payload: {
+      grid_search_id: GS,
+      experiment_id: 3,
+      status: 'train',
+      num_epochs: 100,
+      current_epoch: 0,
+      splits: ['train'],
+      current_split: 'train',
+      num_batches: 500,
+      current_batch: 150,
+    },
   },
   {
     event_type: 'evaluation_result',
     creation_ts: 1685780900000000,
-    payload: { grid_search_id: GS, experiment_id: 3, epoch: 0, metric_scores: [{ metric: 'F1_SCORE_macro', split: 'val', score: 0.91 }], loss_scores: [{ loss: 'cross_entropy_loss', split: 'val', score: 0.31 }] },
+    payload: {
+      grid_search_id: GS,
+      experiment_id: 3,
+      epoch: 0,
+      metric_scores: [{ metric: 'F1_SCORE_macro', split: 'val', score: 0.91 }],
+      loss_scores: [{ loss: 'cross_entropy_loss', split: 'val', score: 0.31 }],
+    },
   },
-  { event_type: 'experiment_config', creation_ts: 1685780817000000, payload: { grid_search_id: GS, experiment_id: 3, job_id: 3, config: { model: {} } } },
+  {
+    event_type: 'experiment_config',
+    creation_ts: 1685780817000000,
+    payload: { grid_search_id: GS, experiment_id: 3, job_id: 3, config: { model: {} } },
+  },
 ];
 
 describe('ml_board_ws_endpoint protocol', () => {
@@ -88,13 +118,18 @@ describe('ml_board_ws_endpoint protocol', () => {
     const publisher = client(url);
     const logs: string[] = [];
     publisher.on('server_log_message', (m: string) => logs.push(m));
-    publisher.emit('join', { client_id: 'mlgym_streamed_logger', rooms: ['mlgym_event_publishers', 'mlgym_streamed_logger'] });
+    publisher.emit('join', {
+      client_id: 'mlgym_streamed_logger',
+      rooms: ['mlgym_event_publishers', 'mlgym_streamed_logger'],
+    });
     for (const e of originalEvents) publisher.emit('mlgym_event', e); // no ack, like python-socketio
     await until(() => live.events.length === 4);
     expect(live.events).toEqual(originalEvents.map((data, i) => ({ event_id: i, data })));
     expect(logs[0]).toBe('Client mlgym_streamed_logger joined rooms: [mlgym_event_publishers, mlgym_streamed_logger]');
 
-    const lines = readFileSync(join(root, GS, 'event_storage.log'), 'utf8').trimEnd().split('\n');
+    const lines = readFileSync(join(root, GS, 'event_storage.log'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual(originalEvents);
     expect(readdirSync(root).filter((d) => !d.startsWith('.'))).toEqual([GS]);
 
@@ -113,7 +148,9 @@ describe('ml_board_ws_endpoint protocol', () => {
     const pong = new Promise<void>((resolve) => socket.once('pong', () => resolve()));
     socket.emit('ping');
     await pong;
-    const list = await new Promise<Array<{ grid_search_id: string; event_count: number }>>((resolve) => socket.emit('list_grid_searches', resolve));
+    const list = await new Promise<Array<{ grid_search_id: string; event_count: number }>>((resolve) =>
+      socket.emit('list_grid_searches', resolve),
+    );
     expect(list).toMatchObject([{ grid_search_id: GS, event_count: 1 }]);
     const bye = new Promise<string>((resolve) => socket.on('server_log_message', resolve));
     const gone = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
@@ -127,7 +164,11 @@ describe('resumable, chunked, ordered history', () => {
   it('a client that sends its last event_id gets exactly the events after it', async () => {
     const { url } = await server();
     const publisher = client(url);
-    const ack = await emitAck<PublishAck>(publisher, 'mlgym_events', { publisher_id: 'p', first_seq: 0, events: Array.from({ length: 100 }, (_, i) => jobStatus(i)) });
+    const ack = await emitAck<PublishAck>(publisher, 'mlgym_events', {
+      publisher_id: 'p',
+      first_seq: 0,
+      events: Array.from({ length: 100 }, (_, i) => jobStatus(i)),
+    });
     expect(ack).toEqual({ ok: true, event_ids: Array.from({ length: 100 }, (_, i) => i), duplicates: 0 });
     const resumed = client(url);
     const got = collect(resumed);
@@ -141,7 +182,11 @@ describe('resumable, chunked, ordered history', () => {
   it('sends long histories in bounded chunks (json and jsonl)', async () => {
     const { url } = await server({ historyChunkBytes: 4096 });
     const publisher = client(url);
-    await emitAck(publisher, 'mlgym_events', { publisher_id: 'p', first_seq: 0, events: Array.from({ length: 500 }, (_, i) => jobStatus(i)) });
+    await emitAck(publisher, 'mlgym_events', {
+      publisher_id: 'p',
+      first_seq: 0,
+      events: Array.from({ length: 500 }, (_, i) => jobStatus(i)),
+    });
     const json = client(url);
     const got = collect(json);
     await emitAck(json, 'join', { rooms: [GS] });
@@ -163,7 +208,11 @@ describe('resumable, chunked, ordered history', () => {
   it('delivers live events that arrive during a replay once and in order', async () => {
     const { url } = await server({ historyChunkBytes: 2048 });
     const publisher = client(url);
-    await emitAck(publisher, 'mlgym_events', { publisher_id: 'p', first_seq: 0, events: Array.from({ length: 2000 }, (_, i) => jobStatus(i)) });
+    await emitAck(publisher, 'mlgym_events', {
+      publisher_id: 'p',
+      first_seq: 0,
+      events: Array.from({ length: 2000 }, (_, i) => jobStatus(i)),
+    });
     let seq = 2000;
     const firing = (async () => {
       for (let round = 0; round < 40; round++) {
@@ -203,7 +252,15 @@ describe('bad input', () => {
       expect(ack.ok).toBe(false);
     }
     expect(errors.map((e) => e.code)).toEqual([
-      'EVENT_INVALID', 'EVENT_INVALID', 'EVENT_INVALID', 'EVENT_INVALID', 'EVENT_INVALID', 'EVENT_INVALID', 'EVENT_INVALID', 'EVENT_INVALID', 'PAYLOAD_TOO_LARGE',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'EVENT_INVALID',
+      'PAYLOAD_TOO_LARGE',
     ]);
     expect(errors[4]!.message).toMatch(/payload\.grid_search_id/);
     socket.emit('mlgym_events', { publisher_id: 'p', first_seq: 0, events: [jobStatus(0), { nope: 1 }] });
@@ -222,6 +279,8 @@ describe('bad input', () => {
     const batch = { publisher_id: 'run-1/exp-0', first_seq: 0, events: [jobStatus(0), jobStatus(1)] };
     expect(await emitAck(socket, 'mlgym_events', batch)).toEqual({ ok: true, event_ids: [0, 1], duplicates: 0 });
     expect(await emitAck(socket, 'mlgym_events', batch)).toEqual({ ok: true, event_ids: [], duplicates: 2 });
-    expect(await emitAck(socket, 'mlgym_events', { ...batch, first_seq: 1, events: [jobStatus(1), jobStatus(2)] })).toEqual({ ok: true, event_ids: [2], duplicates: 1 });
+    expect(
+      await emitAck(socket, 'mlgym_events', { ...batch, first_seq: 1, events: [jobStatus(1), jobStatus(2)] }),
+    ).toEqual({ ok: true, event_ids: [2], duplicates: 1 });
   });
 });

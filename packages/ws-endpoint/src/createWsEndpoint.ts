@@ -51,11 +51,17 @@ async function drained(socket: MlgymSocket): Promise<void> {
   const conn = socket.conn as unknown as {
     writeBuffer: unknown[];
     once(event: 'drain' | 'close', listener: () => void): void;
+    off(event: 'drain' | 'close', listener: () => void): void;
   };
   if (conn.writeBuffer.length < WRITE_BUFFER_HIGH_WATER || socket.disconnected) return;
   await new Promise<void>((resolve) => {
-    conn.once('drain', resolve);
-    conn.once('close', resolve);
+    const done = () => {
+      conn.off('drain', done);
+      conn.off('close', done);
+      resolve();
+    };
+    conn.once('drain', done);
+    conn.once('close', done);
   });
 }
 
@@ -102,7 +108,10 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
             const message =
               events.length === 1
                 ? { event_id: firstId, data: events[0] }
-                : { event_id: 'batched_events' as const, data: events.map((data, i) => ({ event_id: firstId + i, data })) };
+                : {
+                    event_id: 'batched_events' as const,
+                    data: events.map((data, i) => ({ event_id: firstId + i, data })),
+                  };
             io.to(gridSearchId).emit('mlgym_event', message);
           }),
         );
@@ -135,7 +144,12 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
       for await (const chunk of log.readRaw(next, log.length, chunkBytes)) {
         if (socket.disconnected) return;
         if (format === 'jsonl') {
-          socket.emit('mlgym_event_chunk', { grid_search_id: room, first_event_id: chunk.firstId, count: chunk.count, jsonl: chunk.bytes });
+          socket.emit('mlgym_event_chunk', {
+            grid_search_id: room,
+            first_event_id: chunk.firstId,
+            count: chunk.count,
+            jsonl: chunk.bytes,
+          });
         } else {
           socket.emit('mlgym_event', { event_id: 'batched_events', data: parseChunk(chunk) });
         }
@@ -145,7 +159,11 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     }
   }
 
-  async function handleJoin(socket: MlgymSocket, raw: unknown, ack: Ack<{ ok: boolean; message?: string }>): Promise<void> {
+  async function handleJoin(
+    socket: MlgymSocket,
+    raw: unknown,
+    ack: Ack<{ ok: boolean; message?: string }>,
+  ): Promise<void> {
     const parsed = JoinRequestSchema.safeParse(raw);
     if (!parsed.success) {
       const message = 'join expects {rooms: [grid_search_id, …], client_id?, last_event_id?, history_format?}';
@@ -162,10 +180,17 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
         continue;
       }
       if (!SafeNameSchema.safeParse(room).success) {
-        refuse(socket, MlgymError.fromIssue({ code: 'STORAGE_PATH_UNSAFE', problem: `room ${JSON.stringify(room)} is not a valid grid search id` }));
+        refuse(
+          socket,
+          MlgymError.fromIssue({
+            code: 'STORAGE_PATH_UNSAFE',
+            problem: `room ${JSON.stringify(room)} is not a valid grid search id`,
+          }),
+        );
         continue;
       }
-      const last = typeof request.last_event_id === 'number' ? request.last_event_id : (request.last_event_id?.[room] ?? -1);
+      const last =
+        typeof request.last_event_id === 'number' ? request.last_event_id : (request.last_event_id?.[room] ?? -1);
       await replay(socket, room, last + 1, request.history_format ?? 'json');
     }
     ack?.({ ok: true });
@@ -181,16 +206,27 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   async function handleBatch(raw: unknown, ack: Ack<PublishAck>): Promise<void> {
     const parsed = PublishBatchSchema.safeParse(raw);
     if (!parsed.success) {
-      throw MlgymError.fromIssue({ code: 'EVENT_INVALID', problem: 'mlgym_events expects {publisher_id, first_seq, events: [...]}' });
+      throw MlgymError.fromIssue({
+        code: 'EVENT_INVALID',
+        problem: 'mlgym_events expects {publisher_id, first_seq, events: [...]}',
+      });
     }
     const { publisher_id, first_seq, events } = parsed.data;
     if (events.length > maxBatchEvents) {
-      throw MlgymError.fromIssue({ code: 'PAYLOAD_TOO_LARGE', problem: `a batch of ${events.length} events`, expected: `at most ${maxBatchEvents}` });
+      throw MlgymError.fromIssue({
+        code: 'PAYLOAD_TOO_LARGE',
+        problem: `a batch of ${events.length} events`,
+        expected: `at most ${maxBatchEvents}`,
+      });
     }
     const gridSearchId = validateEvent(events[0], maxEventBytes, 0).payload.grid_search_id;
     events.forEach((e, i) => {
       if (validateEvent(e, maxEventBytes, i).payload.grid_search_id !== gridSearchId) {
-        throw MlgymError.fromIssue({ code: 'EVENT_INVALID', problem: `event ${i} belongs to another grid search than event 0`, hint: 'Send one batch per grid search' });
+        throw MlgymError.fromIssue({
+          code: 'EVENT_INVALID',
+          problem: `event ${i} belongs to another grid search than event 0`,
+          hint: 'Send one batch per grid search',
+        });
       }
     });
     const log = await logFor(gridSearchId);

@@ -31,7 +31,10 @@ interface Link {
   cursorFile: string;
 }
 
-const PUBLISHER_JOIN = { client_id: 'mlgym_streamed_logger', rooms: ['mlgym_event_publishers', 'mlgym_streamed_logger'] };
+const PUBLISHER_JOIN = {
+  client_id: 'mlgym_streamed_logger',
+  rooms: ['mlgym_event_publishers', 'mlgym_streamed_logger'],
+};
 
 function serverKey(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 12);
@@ -65,7 +68,8 @@ export class WebsocketReporter implements EventSink {
   /** Creates the spool folder and connects to every server (without waiting for them). */
   static async create(options: WebsocketReporterOptions, publisherId?: string): Promise<WebsocketReporter> {
     await mkdir(options.spoolDir, { recursive: true });
-    const id = publisherId ?? `p${process.pid}-${hostname().replace(/[^A-Za-z0-9]/g, '')}-${randomBytes(4).toString('hex')}`;
+    const id =
+      publisherId ?? `p${process.pid}-${hostname().replace(/[^A-Za-z0-9]/g, '')}-${randomBytes(4).toString('hex')}`;
     const reporter = new WebsocketReporter(options, id);
     await reporter.resume();
     return reporter;
@@ -84,7 +88,13 @@ export class WebsocketReporter implements EventSink {
 
   private link(url: string): Link {
     const socket = connect(url, { transports: ['websocket'], reconnectionDelayMax: 2000 });
-    const link: Link = { url, socket, acked: 0, sending: false, cursorFile: join(this.options.spoolDir, `${this.publisherId}.${serverKey(url)}.cursor`) };
+    const link: Link = {
+      url,
+      socket,
+      acked: 0,
+      sending: false,
+      cursorFile: join(this.options.spoolDir, `${this.publisherId}.${serverKey(url)}.cursor`),
+    };
     socket.on('connect', () => {
       socket.emit('join', PUBLISHER_JOIN);
       this.pump(link);
@@ -125,25 +135,33 @@ export class WebsocketReporter implements EventSink {
     }
     link.sending = true;
     const first = link.acked;
-    const events = this.lines.slice(first, first + (this.options.batchSize ?? 500)).map((l) => JSON.parse(l) as unknown);
+    const events = this.lines
+      .slice(first, first + (this.options.batchSize ?? 500))
+      .map((l) => JSON.parse(l) as unknown);
     link.socket
       .timeout(this.options.ackTimeoutMs ?? 10_000)
-      .emit('mlgym_events', { publisher_id: this.publisherId, first_seq: first, events }, (error: Error | null, ack?: PublishAck) => {
-        link.sending = false;
-        if (!error && ack?.ok) {
-          link.acked = Math.max(link.acked, first + events.length);
-          void writeFile(link.cursorFile, String(link.acked)).catch(() => undefined);
-          this.pump(link);
-        } else if (ack && !ack.ok && (ack.code === 'EVENT_INVALID' || ack.code === 'PAYLOAD_TOO_LARGE')) {
-          // The server will never take this batch; skip it rather than block every later event.
-          this.options.warn?.(`mlgym reporter: ${link.url} refused events ${first}..${first + events.length - 1}: ${ack.message}`);
-          link.acked = first + events.length;
-          this.pump(link);
-        } else {
-          // Timeout, disconnect or a storage problem: try again shortly (re-sending is safe).
-          setTimeout(() => this.pump(link), 500).unref();
-        }
-      });
+      .emit(
+        'mlgym_events',
+        { publisher_id: this.publisherId, first_seq: first, events },
+        (error: Error | null, ack?: PublishAck) => {
+          link.sending = false;
+          if (!error && ack?.ok) {
+            link.acked = Math.max(link.acked, first + events.length);
+            void writeFile(link.cursorFile, String(link.acked)).catch(() => undefined);
+            this.pump(link);
+          } else if (ack && !ack.ok && (ack.code === 'EVENT_INVALID' || ack.code === 'PAYLOAD_TOO_LARGE')) {
+            // The server will never take this batch; skip it rather than block every later event.
+            this.options.warn?.(
+              `mlgym reporter: ${link.url} refused events ${first}..${first + events.length - 1}: ${ack.message}`,
+            );
+            link.acked = first + events.length;
+            this.pump(link);
+          } else {
+            // Timeout, disconnect or a storage problem: try again shortly (re-sending is safe).
+            setTimeout(() => this.pump(link), 500).unref();
+          }
+        },
+      );
   }
 
   private notify(): void {
