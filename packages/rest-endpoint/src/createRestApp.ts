@@ -1,0 +1,95 @@
+import { timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import type { Express, RequestHandler } from 'express';
+import { MlgymError } from '@mlgym/protocol';
+import { errorHandler } from './httpErrors.js';
+import { openApiDocument } from './openapi.js';
+import type { RestContext } from './restContext.js';
+import { checkpointsRouter } from './routes/checkpointsRouter.js';
+import { configsRouter } from './routes/configsRouter.js';
+import { metricsRouter } from './routes/metricsRouter.js';
+import { modelCardRouter } from './routes/modelCardRouter.js';
+import { StorageRoot } from './storageRoot.js';
+
+export interface RestAppOptions {
+  /** The event storage folder (`--event_storage_path`). */
+  storagePath: string;
+  /** When set, every write needs `Authorization: Bearer <token>`. */
+  authToken?: string | undefined;
+  /** Require the token for reads too. @default false */
+  authReads?: boolean;
+  /** Browser origins allowed to call the API. @default [] */
+  corsAllowedOrigins?: readonly string[];
+  /** Largest single checkpoint file. @default 4 GiB */
+  maxUploadBytes?: number;
+  /** Largest chunk of a chunked upload, and largest JSON body. @default 64 MiB */
+  maxChunkBytes?: number;
+  log?: (line: string) => void;
+}
+
+function cors(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && allowed.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Range');
+      res.setHeader('Access-Control-Expose-Headers', 'X-Checksum-Sha256, Repr-Digest, Content-Range, Accept-Ranges');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(origin && allowed.has(origin) ? 204 : 403).end();
+      return;
+    }
+    next();
+  };
+}
+
+function auth(token: string, reads: boolean): RequestHandler {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req, _res, next) => {
+    if (!reads && (req.method === 'GET' || req.method === 'HEAD')) {
+      next();
+      return;
+    }
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      next(MlgymError.fromIssue({ code: 'UNAUTHORIZED', problem: 'this request needs the server\'s bearer token', hint: 'Send "Authorization: Bearer <token>"' }));
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * The MLboard REST endpoint as an express app (no listen): the original's 13 routes and storage
+ * layout, plus chunked uploads, digests, range downloads, a grid-search list, metric export and
+ * `/openapi.json`. Call `init()` before serving.
+ */
+export function createRestApp(options: RestAppOptions): Express & { init: () => Promise<void> } {
+  const storage = new StorageRoot(options.storagePath);
+  const ctx: RestContext = {
+    storage,
+    maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 ** 3,
+    maxChunkBytes: options.maxChunkBytes ?? 64 * 1024 ** 2,
+    log: options.log ?? (() => undefined),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(cors(options.corsAllowedOrigins ?? []));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  if (options.authToken) app.use(auth(options.authToken, options.authReads ?? false));
+  app.use(configsRouter(ctx));
+  app.use(checkpointsRouter(ctx));
+  app.use(modelCardRouter(ctx));
+  app.use(metricsRouter(ctx));
+  app.use((req, _res, next) => {
+    next(MlgymError.fromIssue({ code: 'NOT_FOUND', problem: `no route ${req.method} ${req.path}`, hint: 'See /openapi.json' }));
+  });
+  app.use(errorHandler(ctx.log));
+  return Object.assign(app, { init: () => storage.init() });
+}

@@ -1,0 +1,7 @@
+export { createRestApp } from './createRestApp.js';
+export type { RestAppOptions } from './createRestApp.js';
+export { buildModelCard, pipelineTree } from './modelCard.js';
+export type { ModelCardInputs, PipelineNode } from './modelCard.js';
+export { openApiDocument } from './openapi.js';
+export { sweepTemporaries } from './sweepTemporaries.js';
+export { httpStatusOf } from './httpErrors.js';

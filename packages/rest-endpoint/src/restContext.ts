@@ -1,0 +1,9 @@
+import type { StorageRoot } from './storageRoot.js';
+
+/** What every router needs: the storage and the limits. */
+export interface RestContext {
+  storage: StorageRoot;
+  maxUploadBytes: number;
+  maxChunkBytes: number;
+  log: (line: string) => void;
+}
