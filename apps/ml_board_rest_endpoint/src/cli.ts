@@ -26,7 +26,15 @@ const program = new Command('ml_board_rest_endpoint')
   .option('--max_upload_mb <mb>', 'largest checkpoint file', megabytes, 4096 * 1024 * 1024)
   .parse();
 
-const opts = program.opts<{ host: string; port: number; event_storage_path: string; auth_token?: string; auth_reads: boolean; cors_allowed_origins: string[]; max_upload_mb: number }>();
+const opts = program.opts<{
+  host: string;
+  port: number;
+  event_storage_path: string;
+  auth_token?: string;
+  auth_reads: boolean;
+  cors_allowed_origins: string[];
+  max_upload_mb: number;
+}>();
 const token = opts.auth_token ?? process.env['ML_BOARD_AUTH_TOKEN'];
 const app = createRestApp({
   storagePath: opts.event_storage_path,
@@ -43,7 +51,9 @@ if (swept > 0) process.stdout.write(`ml_board_rest_endpoint: removed ${swept} un
 const server: Server = app.listen(opts.port, opts.host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : opts.port;
-  process.stdout.write(`ml_board_rest_endpoint listening on http://${opts.host}:${bound} (event storage: ${opts.event_storage_path}${token ? ', token required for writes' : ''})\n`);
+  process.stdout.write(
+    `ml_board_rest_endpoint listening on http://${opts.host}:${bound} (event storage: ${opts.event_storage_path}${token ? ', token required for writes' : ''})\n`,
+  );
 });
 server.on('error', (error) => {
   process.stderr.write(`ml_board_rest_endpoint: cannot listen on ${opts.host}:${opts.port}: ${error.message}\n`);

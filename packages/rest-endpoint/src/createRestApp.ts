@@ -9,7 +9,7 @@ import { checkpointsRouter } from './routes/checkpointsRouter.js';
 import { configsRouter } from './routes/configsRouter.js';
 import { metricsRouter } from './routes/metricsRouter.js';
 import { modelCardRouter } from './routes/modelCardRouter.js';
-import { StorageRoot } from './storageRoot.js';
+import { StorageRoot } from '@mlgym/storage';
 
 export interface RestAppOptions {
   /** The event storage folder (`--event_storage_path`). */
@@ -55,7 +55,13 @@ function auth(token: string, reads: boolean): RequestHandler {
     }
     const given = Buffer.from(req.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      next(MlgymError.fromIssue({ code: 'UNAUTHORIZED', problem: 'this request needs the server\'s bearer token', hint: 'Send "Authorization: Bearer <token>"' }));
+      next(
+        MlgymError.fromIssue({
+          code: 'UNAUTHORIZED',
+          problem: "this request needs the server's bearer token",
+          hint: 'Send "Authorization: Bearer <token>"',
+        }),
+      );
       return;
     }
     next();
@@ -88,7 +94,13 @@ export function createRestApp(options: RestAppOptions): Express & { init: () => 
   app.use(modelCardRouter(ctx));
   app.use(metricsRouter(ctx));
   app.use((req, _res, next) => {
-    next(MlgymError.fromIssue({ code: 'NOT_FOUND', problem: `no route ${req.method} ${req.path}`, hint: 'See /openapi.json' }));
+    next(
+      MlgymError.fromIssue({
+        code: 'NOT_FOUND',
+        problem: `no route ${req.method} ${req.path}`,
+        hint: 'See /openapi.json',
+      }),
+    );
   });
   app.use(errorHandler(ctx.log));
   return Object.assign(app, { init: () => storage.init() });

@@ -47,7 +47,10 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
       body = { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than this server accepts' };
     } else if (e.type === 'entity.parse.failed' || (typeof e.code === 'string' && e.code.startsWith('LIMIT_'))) {
       status = 400;
-      body = { code: 'BAD_REQUEST', message: e.type ? 'the request body is not valid JSON' : `bad multipart upload: ${e.message ?? ''}` };
+      body = {
+        code: 'BAD_REQUEST',
+        message: e.type ? 'the request body is not valid JSON' : `bad multipart upload: ${e.message ?? ''}`,
+      };
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       status = e.status;
       body = { code: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: e.message ?? 'bad request' };

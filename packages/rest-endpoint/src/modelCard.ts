@@ -1,6 +1,11 @@
 import { parse as parseYaml } from 'yaml';
 
-type Entry = { component_type_key?: string; variant_key?: string; requirements?: Array<{ name?: string; component_name?: string; subscription?: unknown }> | null; config?: Record<string, unknown> | null };
+type Entry = {
+  component_type_key?: string;
+  variant_key?: string;
+  requirements?: Array<{ name?: string; component_name?: string; subscription?: unknown }> | null;
+  config?: Record<string, unknown> | null;
+};
 type ExperimentConfig = Record<string, Entry>;
 
 export interface ModelCardInputs {
@@ -34,7 +39,9 @@ function configOf(config: ExperimentConfig, type: string, has?: string): Record<
 function modelInfo(text: string | undefined): Record<string, unknown> {
   if (!text) return {};
   try {
-    const parsed = parseYaml(text, { merge: true, maxAliasCount: 10_000 }) as { model_info?: Record<string, unknown> } | null;
+    const parsed = parseYaml(text, { merge: true, maxAliasCount: 10_000 }) as {
+      model_info?: Record<string, unknown>;
+    } | null;
     return parsed?.model_info ?? {};
   } catch {
     return {};
@@ -64,7 +71,8 @@ export function pipelineTree(config: ExperimentConfig): Record<string, PipelineN
     };
   };
   const roots: Record<string, PipelineNode> = {};
-  for (const [name, entry] of Object.entries(config)) if (!(entry.requirements ?? []).length) roots[name] = build(name, 0);
+  for (const [name, entry] of Object.entries(config))
+    if (!(entry.requirements ?? []).length) roots[name] = build(name, 0);
   return roots;
 }
 
@@ -100,23 +108,47 @@ export function buildModelCard(inputs: ModelCardInputs): Record<string, unknown>
     dataset_details: {
       dataset_splits: {
         split_config: dataset['split_configs'] ?? null,
-        split_subscription: [...new Set(splitters.flatMap(([, e]) => (e.requirements ?? []).flatMap((r) => (Array.isArray(r.subscription) ? r.subscription : r.subscription ? [r.subscription] : []))))],
+        split_subscription: [
+          ...new Set(
+            splitters.flatMap(([, e]) =>
+              (e.requirements ?? []).flatMap((r) =>
+                Array.isArray(r.subscription) ? r.subscription : r.subscription ? [r.subscription] : [],
+              ),
+            ),
+          ),
+        ],
         splits_percentage: splitters.map(([, e]) => e.config?.['split_configs'] ?? null),
       },
       considered_dataset: dataset['dataset_identifier'] ?? null,
       label_distribution: summary['label_distribution'] ?? null,
     },
     training_details: {
-      hyperparams: { optimizer: optimizer['params'] ?? {}, data_loader: { batch_size: loaders['batch_size'] ?? null }, lr_scheduler: scheduler['params'] ?? {} },
-      loss_func: (train['loss_fun_config'] as Record<string, unknown> | undefined)?.['tag'] ?? (train['loss_fun_config'] as Record<string, unknown> | undefined)?.['key'] ?? null,
+      hyperparams: {
+        optimizer: optimizer['params'] ?? {},
+        data_loader: { batch_size: loaders['batch_size'] ?? null },
+        lr_scheduler: scheduler['params'] ?? {},
+      },
+      loss_func:
+        (train['loss_fun_config'] as Record<string, unknown> | undefined)?.['tag'] ??
+        (train['loss_fun_config'] as Record<string, unknown> | undefined)?.['key'] ??
+        null,
       optimizer: optimizer['optimizer_key'] ?? null,
       lr_scheduler: scheduler['lr_scheduler_key'] ?? null,
     },
     eval_details: {
-      loss_funcs: ((evaluation['loss_funs_config'] as Array<Record<string, unknown>> | undefined) ?? []).map((l) => l['tag'] ?? l['key']),
-      metrics: ((evaluation['metrics_config'] as Array<Record<string, unknown>> | undefined) ?? []).map((m) => ({ name: m['tag'] ?? m['key'], params: m['params'] ?? {} })),
+      loss_funcs: ((evaluation['loss_funs_config'] as Array<Record<string, unknown>> | undefined) ?? []).map(
+        (l) => l['tag'] ?? l['key'],
+      ),
+      metrics: ((evaluation['metrics_config'] as Array<Record<string, unknown>> | undefined) ?? []).map((m) => ({
+        name: m['tag'] ?? m['key'],
+        params: m['params'] ?? {},
+      })),
     },
-    experiment_environment: { system_env: inputs.systemInfo ?? null, carbon_footprint: null, entry_point_cmd: inputs.systemInfo?.['entry_point_cmd'] ?? '' },
+    experiment_environment: {
+      system_env: inputs.systemInfo ?? null,
+      carbon_footprint: null,
+      entry_point_cmd: inputs.systemInfo?.['entry_point_cmd'] ?? '',
+    },
     pipeline_details: pipelineTree(config),
   };
 }

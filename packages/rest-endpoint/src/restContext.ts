@@ -1,4 +1,4 @@
-import type { StorageRoot } from './storageRoot.js';
+import type { StorageRoot } from '@mlgym/storage';
 
 /** What every router needs: the storage and the limits. */
 export interface RestContext {

@@ -39,13 +39,25 @@ describe('paths from requests never leave the storage root', () => {
     const parent = join(root, '..');
     const before = readdirSync(parent).sort();
     await request(app).put('/grid_searches/%2e%2e/evil.yml').send({ file_format: 'YAML', content: 'x' }).expect(400);
-    await request(app).put(`/grid_searches/${GS}/%2e%2e%2fevil.yml`).send({ file_format: 'YAML', content: 'x' }).expect(400);
+    await request(app)
+      .put(`/grid_searches/${GS}/%2e%2e%2fevil.yml`)
+      .send({ file_format: 'YAML', content: 'x' })
+      .expect(400);
     // The multipart parser keeps only the base name of an upload's file name.
-    const stripped = await request(app).post(`/checkpoints/${GS}/0/0`).attach('checkpoint_file', Buffer.from('x'), '../../evil.bin').expect(200);
+    const stripped = await request(app)
+      .post(`/checkpoints/${GS}/0/0`)
+      .attach('checkpoint_file', Buffer.from('x'), '../../evil.bin')
+      .expect(200);
     expect(stripped.body.file).toBe('evil.bin');
     expect(readdirSync(join(root, GS, '0', '0')).filter((f) => !f.startsWith('.'))).toEqual(['evil.bin']);
-    await request(app).post(`/checkpoints/${GS}/0/0`).attach('checkpoint_file', Buffer.from('x'), '.hidden').expect(400);
-    await request(app).put(`/checkpoints/${GS}/0/0/%2e%2e%2fx/chunks/0?num_chunks=1`).send(Buffer.from('x')).expect(400);
+    await request(app)
+      .post(`/checkpoints/${GS}/0/0`)
+      .attach('checkpoint_file', Buffer.from('x'), '.hidden')
+      .expect(400);
+    await request(app)
+      .put(`/checkpoints/${GS}/0/0/%2e%2e%2fx/chunks/0?num_chunks=1`)
+      .send(Buffer.from('x'))
+      .expect(400);
     expect(readdirSync(parent).sort()).toEqual(before);
   });
 
@@ -58,7 +70,10 @@ describe('paths from requests never leave the storage root', () => {
     const res = await request(app).get('/system-info/linked/0');
     expect(res.status).toBe(400);
     expect(res.text).not.toContain('secret');
-    await request(app).post('/checkpoints/linked/0/0').attach('checkpoint_file', Buffer.from('x'), 'model.bin').expect(400);
+    await request(app)
+      .post('/checkpoints/linked/0/0')
+      .attach('checkpoint_file', Buffer.from('x'), 'model.bin')
+      .expect(400);
     expect(readdirSync(join(outside, '0'))).toEqual(['system_info.json']);
   });
 });
@@ -69,8 +84,16 @@ describe('authentication, CORS and errors', () => {
     const body = { file_format: 'YAML', content: 'a: 1' };
     const denied = await request(app).put(`/grid_searches/${GS}/run_config.yml`).send(body).expect(401);
     expect(denied.body).toEqual({ code: 'UNAUTHORIZED', message: expect.stringContaining('bearer token') });
-    await request(app).put(`/grid_searches/${GS}/run_config.yml`).set('Authorization', 'Bearer wrong').send(body).expect(401);
-    await request(app).put(`/grid_searches/${GS}/run_config.yml`).set('Authorization', 'Bearer s3cret').send(body).expect(200);
+    await request(app)
+      .put(`/grid_searches/${GS}/run_config.yml`)
+      .set('Authorization', 'Bearer wrong')
+      .send(body)
+      .expect(401);
+    await request(app)
+      .put(`/grid_searches/${GS}/run_config.yml`)
+      .set('Authorization', 'Bearer s3cret')
+      .send(body)
+      .expect(200);
     await request(app).get(`/grid_searches/${GS}/run_config`).expect(200);
     const strict = (await testApp({ authToken: 's3cret', authReads: true })).app;
     await request(strict).get('/grid_searches').expect(401);
@@ -88,9 +111,17 @@ describe('authentication, CORS and errors', () => {
 
   it('serves an OpenAPI document describing every route', async () => {
     const { app } = await testApp();
-    const doc = (await request(app).get('/openapi.json').expect(200)).body as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await request(app).get('/openapi.json').expect(200)).body as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/grid_searches/{gs}/experiments', '/checkpoints/{gs}/{exp}/{epoch}/{resource}', '/model-card/{gs}/{exp}', '/metrics/{gs}/{exp}']) {
+    for (const path of [
+      '/grid_searches/{gs}/experiments',
+      '/checkpoints/{gs}/{exp}/{epoch}/{resource}',
+      '/model-card/{gs}/{exp}',
+      '/metrics/{gs}/{exp}',
+    ]) {
       expect(doc.paths).toHaveProperty([path]);
     }
   });

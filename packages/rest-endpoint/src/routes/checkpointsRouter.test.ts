@@ -12,7 +12,10 @@ describe('checkpoints', () => {
   it('uploads multipart checkpoint_file into the original layout and returns the sha256', async () => {
     const { app, root } = await testApp();
     const bytes = randomBytes(100_000);
-    const res = await request(app).post(`/checkpoints/${GS}/3/7`).attach('checkpoint_file', bytes, 'model.bin').expect(200);
+    const res = await request(app)
+      .post(`/checkpoints/${GS}/3/7`)
+      .attach('checkpoint_file', bytes, 'model.bin')
+      .expect(200);
     expect(res.body).toEqual({ file: 'model.bin', size: 100_000, sha256: sha(bytes) });
     expect(readFileSync(join(root, GS, '3', '7', 'model.bin')).equals(bytes)).toBe(true);
     expect(readdirSync(join(root, GS, '3', '7')).filter((f) => !f.startsWith('.'))).toEqual(['model.bin']);
@@ -26,7 +29,12 @@ describe('checkpoints', () => {
     expect(Buffer.compare(full.body as Buffer, bytes)).toBe(0);
     expect(full.headers['x-checksum-sha256']).toBe(sha(bytes));
     expect(full.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(sha(bytes), 'hex').toString('base64')}:`);
-    const part = await request(app).get(`/checkpoints/${GS}/0/0/optimizer.bin`).set('Range', 'bytes=100-199').buffer(true).parse(binary).expect(206);
+    const part = await request(app)
+      .get(`/checkpoints/${GS}/0/0/optimizer.bin`)
+      .set('Range', 'bytes=100-199')
+      .buffer(true)
+      .parse(binary)
+      .expect(206);
     expect(Buffer.compare(part.body as Buffer, bytes.subarray(100, 200))).toBe(0);
     expect(part.headers['content-range']).toBe('bytes 100-199/10000');
   });
@@ -36,11 +44,17 @@ describe('checkpoints', () => {
     await request(app).get(`/checkpoint_list/${GS}/0`).expect(200, []);
     for (const epoch of [2, 10, 9]) {
       await request(app).post(`/checkpoints/${GS}/0/${epoch}`).attach('checkpoint_file', Buffer.from('m'), 'model.bin');
-      await request(app).post(`/checkpoints/${GS}/0/${epoch}`).attach('checkpoint_file', Buffer.from('o'), 'optimizer.bin');
+      await request(app)
+        .post(`/checkpoints/${GS}/0/${epoch}`)
+        .attach('checkpoint_file', Buffer.from('o'), 'optimizer.bin');
     }
     const res = await request(app).get(`/checkpoint_list/${GS}/0`).expect(200);
-    expect(res.body).toEqual([10, 9, 2].map((epoch) => ({ experiment_id: 0, epoch, checkpoints: ['model.bin', 'optimizer.bin'] })));
-    expect((await request(app).get(`/checkpoint_list/${GS}/0/9`).expect(200)).body).toEqual([{ experiment_id: 0, epoch: 9, checkpoints: ['model.bin', 'optimizer.bin'] }]);
+    expect(res.body).toEqual(
+      [10, 9, 2].map((epoch) => ({ experiment_id: 0, epoch, checkpoints: ['model.bin', 'optimizer.bin'] })),
+    );
+    expect((await request(app).get(`/checkpoint_list/${GS}/0/9`).expect(200)).body).toEqual([
+      { experiment_id: 0, epoch: 9, checkpoints: ['model.bin', 'optimizer.bin'] },
+    ]);
   });
 
   it('deletes one file (the epoch goes when empty) or a whole epoch; 404 when absent', async () => {
@@ -60,32 +74,58 @@ describe('checkpoints', () => {
     const bytes = randomBytes(300_000);
     const chunks = [bytes.subarray(0, 100_000), bytes.subarray(100_000, 200_000), bytes.subarray(200_000)];
     const url = `/checkpoints/${GS}/2/0/model.bin/chunks`;
-    await request(app).put(`${url}/0?num_chunks=3`).set('Content-Type', 'application/octet-stream').send(chunks[0]).expect(200);
+    await request(app)
+      .put(`${url}/0?num_chunks=3&chunk_size=100000`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(chunks[0])
+      .expect(200);
     // chunk 1 "dropped": the client asks what arrived and sends the rest.
-    await request(app).put(`${url}/2?num_chunks=3`).set('Content-Type', 'application/octet-stream').send(chunks[2]).expect(200);
+    await request(app)
+      .put(`${url}/2?num_chunks=3&chunk_size=100000`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(chunks[2])
+      .expect(200);
     expect(existsSync(join(root, GS, '2', '0', 'model.bin'))).toBe(false);
     const state = await request(app).get(url).expect(200);
-    expect(state.body).toEqual({ num_chunks: 3, received: [0, 2], complete: false });
-    const last = await request(app).put(`${url}/1?num_chunks=3`).set('Content-Type', 'application/octet-stream').send(chunks[1]).expect(200);
+    expect(state.body).toEqual({ num_chunks: 3, chunk_size: 100_000, received: [0, 2], complete: false });
+    const last = await request(app)
+      .put(`${url}/1?num_chunks=3&chunk_size=100000`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(chunks[1])
+      .expect(200);
     expect(last.body).toMatchObject({ complete: true, size: 300_000, sha256: sha(bytes) });
     expect(readFileSync(join(root, GS, '2', '0', 'model.bin')).equals(bytes)).toBe(true);
     expect((await request(app).get(`/checkpoint_list/${GS}/2/0`)).body[0].checkpoints).toEqual(['model.bin']);
-    expect((await request(app).get(url).expect(200)).body).toEqual({ complete: true, sha256: sha(bytes), size: 300_000 });
-    await request(app).put(`${url}/5?num_chunks=3`).send(Buffer.from('x')).expect(400);
+    expect((await request(app).get(url).expect(200)).body).toEqual({
+      complete: true,
+      sha256: sha(bytes),
+      size: 300_000,
+    });
+    await request(app).put(`${url}/5?num_chunks=3&chunk_size=100000`).send(Buffer.from('x')).expect(400);
   });
 
   it('refuses uploads over the limit with 413 and keeps nothing', async () => {
     const { app, root } = await testApp({ maxUploadBytes: 1000, maxChunkBytes: 500 });
-    const res = await request(app).post(`/checkpoints/${GS}/0/0`).attach('checkpoint_file', randomBytes(5000), 'model.bin').expect(413);
+    const res = await request(app)
+      .post(`/checkpoints/${GS}/0/0`)
+      .attach('checkpoint_file', randomBytes(5000), 'model.bin')
+      .expect(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(readdirSync(join(root, GS, '0', '0'))).toEqual([]);
-    await request(app).put(`/checkpoints/${GS}/0/0/model.bin/chunks/0?num_chunks=1`).set('Content-Type', 'application/octet-stream').send(randomBytes(600)).expect(413);
+    await request(app)
+      .put(`/checkpoints/${GS}/0/0/model.bin/chunks/0?num_chunks=1&chunk_size=600`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(randomBytes(600))
+      .expect(413);
     const missing = await request(app).post(`/checkpoints/${GS}/0/0`).field('other', 'x').expect(400);
     expect(missing.body.message).toMatch(/checkpoint_file/);
   });
 });
 
-function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, callback: (e: Error | null, b: Buffer) => void) {
+function binary(
+  res: NodeJS.ReadableStream & { setEncoding(e: string): void },
+  callback: (e: Error | null, b: Buffer) => void,
+) {
   const parts: Buffer[] = [];
   res.on('data', (c: Buffer) => parts.push(c));
   res.on('end', () => callback(null, Buffer.concat(parts)));

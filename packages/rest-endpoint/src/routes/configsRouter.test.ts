@@ -10,7 +10,10 @@ describe('configs and experiments', () => {
   it('PUT then GET grid-search configs (GET appends .yml like the original) and experiment configs (.json)', async () => {
     const { app, root } = await testApp();
     const yaml = 'model_info:\n  model_version: 1.0.0\n';
-    await request(app).put(`/grid_searches/${GS}/grid_search_config.yml`).send({ file_format: 'YAML', content: yaml }).expect(200, 'null');
+    await request(app)
+      .put(`/grid_searches/${GS}/grid_search_config.yml`)
+      .send({ file_format: 'YAML', content: yaml })
+      .expect(200, 'null');
     expect(readFileSync(join(root, GS, 'grid_search_config.yml'), 'utf8')).toBe(yaml);
     const got = await request(app).get(`/grid_searches/${GS}/grid_search_config`).expect(200);
     expect(got.text).toBe(yaml);
@@ -18,7 +21,10 @@ describe('configs and experiments', () => {
     await request(app).get(`/grid_searches/${GS}/grid_search_config.yml`).expect(200, yaml);
 
     const config = { model: { component_type_key: 'MODEL', variant_key: 'DEFAULT' } };
-    await request(app).put(`/grid_searches/${GS}/12/experiment_config.json`).send({ file_format: 'JSON', content: JSON.stringify(config) }).expect(200);
+    await request(app)
+      .put(`/grid_searches/${GS}/12/experiment_config.json`)
+      .send({ file_format: 'JSON', content: JSON.stringify(config) })
+      .expect(200);
     const exp = await request(app).get(`/grid_searches/${GS}/12/experiment_config`).expect(200);
     expect(JSON.parse(exp.text)).toEqual(config);
   });
@@ -60,10 +66,20 @@ describe('configs and experiments', () => {
 
   it('refuses malformed config bodies with 400 and oversized ones with 413', async () => {
     const { app } = await testApp({ maxChunkBytes: 1000 });
-    const bad = await request(app).put(`/grid_searches/${GS}/run_config.yml`).send({ format: 'YAML', content: 1 }).expect(400);
+    const bad = await request(app)
+      .put(`/grid_searches/${GS}/run_config.yml`)
+      .send({ format: 'YAML', content: 1 })
+      .expect(400);
     expect(bad.body.code).toBe('BAD_REQUEST');
-    await request(app).put(`/grid_searches/${GS}/run_config.yml`).set('Content-Type', 'application/json').send('{not json').expect(400);
-    const big = await request(app).put(`/grid_searches/${GS}/run_config.yml`).send({ file_format: 'YAML', content: 'x'.repeat(5000) }).expect(413);
+    await request(app)
+      .put(`/grid_searches/${GS}/run_config.yml`)
+      .set('Content-Type', 'application/json')
+      .send('{not json')
+      .expect(400);
+    const big = await request(app)
+      .put(`/grid_searches/${GS}/run_config.yml`)
+      .send({ file_format: 'YAML', content: 'x'.repeat(5000) })
+      .expect(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import express, { Router } from 'express';
 import type { Response } from 'express';
 import { PutConfigBodySchema, SafeNameSchema } from '@mlgym/protocol';
-import type { ExperimentStatusEntry } from '@mlgym/protocol';
-import { writeSmallAtomic } from '../atomicWrite.js';
+import { writeSmallAtomic } from '@mlgym/storage';
 import { badRequest, notFound } from '../httpErrors.js';
-import { integerDirs, lastCheckpointId, readJson } from '../listing.js';
+import { integerDirs } from '@mlgym/storage';
+import { ExperimentIndex } from '../experimentIndex.js';
 import type { RestContext } from '../restContext.js';
-import { integerName, safeName } from '../storageRoot.js';
+import { integerName, safeName } from '@mlgym/storage';
 
 /** `run_config` → `run_config.yml`, `experiment_config` → `experiment_config.json`; full names pass as given. */
 function withExtension(name: string, extension: '.yml' | '.json'): string {
@@ -34,24 +34,19 @@ export function configsRouter(ctx: RestContext): Router {
       if (!e.isDirectory() || !SafeNameSchema.safeParse(e.name).success) continue;
       const dir = join(storage.root, e.name);
       const info = await stat(dir);
-      out.push({ grid_search_id: e.name, experiments: (await integerDirs(dir)).length, modified: info.mtime.toISOString() });
+      out.push({
+        grid_search_id: e.name,
+        experiments: (await integerDirs(dir)).length,
+        modified: info.mtime.toISOString(),
+      });
     }
     res.json(out.sort((a, b) => (a.grid_search_id < b.grid_search_id ? 1 : -1)));
   });
 
+  const index = new ExperimentIndex();
   router.get('/grid_searches/:gs/experiments', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
-    const dir = await storage.checked(gs);
-    const ids = await integerDirs(dir);
-    const entries = await Promise.all(
-      ids.map(async (id): Promise<ExperimentStatusEntry | undefined> => {
-        const experimentDir = join(dir, String(id));
-        const config = await readJson(join(experimentDir, 'experiment_config.json')).catch(() => undefined);
-        if (config === undefined || config === null || typeof config !== 'object') return undefined;
-        return { experiment_id: id, last_checkpoint_id: await lastCheckpointId(experimentDir), experiment_config: config as Record<string, unknown> };
-      }),
-    );
-    res.json(entries.filter((e) => e !== undefined));
+    res.type('application/json').send(index.listJson(await storage.checked(gs)));
   });
 
   router.get('/grid_searches/:gs/:exp/:config_name', async (req, res) => {
@@ -64,12 +59,18 @@ export function configsRouter(ctx: RestContext): Router {
   router.get('/grid_searches/:gs/:config_name', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const name = withExtension(safeName(req.params['config_name'], 'config_name'), '.yml');
-    await sendFileText(res, await storage.checked(gs, name), name.endsWith('.json') ? 'application/json' : 'application/yaml', `config ${gs}/${name}`);
+    await sendFileText(
+      res,
+      await storage.checked(gs, name),
+      name.endsWith('.json') ? 'application/json' : 'application/yaml',
+      `config ${gs}/${name}`,
+    );
   });
 
   async function putConfig(segments: Array<string | number>, body: unknown, res: Response): Promise<void> {
     const parsed = PutConfigBodySchema.safeParse(body);
-    if (!parsed.success) throw badRequest('a config upload is JSON {file_format: "YAML" | "JSON", content: string}', 'that body');
+    if (!parsed.success)
+      throw badRequest('a config upload is JSON {file_format: "YAML" | "JSON", content: string}', 'that body');
     const file = await storage.checked(...segments);
     await storage.ensureDir(...segments.slice(0, -1));
     await writeSmallAtomic(file, parsed.data.content);
@@ -77,18 +78,31 @@ export function configsRouter(ctx: RestContext): Router {
   }
 
   router.put('/grid_searches/:gs/:config_name', json, async (req, res) => {
-    await putConfig([safeName(req.params['gs'], 'grid_search_id'), safeName(req.params['config_name'], 'config_name')], req.body, res);
+    await putConfig(
+      [safeName(req.params['gs'], 'grid_search_id'), safeName(req.params['config_name'], 'config_name')],
+      req.body,
+      res,
+    );
   });
 
   router.put('/grid_searches/:gs/:exp/:config_name', json, async (req, res) => {
-    const segments = [safeName(req.params['gs'], 'grid_search_id'), integerName(req.params['exp'], 'experiment_id'), safeName(req.params['config_name'], 'config_name')];
+    const segments = [
+      safeName(req.params['gs'], 'grid_search_id'),
+      integerName(req.params['exp'], 'experiment_id'),
+      safeName(req.params['config_name'], 'config_name'),
+    ];
     await putConfig(segments, req.body, res);
   });
 
   router.get('/system-info/:gs/:exp', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const exp = integerName(req.params['exp'], 'experiment_id');
-    await sendFileText(res, await storage.checked(gs, exp, 'system_info.json'), 'application/json', `system info of ${gs}/${exp}`);
+    await sendFileText(
+      res,
+      await storage.checked(gs, exp, 'system_info.json'),
+      'application/json',
+      `system info of ${gs}/${exp}`,
+    );
   });
 
   return router;

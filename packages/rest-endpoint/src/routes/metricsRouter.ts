@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Router } from 'express';
 import { badRequest, notFound } from '../httpErrors.js';
 import type { RestContext } from '../restContext.js';
-import { integerName, safeName } from '../storageRoot.js';
+import { integerName, safeName } from '@mlgym/storage';
 
 interface MetricRow {
   epoch: number;
@@ -25,7 +25,8 @@ export function metricsRouter(ctx: RestContext): Router {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const exp = integerName(req.params['exp'], 'experiment_id');
     const format = req.query['format'] ?? 'json';
-    if (format !== 'json' && format !== 'csv') throw badRequest(`unknown format ${JSON.stringify(format)}`, 'json or csv');
+    if (format !== 'json' && format !== 'csv')
+      throw badRequest(`unknown format ${JSON.stringify(format)}`, 'json or csv');
     const file = await ctx.storage.checked(gs, 'event_storage.log');
     const rows: MetricRow[] = [];
     const stream = createReadStream(file, 'utf8');
@@ -59,7 +60,12 @@ export function metricsRouter(ctx: RestContext): Router {
       return;
     }
     res.type('text/csv').attachment(`${gs}_experiment_${exp}_metrics.csv`);
-    res.send(['epoch,split,kind,name,value', ...rows.map((r) => [r.epoch, r.split, r.kind, r.name, r.value].map(csvCell).join(','))].join('\n') + '\n');
+    res.send(
+      [
+        'epoch,split,kind,name,value',
+        ...rows.map((r) => [r.epoch, r.split, r.kind, r.name, r.value].map(csvCell).join(',')),
+      ].join('\n') + '\n',
+    );
   });
   return router;
 }

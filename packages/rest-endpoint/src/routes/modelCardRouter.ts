@@ -1,20 +1,22 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Router } from 'express';
-import { writeSmallAtomic } from '../atomicWrite.js';
+import { writeSmallAtomic } from '@mlgym/storage';
 import { notFound } from '../httpErrors.js';
-import { lastCheckpointId, readJson } from '../listing.js';
+import { lastCheckpointId, readJson } from '@mlgym/storage';
 import { buildModelCard } from '../modelCard.js';
 import type { RestContext } from '../restContext.js';
-import { integerName, safeName } from '../storageRoot.js';
+import { integerName, safeName } from '@mlgym/storage';
 
 const INPUTS = ['experiment_config.json', 'system_info.json', 'model_summary.json'] as const;
 
 async function fingerprint(files: string[], latest: number): Promise<string> {
-  const parts = await Promise.all(files.map(async (f) => {
-    const s = await stat(f).catch(() => undefined);
-    return s ? `${s.size}:${s.mtimeMs}` : '-';
-  }));
+  const parts = await Promise.all(
+    files.map(async (f) => {
+      const s = await stat(f).catch(() => undefined);
+      return s ? `${s.size}:${s.mtimeMs}` : '-';
+    }),
+  );
   return `${parts.join('|')}|${latest}`;
 }
 

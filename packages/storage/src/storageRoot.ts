@@ -47,7 +47,8 @@ export class StorageRoot {
   /** Path of validated segments under the root (lexically checked). */
   path(...segments: Array<string | number>): string {
     const target = resolve(this.root, ...segments.map(String));
-    if (target !== this.root && !target.startsWith(this.root + sep)) throw unsafe('path', segments.join('/'), 'a path inside the storage root');
+    if (target !== this.root && !target.startsWith(this.root + sep))
+      throw unsafe('path', segments.join('/'), 'a path inside the storage root');
     return target;
   }
 
@@ -58,7 +59,8 @@ export class StorageRoot {
     for (let probe = target; ; probe = dirname(probe)) {
       const real = await realpath(probe).catch(() => undefined);
       if (real !== undefined) {
-        if (real !== realRoot && !real.startsWith(realRoot + sep)) throw unsafe('path', segments.join('/'), 'a path inside the storage root');
+        if (real !== realRoot && !real.startsWith(realRoot + sep))
+          throw unsafe('path', segments.join('/'), 'a path inside the storage root');
         return target;
       }
       if (probe === this.root || probe === dirname(probe)) return target;

@@ -37,7 +37,11 @@ async function syncAndRename(tmp: string, target: string): Promise<void> {
  * are hashed on the way, synced, and renamed into place, so a crash or a dropped connection
  * never leaves a half-written file visible. The sha256 is stored beside the file.
  */
-export async function writeAtomic(target: string, source: Readable | Buffer, maxBytes = Number.POSITIVE_INFINITY): Promise<WrittenFile> {
+export async function writeAtomic(
+  target: string,
+  source: Readable | Buffer,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<WrittenFile> {
   await mkdir(dirname(target), { recursive: true });
   const tmp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}.tmp`);
   const hash = createHash('sha256');

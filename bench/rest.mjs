@@ -1,0 +1,166 @@
+// npm run bench:rest — checkpoint upload/download throughput against a plain file copy, and
+// requests/s of the experiments listing for a grid search with 1,000 experiments.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, openSync, fsyncSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { HttpGridSearchStore, multipartFile, rawRequest } from '@mlgym/storage';
+
+const repo = resolve(import.meta.dirname, '..');
+const SIZE = Number(process.env.SIZE_MB ?? 200) * 1024 * 1024;
+const EXPERIMENTS = 1000;
+const LIST_SECONDS = Number(process.env.SECONDS ?? 5);
+
+function startServer(root) {
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'apps/ml_board_rest_endpoint/dist/cli.js'), '--port', '0', '--event_storage_path', root],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((res, rej) => {
+    let text = '';
+    child.stdout.on('data', (c) => {
+      text += c;
+      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(text)?.[1];
+      if (port) res({ child, url: `http://127.0.0.1:${port}` });
+    });
+    child.once('exit', (code) => rej(new Error(`server exited ${code}`)));
+  });
+}
+
+const mbps = (bytes, seconds) => bytes / 1e6 / seconds;
+const time = async (fn) => {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+};
+
+const root = mkdtempSync(join(tmpdir(), 'mlgym-bench-rest-'));
+try {
+  const bytes = new Uint8Array(randomBytes(SIZE));
+  const source = join(root, 'source.bin');
+  writeFileSync(source, bytes);
+  // The baseline: cp on the same disk, synced like our uploads are.
+  const copySeconds = await time(async () => {
+    execFileSync('cp', [source, join(root, 'copy.bin')]);
+    const fd = openSync(join(root, 'copy.bin'), 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+  });
+
+  const storage = join(root, 'storage');
+  const { child, url } = await startServer(storage);
+  try {
+    const whole = new HttpGridSearchStore({ baseUrl: url, chunkBytes: SIZE + 1 });
+    const multipart = async (epoch) => {
+      const form = multipartFile('checkpoint_file', 'model.bin', bytes);
+      const r = await rawRequest(
+        `${url}/checkpoints/${gs}/0/${epoch}`,
+        'POST',
+        { 'Content-Type': form.contentType },
+        form.parts,
+      );
+      if (r.status !== 200) throw new Error('multipart upload failed');
+    };
+    const chunked = new HttpGridSearchStore({ baseUrl: url, chunkBytes: 32 * 1024 * 1024 });
+    const gs = '2024-07-07--07-07-07';
+    const uploadSeconds = await time(() =>
+      whole.saveCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 }, [{ name: 'model.bin', bytes }]),
+    );
+    const multipartSeconds = await time(() => multipart(2));
+    const chunkedSeconds = await time(() =>
+      chunked.saveCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 1 }, [{ name: 'model.bin', bytes }]),
+    );
+    let downloaded = 0;
+    const downloadSeconds = await time(async () => {
+      const files = await whole.loadCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 });
+      downloaded = files[0].bytes.length;
+    });
+    if (downloaded !== SIZE) throw new Error('download size mismatch');
+
+    // 1,000 experiments, each with a realistic config and three epochs.
+    const config = JSON.stringify(
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            join(repo, 'apps/mlgym/dist/cli.js'),
+            'run',
+            '--dry-run',
+            '--json',
+            '--config_path',
+            join(repo, 'example/grid_search_example/run_config.yml'),
+          ],
+          { encoding: 'utf8' },
+        ),
+      )[0].config,
+    );
+    const big = '2024-08-08--08-08-08';
+    for (let e = 0; e < EXPERIMENTS; e++) {
+      const dir = join(storage, big, String(e));
+      mkdirSync(join(dir, '2'), { recursive: true });
+      writeFileSync(join(dir, 'experiment_config.json'), config);
+      writeFileSync(join(dir, '2', 'model.bin'), 'x');
+    }
+    let requests = 0;
+    let failures = 0;
+    const deadline = performance.now() + LIST_SECONDS * 1000;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (performance.now() < deadline) {
+          const r = await fetch(`${url}/grid_searches/${big}/experiments`);
+          const body = await r.json();
+          if (r.ok && body.length === EXPERIMENTS) requests++;
+          else failures++;
+        }
+      }),
+    );
+    const listRate = requests / ((performance.now() - t0) / 1000);
+
+    const copy = mbps(SIZE, copySeconds);
+    console.log(`bench:rest — ${SIZE / 1024 / 1024} MB checkpoint`);
+    console.log(`  plain copy (cp + fsync): ${copy.toFixed(0)} MB/s`);
+    console.log(
+      `  upload (raw PUT, mlgym's client): ${mbps(SIZE, uploadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, uploadSeconds) / copy).toFixed(2)}× copy)`,
+    );
+    console.log(
+      `  upload (multipart POST, original protocol): ${mbps(SIZE, multipartSeconds).toFixed(0)} MB/s (${(mbps(SIZE, multipartSeconds) / copy).toFixed(2)}× copy)`,
+    );
+    console.log(
+      `  upload (32 MB chunks):   ${mbps(SIZE, chunkedSeconds).toFixed(0)} MB/s (${(mbps(SIZE, chunkedSeconds) / copy).toFixed(2)}× copy)`,
+    );
+    console.log(
+      `  download (sha256 checked): ${mbps(SIZE, downloadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, downloadSeconds) / copy).toFixed(2)}× copy)`,
+    );
+    console.log(
+      `  experiments listing, ${EXPERIMENTS} experiments, 4 concurrent clients: ${listRate.toFixed(1)} requests/s (${failures} failed)`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'rest',
+        checkpoint_mb: SIZE / 1024 / 1024,
+        copy_mb_per_s: Number(copy.toFixed(1)),
+        upload_mb_per_s: Number(mbps(SIZE, uploadSeconds).toFixed(1)),
+        upload_multipart_mb_per_s: Number(mbps(SIZE, multipartSeconds).toFixed(1)),
+        upload_chunked_mb_per_s: Number(mbps(SIZE, chunkedSeconds).toFixed(1)),
+        download_mb_per_s: Number(mbps(SIZE, downloadSeconds).toFixed(1)),
+        upload_vs_copy: Number((mbps(SIZE, uploadSeconds) / copy).toFixed(3)),
+        download_vs_copy: Number((mbps(SIZE, downloadSeconds) / copy).toFixed(3)),
+        listing_requests_per_s_1000_experiments: Number(listRate.toFixed(1)),
+        goal_met: {
+          upload_at_least_half_copy: mbps(SIZE, uploadSeconds) / copy >= 0.5,
+          download_at_least_half_copy: mbps(SIZE, downloadSeconds) / copy >= 0.5,
+          listing_without_failures: failures === 0,
+        },
+      }),
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

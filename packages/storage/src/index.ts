@@ -1,0 +1,12 @@
+export { StorageRoot, integerName, safeName } from './storageRoot.js';
+export { TEMP_PREFIX, digestPath, readDigest, writeAtomic, writeSmallAtomic } from './atomicWrite.js';
+export type { WrittenFile } from './atomicWrite.js';
+export { checkpointList, integerDirs, lastCheckpointId, readJson, visibleFiles } from './listing.js';
+export type { CheckpointEntry } from './listing.js';
+export { sweepTemporaries } from './sweepTemporaries.js';
+export type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearchStore.js';
+export { LocalGridSearchStore } from './localGridSearchStore.js';
+export { HttpGridSearchStore } from './httpGridSearchStore.js';
+export type { HttpGridSearchStoreOptions } from './httpGridSearchStore.js';
+export { multipartFile, rawRequest } from './rawHttp.js';
+export type { RawResponse } from './rawHttp.js';

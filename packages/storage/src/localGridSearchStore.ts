@@ -1,0 +1,100 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExperimentStatusEntry } from '@mlgym/protocol';
+import { writeAtomic, writeSmallAtomic } from './atomicWrite.js';
+import type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearchStore.js';
+import { checkpointList, integerDirs, lastCheckpointId, readJson, visibleFiles } from './listing.js';
+import { StorageRoot, integerName, safeName } from './storageRoot.js';
+
+function segments(gridSearchId: string, experimentId?: number): Array<string | number> {
+  safeName(gridSearchId, 'grid_search_id');
+  if (experimentId === undefined) return [gridSearchId];
+  integerName(String(experimentId), 'experiment_id');
+  return [gridSearchId, experimentId];
+}
+
+/** A grid-search store in a local folder, in the MLboard layout (`<root>/<gs>/<exp>/<epoch>/<file>`). */
+export class LocalGridSearchStore implements GridSearchStore {
+  private readonly storage: StorageRoot;
+  private ready: Promise<void> | undefined;
+
+  constructor(root: string) {
+    this.storage = new StorageRoot(root);
+  }
+
+  get root(): string {
+    return this.storage.root;
+  }
+
+  private async init(): Promise<void> {
+    this.ready ??= this.storage.init();
+    await this.ready;
+  }
+
+  async putConfig(gridSearchId: string, name: string, content: string, experimentId?: number): Promise<void> {
+    await this.init();
+    const dir = await this.storage.ensureDir(...segments(gridSearchId, experimentId));
+    await writeSmallAtomic(join(dir, safeName(name, 'config name')), content);
+  }
+
+  async getConfig(gridSearchId: string, name: string, experimentId?: number): Promise<string | undefined> {
+    await this.init();
+    const file = await this.storage.checked(...segments(gridSearchId, experimentId), safeName(name, 'config name'));
+    return readFile(file, 'utf8').catch(() => undefined);
+  }
+
+  async experiments(gridSearchId: string): Promise<ExperimentStatusEntry[]> {
+    await this.init();
+    const dir = await this.storage.checked(...segments(gridSearchId));
+    const out: ExperimentStatusEntry[] = [];
+    for (const id of await integerDirs(dir)) {
+      const config = await readJson(join(dir, String(id), 'experiment_config.json')).catch(() => undefined);
+      if (config && typeof config === 'object') {
+        out.push({
+          experiment_id: id,
+          last_checkpoint_id: await lastCheckpointId(join(dir, String(id))),
+          experiment_config: config as Record<string, unknown>,
+        });
+      }
+    }
+    return out;
+  }
+
+  async saveCheckpoint(ref: CheckpointRef, files: readonly CheckpointFile[]): Promise<void> {
+    await this.init();
+    const dir = await this.storage.ensureDir(
+      ...segments(ref.gridSearchId, ref.experimentId),
+      integerName(String(ref.epoch), 'epoch'),
+    );
+    for (const file of files)
+      await writeAtomic(join(dir, safeName(file.name, 'checkpoint file name')), Buffer.from(file.bytes));
+  }
+
+  async loadCheckpoint(ref: CheckpointRef): Promise<CheckpointFile[]> {
+    await this.init();
+    const dir = await this.storage.checked(
+      ...segments(ref.gridSearchId, ref.experimentId),
+      integerName(String(ref.epoch), 'epoch'),
+    );
+    const names = await visibleFiles(dir);
+    return Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) })));
+  }
+
+  async listCheckpoints(gridSearchId: string, experimentId: number): Promise<number[]> {
+    await this.init();
+    return (
+      await checkpointList(await this.storage.checked(...segments(gridSearchId, experimentId)), experimentId)
+    ).map((c) => c.epoch);
+  }
+
+  async deleteCheckpoint(ref: CheckpointRef): Promise<void> {
+    await this.init();
+    await rm(
+      await this.storage.checked(
+        ...segments(ref.gridSearchId, ref.experimentId),
+        integerName(String(ref.epoch), 'epoch'),
+      ),
+      { recursive: true, force: true },
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * One HTTP exchange over node:http with the body written as given and the response collected into
+ * a buffer sized by Content-Length. Large checkpoints move several times faster this way than
+ * through fetch's body handling.
+ */
+export function rawRequest(
+  url: string,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: readonly Uint8Array[] = [],
+): Promise<RawResponse> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const length = body.reduce((n, b) => n + b.length, 0);
+  return new Promise<RawResponse>((resolve, reject) => {
+    const req = send(
+      target,
+      { method, headers: body.length ? { ...headers, 'Content-Length': length } : headers },
+      (res) => {
+        const declared = Number(res.headers['content-length']);
+        let buffer = Number.isFinite(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
+        const parts: Buffer[] = [];
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (buffer && received + chunk.length <= buffer.length) chunk.copy(buffer, received);
+          else parts.push(chunk);
+          received += chunk.length;
+        });
+        res.on('end', () => {
+          if (parts.length > 0)
+            buffer = Buffer.concat([
+              buffer?.subarray(0, received - parts.reduce((n, p) => n + p.length, 0)) ?? Buffer.alloc(0),
+              ...parts,
+            ]);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: (buffer ?? Buffer.alloc(0)).subarray(0, received),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    for (const part of body) req.write(part);
+    req.end();
+  });
+}
+
+/** A multipart/form-data envelope around one file, written without copying the file's bytes. */
+export function multipartFile(
+  field: string,
+  filename: string,
+  bytes: Uint8Array,
+): { contentType: string; parts: Uint8Array[] } {
+  const boundary = `mlgym${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { contentType: `multipart/form-data; boundary=${boundary}`, parts: [head, bytes, tail] };
+}
