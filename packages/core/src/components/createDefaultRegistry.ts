@@ -1,5 +1,6 @@
 import { ComponentRegistry } from '../registry/componentRegistry.js';
 import { registerDataComponents } from './dataComponents.js';
+import { registerTrainingBuilders } from './trainingBuilders.js';
 import { registerTrainingDeclarations } from './trainingComponentSchemas.js';
 
 /** Collator ids used by the original's example configs. */
@@ -16,6 +17,7 @@ export function createDefaultRegistry(): ComponentRegistry {
   const registry = new ComponentRegistry();
   registerDataComponents(registry);
   registerTrainingDeclarations(registry);
+  registerTrainingBuilders(registry);
   registry.registerInjectable('id_conv_mnist_standard_collator', { collator: 'standard' });
   registry.registerInjectable('id_computation_device', { device: 'default' });
   return registry;

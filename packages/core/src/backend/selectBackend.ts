@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import { MlgymError } from '@mlgym/protocol';
+import type { Backend } from '@mlgym/protocol';
+import { registerWasmGradientKernels } from './wasmGradientKernels.js';
+
+/** Which backend runs an experiment; stored with every experiment's environment record. */
+export interface BackendRecord {
+  backend: 'tensorflow' | 'wasm' | 'cpu';
+  package: string;
+  version: string;
+  threads: number;
+  simd: boolean;
+}
+
+async function tryNative(): Promise<BackendRecord | undefined> {
+  // Optional: tfjs-node(-gpu) cannot be a hard dependency (its install downloads libtensorflow).
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      const mod = (await import(/* @vite-ignore */ pkg)) as { version?: Record<string, string> };
+      if (await tf.setBackend('tensorflow')) {
+        return { backend: 'tensorflow', package: pkg, version: mod.version?.['tfjs-node'] ?? tf.version.tfjs, threads: 0, simd: true };
+      }
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
+}
+
+async function tryWasm(): Promise<BackendRecord | undefined> {
+  try {
+    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as { version_wasm?: string };
+    if (!(await tf.setBackend('wasm'))) return undefined;
+    await tf.ready();
+    registerWasmGradientKernels();
+    return {
+      backend: 'wasm',
+      package: '@tensorflow/tfjs-backend-wasm',
+      version: wasm.version_wasm ?? tf.version.tfjs,
+      threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 2 : 1,
+      simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+let current: BackendRecord | undefined;
+
+/**
+ * Activates a compute backend. `auto` prefers tfjs-node-gpu, then tfjs-node (when the user has
+ * installed one), then wasm (with the gradient kernels training needs), then the pure-JS cpu backend.
+ */
+export async function selectBackend(choice: Backend = 'auto'): Promise<BackendRecord> {
+  if (current && (choice === 'auto' || choice === current.backend)) return current;
+  let record: BackendRecord | undefined;
+  if (choice === 'auto' || choice === 'tensorflow') record = await tryNative();
+  if (!record && (choice === 'auto' || choice === 'wasm')) record = await tryWasm();
+  if (!record && (choice === 'auto' || choice === 'cpu')) {
+    await tf.setBackend('cpu');
+    await tf.ready();
+    record = { backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', version: tf.version.tfjs, threads: 1, simd: false };
+  }
+  if (!record) {
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      keyPath: 'environment.config.backend',
+      problem: `the ${choice} backend is not available`,
+      hint: choice === 'tensorflow' ? 'Install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, or use backend: auto' : 'Use backend: auto',
+    });
+  }
+  current = record;
+  return record;
+}

@@ -1,0 +1,139 @@
+import { MlgymError } from '@mlgym/protocol';
+import type { DatasetIterator } from '../data/datasetIterator.js';
+import type { BuildContext, ComponentDefinition, ComponentRegistry } from '../registry/componentRegistry.js';
+import { CHECKPOINTING } from '../training/checkpointingStrategy.js';
+import { DataLoader, standardCollator } from '../training/dataLoader.js';
+import type { Collator, SamplingStrategy } from '../training/dataLoader.js';
+import { EARLY_STOPPING } from '../training/earlyStopping.js';
+import { evalComponent } from '../training/evaluator.js';
+import type { EvalComponent } from '../training/evaluator.js';
+import { createLoss } from '../training/losses.js';
+import type { LossSpec } from '../training/losses.js';
+import type { MetricSpec } from '../training/metrics.js';
+import { builtinModels } from '../training/models.js';
+import type { MlgymModel, ModelFactory } from '../training/models.js';
+import { createPostProcessor } from '../training/postProcessors.js';
+import type { PostProcessor } from '../training/postProcessors.js';
+import type { TrainerComponent } from '../training/runExperiment.js';
+import { didYouMean } from '../util/nearest.js';
+
+type Config = Record<string, unknown>;
+
+function attach(registry: ComponentRegistry, type: string, variant: string, build: (ctx: BuildContext<Config>) => unknown): void {
+  const found = registry.lookup(type, variant);
+  if (!('definition' in found)) throw new Error(`${type}/${variant} must be declared before its builder is attached`);
+  registry.replace(type, variant, { ...(found.definition as ComponentDefinition<Config>), build });
+}
+
+function fromMap<T>(map: Record<string, (config: Config) => T>, key: unknown, what: string, config: Config): T {
+  const make = map[String(key)];
+  if (!make) {
+    throw MlgymError.fromIssue({ code: 'UNKNOWN_VARIANT', problem: `unknown ${what} "${String(key)}"`, expected: `one of ${Object.keys(map).join(', ')}`, hint: didYouMean(String(key), Object.keys(map)) });
+  }
+  return make(config);
+}
+
+function seedOf(ctx: BuildContext<Config>, own: unknown): number {
+  return typeof own === 'number' ? own : (ctx.experiment.seed ?? 0);
+}
+
+function loaders(ctx: BuildContext<Config>, strategyOf: (split: string, index: number) => { strategy: SamplingStrategy; seed: number; labelPos?: number }): Record<string, DataLoader> {
+  const iterators = ctx.requirements['iterators'] as Record<string, DatasetIterator>;
+  const collator = ctx.requirements['data_collator'] as Collator;
+  const out: Record<string, DataLoader> = {};
+  Object.entries(iterators).forEach(([split, iterator], i) => {
+    const s = strategyOf(split, i);
+    out[split] = new DataLoader({ iterator, collator, batchSize: Number(ctx.config['batch_size']), dropLast: ctx.config['drop_last'] === true, strategy: s.strategy, seed: s.seed, labelPos: s.labelPos });
+  });
+  return out;
+}
+
+function postProcessors(specs: unknown): { all: PostProcessor[]; bySplit: Record<string, PostProcessor[]> } {
+  const all: PostProcessor[] = [];
+  const bySplit: Record<string, PostProcessor[]> = {};
+  for (const spec of (specs as Config[] | undefined) ?? []) {
+    const p = createPostProcessor(spec);
+    const splits = spec['applicable_splits'] as string[] | undefined;
+    if (!splits) all.push(p);
+    else for (const s of splits) (bySplit[s] ??= []).push(p);
+  }
+  return { all, bySplit };
+}
+
+function splitTable(entries: unknown, key: string): Record<string, string[]> | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  return Object.fromEntries((entries as Config[]).map((e) => [String(e[key]), e['applicable_splits'] as string[]]));
+}
+
+/** Builders for the training families (their schemas are declared in trainingComponentSchemas). */
+export function registerTrainingBuilders(registry: ComponentRegistry): void {
+  attach(registry, 'DATA_COLLATOR', 'DEFAULT', ({ config }) => {
+    const type = config['collator_type'];
+    const params = (config['collator_params'] as Config | undefined) ?? {};
+    return typeof type === 'function' ? (type as (p: Config) => Collator)(params) : standardCollator(params);
+  });
+  attach(registry, 'DATA_LOADER', 'DEFAULT', (ctx) => {
+    const seeds = ctx.config['seeds'];
+    const weighted = ctx.config['weigthed_sampling_split_name'];
+    return loaders(ctx, (split, i) => {
+      // A list of seeds (as the original example writes) is read in requirement order.
+      const own = Array.isArray(seeds) ? seeds[i] : (seeds as Record<string, number> | undefined)?.[split];
+      const seed = seedOf(ctx, own);
+      return split === weighted ? { strategy: 'WEIGHTED_RANDOM', seed, labelPos: Number(ctx.config['label_pos'] ?? 2) } : { strategy: 'RANDOM', seed };
+    });
+  });
+  attach(registry, 'DATA_LOADER', 'FUTURE', (ctx) => {
+    const strategies = (ctx.config['sampling_strategies'] as Record<string, { strategy: SamplingStrategy; seed?: number; label_pos?: number }> | undefined) ?? {};
+    return loaders(ctx, (split) => {
+      const s = strategies[split];
+      return s ? { strategy: s.strategy, seed: seedOf(ctx, s.seed), labelPos: s.label_pos } : { strategy: 'IN_ORDER', seed: 0 };
+    });
+  });
+  attach(registry, 'MODEL_REGISTRY', 'DEFAULT', () => builtinModels());
+  attach(registry, 'MODEL', 'DEFAULT', (ctx): MlgymModel => {
+    const factory = ctx.requirements['model_registry'];
+    if (typeof factory !== 'function') {
+      throw MlgymError.fromIssue({ code: 'SUBSCRIPTION_INVALID', problem: 'MODEL needs its model_registry requirement subscribed to one model key (e.g. subscription: conv_net)' });
+    }
+    const model = (factory as ModelFactory)((ctx.config['model_definition'] as Config | undefined) ?? {}, seedOf(ctx, ctx.config['seed']));
+    const keys = (ctx.config['prediction_publication_keys'] as Record<string, string> | undefined) ?? {};
+    return { model, predictionKey: keys['prediction_publication_key'] ?? 'model_prediction_key', inputShape: (model.inputs[0]?.shape ?? []).slice(1) as number[] };
+  });
+  attach(registry, 'OPTIMIZER', 'DEFAULT', ({ config }) => config);
+  attach(registry, 'LR_SCHEDULER', 'DEFAULT', ({ config }) => config);
+  attach(registry, 'LOSS_FUNCTION_REGISTRY', 'DEFAULT', () => ({ create: createLoss }));
+  attach(registry, 'METRIC_REGISTRY', 'DEFAULT', () => ({ metrics: true }));
+  attach(registry, 'PREDICTION_POSTPROCESSING_REGISTRY', 'DEFAULT', () => ({ create: createPostProcessor }));
+  attach(registry, 'TRAIN_COMPONENT', 'DEFAULT', ({ config }) => ({
+    loss: createLoss(config['loss_fun_config'] as LossSpec),
+    postProcessors: postProcessors(config['post_processors_config']).all,
+  }));
+  attach(registry, 'TRAINER', 'DEFAULT', ({ requirements }): TrainerComponent => {
+    const loader = requirements['data_loaders'];
+    if (!(loader instanceof DataLoader)) {
+      throw MlgymError.fromIssue({ code: 'SUBSCRIPTION_INVALID', problem: 'TRAINER needs its data_loaders requirement subscribed to one split (e.g. subscription: train)' });
+    }
+    return { loader, ...(requirements['train_component'] as Omit<TrainerComponent, 'loader'>) };
+  });
+  attach(registry, 'EVAL_COMPONENT', 'DEFAULT', ({ config, requirements }): EvalComponent => {
+    const post = postProcessors(config['post_processors_config']);
+    return evalComponent({
+      loaders: requirements['data_loaders'] as Record<string, DataLoader>,
+      losses: ((config['loss_funs_config'] as LossSpec[] | undefined) ?? []).map(createLoss),
+      metricSpecs: (config['metrics_config'] as MetricSpec[] | undefined) ?? [],
+      postProcessors: post.all,
+      splitPostProcessors: post.bySplit,
+      metricSplits: splitTable(config['metrics_computation_config'], 'metric_tag'),
+      lossSplits: splitTable(config['loss_computation_config'], 'loss_tag'),
+    });
+  });
+  attach(registry, 'EVALUATOR', 'DEFAULT', ({ requirements }) => requirements['eval_component']);
+  attach(registry, 'EARLY_STOPPING_STRATEGY_REGISTRY', 'DEFAULT', () => EARLY_STOPPING);
+  attach(registry, 'EARLY_STOPPING_STRATEGY', 'DEFAULT', ({ config }) =>
+    fromMap(EARLY_STOPPING, config['early_stopping_key'], 'early stopping strategy', (config['early_stopping_config'] as Config | undefined) ?? {}),
+  );
+  attach(registry, 'CHECKPOINTING_STRATEGY_REGISTRY', 'DEFAULT', () => CHECKPOINTING);
+  attach(registry, 'CHECKPOINTING_STRATEGY', 'DEFAULT', ({ config }) =>
+    fromMap(CHECKPOINTING, config['checkpointing_key'], 'checkpointing strategy', (config['checkpointing_config'] as Config | undefined) ?? {}),
+  );
+}

@@ -1,0 +1,58 @@
+import type { Backend } from '@mlgym/protocol';
+import type { GridSearchStore } from '@mlgym/storage';
+import { selectBackend } from '../backend/selectBackend.js';
+import type { BackendRecord } from '../backend/selectBackend.js';
+import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
+import type { YamlSource } from '../config/yamlSource.js';
+import { ComponentBuilder } from '../registry/componentBuilder.js';
+import { ComponentGraph } from '../registry/componentGraph.js';
+import type { ComponentRegistry } from '../registry/componentRegistry.js';
+import type { EventSink } from '../reporting/eventSink.js';
+import { runExperiment } from './runExperiment.js';
+import type { ExperimentComponents, ExperimentOutcome } from './runExperiment.js';
+import type { TrainingCallback } from './trainingCallback.js';
+
+export interface GymJobOptions {
+  /** The expanded experiment config. */
+  config: Record<string, unknown>;
+  gridSearchId: string;
+  experimentId: number;
+  numEpochs: number;
+  numBatchesPerEpoch?: number | null | undefined;
+  store: GridSearchStore;
+  sink: EventSink;
+  backend?: Backend | undefined;
+  /** Global seed for components without their own. */
+  seed?: number | undefined;
+  resume?: boolean;
+  registry?: ComponentRegistry | undefined;
+  /** The gs config file, for error positions. */
+  source?: YamlSource | undefined;
+  callbacks?: TrainingCallback[];
+}
+
+/** One experiment end to end: backend, component graph, training with checkpoints and events. */
+export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutcome & { backend: BackendRecord }> {
+  const backend = await selectBackend(options.backend ?? 'auto');
+  const registry = options.registry ?? createDefaultRegistry();
+  const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in options.config)];
+  const graph = ComponentGraph.fromConfig(options.config, registry, { requested, source: options.source });
+  const builder = new ComponentBuilder(graph, { gridSearchId: options.gridSearchId, experimentId: options.experimentId, seed: options.seed, services: new Map() });
+  const components = (await builder.buildAll()) as unknown as ExperimentComponents;
+  try {
+    const outcome = await runExperiment({
+      components,
+      gridSearchId: options.gridSearchId,
+      experimentId: options.experimentId,
+      numEpochs: options.numEpochs,
+      numBatchesPerEpoch: options.numBatchesPerEpoch,
+      store: options.store,
+      sink: options.sink,
+      resume: options.resume,
+      callbacks: options.callbacks,
+    });
+    return { ...outcome, backend };
+  } finally {
+    components.model.model.dispose();
+  }
+}
