@@ -57,14 +57,14 @@ export const layerListModel: ModelFactory = (definition, seed) => {
     }));
   });
   if (convs.length > 0) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.flatten(convs.length > 0 ? {} : { inputShape }));
-  const flat = model.outputs[0]?.shape[1] as number;
+  if (convs.length > 0 || inputShape.length > 1) model.add(tf.layers.flatten(convs.length > 0 ? {} : { inputShape }));
+  const flat = model.layers.length > 0 ? (model.outputs[0]?.shape[1] as number) : inputShape.reduce((a, b) => a * b, 1);
   const declared = fcs[0]?.params['in_features'];
   if (declared !== undefined && declared !== flat) {
     throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'model_definition.layer_config', problem: `the first fc layer declares in_features ${declared}, but the layers before it produce ${flat}`, expected: `in_features: ${flat} (or an input_shape that gives ${declared})` });
   }
   fcs.forEach((f, i) => {
-    model.add(tf.layers.dense({ units: f.params['out_features'] as number, activation: i < fcs.length - 1 ? 'relu' : 'linear', kernelInitializer: init(), biasInitializer: 'zeros' }));
+    model.add(tf.layers.dense({ ...(model.layers.length === 0 ? { inputShape } : {}), units: f.params['out_features'] as number, activation: i < fcs.length - 1 ? 'relu' : 'linear', kernelInitializer: init(), biasInitializer: 'zeros' }));
   });
   return model;
 };

@@ -15,6 +15,7 @@ import type { LrSchedulerSpec } from './lrScheduler.js';
 import type { MlgymModel } from './models.js';
 import { trainableParams } from './models.js';
 import { createOptimizer } from './optimizers.js';
+import type { TrainingOptimizer } from './optimizers.js';
 import type { OptimizerSpec } from './optimizers.js';
 import type { PostProcessor } from './postProcessors.js';
 import type { FitContext, TrainingCallback } from './trainingCallback.js';
@@ -77,6 +78,16 @@ const STATE_FILE = 'training_state.json';
 const MODEL_FILE = 'model.ckpt';
 const OPTIMIZER_FILE = 'optimizer.ckpt';
 
+/** Optimizer slots as bytes. getWeights() makes a fresh `iter` scalar each call; the slots are the optimizer's own. */
+async function encodeOptimizer(opt: TrainingOptimizer): Promise<Uint8Array> {
+  const weights = await opt.optimizer.getWeights();
+  try {
+    return await encodeTensors(weights);
+  } finally {
+    tf.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
+  }
+}
+
 /** Throttle of the original: report when current_batch mod max(1, floor(n/10)) == 0 (and the last batch). */
 const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(n / 10)) === 0 || batch === n - 1;
 
@@ -88,11 +99,19 @@ const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(
  * exact data order, so a resumed run ends bitwise equal to an uninterrupted one.
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
+  const opt = createOptimizer(options.components.optimizer);
+  try {
+    return await train(options, opt);
+  } finally {
+    opt.optimizer.dispose();
+  }
+}
+
+async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Promise<ExperimentOutcome> {
   const { components, gridSearchId, experimentId, store, sink } = options;
   const { model, trainer, evaluator } = components;
   const loader = trainer.loader;
   const n = options.numBatchesPerEpoch ?? loader.length;
-  const opt = createOptimizer(components.optimizer);
   const scheduler = createLrScheduler(components.lr_scheduler ?? { lr_scheduler_key: 'dummy', params: {}, step_per: 'epoch' }, opt.baseLr);
   const variables = model.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const ctx: FitContext = { epoch: 0, numEpochs: options.numEpochs, batchesPerEpoch: n, globalBatch: 0, stop: false, stoppedEarly: false };
@@ -196,7 +215,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
       };
       await store.saveCheckpoint({ gridSearchId, experimentId, epoch }, [
         { name: MODEL_FILE, bytes: await encodeTensors(model.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }))) },
-        { name: OPTIMIZER_FILE, bytes: await encodeTensors(await opt.optimizer.getWeights()) },
+        { name: OPTIMIZER_FILE, bytes: await encodeOptimizer(opt) },
         { name: STATE_FILE, bytes: new TextEncoder().encode(JSON.stringify(state)) },
       ]);
     }

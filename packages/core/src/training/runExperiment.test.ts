@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { LocalGridSearchStore } from '@mlgym/storage';
+import { loadRunConfig } from '../config/loadRunConfig.js';
+import { planExperiments } from '../experiments/planExperiments.js';
+import { MemoryEventSink } from '../reporting/eventSink.js';
+import { decodeTensors } from './checkpointCodec.js';
+import { runGymJob } from './runGymJob.js';
+
+async function mlpConfig(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'mlgym-train-'));
+  writeFileSync(join(dir, 'run.yml'), `run_configuration: {type: train, config: {num_epochs: 4, gs_config_path: ${join(import.meta.dirname, 'fixtures/mlp_gs_config.yml')}}}\nenvironment: {type: main_process}\n`);
+  const plan = await planExperiments(loadRunConfig(join(dir, 'run.yml')));
+  return plan.experiments[0]!.config;
+}
+
+async function train(backend: 'cpu' | 'wasm', epochs: number, store: LocalGridSearchStore, resume = false) {
+  const sink = new MemoryEventSink();
+  const tensorsAtEpochEnd: number[] = [];
+  const callbacks = [{ onEpochEnd: () => void tensorsAtEpochEnd.push(tf.memory().numTensors) }];
+  const outcome = await runGymJob({ config: await mlpConfig(), gridSearchId: 'resume-test', experimentId: 0, numEpochs: epochs, numBatchesPerEpoch: 8, store, sink, backend, resume, callbacks });
+  const weights = decodeTensors((await store.loadCheckpoint({ gridSearchId: 'resume-test', experimentId: 0, epoch: outcome.lastEpoch })).find((f) => f.name === 'model.ckpt')!.bytes);
+  const values = weights.map((w) => Array.from(w.tensor.dataSync()));
+  tf.dispose(weights.map((w) => w.tensor));
+  return { outcome, sink, values, tensorsAtEpochEnd };
+}
+
+const store = () => new LocalGridSearchStore(mkdtempSync(join(tmpdir(), 'mlgym-ckpt-')));
+
+describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
+  it('resumes exactly: 2 epochs + warm start to 4 equals 4 uninterrupted epochs, bit for bit', async () => {
+    const full = await train(backend, 4, store());
+    const resumedStore = store();
+    const firstHalf = await train(backend, 2, resumedStore);
+    expect(firstHalf.outcome.lastEpoch).toBe(1);
+    const resumed = await train(backend, 4, resumedStore, true);
+    expect(resumed.outcome.startEpoch).toBe(2);
+    expect(resumed.values).toEqual(full.values);
+    const scores = (o: typeof full.outcome) => o.history.filter((h) => h.epoch >= 2).map((h) => h.results);
+    expect(scores(resumed.outcome)).toEqual(scores(full.outcome));
+    // The resumed run reports epochs 2 and 3 only: no epoch is trained twice.
+    expect(resumed.sink.events.filter((e) => e.event_type === 'evaluation_result').map((e) => (e.payload as { epoch: number }).epoch)).toEqual([2, 3]);
+  }, 120_000);
+
+  it('gives identical metrics for the same config and seed, learns, and leaks no tensors across epochs', async () => {
+    const a = await train(backend, 5, store());
+    const b = await train(backend, 5, store());
+    expect(b.outcome.history).toEqual(a.outcome.history);
+    // Optimizer slots appear during epoch 0; from then on the tensor count must not grow.
+    expect(new Set(a.tensorsAtEpochEnd.slice(1)).size).toBe(1);
+    const accuracy = a.outcome.history.map((h) => h.results[0]!.metrics['accuracy'] as number);
+    expect(accuracy[4]).toBeGreaterThan(0.6);
+  }, 120_000);
+});
