@@ -1,6 +1,7 @@
-import { createDefaultRegistry, loadRunConfig, planExperiments } from '@mlgym/core';
-import type { ComponentRegistry } from '@mlgym/core';
-import { MlgymError } from '@mlgym/protocol';
+import { createDefaultRegistry, loadRunConfig, planExperiments, runFromRunConfig } from '@mlgym/core';
+import type { ComponentRegistry, JobResult } from '@mlgym/core';
+import { BackendSchema, MlgymError } from '@mlgym/protocol';
+import type { Backend } from '@mlgym/protocol';
 import { formatPlanJson, formatPlanTable } from './dryRun.js';
 
 export interface RunCommandOptions {
@@ -16,21 +17,41 @@ export interface Output {
   err: (text: string) => void;
 }
 
-/** `mlgym run`: load and validate everything; with --dry-run print the experiment list. */
+function scores(result: JobResult): string {
+  const split = result.final?.find((r) => r.split === 'val') ?? result.final?.find((r) => r.split === 'test') ?? result.final?.[0];
+  if (!split) return '';
+  const entries = [...Object.entries(split.metrics), ...Object.entries(split.losses)].filter(([, v]) => typeof v === 'number');
+  return `${split.split}: ${entries.map(([k, v]) => `${k}=${(v as number).toFixed(4)}`).join(' ')}`;
+}
+
+/** `mlgym run`: validate everything first; with --dry-run print the experiment list, otherwise run it. */
 export async function runCommand(options: RunCommandOptions, io: Output): Promise<number> {
   const run = loadRunConfig(options.configPath);
-  if (run.config.run_configuration.type !== 'train') {
-    throw new MlgymError({
-      code: 'CONFIG_INVALID',
-      message: `${run.source.file}: warm starts resume a stored grid search, which needs the experiment runner (not in this build yet)`,
-    });
+  const registry = options.registry ?? createDefaultRegistry();
+  let backend: Backend | undefined;
+  if (options.backend !== undefined) {
+    const parsed = BackendSchema.safeParse(options.backend);
+    if (!parsed.success) throw MlgymError.fromIssue({ code: 'BAD_REQUEST', keyPath: '--backend', problem: `unknown backend "${options.backend}"`, expected: 'auto, tensorflow, wasm or cpu' });
+    backend = parsed.data;
   }
-  const plan = await planExperiments(run, { registry: options.registry ?? createDefaultRegistry() });
-  if (options.json) io.out(formatPlanJson(plan));
-  else io.out(formatPlanTable(plan));
-  if (!options.dryRun) {
-    io.err('mlgym: the configuration is valid, but this build has no training engine yet; only --dry-run is available');
-    return 3;
+  if (options.dryRun) {
+    if (run.config.run_configuration.type !== 'train') {
+      throw new MlgymError({ code: 'CONFIG_INVALID', message: `${run.source.file}: --dry-run plans train runs; a warm start resumes the stored experiments of ${run.config.run_configuration.config.gridsearch_id}` });
+    }
+    const plan = await planExperiments(run, { registry });
+    io.out(options.json ? formatPlanJson(plan) : formatPlanTable(plan));
+    return 0;
   }
-  return 0;
+  const env = run.config.environment;
+  if (env.type === 'distributed') {
+    throw MlgymError.fromIssue(run.source.issue('UNKNOWN_ENVIRONMENT_TYPE', ['environment', 'type'], { problem: 'distributed runs (BullMQ workers) are not in this build yet', hint: 'Use main_process or multiprocessing' }));
+  }
+  if (env.type === 'multiprocessing') io.err(`mlgym: multiprocessing (process_count ${env.config.process_count}) runs its experiments one after another in this build`);
+  const summary = await runFromRunConfig(run, { registry, backend, log: (line) => io.err(`mlgym: ${line}`) });
+  io.out(`\ngrid search ${summary.gridSearchId}`);
+  io.out(`${'exp'.padStart(4)}  status   epochs  ${'time'.padStart(7)}  last scores`);
+  for (const r of summary.results) {
+    io.out(`${String(r.experimentId).padStart(4)}  ${r.status.padEnd(7)}  ${String(r.lastEpoch + 1).padStart(6)}  ${r.seconds.toFixed(1).padStart(6)}s  ${r.status === 'failed' ? `error: ${r.error ?? ''}` : `${scores(r)}${r.stoppedEarly ? ' (stopped early)' : ''}`}`);
+  }
+  return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
 }

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { FileEventStorage } from '@mlgym/event-store';
+import { MlgymError } from '@mlgym/protocol';
+import type { Backend } from '@mlgym/protocol';
+import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
+import type { GridSearchStore } from '@mlgym/storage';
+import type { LoadedRunConfig } from '../config/loadRunConfig.js';
+import { planExperiments } from '../experiments/planExperiments.js';
+import type { ExperimentPlan } from '../experiments/planExperiments.js';
+import type { ComponentRegistry } from '../registry/componentRegistry.js';
+import type { EventSink } from '../reporting/eventSink.js';
+import { LocalEventSink } from '../reporting/localEventSink.js';
+import { WebsocketReporter } from '../reporting/websocketReporter.js';
+import { newGridSearchId } from './gridSearchId.js';
+import { runJobsInProcess } from './runGridSearch.js';
+import type { JobResult, JobSpec } from './runGridSearch.js';
+import { systemInfo } from './systemInfo.js';
+
+export interface RunFromConfigOptions {
+  registry?: ComponentRegistry | undefined;
+  /** Overrides `environment.config.backend`. */
+  backend?: Backend | undefined;
+  log?: (line: string) => void;
+  /** Prefer this id (tests); otherwise a new timestamp id. */
+  gridSearchId?: string | undefined;
+}
+
+export interface RunSummary {
+  gridSearchId: string;
+  results: JobResult[];
+  plan?: ExperimentPlan | undefined;
+}
+
+async function connect(run: LoadedRunConfig, gridSearchId: string, log: (line: string) => void): Promise<{ store: GridSearchStore; sink: EventSink; close: () => Promise<void> }> {
+  const logging = run.config.logging ?? undefined;
+  const store = logging?.gs_rest_api_endpoint ? new HttpGridSearchStore({ baseUrl: logging.gs_rest_api_endpoint, authToken: process.env['ML_BOARD_AUTH_TOKEN'] }) : new LocalGridSearchStore(run.eventStoragePath);
+  if (logging?.websocket_logging_servers?.length) {
+    const reporter = await WebsocketReporter.create({ servers: logging.websocket_logging_servers, spoolDir: join(run.eventStoragePath, '.spool'), warn: log });
+    return { store, sink: reporter, close: () => reporter.close(10_000) };
+  }
+  const events = new FileEventStorage(run.eventStoragePath, { fsync: 'never' });
+  const sink = new LocalEventSink(await events.log(gridSearchId), 50, log);
+  return { store, sink, close: async () => (await sink.close(), await events.close()) };
+}
+
+/** Runs what a run config says: a new grid search (train) or the unfinished experiments of an old one (warmstart). */
+export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromConfigOptions = {}): Promise<RunSummary> {
+  const log = options.log ?? (() => undefined);
+  const rc = run.config.run_configuration;
+  const env = run.config.environment;
+  const backend = options.backend ?? env.config?.backend ?? 'auto';
+  let gridSearchId: string;
+  let jobs: JobSpec[];
+  let plan: ExperimentPlan | undefined;
+  const provisional = run.config.logging?.gs_rest_api_endpoint ? undefined : new LocalGridSearchStore(run.eventStoragePath);
+
+  if (rc.type === 'train') {
+    plan = await planExperiments(run, { registry: options.registry });
+    gridSearchId = options.gridSearchId ?? (await newGridSearchId(async (id) => (await (provisional ?? new HttpGridSearchStore({ baseUrl: run.config.logging?.gs_rest_api_endpoint as string })).getConfig(id, 'run_config.yml')) !== undefined));
+    jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
+  } else {
+    gridSearchId = rc.config.gridsearch_id;
+    jobs = [];
+  }
+  const { store, sink, close } = await connect(run, gridSearchId, log);
+  try {
+    if (rc.type === 'train' && plan) {
+      await store.putConfig(gridSearchId, 'grid_search_config.yml', plan.gs.source.text);
+      await store.putConfig(gridSearchId, 'run_config.yml', run.source.text);
+      if (plan.validation) await store.putConfig(gridSearchId, 'validation_strategy_config.yml', plan.validation.source.text);
+      for (const e of plan.experiments) {
+        await store.putConfig(gridSearchId, 'experiment_config.json', JSON.stringify(e.config), e.experiment_id);
+        await store.putConfig(gridSearchId, 'system_info.json', JSON.stringify(systemInfo(undefined, join(run.source.file, '..'))), e.experiment_id);
+      }
+      log(`grid search ${gridSearchId}: ${jobs.length} experiments (${plan.mode})`);
+    } else {
+      const stored = await store.experiments(gridSearchId);
+      if (stored.length === 0) {
+        throw MlgymError.fromIssue(run.source.issue('NOT_FOUND', ['run_configuration', 'config', 'gridsearch_id'], { problem: `grid search "${gridSearchId}" has no stored experiments`, hint: `Check the id against the folders in ${run.eventStoragePath} (or the REST endpoint)` }));
+      }
+      jobs = stored.map((s) => ({ experimentId: s.experiment_id, config: s.experiment_config, resume: true }));
+      log(`warm start of ${gridSearchId}: ${jobs.length} experiments`);
+    }
+    const numBatches = rc.config.num_batches_per_epoch;
+    const results = await runJobsInProcess({
+      gridSearchId,
+      jobs,
+      numEpochs: rc.config.num_epochs,
+      numBatchesPerEpoch: numBatches,
+      store,
+      sink,
+      backend,
+      seed: rc.type === 'train' ? rc.config.seed : undefined,
+      registry: options.registry,
+      plan,
+      log,
+      onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
+    });
+    return { gridSearchId, results, plan };
+  } finally {
+    await close();
+  }
+}
