@@ -14,7 +14,16 @@ export interface TrainingOptimizer {
   penalty(weights: tf.Variable[]): tf.Scalar | null;
   /** Called after each step (AdamW's decoupled decay). */
   afterStep(weights: tf.Variable[]): void;
+  /** State tfjs's getWeights() leaves out (Adam's running β powers), as named tensors. */
+  extraState(): Array<{ name: string; tensor: tf.Tensor }>;
+  restoreExtraState(state: ReadonlyArray<{ name: string; tensor: tf.Tensor }>): void;
 }
+
+/**
+ * tfjs Adam keeps β₁ᵗ and β₂ᵗ as running products but rebuilds them with pow() in setWeights, which
+ * differs in the last bits: saved and restored as they are, resumed training stays bit-exact.
+ */
+const ADAM_POWERS = ['accBeta1', 'accBeta2'] as const;
 
 const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
 
@@ -61,6 +70,17 @@ export function createOptimizer(spec: OptimizerSpec): TrainingOptimizer {
     penalty(weights) {
       if (decoupled || wd === 0) return null;
       return tf.addN(weights.map((w) => w.square().sum())).mul(wd / 2) as tf.Scalar;
+    },
+    extraState() {
+      const o = optimizer as unknown as Record<string, tf.Variable | undefined>;
+      return ADAM_POWERS.filter((k) => o[k]).map((k) => ({ name: `__${k}`, tensor: o[k] as tf.Variable }));
+    },
+    restoreExtraState(state) {
+      const o = optimizer as unknown as Record<string, tf.Variable | undefined>;
+      for (const k of ADAM_POWERS) {
+        const saved = state.find((s) => s.name === `__${k}`);
+        if (saved && o[k]) o[k].assign(saved.tensor);
+      }
     },
     afterStep(weights) {
       if (!decoupled || wd === 0) return;

@@ -82,7 +82,7 @@ const OPTIMIZER_FILE = 'optimizer.ckpt';
 async function encodeOptimizer(opt: TrainingOptimizer): Promise<Uint8Array> {
   const weights = await opt.optimizer.getWeights();
   try {
-    return await encodeTensors(weights);
+    return await encodeTensors([...weights, ...opt.extraState()]);
   } finally {
     tf.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
   }
@@ -129,9 +129,11 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
       const weights = decodeTensors(files.get(MODEL_FILE) as Uint8Array);
       model.model.setWeights(weights.map((w) => w.tensor));
       tf.dispose(weights.map((w) => w.tensor));
-      const slots = decodeTensors(files.get(OPTIMIZER_FILE) as Uint8Array);
-      await opt.optimizer.setWeights(slots);
-      tf.dispose(slots.map((s) => s.tensor));
+      const saved = decodeTensors(files.get(OPTIMIZER_FILE) as Uint8Array);
+      const extra = saved.filter((s) => s.name.startsWith('__'));
+      await opt.optimizer.setWeights(saved.filter((s) => !s.name.startsWith('__')));
+      opt.restoreExtraState(extra);
+      tf.dispose(saved.map((s) => s.tensor));
       loader.setState(state.loader);
       components.early_stopping_strategy?.setState(state.early_stopping);
       components.checkpointing_strategy?.setState(state.checkpointing);

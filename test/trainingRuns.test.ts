@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRunConfig, runFromRunConfig } from '@mlgym/core';
+import { FileEventStorage } from '@mlgym/event-store';
+import { createRestApp } from '@mlgym/rest-endpoint';
+import { createWsEndpoint } from '@mlgym/ws-endpoint';
+import { repo, stopped, until } from './helpers.js';
+
+const GS_CONFIG = join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml');
+
+function runConfig(dir: string, name: string, body: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, body);
+  return file;
+}
+const train = (epochs: number, logging: string, batches = 6, backend = 'wasm') =>
+  `run_configuration: {type: train, config: {num_epochs: ${epochs}, num_batches_per_epoch: ${batches}, gs_config_path: ${GS_CONFIG}}}\nenvironment: {type: main_process, config: {backend: ${backend}}}\n${logging}`;
+const warm = (id: string, epochs: number, logging: string, batches = 6, backend = 'wasm') =>
+  `run_configuration: {type: warmstart, config: {gridsearch_id: ${id}, num_epochs: ${epochs}, num_batches_per_epoch: ${batches}}}\nenvironment: {type: main_process, config: {backend: ${backend}}}\n${logging}`;
+
+/** Bytes of the newest model checkpoint of experiment 0. */
+function lastModel(root: string, gs: string): Buffer {
+  const dir = join(root, gs, '0');
+  const epochs = readdirSync(dir).filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => b - a);
+  return readFileSync(join(dir, String(epochs[0]), 'model.ckpt'));
+}
+
+describe('training runs end to end', () => {
+  it('through the REST and websocket endpoints: original layout, events stored, warm start over HTTP resumes exactly', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mlgym-e2e-'));
+    const app = createRestApp({ storagePath: root });
+    await app.init();
+    const rest = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const events = new FileEventStorage(root);
+    const ws = createWsEndpoint({ storage: events });
+    const wsPort = await ws.listen(0);
+    const logging = `logging:\n  gs_rest_api_endpoint: http://127.0.0.1:${(rest.address() as { port: number }).port}\n  websocket_logging_servers: [http://127.0.0.1:${wsPort}]\n  event_storage_path: ${join(root, 'local')}\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-e2e-cfg-'));
+    try {
+      const first = await runFromRunConfig(loadRunConfig(runConfig(dir, 'train.yml', train(2, logging))), { gridSearchId: 'e2e-http' });
+      expect(first.results).toMatchObject([{ status: 'done', lastEpoch: 1 }]);
+      for (const f of ['grid_search_config.yml', 'run_config.yml', '0/experiment_config.json', '0/system_info.json', '0/model_summary.json', '0/1/model.ckpt', '0/1/optimizer.ckpt', '0/1/training_state.json']) {
+        expect(existsSync(join(root, 'e2e-http', f)), f).toBe(true);
+      }
+      const resumed = await runFromRunConfig(loadRunConfig(runConfig(dir, 'warm.yml', warm('e2e-http', 4, logging))));
+      expect(resumed.results).toMatchObject([{ status: 'done', lastEpoch: 3 }]);
+
+      const local = mkdtempSync(join(tmpdir(), 'mlgym-e2e-local-'));
+      await runFromRunConfig(loadRunConfig(runConfig(dir, 'full.yml', train(4, `logging: {event_storage_path: ${local}}\n`))), { gridSearchId: 'e2e-local' });
+      expect(lastModel(root, 'e2e-http').equals(lastModel(local, 'e2e-local'))).toBe(true);
+
+      const log = await events.log('e2e-http');
+      const types: string[] = [];
+      const epochs: number[] = [];
+      for await (const e of log.read()) {
+        const ev = e.data as { event_type: string; payload: { epoch?: number; split?: string } };
+        types.push(ev.event_type);
+        if (ev.event_type === 'evaluation_result') epochs.push(ev.payload.epoch as number);
+      }
+      expect(types.filter((t) => t === 'job_status')).toHaveLength(6);
+      expect(epochs).toEqual([0, 1, 2, 3]);
+      const again = await runFromRunConfig(loadRunConfig(runConfig(dir, 'warm2.yml', warm('e2e-http', 4, logging))));
+      expect(again.results).toMatchObject([{ status: 'skipped' }]);
+    } finally {
+      rest.close();
+      await ws.close();
+      await events.close();
+    }
+  }, 120_000);
+
+  it.each(['wasm', 'cpu'])('on %s, a run killed with SIGKILL at a random batch and warm-started ends bitwise equal to an uninterrupted run', async (backend) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-kill-'));
+    const killedRoot = join(dir, 'killed');
+    const cli = join(repo, 'apps/mlgym/dist/cli.js');
+    const child = spawn(process.execPath, [cli, 'run', '--config_path', runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${killedRoot}}\n`, 25, backend))], { stdio: 'ignore' });
+    const firstCheckpoint = () => existsSync(killedRoot) && readdirSync(killedRoot).some((gs) => !gs.startsWith('.') && existsSync(join(killedRoot, gs, '0', '1', 'training_state.json')));
+    await until(firstCheckpoint, 60_000, 'the first checkpoints');
+    await new Promise((r) => setTimeout(r, Math.random() * 200));
+    child.kill('SIGKILL');
+    await stopped(child);
+    const gs = readdirSync(killedRoot).find((d) => !d.startsWith('.')) as string;
+    const done = readdirSync(join(killedRoot, gs, '0')).filter((d) => /^\d+$/.test(d)).map(Number);
+    expect(Math.max(...done)).toBeLessThan(39);
+
+    const resume = spawn(process.execPath, [cli, 'run', '--config_path', runConfig(dir, 'warm.yml', warm(gs, 40, `logging: {event_storage_path: ${killedRoot}}\n`, 25, backend))], { stdio: 'ignore' });
+    await new Promise((r) => resume.once('exit', r));
+    expect(resume.exitCode).toBe(0);
+
+    const cleanRoot = join(dir, 'clean');
+    const clean = spawn(process.execPath, [cli, 'run', '--config_path', runConfig(dir, 'clean.yml', train(40, `logging: {event_storage_path: ${cleanRoot}}\n`, 25, backend))], { stdio: 'ignore' });
+    await new Promise((r) => clean.once('exit', r));
+    const cleanGs = readdirSync(cleanRoot).find((d) => !d.startsWith('.')) as string;
+    expect(lastModel(killedRoot, gs).equals(lastModel(cleanRoot, cleanGs))).toBe(true);
+  }, 180_000);
+});
