@@ -19,13 +19,16 @@ function runConfig(dir: string, name: string, body: string): string {
 }
 const train = (epochs: number, logging: string, batches = 6, backend = 'wasm') =>
   `run_configuration: {type: train, config: {num_epochs: ${epochs}, num_batches_per_epoch: ${batches}, gs_config_path: ${GS_CONFIG}}}\nenvironment: {type: main_process, config: {backend: ${backend}}}\n${logging}`;
-const warm = (id: string, epochs: number, logging: string, batches = 6, backend = 'wasm') =>
+const warm = (id: string, epochs: number, logging: string, { batches = 6, backend = 'wasm' } = {}) =>
   `run_configuration: {type: warmstart, config: {gridsearch_id: ${id}, num_epochs: ${epochs}, num_batches_per_epoch: ${batches}}}\nenvironment: {type: main_process, config: {backend: ${backend}}}\n${logging}`;
 
 /** Bytes of the newest model checkpoint of experiment 0. */
 function lastModel(root: string, gs: string): Buffer {
   const dir = join(root, gs, '0');
-  const epochs = readdirSync(dir).filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => b - a);
+  const epochs = readdirSync(dir)
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .sort((a, b) => b - a);
   return readFileSync(join(dir, String(epochs[0]), 'model.ckpt'));
 }
 
@@ -43,16 +46,30 @@ describe('training runs end to end', () => {
     const logging = `logging:\n  gs_rest_api_endpoint: http://127.0.0.1:${(rest.address() as { port: number }).port}\n  websocket_logging_servers: [http://127.0.0.1:${wsPort}]\n  event_storage_path: ${join(root, 'local')}\n`;
     const dir = mkdtempSync(join(tmpdir(), 'mlgym-e2e-cfg-'));
     try {
-      const first = await runFromRunConfig(loadRunConfig(runConfig(dir, 'train.yml', train(2, logging))), { gridSearchId: 'e2e-http' });
+      const first = await runFromRunConfig(loadRunConfig(runConfig(dir, 'train.yml', train(2, logging))), {
+        gridSearchId: 'e2e-http',
+      });
       expect(first.results).toMatchObject([{ status: 'done', lastEpoch: 1 }]);
-      for (const f of ['grid_search_config.yml', 'run_config.yml', '0/experiment_config.json', '0/system_info.json', '0/model_summary.json', '0/1/model.ckpt', '0/1/optimizer.ckpt', '0/1/training_state.json']) {
+      for (const f of [
+        'grid_search_config.yml',
+        'run_config.yml',
+        '0/experiment_config.json',
+        '0/system_info.json',
+        '0/model_summary.json',
+        '0/1/model.ckpt',
+        '0/1/optimizer.ckpt',
+        '0/1/training_state.json',
+      ]) {
         expect(existsSync(join(root, 'e2e-http', f)), f).toBe(true);
       }
       const resumed = await runFromRunConfig(loadRunConfig(runConfig(dir, 'warm.yml', warm('e2e-http', 4, logging))));
       expect(resumed.results).toMatchObject([{ status: 'done', lastEpoch: 3 }]);
 
       const local = mkdtempSync(join(tmpdir(), 'mlgym-e2e-local-'));
-      await runFromRunConfig(loadRunConfig(runConfig(dir, 'full.yml', train(4, `logging: {event_storage_path: ${local}}\n`))), { gridSearchId: 'e2e-local' });
+      await runFromRunConfig(
+        loadRunConfig(runConfig(dir, 'full.yml', train(4, `logging: {event_storage_path: ${local}}\n`))),
+        { gridSearchId: 'e2e-local' },
+      );
       expect(lastModel(root, 'e2e-http').equals(lastModel(local, 'e2e-local'))).toBe(true);
 
       const log = await events.log('e2e-http');
@@ -74,28 +91,69 @@ describe('training runs end to end', () => {
     }
   }, 120_000);
 
-  it.each(['wasm', 'cpu'])('on %s, a run killed with SIGKILL at a random batch and warm-started ends bitwise equal to an uninterrupted run', async (backend) => {
-    const dir = mkdtempSync(join(tmpdir(), 'mlgym-kill-'));
-    const killedRoot = join(dir, 'killed');
-    const cli = join(repo, 'apps/mlgym/dist/cli.js');
-    const child = spawn(process.execPath, [cli, 'run', '--config_path', runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${killedRoot}}\n`, 25, backend))], { stdio: 'ignore' });
-    const firstCheckpoint = () => existsSync(killedRoot) && readdirSync(killedRoot).some((gs) => !gs.startsWith('.') && existsSync(join(killedRoot, gs, '0', '1', 'training_state.json')));
-    await until(firstCheckpoint, 60_000, 'the first checkpoints');
-    await new Promise((r) => setTimeout(r, Math.random() * 200));
-    child.kill('SIGKILL');
-    await stopped(child);
-    const gs = readdirSync(killedRoot).find((d) => !d.startsWith('.')) as string;
-    const done = readdirSync(join(killedRoot, gs, '0')).filter((d) => /^\d+$/.test(d)).map(Number);
-    expect(Math.max(...done)).toBeLessThan(39);
+  it.each(['wasm', 'cpu'])(
+    'on %s, a run killed with SIGKILL at a random batch and warm-started ends bitwise equal to an uninterrupted run',
+    async (backend) => {
+      const dir = mkdtempSync(join(tmpdir(), 'mlgym-kill-'));
+      const killedRoot = join(dir, 'killed');
+      const cli = join(repo, 'apps/mlgym/dist/cli.js');
+      const child = spawn(
+        process.execPath,
+        [
+          cli,
+          'run',
+          '--config_path',
+          runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${killedRoot}}\n`, 25, backend)),
+        ],
+        { stdio: 'ignore' },
+      );
+      const firstCheckpoint = () =>
+        existsSync(killedRoot) &&
+        readdirSync(killedRoot).some(
+          (gs) => !gs.startsWith('.') && existsSync(join(killedRoot, gs, '0', '1', 'training_state.json')),
+        );
+      await until(firstCheckpoint, 60_000, 'the first checkpoints');
+      await new Promise((r) => setTimeout(r, Math.random() * 200));
+      child.kill('SIGKILL');
+      await stopped(child);
+      const gs = readdirSync(killedRoot).find((d) => !d.startsWith('.')) as string;
+      const done = readdirSync(join(killedRoot, gs, '0'))
+        .filter((d) => /^\d+$/.test(d))
+        .map(Number);
+      expect(Math.max(...done)).toBeLessThan(39);
 
-    const resume = spawn(process.execPath, [cli, 'run', '--config_path', runConfig(dir, 'warm.yml', warm(gs, 40, `logging: {event_storage_path: ${killedRoot}}\n`, 25, backend))], { stdio: 'ignore' });
-    await new Promise((r) => resume.once('exit', r));
-    expect(resume.exitCode).toBe(0);
+      const resume = spawn(
+        process.execPath,
+        [
+          cli,
+          'run',
+          '--config_path',
+          runConfig(
+            dir,
+            'warm.yml',
+            warm(gs, 40, `logging: {event_storage_path: ${killedRoot}}\n`, { batches: 25, backend }),
+          ),
+        ],
+        { stdio: 'ignore' },
+      );
+      await new Promise((r) => resume.once('exit', r));
+      expect(resume.exitCode).toBe(0);
 
-    const cleanRoot = join(dir, 'clean');
-    const clean = spawn(process.execPath, [cli, 'run', '--config_path', runConfig(dir, 'clean.yml', train(40, `logging: {event_storage_path: ${cleanRoot}}\n`, 25, backend))], { stdio: 'ignore' });
-    await new Promise((r) => clean.once('exit', r));
-    const cleanGs = readdirSync(cleanRoot).find((d) => !d.startsWith('.')) as string;
-    expect(lastModel(killedRoot, gs).equals(lastModel(cleanRoot, cleanGs))).toBe(true);
-  }, 180_000);
+      const cleanRoot = join(dir, 'clean');
+      const clean = spawn(
+        process.execPath,
+        [
+          cli,
+          'run',
+          '--config_path',
+          runConfig(dir, 'clean.yml', train(40, `logging: {event_storage_path: ${cleanRoot}}\n`, 25, backend)),
+        ],
+        { stdio: 'ignore' },
+      );
+      await new Promise((r) => clean.once('exit', r));
+      const cleanGs = readdirSync(cleanRoot).find((d) => !d.startsWith('.')) as string;
+      expect(lastModel(killedRoot, gs).equals(lastModel(cleanRoot, cleanGs))).toBe(true);
+    },
+    180_000,
+  );
 });

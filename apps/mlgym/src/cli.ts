@@ -5,4 +5,5 @@ const code = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
 });
-process.exitCode = code;
+// A worker keeps running until its job is done; it exits by itself.
+if (code >= 0) process.exitCode = code;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BACKENDS, isMlgymError } from '@mlgym/protocol';
+import { runWorker } from '@mlgym/core';
 import { runCommand } from './commands/runCommand.js';
 import type { Output } from './commands/runCommand.js';
 
@@ -19,8 +20,17 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     .option('--json', 'print the experiment list as one JSON array', false)
     .option('--backend <backend>', `compute backend (${BACKENDS.join(' | ')})`)
     .action(async (opts: { configPath: string; dryRun: boolean; json: boolean; backend?: string }) => {
-      code = await runCommand(opts, io);
+      code = await runCommand(
+        { ...opts, workerEntry: process.argv[1]?.endsWith('cli.js') ? process.argv[1] : undefined },
+        io,
+      );
     });
+
+  // Internal: a pool worker process (runs the one job its parent sends over IPC).
+  program.command('_worker', { hidden: true }).action(() => {
+    runWorker();
+    code = -1;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

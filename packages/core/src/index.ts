@@ -59,7 +59,12 @@ export { registerWasmGradientKernels } from './backend/wasmGradientKernels.js';
 export { runGymJob } from './training/runGymJob.js';
 export type { GymJobOptions } from './training/runGymJob.js';
 export { runExperiment } from './training/runExperiment.js';
-export type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions, TrainerComponent } from './training/runExperiment.js';
+export type {
+  ExperimentComponents,
+  ExperimentOutcome,
+  RunExperimentOptions,
+  TrainerComponent,
+} from './training/runExperiment.js';
 export type { TrainingCallback, FitContext, BatchInfo } from './training/trainingCallback.js';
 export { DataLoader, standardCollator } from './training/dataLoader.js';
 export type { Batch, Collator, LoaderState, SamplingStrategy } from './training/dataLoader.js';
@@ -82,3 +87,6 @@ export { runJobsInProcess } from './gym/runGridSearch.js';
 export type { JobResult, JobSpec, RunJobsOptions } from './gym/runGridSearch.js';
 export { newGridSearchId } from './gym/gridSearchId.js';
 export { systemInfo } from './gym/systemInfo.js';
+export { runJobsInPool } from './gym/processPool.js';
+export type { PoolOptions, StoreDescriptor, WorkerMessage, WorkerRequest } from './gym/processPool.js';
+export { runWorker } from './gym/jobWorker.js';

@@ -51,6 +51,8 @@ export const MultiprocessingEnvironmentSchema = z.strictObject({
   config: z.strictObject({
     process_count: positiveInt,
     computation_device_ids: z.array(z.number().int().nonnegative()),
+    /** Re-runs of a failed experiment, each from its last checkpoint. */
+    max_retries: z.number().int().nonnegative().optional(),
     ...backendField,
   }),
 });

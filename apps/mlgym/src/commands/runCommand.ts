@@ -10,6 +10,8 @@ export interface RunCommandOptions {
   json: boolean;
   backend?: string | undefined;
   registry?: ComponentRegistry | undefined;
+  /** The CLI script, started with `_worker` for multiprocessing runs. */
+  workerEntry?: string | undefined;
 }
 
 export interface Output {
@@ -18,9 +20,12 @@ export interface Output {
 }
 
 function scores(result: JobResult): string {
-  const split = result.final?.find((r) => r.split === 'val') ?? result.final?.find((r) => r.split === 'test') ?? result.final?.[0];
+  const split =
+    result.final?.find((r) => r.split === 'val') ?? result.final?.find((r) => r.split === 'test') ?? result.final?.[0];
   if (!split) return '';
-  const entries = [...Object.entries(split.metrics), ...Object.entries(split.losses)].filter(([, v]) => typeof v === 'number');
+  const entries = [...Object.entries(split.metrics), ...Object.entries(split.losses)].filter(
+    ([, v]) => typeof v === 'number',
+  );
   return `${split.split}: ${entries.map(([k, v]) => `${k}=${(v as number).toFixed(4)}`).join(' ')}`;
 }
 
@@ -31,12 +36,21 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   let backend: Backend | undefined;
   if (options.backend !== undefined) {
     const parsed = BackendSchema.safeParse(options.backend);
-    if (!parsed.success) throw MlgymError.fromIssue({ code: 'BAD_REQUEST', keyPath: '--backend', problem: `unknown backend "${options.backend}"`, expected: 'auto, tensorflow, wasm or cpu' });
+    if (!parsed.success)
+      throw MlgymError.fromIssue({
+        code: 'BAD_REQUEST',
+        keyPath: '--backend',
+        problem: `unknown backend "${options.backend}"`,
+        expected: 'auto, tensorflow, wasm or cpu',
+      });
     backend = parsed.data;
   }
   if (options.dryRun) {
     if (run.config.run_configuration.type !== 'train') {
-      throw new MlgymError({ code: 'CONFIG_INVALID', message: `${run.source.file}: --dry-run plans train runs; a warm start resumes the stored experiments of ${run.config.run_configuration.config.gridsearch_id}` });
+      throw new MlgymError({
+        code: 'CONFIG_INVALID',
+        message: `${run.source.file}: --dry-run plans train runs; a warm start resumes the stored experiments of ${run.config.run_configuration.config.gridsearch_id}`,
+      });
     }
     const plan = await planExperiments(run, { registry });
     io.out(options.json ? formatPlanJson(plan) : formatPlanTable(plan));
@@ -44,14 +58,33 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   }
   const env = run.config.environment;
   if (env.type === 'distributed') {
-    throw MlgymError.fromIssue(run.source.issue('UNKNOWN_ENVIRONMENT_TYPE', ['environment', 'type'], { problem: 'distributed runs (BullMQ workers) are not in this build yet', hint: 'Use main_process or multiprocessing' }));
+    throw MlgymError.fromIssue(
+      run.source.issue('UNKNOWN_ENVIRONMENT_TYPE', ['environment', 'type'], {
+        problem: 'distributed runs (BullMQ workers) are not in this build yet',
+        hint: 'Use main_process or multiprocessing',
+      }),
+    );
   }
-  if (env.type === 'multiprocessing') io.err(`mlgym: multiprocessing (process_count ${env.config.process_count}) runs its experiments one after another in this build`);
-  const summary = await runFromRunConfig(run, { registry, backend, log: (line) => io.err(`mlgym: ${line}`) });
+  const abort = new AbortController();
+  const onSigint = () => {
+    io.err('mlgym: interrupted; stopping workers (checkpoints stay intact: a warmstart run continues)');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const worker = options.workerEntry ? { module: options.workerEntry, args: ['_worker'] } : undefined;
+  const summary = await runFromRunConfig(run, {
+    registry,
+    backend,
+    worker,
+    signal: abort.signal,
+    log: (line) => io.err(`mlgym: ${line}`),
+  }).finally(() => process.off('SIGINT', onSigint));
   io.out(`\ngrid search ${summary.gridSearchId}`);
   io.out(`${'exp'.padStart(4)}  status   epochs  ${'time'.padStart(7)}  last scores`);
   for (const r of summary.results) {
-    io.out(`${String(r.experimentId).padStart(4)}  ${r.status.padEnd(7)}  ${String(r.lastEpoch + 1).padStart(6)}  ${r.seconds.toFixed(1).padStart(6)}s  ${r.status === 'failed' ? `error: ${r.error ?? ''}` : `${scores(r)}${r.stoppedEarly ? ' (stopped early)' : ''}`}`);
+    io.out(
+      `${String(r.experimentId).padStart(4)}  ${r.status.padEnd(7)}  ${String(r.lastEpoch + 1).padStart(6)}  ${r.seconds.toFixed(1).padStart(6)}s  ${r.status === 'failed' ? `error: ${r.error ?? ''}` : `${scores(r)}${r.stoppedEarly ? ' (stopped early)' : ''}`}`,
+    );
   }
   return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
 }

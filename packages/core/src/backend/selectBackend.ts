@@ -18,7 +18,13 @@ async function tryNative(): Promise<BackendRecord | undefined> {
     try {
       const mod = (await import(/* @vite-ignore */ pkg)) as { version?: Record<string, string> };
       if (await tf.setBackend('tensorflow')) {
-        return { backend: 'tensorflow', package: pkg, version: mod.version?.['tfjs-node'] ?? tf.version.tfjs, threads: 0, simd: true };
+        return {
+          backend: 'tensorflow',
+          package: pkg,
+          version: mod.version?.['tfjs-node'] ?? tf.version.tfjs,
+          threads: 0,
+          simd: true,
+        };
       }
     } catch {
       // not installed
@@ -59,14 +65,23 @@ export async function selectBackend(choice: Backend = 'auto'): Promise<BackendRe
   if (!record && (choice === 'auto' || choice === 'cpu')) {
     await tf.setBackend('cpu');
     await tf.ready();
-    record = { backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', version: tf.version.tfjs, threads: 1, simd: false };
+    record = {
+      backend: 'cpu',
+      package: '@tensorflow/tfjs-backend-cpu',
+      version: tf.version.tfjs,
+      threads: 1,
+      simd: false,
+    };
   }
   if (!record) {
     throw MlgymError.fromIssue({
       code: 'CONFIG_INVALID',
       keyPath: 'environment.config.backend',
       problem: `the ${choice} backend is not available`,
-      hint: choice === 'tensorflow' ? 'Install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, or use backend: auto' : 'Use backend: auto',
+      hint:
+        choice === 'tensorflow'
+          ? 'Install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, or use backend: auto'
+          : 'Use backend: auto',
     });
   }
   current = record;

@@ -11,12 +11,27 @@ beforeAll(async () => {
 });
 
 const rng = new Rng(42);
-const random = (shape: number[]) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.nextFloat() - 0.5) });
+const random = (shape: number[]) => ({
+  shape,
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.nextFloat() - 0.5),
+});
 
 /** Gradients of f on a backend, as plain arrays. */
-function gradients(backend: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, a: { shape: number[]; data: Float32Array }, b: { shape: number[]; data: Float32Array }): Float32Array[] {
+function gradients(
+  backend: string,
+  f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+  a: { shape: number[]; data: Float32Array },
+  b: { shape: number[]; data: Float32Array },
+): Float32Array[] {
   tf.setBackend(backend);
-  return tf.tidy(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => f(x, y).square().sum())([tf.tensor(a.data, a.shape), tf.tensor(b.data, b.shape)]).map((g) => g.dataSync() as Float32Array));
+  return tf.tidy(() =>
+    tf
+      .grads((x: tf.Tensor, y: tf.Tensor) => f(x, y).square().sum())([
+        tf.tensor(a.data, a.shape),
+        tf.tensor(b.data, b.shape),
+      ])
+      .map((g) => g.dataSync() as Float32Array),
+  );
 }
 
 function maxError(a: Float32Array, b: Float32Array): number {
@@ -58,7 +73,13 @@ describe('wasm gradient kernels match the cpu backend', () => {
 
   it('trains a CNN on wasm (Conv2DBackpropFilter exists now)', () => {
     tf.setBackend('wasm');
-    const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
     const x = tf.tensor4d(random([4, 8, 8, 1]).data, [4, 8, 8, 1]);
     const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2);
     const optimizer = tf.train.sgd(0.1);

@@ -47,20 +47,55 @@ interface ConvAttrs {
 function conv2dBackpropFilter(k: Kernels): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+    const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as ConvAttrs & {
+      filterShape: [number, number, number, number];
+    };
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     const b = backend as unknown as Backend;
     const temps: TensorInfo[] = [];
     const keep = (t: TensorInfo) => (temps.push(t), t);
     const { top, bottom, left, right } = info.padInfo;
-    const padded = top || bottom || left || right
-      ? keep(run(k.pad, b, { x }, { paddings: [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]], constantValue: 0 }))
-      : x;
+    const padded =
+      top || bottom || left || right
+        ? keep(
+            run(
+              k.pad,
+              b,
+              { x },
+              {
+                paddings: [
+                  [0, 0],
+                  [top, Math.max(0, bottom)],
+                  [left, Math.max(0, right)],
+                  [0, 0],
+                ],
+                constantValue: 0,
+              },
+            ),
+          )
+        : x;
     const xT = keep(run(k.transpose, b, { x: padded }, { perm: [3, 1, 2, 0] }));
     const dyT = keep(run(k.transpose, b, { x: dy }, { perm: [1, 2, 0, 3] }));
-    const conv = keep(run(k.conv2d, b, { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] }));
+    const conv = keep(
+      run(
+        k.conv2d,
+        b,
+        { x: xT, filter: dyT },
+        { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] },
+      ),
+    );
     const [fh, fw] = filterShape;
-    const exact = conv.shape[1] === fh && conv.shape[2] === fw ? conv : keep(run(k.slice, b, { x: conv }, { begin: [0, 0, 0, 0], size: [conv.shape[0], fh, fw, conv.shape[3]] }));
+    const exact =
+      conv.shape[1] === fh && conv.shape[2] === fw
+        ? conv
+        : keep(run(k.slice, b, { x: conv }, { begin: [0, 0, 0, 0], size: [conv.shape[0], fh, fw, conv.shape[3]] }));
     const result = run(k.transpose, b, { x: exact }, { perm: [1, 2, 0, 3] });
     for (const t of temps) if (t !== x) b.disposeData(t.dataId);
     return result;
@@ -75,8 +110,17 @@ function conv2dBackpropInput(k: Kernels, fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dimRoundingMode, inputShape } = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+    const { strides, pad, dimRoundingMode, inputShape } = attrs as unknown as ConvAttrs & {
+      inputShape: [number, number, number, number];
+    };
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     if (info.strideHeight !== 1 || info.strideWidth !== 1) return fallback(args);
     const b = backend as unknown as Backend;
     const [fh, fw] = filter.shape as [number, number, number, number];
@@ -85,10 +129,28 @@ function conv2dBackpropInput(k: Kernels, fallback: KernelFunc): KernelFunc {
     const padBottom = inputShape[1] - info.outHeight - padTop + fh - 1;
     const padRight = inputShape[2] - info.outWidth - padLeft + fw - 1;
     if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) return fallback(args);
-    const padded = run(k.pad, b, { x: dy }, { paddings: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], constantValue: 0 });
+    const padded = run(
+      k.pad,
+      b,
+      { x: dy },
+      {
+        paddings: [
+          [0, 0],
+          [padTop, padBottom],
+          [padLeft, padRight],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     const flipped = run(k.reverse, b, { x: filter }, { dims: [0, 1] });
     const swapped = run(k.transpose, b, { x: flipped }, { perm: [0, 1, 3, 2] });
-    const result = run(k.conv2d, b, { x: padded, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+    const result = run(
+      k.conv2d,
+      b,
+      { x: padded, filter: swapped },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+    );
     for (const t of [padded, flipped, swapped]) b.disposeData(t.dataId);
     return result;
   };
@@ -134,7 +196,11 @@ export function registerWasmGradientKernels(): void {
   };
   replace({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter(k) });
   if (originalBackpropInput) {
-    replace({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput(k, originalBackpropInput) });
+    replace({
+      kernelName: 'Conv2DBackpropInput',
+      backendName: 'wasm',
+      kernelFunc: conv2dBackpropInput(k, originalBackpropInput),
+    });
   }
   replace({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul(k) });
   registered = true;

@@ -19,7 +19,12 @@ import { didYouMean } from '../util/nearest.js';
 
 type Config = Record<string, unknown>;
 
-function attach(registry: ComponentRegistry, type: string, variant: string, build: (ctx: BuildContext<Config>) => unknown): void {
+function attach(
+  registry: ComponentRegistry,
+  type: string,
+  variant: string,
+  build: (ctx: BuildContext<Config>) => unknown,
+): void {
   const found = registry.lookup(type, variant);
   if (!('definition' in found)) throw new Error(`${type}/${variant} must be declared before its builder is attached`);
   registry.replace(type, variant, { ...(found.definition as ComponentDefinition<Config>), build });
@@ -28,7 +33,12 @@ function attach(registry: ComponentRegistry, type: string, variant: string, buil
 function fromMap<T>(map: Record<string, (config: Config) => T>, key: unknown, what: string, config: Config): T {
   const make = map[String(key)];
   if (!make) {
-    throw MlgymError.fromIssue({ code: 'UNKNOWN_VARIANT', problem: `unknown ${what} "${String(key)}"`, expected: `one of ${Object.keys(map).join(', ')}`, hint: didYouMean(String(key), Object.keys(map)) });
+    throw MlgymError.fromIssue({
+      code: 'UNKNOWN_VARIANT',
+      problem: `unknown ${what} "${String(key)}"`,
+      expected: `one of ${Object.keys(map).join(', ')}`,
+      hint: didYouMean(String(key), Object.keys(map)),
+    });
   }
   return make(config);
 }
@@ -37,13 +47,24 @@ function seedOf(ctx: BuildContext<Config>, own: unknown): number {
   return typeof own === 'number' ? own : (ctx.experiment.seed ?? 0);
 }
 
-function loaders(ctx: BuildContext<Config>, strategyOf: (split: string, index: number) => { strategy: SamplingStrategy; seed: number; labelPos?: number }): Record<string, DataLoader> {
+function loaders(
+  ctx: BuildContext<Config>,
+  strategyOf: (split: string, index: number) => { strategy: SamplingStrategy; seed: number; labelPos?: number },
+): Record<string, DataLoader> {
   const iterators = ctx.requirements['iterators'] as Record<string, DatasetIterator>;
   const collator = ctx.requirements['data_collator'] as Collator;
   const out: Record<string, DataLoader> = {};
   Object.entries(iterators).forEach(([split, iterator], i) => {
     const s = strategyOf(split, i);
-    out[split] = new DataLoader({ iterator, collator, batchSize: Number(ctx.config['batch_size']), dropLast: ctx.config['drop_last'] === true, strategy: s.strategy, seed: s.seed, labelPos: s.labelPos });
+    out[split] = new DataLoader({
+      iterator,
+      collator,
+      batchSize: Number(ctx.config['batch_size']),
+      dropLast: ctx.config['drop_last'] === true,
+      strategy: s.strategy,
+      seed: s.seed,
+      labelPos: s.labelPos,
+    });
   });
   return out;
 }
@@ -79,25 +100,41 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
       // A list of seeds (as the original example writes) is read in requirement order.
       const own = Array.isArray(seeds) ? seeds[i] : (seeds as Record<string, number> | undefined)?.[split];
       const seed = seedOf(ctx, own);
-      return split === weighted ? { strategy: 'WEIGHTED_RANDOM', seed, labelPos: Number(ctx.config['label_pos'] ?? 2) } : { strategy: 'RANDOM', seed };
+      return split === weighted
+        ? { strategy: 'WEIGHTED_RANDOM', seed, labelPos: Number(ctx.config['label_pos'] ?? 2) }
+        : { strategy: 'RANDOM', seed };
     });
   });
   attach(registry, 'DATA_LOADER', 'FUTURE', (ctx) => {
-    const strategies = (ctx.config['sampling_strategies'] as Record<string, { strategy: SamplingStrategy; seed?: number; label_pos?: number }> | undefined) ?? {};
+    const strategies =
+      (ctx.config['sampling_strategies'] as
+        Record<string, { strategy: SamplingStrategy; seed?: number; label_pos?: number }> | undefined) ?? {};
     return loaders(ctx, (split) => {
       const s = strategies[split];
-      return s ? { strategy: s.strategy, seed: seedOf(ctx, s.seed), labelPos: s.label_pos } : { strategy: 'IN_ORDER', seed: 0 };
+      return s
+        ? { strategy: s.strategy, seed: seedOf(ctx, s.seed), labelPos: s.label_pos }
+        : { strategy: 'IN_ORDER', seed: 0 };
     });
   });
   attach(registry, 'MODEL_REGISTRY', 'DEFAULT', () => builtinModels());
   attach(registry, 'MODEL', 'DEFAULT', (ctx): MlgymModel => {
     const factory = ctx.requirements['model_registry'];
     if (typeof factory !== 'function') {
-      throw MlgymError.fromIssue({ code: 'SUBSCRIPTION_INVALID', problem: 'MODEL needs its model_registry requirement subscribed to one model key (e.g. subscription: conv_net)' });
+      throw MlgymError.fromIssue({
+        code: 'SUBSCRIPTION_INVALID',
+        problem: 'MODEL needs its model_registry requirement subscribed to one model key (e.g. subscription: conv_net)',
+      });
     }
-    const model = (factory as ModelFactory)((ctx.config['model_definition'] as Config | undefined) ?? {}, seedOf(ctx, ctx.config['seed']));
+    const model = (factory as ModelFactory)(
+      (ctx.config['model_definition'] as Config | undefined) ?? {},
+      seedOf(ctx, ctx.config['seed']),
+    );
     const keys = (ctx.config['prediction_publication_keys'] as Record<string, string> | undefined) ?? {};
-    return { model, predictionKey: keys['prediction_publication_key'] ?? 'model_prediction_key', inputShape: (model.inputs[0]?.shape ?? []).slice(1) as number[] };
+    return {
+      model,
+      predictionKey: keys['prediction_publication_key'] ?? 'model_prediction_key',
+      inputShape: (model.inputs[0]?.shape ?? []).slice(1) as number[],
+    };
   });
   attach(registry, 'OPTIMIZER', 'DEFAULT', ({ config }) => config);
   attach(registry, 'LR_SCHEDULER', 'DEFAULT', ({ config }) => config);
@@ -111,7 +148,10 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
   attach(registry, 'TRAINER', 'DEFAULT', ({ requirements }): TrainerComponent => {
     const loader = requirements['data_loaders'];
     if (!(loader instanceof DataLoader)) {
-      throw MlgymError.fromIssue({ code: 'SUBSCRIPTION_INVALID', problem: 'TRAINER needs its data_loaders requirement subscribed to one split (e.g. subscription: train)' });
+      throw MlgymError.fromIssue({
+        code: 'SUBSCRIPTION_INVALID',
+        problem: 'TRAINER needs its data_loaders requirement subscribed to one split (e.g. subscription: train)',
+      });
     }
     return { loader, ...(requirements['train_component'] as Omit<TrainerComponent, 'loader'>) };
   });
@@ -130,10 +170,20 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
   attach(registry, 'EVALUATOR', 'DEFAULT', ({ requirements }) => requirements['eval_component']);
   attach(registry, 'EARLY_STOPPING_STRATEGY_REGISTRY', 'DEFAULT', () => EARLY_STOPPING);
   attach(registry, 'EARLY_STOPPING_STRATEGY', 'DEFAULT', ({ config }) =>
-    fromMap(EARLY_STOPPING, config['early_stopping_key'], 'early stopping strategy', (config['early_stopping_config'] as Config | undefined) ?? {}),
+    fromMap(
+      EARLY_STOPPING,
+      config['early_stopping_key'],
+      'early stopping strategy',
+      (config['early_stopping_config'] as Config | undefined) ?? {},
+    ),
   );
   attach(registry, 'CHECKPOINTING_STRATEGY_REGISTRY', 'DEFAULT', () => CHECKPOINTING);
   attach(registry, 'CHECKPOINTING_STRATEGY', 'DEFAULT', ({ config }) =>
-    fromMap(CHECKPOINTING, config['checkpointing_key'], 'checkpointing strategy', (config['checkpointing_config'] as Config | undefined) ?? {}),
+    fromMap(
+      CHECKPOINTING,
+      config['checkpointing_key'],
+      'checkpointing strategy',
+      (config['checkpointing_config'] as Config | undefined) ?? {},
+    ),
   );
 }

@@ -12,6 +12,7 @@ import type { EventSink } from '../reporting/eventSink.js';
 import { LocalEventSink } from '../reporting/localEventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
+import { runJobsInPool } from './processPool.js';
 import { runJobsInProcess } from './runGridSearch.js';
 import type { JobResult, JobSpec } from './runGridSearch.js';
 import { systemInfo } from './systemInfo.js';
@@ -23,6 +24,9 @@ export interface RunFromConfigOptions {
   log?: (line: string) => void;
   /** Prefer this id (tests); otherwise a new timestamp id. */
   gridSearchId?: string | undefined;
+  /** How to start pool workers (multiprocessing): a module calling `runWorker()` and its arguments. */
+  worker?: { module: string; args: string[] } | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface RunSummary {
@@ -31,11 +35,21 @@ export interface RunSummary {
   plan?: ExperimentPlan | undefined;
 }
 
-async function connect(run: LoadedRunConfig, gridSearchId: string, log: (line: string) => void): Promise<{ store: GridSearchStore; sink: EventSink; close: () => Promise<void> }> {
+async function connect(
+  run: LoadedRunConfig,
+  gridSearchId: string,
+  log: (line: string) => void,
+): Promise<{ store: GridSearchStore; sink: EventSink; close: () => Promise<void> }> {
   const logging = run.config.logging ?? undefined;
-  const store = logging?.gs_rest_api_endpoint ? new HttpGridSearchStore({ baseUrl: logging.gs_rest_api_endpoint, authToken: process.env['ML_BOARD_AUTH_TOKEN'] }) : new LocalGridSearchStore(run.eventStoragePath);
+  const store = logging?.gs_rest_api_endpoint
+    ? new HttpGridSearchStore({ baseUrl: logging.gs_rest_api_endpoint, authToken: process.env['ML_BOARD_AUTH_TOKEN'] })
+    : new LocalGridSearchStore(run.eventStoragePath);
   if (logging?.websocket_logging_servers?.length) {
-    const reporter = await WebsocketReporter.create({ servers: logging.websocket_logging_servers, spoolDir: join(run.eventStoragePath, '.spool'), warn: log });
+    const reporter = await WebsocketReporter.create({
+      servers: logging.websocket_logging_servers,
+      spoolDir: join(run.eventStoragePath, '.spool'),
+      warn: log,
+    });
     return { store, sink: reporter, close: () => reporter.close(10_000) };
   }
   const events = new FileEventStorage(run.eventStoragePath, { fsync: 'never' });
@@ -52,11 +66,20 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   let gridSearchId: string;
   let jobs: JobSpec[];
   let plan: ExperimentPlan | undefined;
-  const provisional = run.config.logging?.gs_rest_api_endpoint ? undefined : new LocalGridSearchStore(run.eventStoragePath);
+  const provisional = run.config.logging?.gs_rest_api_endpoint
+    ? undefined
+    : new LocalGridSearchStore(run.eventStoragePath);
 
   if (rc.type === 'train') {
     plan = await planExperiments(run, { registry: options.registry });
-    gridSearchId = options.gridSearchId ?? (await newGridSearchId(async (id) => (await (provisional ?? new HttpGridSearchStore({ baseUrl: run.config.logging?.gs_rest_api_endpoint as string })).getConfig(id, 'run_config.yml')) !== undefined));
+    gridSearchId =
+      options.gridSearchId ??
+      (await newGridSearchId(
+        async (id) =>
+          (await (
+            provisional ?? new HttpGridSearchStore({ baseUrl: run.config.logging?.gs_rest_api_endpoint as string })
+          ).getConfig(id, 'run_config.yml')) !== undefined,
+      ));
     jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
   } else {
     gridSearchId = rc.config.gridsearch_id;
@@ -67,21 +90,52 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
     if (rc.type === 'train' && plan) {
       await store.putConfig(gridSearchId, 'grid_search_config.yml', plan.gs.source.text);
       await store.putConfig(gridSearchId, 'run_config.yml', run.source.text);
-      if (plan.validation) await store.putConfig(gridSearchId, 'validation_strategy_config.yml', plan.validation.source.text);
+      if (plan.validation)
+        await store.putConfig(gridSearchId, 'validation_strategy_config.yml', plan.validation.source.text);
       for (const e of plan.experiments) {
         await store.putConfig(gridSearchId, 'experiment_config.json', JSON.stringify(e.config), e.experiment_id);
-        await store.putConfig(gridSearchId, 'system_info.json', JSON.stringify(systemInfo(undefined, join(run.source.file, '..'))), e.experiment_id);
+        await store.putConfig(
+          gridSearchId,
+          'system_info.json',
+          JSON.stringify(systemInfo(undefined, join(run.source.file, '..'))),
+          e.experiment_id,
+        );
       }
       log(`grid search ${gridSearchId}: ${jobs.length} experiments (${plan.mode})`);
     } else {
       const stored = await store.experiments(gridSearchId);
       if (stored.length === 0) {
-        throw MlgymError.fromIssue(run.source.issue('NOT_FOUND', ['run_configuration', 'config', 'gridsearch_id'], { problem: `grid search "${gridSearchId}" has no stored experiments`, hint: `Check the id against the folders in ${run.eventStoragePath} (or the REST endpoint)` }));
+        throw MlgymError.fromIssue(
+          run.source.issue('NOT_FOUND', ['run_configuration', 'config', 'gridsearch_id'], {
+            problem: `grid search "${gridSearchId}" has no stored experiments`,
+            hint: `Check the id against the folders in ${run.eventStoragePath} (or the REST endpoint)`,
+          }),
+        );
       }
       jobs = stored.map((s) => ({ experimentId: s.experiment_id, config: s.experiment_config, resume: true }));
       log(`warm start of ${gridSearchId}: ${jobs.length} experiments`);
     }
     const numBatches = rc.config.num_batches_per_epoch;
+    if (env.type === 'multiprocessing' && options.worker) {
+      const endpoint = run.config.logging?.gs_rest_api_endpoint;
+      const results = await runJobsInPool({
+        gridSearchId,
+        jobs,
+        numEpochs: rc.config.num_epochs,
+        numBatchesPerEpoch: numBatches,
+        sink,
+        backend,
+        seed: rc.type === 'train' ? rc.config.seed : undefined,
+        log,
+        processCount: env.config.process_count,
+        maxRetries: env.config.max_retries,
+        workerModule: options.worker.module,
+        workerArgs: options.worker.args,
+        store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
+        signal: options.signal,
+      });
+      return { gridSearchId, results, plan };
+    }
     const results = await runJobsInProcess({
       gridSearchId,
       jobs,

@@ -1,5 +1,4 @@
-import type { Backend, MlgymEvent } from '@mlgym/protocol';
-import { JOB_TYPE_CALC } from '@mlgym/protocol';
+import type { Backend } from '@mlgym/protocol';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { BackendRecord } from '../backend/selectBackend.js';
 import type { ExperimentPlan } from '../experiments/planExperiments.js';
@@ -7,6 +6,7 @@ import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import type { EventSink } from '../reporting/eventSink.js';
 import { creationTs } from '../reporting/eventSink.js';
 import { runGymJob } from '../training/runGymJob.js';
+import { jobStatusEvent } from './jobEvents.js';
 import type { SplitResult } from '../training/earlyStopping.js';
 
 /** One experiment to run: fresh (train) or resumed from its last checkpoint (warm start). */
@@ -42,14 +42,6 @@ export interface RunJobsOptions {
   onBackend?: (record: BackendRecord) => void;
 }
 
-function jobStatus(gridSearchId: string, experimentId: number, status: 'INIT' | 'RUNNING' | 'DONE', times: { start: number; end: number }, error: string | null = null, stacktrace: string | null = null): MlgymEvent {
-  return {
-    event_type: 'job_status',
-    creation_ts: creationTs(),
-    payload: { job_id: `${gridSearchId}-${experimentId}`, job_type: JOB_TYPE_CALC, status, grid_search_id: gridSearchId, experiment_id: experimentId, starting_time: times.start, finishing_time: times.end, error, stacktrace },
-  };
-}
-
 /**
  * Runs jobs one after another in this process (environment `main_process`), with the original's
  * lifecycle events: `experiment_config` and `job_status` INIT for every job up front, then RUNNING and
@@ -58,13 +50,22 @@ function jobStatus(gridSearchId: string, experimentId: number, status: 'INIT' | 
 export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResult[]> {
   const { gridSearchId, sink } = options;
   for (const job of options.jobs) {
-    sink.emit({ event_type: 'experiment_config', creation_ts: creationTs(), payload: { grid_search_id: gridSearchId, experiment_id: job.experimentId, job_id: job.experimentId, config: job.config } });
-    sink.emit(jobStatus(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
+    sink.emit({
+      event_type: 'experiment_config',
+      creation_ts: creationTs(),
+      payload: {
+        grid_search_id: gridSearchId,
+        experiment_id: job.experimentId,
+        job_id: job.experimentId,
+        config: job.config,
+      },
+    });
+    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
   }
   const results: JobResult[] = [];
   for (const job of options.jobs) {
     const start = Date.now() / 1000;
-    sink.emit(jobStatus(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
+    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
     options.log?.(`experiment ${job.experimentId}: ${job.resume ? 'resuming' : 'training'}`);
     try {
       const outcome = await runGymJob({
@@ -83,7 +84,7 @@ export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResu
       });
       options.onBackend?.(outcome.backend);
       const end = Date.now() / 1000;
-      sink.emit(jobStatus(gridSearchId, job.experimentId, 'DONE', { start, end }));
+      sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
       results.push({
         experimentId: job.experimentId,
         status: outcome.alreadyComplete ? 'skipped' : 'done',
@@ -92,12 +93,28 @@ export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResu
         final: outcome.history.at(-1)?.results,
         seconds: end - start,
       });
-      options.log?.(`experiment ${job.experimentId}: ${outcome.alreadyComplete ? 'already finished, skipped' : `done after epoch ${outcome.lastEpoch}${outcome.stoppedEarly ? ' (stopped early)' : ''}`}`);
+      options.log?.(
+        `experiment ${job.experimentId}: ${outcome.alreadyComplete ? 'already finished, skipped' : `done after epoch ${outcome.lastEpoch}${outcome.stoppedEarly ? ' (stopped early)' : ''}`}`,
+      );
     } catch (error) {
       const end = Date.now() / 1000;
       const err = error instanceof Error ? error : new Error(String(error));
-      sink.emit(jobStatus(gridSearchId, job.experimentId, 'DONE', { start, end }, err.message, err.stack ?? null));
-      results.push({ experimentId: job.experimentId, status: 'failed', error: err.message, lastEpoch: -1, stoppedEarly: false, seconds: end - start });
+      sink.emit(
+        jobStatusEvent(gridSearchId, job.experimentId, 'DONE', {
+          start,
+          end,
+          error: err.message,
+          stacktrace: err.stack ?? null,
+        }),
+      );
+      results.push({
+        experimentId: job.experimentId,
+        status: 'failed',
+        error: err.message,
+        lastEpoch: -1,
+        stoppedEarly: false,
+        seconds: end - start,
+      });
       options.log?.(`experiment ${job.experimentId}: FAILED: ${err.message}`);
     }
   }

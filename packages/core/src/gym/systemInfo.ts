@@ -6,7 +6,11 @@ import type { BackendRecord } from '../backend/selectBackend.js';
 export function systemInfo(backend: BackendRecord | undefined, projectDir: string): Record<string, unknown> {
   let gitCommit: string | null = null;
   try {
-    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: projectDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     gitCommit = null;
   }

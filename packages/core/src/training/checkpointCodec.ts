@@ -20,7 +20,13 @@ export async function encodeTensors(tensors: ReadonlyArray<{ name: string; tenso
   for (const { name, tensor } of tensors) {
     const data = await tensor.data();
     const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-    entries.push({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32', offset, length: bytes.length });
+    entries.push({
+      name,
+      shape: tensor.shape,
+      dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
+      offset,
+      length: bytes.length,
+    });
     parts.push(bytes);
     offset += bytes.length;
   }
@@ -45,7 +51,11 @@ export function decodeTensors(bytes: Uint8Array): Array<{ name: string; tensor: 
   } catch (cause) {
     throw MlgymError.fromIssue({ code: 'STORAGE_CORRUPT', problem: 'a checkpoint file has no valid header' }, cause);
   }
-  if (header.format !== 'mlgym-tensors/1') throw MlgymError.fromIssue({ code: 'STORAGE_CORRUPT', problem: `unknown checkpoint format ${String(header.format)}` });
+  if (header.format !== 'mlgym-tensors/1')
+    throw MlgymError.fromIssue({
+      code: 'STORAGE_CORRUPT',
+      problem: `unknown checkpoint format ${String(header.format)}`,
+    });
   const base = 4 + length;
   return header.entries.map((e) => {
     const raw = bytes.slice(base + e.offset, base + e.offset + e.length);

@@ -19,7 +19,9 @@ function value(results: readonly SplitResult[], split: string, key: string): num
   return typeof v === 'number' ? v : undefined;
 }
 
-function keeping(decide: (epoch: number, results: readonly SplitResult[], kept: number[], last: boolean) => CheckpointInstruction): CheckpointingStrategy {
+function keeping(
+  decide: (epoch: number, results: readonly SplitResult[], kept: number[], last: boolean) => CheckpointInstruction,
+): CheckpointingStrategy {
   let kept: number[] = [];
   return {
     decide(epoch, results, last) {
@@ -62,7 +64,9 @@ export const CHECKPOINTING: Record<string, (config: Record<string, unknown>) => 
       if (v !== undefined) scores.set(e, v);
       const previousNewest = newest;
       newest = e;
-      const ranked = [...kept, e].filter((x) => scores.has(x)).sort((a, b) => (max ? scores.get(b)! - scores.get(a)! : scores.get(a)! - scores.get(b)!));
+      const ranked = [...kept, e]
+        .filter((x) => scores.has(x))
+        .sort((a, b) => (max ? scores.get(b)! - scores.get(a)! : scores.get(a)! - scores.get(b)!));
       const best = new Set(ranked.slice(0, k));
       const drop = kept.filter((x) => !best.has(x) && x !== e && x !== previousNewest);
       if (previousNewest >= 0 && !best.has(previousNewest) && kept.includes(previousNewest)) drop.push(previousNewest);

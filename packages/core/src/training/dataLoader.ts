@@ -11,7 +11,10 @@ export interface Batch {
   size: number;
 }
 
-export type Collator = (samples: readonly Sample[], positions: { samplePos: number; targetPos: number; tagPos: number }) => Batch;
+export type Collator = (
+  samples: readonly Sample[],
+  positions: { samplePos: number; targetPos: number; tagPos: number },
+) => Batch;
 
 /** Stacks numeric inputs into a float tensor and targets under `target_publication_key`. */
 export function standardCollator(params: { target_publication_key?: string; sample_shape?: number[] }): Collator {
@@ -33,10 +36,18 @@ export function standardCollator(params: { target_publication_key?: string; samp
       samples.forEach((s, i) => t.set(s[pos.targetPos] as ArrayLike<number>, i * w));
       target = tf.tensor2d(t, [samples.length, w]);
     } else {
-      target = tf.tensor1d(samples.map((s) => Number(s[pos.targetPos])), Number.isInteger(firstTarget) ? 'int32' : 'float32');
+      target = tf.tensor1d(
+        samples.map((s) => Number(s[pos.targetPos])),
+        Number.isInteger(firstTarget) ? 'int32' : 'float32',
+      );
     }
     const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
-    return { samples: tf.tensor(data, shape), targets: { [targetKey]: target }, tags: samples.map((s) => s[pos.tagPos]), size: samples.length };
+    return {
+      samples: tf.tensor(data, shape),
+      targets: { [targetKey]: target },
+      tags: samples.map((s) => s[pos.tagPos]),
+      size: samples.length,
+    };
   };
 }
 
@@ -91,12 +102,18 @@ export class DataLoader {
 
   constructor(readonly options: DataLoaderOptions) {
     if (options.iterator.length === 0) {
-      throw MlgymError.fromIssue({ code: 'DATA_INVALID', problem: `split "${options.iterator.meta.datasetTag}" is empty`, hint: 'Check the split configs' });
+      throw MlgymError.fromIssue({
+        code: 'DATA_INVALID',
+        problem: `split "${options.iterator.meta.datasetTag}" is empty`,
+        hint: 'Check the split configs',
+      });
     }
     this.rng = new Rng(options.seed);
     if (options.strategy === 'WEIGHTED_RANDOM') {
       const pos = options.labelPos ?? options.iterator.meta.targetPos;
-      const labels = Array.from({ length: options.iterator.length }, (_, i) => JSON.stringify(options.iterator.get(i)[pos]));
+      const labels = Array.from({ length: options.iterator.length }, (_, i) =>
+        JSON.stringify(options.iterator.get(i)[pos]),
+      );
       const counts = new Map<string, number>();
       for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
       this.weights = labels.map((l) => 1 / (counts.get(l) as number));
@@ -137,7 +154,10 @@ export class DataLoader {
 
   private collate(indices: readonly number[]): Batch {
     const it = this.options.iterator;
-    return this.options.collator(indices.map((i) => it.get(i)), it.meta);
+    return this.options.collator(
+      indices.map((i) => it.get(i)),
+      it.meta,
+    );
   }
 
   getState(): LoaderState {

@@ -19,11 +19,23 @@ export interface EarlyStoppingStrategy {
 
 function monitored(results: readonly SplitResult[], split: string, key: string): number {
   const r = results.find((x) => x.split === split);
-  if (!r) throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'early_stopping_config.split_name', problem: `early stopping watches split "${split}", which is not evaluated`, expected: `one of ${results.map((x) => x.split).join(', ')}` });
+  if (!r)
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      keyPath: 'early_stopping_config.split_name',
+      problem: `early stopping watches split "${split}", which is not evaluated`,
+      expected: `one of ${results.map((x) => x.split).join(', ')}`,
+    });
   const value = key in r.metrics ? r.metrics[key] : r.losses[key];
   if (typeof value !== 'number') {
     const known = [...Object.keys(r.metrics), ...Object.keys(r.losses)];
-    throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'early_stopping_config.monitoring_key', problem: `"${key}" is not a scalar metric or loss of split "${split}"`, expected: `one of ${known.join(', ')}`, hint: didYouMean(key, known) });
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      keyPath: 'early_stopping_config.monitoring_key',
+      problem: `"${key}" is not a scalar metric or loss of split "${split}"`,
+      expected: `one of ${known.join(', ')}`,
+      hint: didYouMean(key, known),
+    });
   }
   return value;
 }
@@ -40,7 +52,11 @@ export function lastKEpochsImprovement(config: Record<string, unknown>): EarlySt
   const key = String(config['monitoring_key']);
   const increase = config['is_increase_task'] === true;
   if (!(w >= 2) || !Number.isFinite(r)) {
-    throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'early_stopping_config', problem: 'needs min_relative_improvement (number) and epochs_window (≥ 2)' });
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      keyPath: 'early_stopping_config',
+      problem: 'needs min_relative_improvement (number) and epochs_window (≥ 2)',
+    });
   }
   let values: number[] = [];
   for (let i = 0, v = 1; i < w; i++, v *= 1 + 1.1 * r) values.push(v);

@@ -41,12 +41,17 @@ function rows(t: tf.Tensor): Column {
  * Evaluates every split in order: the loss is averaged per sample (not per batch) and metrics are
  * computed once on the whole split.
  */
-export function evaluate(model: MlgymModel, component: EvalComponent, onProgress?: (p: EvaluationProgress) => void): SplitResult[] {
+export function evaluate(
+  model: MlgymModel,
+  component: EvalComponent,
+  onProgress?: (p: EvaluationProgress) => void,
+): SplitResult[] {
   const splits = Object.keys(component.loaders);
   const results: SplitResult[] = [];
   for (const split of splits) {
     const loader = component.loaders[split] as DataLoader;
-    const wanted = (tag: string, table?: Record<string, string[]>) => !table?.[tag] || (table[tag] as string[]).includes(split);
+    const wanted = (tag: string, table?: Record<string, string[]>) =>
+      !table?.[tag] || (table[tag] as string[]).includes(split);
     const losses = component.losses.filter((l) => wanted(l.tag, component.lossSplits));
     const metrics = component.metrics.filter((m) => wanted(m.tag, component.metricSplits));
     const lossSums = new Map<string, number>();
@@ -66,9 +71,12 @@ export function evaluate(model: MlgymModel, component: EvalComponent, onProgress
     for (const batch of loader.inOrder()) {
       tf.tidy(() => {
         const input = batch.samples.reshape([batch.size, ...model.inputShape]);
-        const preds: Record<string, tf.Tensor> = { [model.predictionKey]: model.model.apply(input, { training: false }) as tf.Tensor };
+        const preds: Record<string, tf.Tensor> = {
+          [model.predictionKey]: model.model.apply(input, { training: false }) as tf.Tensor,
+        };
         for (const p of [...(component.splitPostProcessors[split] ?? []), ...component.postProcessors]) p(preds);
-        for (const l of losses) lossSums.set(l.tag, (lossSums.get(l.tag) ?? 0) + l.compute(batch.targets, preds).dataSync()[0]! * batch.size);
+        for (const l of losses)
+          lossSums.set(l.tag, (lossSums.get(l.tag) ?? 0) + l.compute(batch.targets, preds).dataSync()[0]! * batch.size);
         for (const key of targetKeys) collect(targets, key, batch.targets[key]);
         for (const key of predictionKeys) collect(predictions, key, preds[key]);
       });
@@ -79,7 +87,10 @@ export function evaluate(model: MlgymModel, component: EvalComponent, onProgress
     const result: SplitResult = { split, metrics: {}, losses: {} };
     for (const l of losses) result.losses[l.tag] = (lossSums.get(l.tag) ?? 0) / count;
     for (const m of metrics) {
-      result.metrics[m.tag] = m.compute((targets.get(m.targetKey) ?? []) as Column, (predictions.get(m.predictionKey) ?? []) as Column);
+      result.metrics[m.tag] = m.compute(
+        (targets.get(m.targetKey) ?? []) as Column,
+        (predictions.get(m.predictionKey) ?? []) as Column,
+      );
     }
     results.push(result);
   }

@@ -20,7 +20,12 @@ export interface LossSpec {
 
 function pick(dict: Record<string, tf.Tensor>, key: string, what: string): tf.Tensor {
   const t = dict[key];
-  if (!t) throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', problem: `the loss reads ${what} "${key}", which the batch does not have`, expected: `one of ${Object.keys(dict).join(', ')}` });
+  if (!t)
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      problem: `the loss reads ${what} "${key}", which the batch does not have`,
+      expected: `one of ${Object.keys(dict).join(', ')}`,
+    });
   return t;
 }
 
@@ -59,14 +64,27 @@ export const LOSSES: Record<string, LossMaker> = {
   BCELoss: () => (t, p) => {
     const y = t.reshape(p.shape).toFloat();
     const q = p.clipByValue(1e-7, 1 - 1e-7);
-    return perBatch(y.mul(q.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(q).log())).neg().sum(), p);
+    return perBatch(
+      y
+        .mul(q.log())
+        .add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(q).log()))
+        .neg()
+        .sum(),
+      p,
+    );
   },
 };
 
 export function createLoss(spec: LossSpec): LossFunction {
   const make = LOSSES[spec.key];
   if (!make) {
-    throw MlgymError.fromIssue({ code: 'UNKNOWN_VARIANT', keyPath: 'key', problem: `unknown loss "${spec.key}"`, expected: `one of ${Object.keys(LOSSES).join(', ')}`, hint: didYouMean(spec.key, Object.keys(LOSSES)) });
+    throw MlgymError.fromIssue({
+      code: 'UNKNOWN_VARIANT',
+      keyPath: 'key',
+      problem: `unknown loss "${spec.key}"`,
+      expected: `one of ${Object.keys(LOSSES).join(', ')}`,
+      hint: didYouMean(spec.key, Object.keys(LOSSES)),
+    });
   }
   const fn = make(spec);
   const targetKey = spec.target_subscription_key ?? 'target_key';
@@ -75,6 +93,7 @@ export function createLoss(spec: LossSpec): LossFunction {
     tag: spec.tag ?? spec.key,
     targetKey,
     predictionKey,
-    compute: (targets, predictions) => fn(pick(targets, targetKey, 'target'), pick(predictions, predictionKey, 'prediction')),
+    compute: (targets, predictions) =>
+      fn(pick(targets, targetKey, 'target'), pick(predictions, predictionKey, 'prediction')),
   };
 }

@@ -12,7 +12,8 @@ export interface LrScheduler {
   lr(step: number): number;
 }
 
-const num = (p: Record<string, unknown>, key: string, fallback: number) => (typeof p[key] === 'number' ? (p[key] as number) : fallback);
+const num = (p: Record<string, unknown>, key: string, fallback: number) =>
+  typeof p[key] === 'number' ? (p[key] as number) : fallback;
 
 /** PyTorch's schedulers by name (plus a linear warm-up); `dummy` keeps the optimizer's rate. */
 export function createLrScheduler(spec: LrSchedulerSpec, baseLr: number): LrScheduler {
@@ -58,7 +59,12 @@ export function createLrScheduler(spec: LrSchedulerSpec, baseLr: number): LrSche
       break;
     }
     default:
-      throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'lr_scheduler_key', problem: `the scheduler ${spec.lr_scheduler_key} is not available here`, hint: 'hugging_face_scheduler: use LinearLR, CosineAnnealingLR or WarmupLR' });
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        keyPath: 'lr_scheduler_key',
+        problem: `the scheduler ${spec.lr_scheduler_key} is not available here`,
+        hint: 'hugging_face_scheduler: use LinearLR, CosineAnnealingLR or WarmupLR',
+      });
   }
   return { stepPer: spec.step_per, lr };
 }

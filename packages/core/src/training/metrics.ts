@@ -22,7 +22,8 @@ export interface Metric {
 }
 
 const flat = (c: Column): number[] => (Array.isArray(c[0]) ? (c as number[][]).flat() : (c as number[]));
-const labels = (c: Column): number[] => (Array.isArray(c[0]) ? (c as number[][]).map((row) => row.indexOf(Math.max(...row))) : (c as number[]));
+const labels = (c: Column): number[] =>
+  Array.isArray(c[0]) ? (c as number[][]).map((row) => row.indexOf(Math.max(...row))) : (c as number[]);
 const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Per-class counts over the union of true and predicted labels (scikit-learn's label set). */
@@ -42,7 +43,13 @@ function confusion(t: number[], p: number[]) {
       fn.set(y, (fn.get(y) ?? 0) + 1);
     }
   }
-  return { classes, tp: (c: number) => tp.get(c) ?? 0, fp: (c: number) => fp.get(c) ?? 0, fn: (c: number) => fn.get(c) ?? 0, support: (c: number) => support.get(c) ?? 0 };
+  return {
+    classes,
+    tp: (c: number) => tp.get(c) ?? 0,
+    fp: (c: number) => fp.get(c) ?? 0,
+    fn: (c: number) => fn.get(c) ?? 0,
+    support: (c: number) => support.get(c) ?? 0,
+  };
 }
 
 type Average = 'macro' | 'micro' | 'weighted' | 'binary';
@@ -58,7 +65,11 @@ function prf(kind: 'precision' | 'recall' | 'f1', params: Record<string, unknown
     const score = (tp: number, fp: number, fn: number) => {
       const precision = safeDiv(tp, tp + fp);
       const recall = safeDiv(tp, tp + fn);
-      return kind === 'precision' ? precision : kind === 'recall' ? recall : safeDiv(2 * precision * recall, precision + recall);
+      return kind === 'precision'
+        ? precision
+        : kind === 'recall'
+          ? recall
+          : safeDiv(2 * precision * recall, precision + recall);
     };
     if (average === 'binary') return score(c.tp(posLabel), c.fp(posLabel), c.fn(posLabel));
     if (average === 'micro') {
@@ -76,7 +87,7 @@ function prf(kind: 'precision' | 'recall' | 'f1', params: Record<string, unknown
 function binaryAuroc(t: number[], s: number[]): number {
   const order = s.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(s.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
     for (let k = i; k <= j; k++) ranks[order[k]![1]] = (i + j) / 2 + 1;
@@ -116,7 +127,14 @@ function perClassScore(score: (t: number[], s: number[]) => number) {
     const t = labels(targets);
     if (!Array.isArray(predictions[0])) return score(t, predictions as number[]);
     const rows = predictions as number[][];
-    const values = (rows[0] as number[]).map((_, k) => score(t.map((y) => (y === k ? 1 : 0)), rows.map((r) => r[k] as number))).filter((v) => !Number.isNaN(v));
+    const values = (rows[0] as number[])
+      .map((_, k) =>
+        score(
+          t.map((y) => (y === k ? 1 : 0)),
+          rows.map((r) => r[k] as number),
+        ),
+      )
+      .filter((v) => !Number.isNaN(v));
     return values.reduce((a, b) => a + b, 0) / values.length;
   };
 }
@@ -188,7 +206,13 @@ export const METRICS: Record<string, MetricMaker> = {
 export function createMetric(spec: MetricSpec): Metric {
   const make = METRICS[spec.key];
   if (!make) {
-    throw MlgymError.fromIssue({ code: 'UNKNOWN_VARIANT', keyPath: 'key', problem: `unknown metric "${spec.key}"`, expected: `one of ${Object.keys(METRICS).join(', ')}`, hint: didYouMean(spec.key, Object.keys(METRICS)) });
+    throw MlgymError.fromIssue({
+      code: 'UNKNOWN_VARIANT',
+      keyPath: 'key',
+      problem: `unknown metric "${spec.key}"`,
+      expected: `one of ${Object.keys(METRICS).join(', ')}`,
+      hint: didYouMean(spec.key, Object.keys(METRICS)),
+    });
   }
   return {
     tag: spec.tag ?? spec.key,

@@ -21,12 +21,24 @@ interface LayerSpec {
 function layers(definition: Record<string, unknown>): LayerSpec[] {
   const list = definition['layer_config'];
   if (!Array.isArray(list) || list.length === 0) {
-    throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'model_definition.layer_config', problem: 'the model needs a non-empty layer_config list', expected: '[{type: conv|fc, params: {...}}, ...]' });
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      keyPath: 'model_definition.layer_config',
+      problem: 'the model needs a non-empty layer_config list',
+      expected: '[{type: conv|fc, params: {...}}, ...]',
+    });
   }
   return list.map((l, i) => {
     const spec = l as Partial<LayerSpec>;
     if ((spec.type !== 'conv' && spec.type !== 'fc') || typeof spec.params !== 'object') {
-      throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: `model_definition.layer_config[${i}]`, problem: 'unknown layer', found: JSON.stringify(l), expected: '{type: conv, params: {in_channels, out_channels, kernel_size, stride}} or {type: fc, params: {in_features, out_features}}' });
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        keyPath: `model_definition.layer_config[${i}]`,
+        problem: 'unknown layer',
+        found: JSON.stringify(l),
+        expected:
+          '{type: conv, params: {in_channels, out_channels, kernel_size, stride}} or {type: fc, params: {in_features, out_features}}',
+      });
     }
     return spec as LayerSpec;
   });
@@ -41,30 +53,47 @@ export const layerListModel: ModelFactory = (definition, seed) => {
   const specs = layers(definition);
   const convs = specs.filter((s) => s.type === 'conv');
   const fcs = specs.filter((s) => s.type === 'fc');
-  const inputShape = (definition['input_shape'] as number[] | undefined) ?? (convs.length > 0 ? [28, 28, convs[0]?.params['in_channels'] ?? 1] : [fcs[0]?.params['in_features'] ?? 1]);
+  const inputShape =
+    (definition['input_shape'] as number[] | undefined) ??
+    (convs.length > 0 ? [28, 28, convs[0]?.params['in_channels'] ?? 1] : [fcs[0]?.params['in_features'] ?? 1]);
   let nextSeed = seed;
   const init = () => tf.initializers.glorotUniform({ seed: nextSeed++ });
   const model = tf.sequential();
   convs.forEach((c, i) => {
-    model.add(tf.layers.conv2d({
-      ...(i === 0 ? { inputShape } : {}),
-      filters: c.params['out_channels'] as number,
-      kernelSize: c.params['kernel_size'] ?? 3,
-      strides: c.params['stride'] ?? 1,
-      activation: 'relu',
-      kernelInitializer: init(),
-      biasInitializer: 'zeros',
-    }));
+    model.add(
+      tf.layers.conv2d({
+        ...(i === 0 ? { inputShape } : {}),
+        filters: c.params['out_channels'] as number,
+        kernelSize: c.params['kernel_size'] ?? 3,
+        strides: c.params['stride'] ?? 1,
+        activation: 'relu',
+        kernelInitializer: init(),
+        biasInitializer: 'zeros',
+      }),
+    );
   });
   if (convs.length > 0) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   if (convs.length > 0 || inputShape.length > 1) model.add(tf.layers.flatten(convs.length > 0 ? {} : { inputShape }));
   const flat = model.layers.length > 0 ? (model.outputs[0]?.shape[1] as number) : inputShape.reduce((a, b) => a * b, 1);
   const declared = fcs[0]?.params['in_features'];
   if (declared !== undefined && declared !== flat) {
-    throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'model_definition.layer_config', problem: `the first fc layer declares in_features ${declared}, but the layers before it produce ${flat}`, expected: `in_features: ${flat} (or an input_shape that gives ${declared})` });
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      keyPath: 'model_definition.layer_config',
+      problem: `the first fc layer declares in_features ${declared}, but the layers before it produce ${flat}`,
+      expected: `in_features: ${flat} (or an input_shape that gives ${declared})`,
+    });
   }
   fcs.forEach((f, i) => {
-    model.add(tf.layers.dense({ ...(model.layers.length === 0 ? { inputShape } : {}), units: f.params['out_features'] as number, activation: i < fcs.length - 1 ? 'relu' : 'linear', kernelInitializer: init(), biasInitializer: 'zeros' }));
+    model.add(
+      tf.layers.dense({
+        ...(model.layers.length === 0 ? { inputShape } : {}),
+        units: f.params['out_features'] as number,
+        activation: i < fcs.length - 1 ? 'relu' : 'linear',
+        kernelInitializer: init(),
+        biasInitializer: 'zeros',
+      }),
+    );
   });
   return model;
 };

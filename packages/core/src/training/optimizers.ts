@@ -52,7 +52,13 @@ export function createOptimizer(spec: OptimizerSpec): TrainingOptimizer {
       break;
     case 'RMSPROP':
       lr = num(p['lr'], 0.01);
-      optimizer = tf.train.rmsprop(lr, num(p['alpha'], 0.99), num(p['momentum'], 0), num(p['eps'], 1e-8), p['centered'] === true);
+      optimizer = tf.train.rmsprop(
+        lr,
+        num(p['alpha'], 0.99),
+        num(p['momentum'], 0),
+        num(p['eps'], 1e-8),
+        p['centered'] === true,
+      );
       break;
   }
   const decoupled = spec.optimizer_key === 'ADAMW';

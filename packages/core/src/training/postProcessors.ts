@@ -12,7 +12,14 @@ export const POST_PROCESSORS: Record<string, Maker> = {
   ARG_MAX: () => (x) => tf.argMax(x, -1),
   MIN_OR_MAX: (p) => {
     const agg = p['agg_fun'] ?? 'max';
-    if (agg !== 'max' && agg !== 'min') throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'agg_fun', problem: 'unknown aggregation', found: String(agg), expected: 'max or min' });
+    if (agg !== 'max' && agg !== 'min')
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        keyPath: 'agg_fun',
+        problem: 'unknown aggregation',
+        found: String(agg),
+        expected: 'max or min',
+      });
     return (x) => (agg === 'max' ? x.max(-1) : x.min(-1));
   },
   SIGMOIDAL: () => (x) => tf.sigmoid(x),
@@ -28,7 +35,13 @@ export function createPostProcessor(spec: Record<string, unknown>): PostProcesso
   const key = String(spec['key']);
   const make = POST_PROCESSORS[key];
   if (!make) {
-    throw MlgymError.fromIssue({ code: 'UNKNOWN_VARIANT', keyPath: 'key', problem: `unknown post-processor "${key}"`, expected: `one of ${Object.keys(POST_PROCESSORS).join(', ')}`, hint: didYouMean(key, Object.keys(POST_PROCESSORS)) });
+    throw MlgymError.fromIssue({
+      code: 'UNKNOWN_VARIANT',
+      keyPath: 'key',
+      problem: `unknown post-processor "${key}"`,
+      expected: `one of ${Object.keys(POST_PROCESSORS).join(', ')}`,
+      hint: didYouMean(key, Object.keys(POST_PROCESSORS)),
+    });
   }
   const params = { ...spec, ...((spec['params'] as Record<string, unknown> | undefined) ?? {}) };
   const from = String(params['prediction_subscription_key'] ?? 'model_prediction_key');
@@ -36,7 +49,12 @@ export function createPostProcessor(spec: Record<string, unknown>): PostProcesso
   const fn = make(params);
   return (predictions) => {
     const x = predictions[from];
-    if (!x) throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', problem: `post-processor ${key} reads prediction "${from}", which does not exist`, expected: `one of ${Object.keys(predictions).join(', ')}` });
+    if (!x)
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        problem: `post-processor ${key} reads prediction "${from}", which does not exist`,
+        expected: `one of ${Object.keys(predictions).join(', ')}`,
+      });
     predictions[to] = fn(x);
   };
 }

@@ -12,7 +12,10 @@ import { runGymJob } from './runGymJob.js';
 
 async function mlpConfig(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'mlgym-train-'));
-  writeFileSync(join(dir, 'run.yml'), `run_configuration: {type: train, config: {num_epochs: 4, gs_config_path: ${join(import.meta.dirname, 'fixtures/mlp_gs_config.yml')}}}\nenvironment: {type: main_process}\n`);
+  writeFileSync(
+    join(dir, 'run.yml'),
+    `run_configuration: {type: train, config: {num_epochs: 4, gs_config_path: ${join(import.meta.dirname, 'fixtures/mlp_gs_config.yml')}}}\nenvironment: {type: main_process}\n`,
+  );
   const plan = await planExperiments(loadRunConfig(join(dir, 'run.yml')));
   return plan.experiments[0]!.config;
 }
@@ -21,8 +24,23 @@ async function train(backend: 'cpu' | 'wasm', epochs: number, store: LocalGridSe
   const sink = new MemoryEventSink();
   const tensorsAtEpochEnd: number[] = [];
   const callbacks = [{ onEpochEnd: () => void tensorsAtEpochEnd.push(tf.memory().numTensors) }];
-  const outcome = await runGymJob({ config: await mlpConfig(), gridSearchId: 'resume-test', experimentId: 0, numEpochs: epochs, numBatchesPerEpoch: 8, store, sink, backend, resume, callbacks });
-  const weights = decodeTensors((await store.loadCheckpoint({ gridSearchId: 'resume-test', experimentId: 0, epoch: outcome.lastEpoch })).find((f) => f.name === 'model.ckpt')!.bytes);
+  const outcome = await runGymJob({
+    config: await mlpConfig(),
+    gridSearchId: 'resume-test',
+    experimentId: 0,
+    numEpochs: epochs,
+    numBatchesPerEpoch: 8,
+    store,
+    sink,
+    backend,
+    resume,
+    callbacks,
+  });
+  const weights = decodeTensors(
+    (await store.loadCheckpoint({ gridSearchId: 'resume-test', experimentId: 0, epoch: outcome.lastEpoch })).find(
+      (f) => f.name === 'model.ckpt',
+    )!.bytes,
+  );
   const values = weights.map((w) => Array.from(w.tensor.dataSync()));
   tf.dispose(weights.map((w) => w.tensor));
   return { outcome, sink, values, tensorsAtEpochEnd };
@@ -42,7 +60,11 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
     const scores = (o: typeof full.outcome) => o.history.filter((h) => h.epoch >= 2).map((h) => h.results);
     expect(scores(resumed.outcome)).toEqual(scores(full.outcome));
     // The resumed run reports epochs 2 and 3 only: no epoch is trained twice.
-    expect(resumed.sink.events.filter((e) => e.event_type === 'evaluation_result').map((e) => (e.payload as { epoch: number }).epoch)).toEqual([2, 3]);
+    expect(
+      resumed.sink.events
+        .filter((e) => e.event_type === 'evaluation_result')
+        .map((e) => (e.payload as { epoch: number }).epoch),
+    ).toEqual([2, 3]);
   }, 120_000);
 
   it('gives identical metrics for the same config and seed, learns, and leaks no tensors across epochs', async () => {

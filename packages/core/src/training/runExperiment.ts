@@ -112,19 +112,49 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
   const { model, trainer, evaluator } = components;
   const loader = trainer.loader;
   const n = options.numBatchesPerEpoch ?? loader.length;
-  const scheduler = createLrScheduler(components.lr_scheduler ?? { lr_scheduler_key: 'dummy', params: {}, step_per: 'epoch' }, opt.baseLr);
+  const scheduler = createLrScheduler(
+    components.lr_scheduler ?? { lr_scheduler_key: 'dummy', params: {}, step_per: 'epoch' },
+    opt.baseLr,
+  );
   const variables = model.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const ctx: FitContext = { epoch: 0, numEpochs: options.numEpochs, batchesPerEpoch: n, globalBatch: 0, stop: false, stoppedEarly: false };
-  const outcome: ExperimentOutcome = { startEpoch: 0, lastEpoch: -1, stoppedEarly: false, history: [], alreadyComplete: false };
+  const ctx: FitContext = {
+    epoch: 0,
+    numEpochs: options.numEpochs,
+    batchesPerEpoch: n,
+    globalBatch: 0,
+    stop: false,
+    stoppedEarly: false,
+  };
+  const outcome: ExperimentOutcome = {
+    startEpoch: 0,
+    lastEpoch: -1,
+    stoppedEarly: false,
+    history: [],
+    alreadyComplete: false,
+  };
 
   if (options.resume) {
-    const epochs = await store.listCheckpoints(gridSearchId, experimentId);
-    const last = epochs[0];
+    // The newest complete checkpoint: its state file is written last, so a process killed while
+    // saving leaves an epoch without one, which is skipped (and overwritten when re-trained).
+    let last: number | undefined;
+    let files = new Map<string, Uint8Array>();
+    for (const epoch of await store.listCheckpoints(gridSearchId, experimentId)) {
+      files = new Map(
+        (await store.loadCheckpoint({ gridSearchId, experimentId, epoch })).map((f) => [f.name, f.bytes]),
+      );
+      if (files.has(STATE_FILE) && files.has(MODEL_FILE) && files.has(OPTIMIZER_FILE)) {
+        last = epoch;
+        break;
+      }
+    }
     if (last !== undefined) {
-      const files = new Map((await store.loadCheckpoint({ gridSearchId, experimentId, epoch: last })).map((f) => [f.name, f.bytes]));
-      const state = JSON.parse(new TextDecoder().decode(files.get(STATE_FILE) ?? new Uint8Array())) as TrainingState;
-      if (!files.has(MODEL_FILE) || !files.has(OPTIMIZER_FILE) || state.epoch !== last) {
-        throw MlgymError.fromIssue({ code: 'STORAGE_CORRUPT', problem: `checkpoint ${gridSearchId}/${experimentId}/${last} is incomplete`, hint: 'Delete that epoch folder to resume from the one before' });
+      const state = JSON.parse(new TextDecoder().decode(files.get(STATE_FILE))) as TrainingState;
+      if (state.epoch !== last) {
+        throw MlgymError.fromIssue({
+          code: 'STORAGE_CORRUPT',
+          problem: `checkpoint ${gridSearchId}/${experimentId}/${last} holds the state of epoch ${state.epoch}`,
+          hint: 'Delete that epoch folder to resume from the one before',
+        });
       }
       const weights = decodeTensors(files.get(MODEL_FILE) as Uint8Array);
       model.model.setWeights(weights.map((w) => w.tensor));
@@ -148,7 +178,16 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
     }
   }
 
-  await store.putConfig(gridSearchId, 'model_summary.json', JSON.stringify({ trainable_params: trainableParams(model.model), total_params: model.model.countParams(), layers: model.model.layers.map((l) => ({ name: l.name, class: l.getClassName(), params: l.countParams() })) }), experimentId);
+  await store.putConfig(
+    gridSearchId,
+    'model_summary.json',
+    JSON.stringify({
+      trainable_params: trainableParams(model.model),
+      total_params: model.model.countParams(),
+      layers: model.model.layers.map((l) => ({ name: l.name, class: l.getClassName(), params: l.countParams() })),
+    }),
+    experimentId,
+  );
   const callbacks = options.callbacks ?? [];
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   const trainTag = loader.datasetTag ?? 'train';
@@ -160,27 +199,61 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
     for (let b = 0; b < n; b++) {
       if (scheduler.stepPer === 'batch') opt.setLr(scheduler.lr(ctx.globalBatch));
       const batch = loader.next();
-      const cost = opt.optimizer.minimize(() => {
-        const input = batch.samples.reshape([batch.size, ...model.inputShape]);
-        const predictions: Record<string, tf.Tensor> = { [model.predictionKey]: model.model.apply(input, { training: true }) as tf.Tensor };
-        for (const p of trainer.postProcessors) p(predictions);
-        const loss = trainer.loss.compute(batch.targets, predictions);
-        const penalty = opt.penalty(variables);
-        return penalty ? loss.add(penalty) : loss;
-      }, true, variables);
+      const cost = opt.optimizer.minimize(
+        () => {
+          const input = batch.samples.reshape([batch.size, ...model.inputShape]);
+          const predictions: Record<string, tf.Tensor> = {
+            [model.predictionKey]: model.model.apply(input, { training: true }) as tf.Tensor,
+          };
+          for (const p of trainer.postProcessors) p(predictions);
+          const loss = trainer.loss.compute(batch.targets, predictions);
+          const penalty = opt.penalty(variables);
+          return penalty ? loss.add(penalty) : loss;
+        },
+        true,
+        variables,
+      );
       opt.afterStep(variables);
       tf.dispose([batch.samples, ...Object.values(batch.targets)]);
       ctx.globalBatch++;
       for (const cb of callbacks) cb.onBatchEnd?.(ctx, { batch: b, loss: () => cost?.dataSync()[0] ?? Number.NaN });
       if (reportable(b, n)) {
-        sink.emit({ event_type: 'experiment_status', creation_ts: creationTs(), payload: { grid_search_id: gridSearchId, experiment_id: experimentId, status: 'train', num_epochs: options.numEpochs, current_epoch: epoch, splits: [trainTag], current_split: trainTag, num_batches: n, current_batch: b } });
+        sink.emit({
+          event_type: 'experiment_status',
+          creation_ts: creationTs(),
+          payload: {
+            grid_search_id: gridSearchId,
+            experiment_id: experimentId,
+            status: 'train',
+            num_epochs: options.numEpochs,
+            current_epoch: epoch,
+            splits: [trainTag],
+            current_split: trainTag,
+            num_batches: n,
+            current_batch: b,
+          },
+        });
       }
       cost?.dispose();
     }
 
     const results = evaluate(model, evaluator, (p) => {
       if (reportable(p.batch - 1, p.batches)) {
-        sink.emit({ event_type: 'experiment_status', creation_ts: creationTs(), payload: { grid_search_id: gridSearchId, experiment_id: experimentId, status: 'evaluation', num_epochs: options.numEpochs, current_epoch: epoch, splits: evalSplits, current_split: p.split, num_batches: p.batches, current_batch: p.batch } });
+        sink.emit({
+          event_type: 'experiment_status',
+          creation_ts: creationTs(),
+          payload: {
+            grid_search_id: gridSearchId,
+            experiment_id: experimentId,
+            status: 'evaluation',
+            num_epochs: options.numEpochs,
+            current_epoch: epoch,
+            splits: evalSplits,
+            current_split: p.split,
+            num_batches: p.batches,
+            current_batch: p.batch,
+          },
+        });
       }
     });
     for (const r of results) {
@@ -191,8 +264,16 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
           grid_search_id: gridSearchId,
           experiment_id: experimentId,
           epoch,
-          metric_scores: Object.entries(r.metrics).map(([metric, score]) => ({ metric, split: r.split, score: Number.isNaN(score) ? null : score })),
-          loss_scores: Object.entries(r.losses).map(([loss, score]) => ({ loss, split: r.split, score: Number.isNaN(score) ? null : score })),
+          metric_scores: Object.entries(r.metrics).map(([metric, score]) => ({
+            metric,
+            split: r.split,
+            score: Number.isNaN(score) ? null : score,
+          })),
+          loss_scores: Object.entries(r.losses).map(([loss, score]) => ({
+            loss,
+            split: r.split,
+            score: Number.isNaN(score) ? null : score,
+          })),
         },
       });
     }
@@ -204,7 +285,10 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
       ctx.stoppedEarly = true;
     }
     const strategy = components.checkpointing_strategy;
-    const instruction = strategy?.decide(epoch, results, ctx.stop || epoch === options.numEpochs - 1) ?? { save: false, delete: [] };
+    const instruction = strategy?.decide(epoch, results, ctx.stop || epoch === options.numEpochs - 1) ?? {
+      save: false,
+      delete: [],
+    };
     if (instruction.save) {
       const state: TrainingState = {
         epoch,
@@ -216,7 +300,10 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
         checkpointing: strategy?.getState() ?? null,
       };
       await store.saveCheckpoint({ gridSearchId, experimentId, epoch }, [
-        { name: MODEL_FILE, bytes: await encodeTensors(model.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }))) },
+        {
+          name: MODEL_FILE,
+          bytes: await encodeTensors(model.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }))),
+        },
         { name: OPTIMIZER_FILE, bytes: await encodeOptimizer(opt) },
         { name: STATE_FILE, bytes: new TextEncoder().encode(JSON.stringify(state)) },
       ]);

@@ -37,7 +37,12 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
   const registry = options.registry ?? createDefaultRegistry();
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in options.config)];
   const graph = ComponentGraph.fromConfig(options.config, registry, { requested, source: options.source });
-  const builder = new ComponentBuilder(graph, { gridSearchId: options.gridSearchId, experimentId: options.experimentId, seed: options.seed, services: new Map() });
+  const builder = new ComponentBuilder(graph, {
+    gridSearchId: options.gridSearchId,
+    experimentId: options.experimentId,
+    seed: options.seed,
+    services: new Map(),
+  });
   const components = (await builder.buildAll()) as unknown as ExperimentComponents;
   try {
     const outcome = await runExperiment({

@@ -3,7 +3,9 @@ import { CHECKPOINTING } from './checkpointingStrategy.js';
 import { lastKEpochsImprovement, patience } from './earlyStopping.js';
 import type { SplitResult } from './earlyStopping.js';
 
-const val = (metrics: Record<string, number>, losses: Record<string, number> = {}): SplitResult[] => [{ split: 'val', metrics, losses }];
+const val = (metrics: Record<string, number>, losses: Record<string, number> = {}): SplitResult[] => [
+  { split: 'val', metrics, losses },
+];
 
 function firstStop(strategy: ReturnType<typeof lastKEpochsImprovement>, values: number[], key: 'metric' | 'loss') {
   return values.findIndex((v, e) => strategy.shouldStop(e, key === 'metric' ? val({ m: v }) : val({}, { m: v })));
@@ -12,20 +14,42 @@ function firstStop(strategy: ReturnType<typeof lastKEpochsImprovement>, values: 
 describe('LAST_K_EPOCHS_IMPROVEMENT_STRATEGY (exactly the original)', () => {
   it('W=3, r=0.01: losses 2.3, 2.0, 1.99, 1.985 stop at epoch 3; accuracies 0.5, 0.6, 0.601, 0.602 too', () => {
     const config = { min_relative_improvement: 0.01, epochs_window: 3, split_name: 'val', monitoring_key: 'm' };
-    expect(firstStop(lastKEpochsImprovement({ ...config, is_increase_task: false }), [2.3, 2.0, 1.99, 1.985], 'loss')).toBe(3);
-    expect(firstStop(lastKEpochsImprovement({ ...config, is_increase_task: true }), [0.5, 0.6, 0.601, 0.602], 'metric')).toBe(3);
+    expect(
+      firstStop(lastKEpochsImprovement({ ...config, is_increase_task: false }), [2.3, 2.0, 1.99, 1.985], 'loss'),
+    ).toBe(3);
+    expect(
+      firstStop(lastKEpochsImprovement({ ...config, is_increase_task: true }), [0.5, 0.6, 0.601, 0.602], 'metric'),
+    ).toBe(3);
   });
 
   it('keeps going while steps improve and restores its buffer from state', () => {
-    const s = lastKEpochsImprovement({ min_relative_improvement: 0.01, epochs_window: 3, split_name: 'val', monitoring_key: 'm', is_increase_task: true });
+    const s = lastKEpochsImprovement({
+      min_relative_improvement: 0.01,
+      epochs_window: 3,
+      split_name: 'val',
+      monitoring_key: 'm',
+      is_increase_task: true,
+    });
     expect([0.1, 0.2, 0.4, 0.8].map((v, e) => s.shouldStop(e, val({ m: v })))).toEqual([false, false, false, false]);
-    const copy = lastKEpochsImprovement({ min_relative_improvement: 0.01, epochs_window: 3, split_name: 'val', monitoring_key: 'm', is_increase_task: true });
+    const copy = lastKEpochsImprovement({
+      min_relative_improvement: 0.01,
+      epochs_window: 3,
+      split_name: 'val',
+      monitoring_key: 'm',
+      is_increase_task: true,
+    });
     copy.setState(s.getState());
     expect(copy.shouldStop(4, val({ m: 0.8 }))).toBe(s.shouldStop(4, val({ m: 0.8 })));
   });
 
   it('names a monitored key that does not exist', () => {
-    const s = lastKEpochsImprovement({ min_relative_improvement: 0.01, epochs_window: 3, split_name: 'val', monitoring_key: 'F1', is_increase_task: true });
+    const s = lastKEpochsImprovement({
+      min_relative_improvement: 0.01,
+      epochs_window: 3,
+      split_name: 'val',
+      monitoring_key: 'F1',
+      is_increase_task: true,
+    });
     expect(() => s.shouldStop(0, val({ F1_SCORE: 1 }))).toThrow(/"F1" is not a scalar metric or loss of split "val"/);
   });
 });
@@ -46,17 +70,36 @@ describe('checkpointing strategies', () => {
   };
 
   it('save-last-only deletes the previous epoch; save-all keeps everything', () => {
-    expect(run('SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY', {}, [0, 0, 0])).toEqual([{ save: true, delete: [] }, { save: true, delete: [0] }, { save: true, delete: [1] }]);
+    expect(run('SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY', {}, [0, 0, 0])).toEqual([
+      { save: true, delete: [] },
+      { save: true, delete: [0] },
+      { save: true, delete: [1] },
+    ]);
     expect(run('SAVE_ALL_CHECKPOINTING_STRATEGY', {}, [0, 0]).map((i) => i.delete)).toEqual([[], []]);
   });
 
   it('every-n saves every n-th and the last epoch; keep-last-n keeps a sliding window', () => {
-    expect(run('EVERY_N_EPOCHS_CHECKPOINTING_STRATEGY', { n: 2 }, [0, 0, 0, 0, 0]).map((i) => i.save)).toEqual([false, true, false, true, true]);
-    expect(run('KEEP_LAST_N_CHECKPOINTING_STRATEGY', { n: 2 }, [0, 0, 0, 0]).map((i) => i.delete)).toEqual([[], [], [0], [1]]);
+    expect(run('EVERY_N_EPOCHS_CHECKPOINTING_STRATEGY', { n: 2 }, [0, 0, 0, 0, 0]).map((i) => i.save)).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(run('KEEP_LAST_N_CHECKPOINTING_STRATEGY', { n: 2 }, [0, 0, 0, 0]).map((i) => i.delete)).toEqual([
+      [],
+      [],
+      [0],
+      [1],
+    ]);
   });
 
   it('best-k keeps the k best epochs by the monitored value, plus the newest', () => {
-    const decisions = run('BEST_K_CHECKPOINTING_STRATEGY', { k: 1, split_name: 'val', monitoring_key: 'acc', mode: 'max' }, [0.5, 0.9, 0.6, 0.7]);
+    const decisions = run(
+      'BEST_K_CHECKPOINTING_STRATEGY',
+      { k: 1, split_name: 'val', monitoring_key: 'acc', mode: 'max' },
+      [0.5, 0.9, 0.6, 0.7],
+    );
     expect(decisions.map((d) => d.delete)).toEqual([[], [0], [], [2]]);
   });
 });

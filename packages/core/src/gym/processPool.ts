@@ -1,0 +1,151 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { MlgymEvent } from '@mlgym/protocol';
+import { creationTs } from '../reporting/eventSink.js';
+import { jobStatusEvent } from './jobEvents.js';
+import type { JobResult, JobSpec, RunJobsOptions } from './runGridSearch.js';
+
+/** Where a worker finds the grid-search store (stores themselves cannot cross a process boundary). */
+export type StoreDescriptor = { kind: 'local'; root: string } | { kind: 'http'; baseUrl: string };
+
+/** Parent → worker: run one job. */
+export interface WorkerRequest {
+  type: 'run';
+  job: JobSpec;
+  gridSearchId: string;
+  numEpochs: number;
+  numBatchesPerEpoch?: number | null | undefined;
+  backend?: string | undefined;
+  seed?: number | undefined;
+  store: StoreDescriptor;
+}
+
+/** Worker → parent. */
+export type WorkerMessage =
+  | { type: 'event'; event: MlgymEvent }
+  | { type: 'done'; result: Omit<JobResult, 'seconds'> }
+  | { type: 'failed'; error: string; stack?: string | undefined };
+
+export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' | 'plan'> {
+  processCount: number;
+  /** How to start a worker: a module that calls `runWorker()` and its arguments. */
+  workerModule: string;
+  workerArgs: string[];
+  store: StoreDescriptor;
+  /** Re-runs of a failed experiment, each resuming from its last checkpoint. @default 0 */
+  maxRetries?: number;
+  /** Aborting stops every worker (SIGTERM); checkpoints stay intact for a later warm start. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs jobs in up to `processCount` isolated worker processes, one fresh process per job (as the
+ * original's pool), forwarding their events to the sink. A worker that throws, exits or is killed
+ * ends its job DONE with the error and exit cause; the other jobs go on; `maxRetries` re-runs a
+ * failed job from its last checkpoint. Unlike the original pool, a dead worker never hangs the run.
+ */
+export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> {
+  const { gridSearchId, sink } = options;
+  for (const job of options.jobs) {
+    sink.emit({
+      event_type: 'experiment_config',
+      creation_ts: creationTs(),
+      payload: {
+        grid_search_id: gridSearchId,
+        experiment_id: job.experimentId,
+        job_id: job.experimentId,
+        config: job.config,
+      },
+    });
+    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
+  }
+  const queue = options.jobs.map((job) => ({ job, attempt: 0 }));
+  const results = new Map<number, JobResult>();
+  const running = new Set<ChildProcess>();
+  options.signal?.addEventListener('abort', () => {
+    for (const child of running) child.kill('SIGTERM');
+  });
+
+  const runOne = (job: JobSpec, attempt: number): Promise<JobResult> =>
+    new Promise((resolve) => {
+      const start = Date.now() / 1000;
+      sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
+      options.log?.(
+        `experiment ${job.experimentId}: ${job.resume || attempt > 0 ? 'resuming' : 'training'}${attempt > 0 ? ` (retry ${attempt})` : ''} in a worker process`,
+      );
+      // The worker is a plain node process: the parent's execArgv (a test runner's loaders, say) stays behind.
+      const child = fork(options.workerModule, options.workerArgs, {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        execArgv: [],
+      });
+      running.add(child);
+      let stderr = '';
+      child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+      let outcome: WorkerMessage | undefined;
+      child.on('message', (message: WorkerMessage) => {
+        if (message.type === 'event') sink.emit(message.event);
+        else outcome = message;
+      });
+      child.once('exit', (code, signal) => {
+        running.delete(child);
+        const end = Date.now() / 1000;
+        if (outcome?.type === 'done') {
+          sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
+          resolve({ ...outcome.result, seconds: end - start });
+          return;
+        }
+        const cause =
+          outcome?.type === 'failed'
+            ? outcome.error
+            : `worker process exited ${signal ? `with signal ${signal}` : `with code ${code}`}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`;
+        sink.emit(
+          jobStatusEvent(
+            gridSearchId,
+            job.experimentId,
+            'DONE',
+            { start, end },
+            cause,
+            outcome?.type === 'failed' ? (outcome.stack ?? null) : stderr || null,
+          ),
+        );
+        resolve({
+          experimentId: job.experimentId,
+          status: 'failed',
+          error: cause,
+          lastEpoch: -1,
+          stoppedEarly: false,
+          seconds: end - start,
+        });
+      });
+      const request: WorkerRequest = {
+        type: 'run',
+        job: { ...job, resume: job.resume || attempt > 0 },
+        gridSearchId,
+        numEpochs: options.numEpochs,
+        numBatchesPerEpoch: options.numBatchesPerEpoch,
+        backend: options.backend,
+        seed: options.seed,
+        store: options.store,
+      };
+      child.send(request);
+    });
+
+  const lane = async () => {
+    for (let next = queue.shift(); next && !options.signal?.aborted; next = queue.shift()) {
+      const result = await runOne(next.job, next.attempt);
+      if (result.status === 'failed' && next.attempt < (options.maxRetries ?? 0) && !options.signal?.aborted) {
+        options.log?.(
+          `experiment ${next.job.experimentId}: failed (${result.error}); retrying from its last checkpoint`,
+        );
+        queue.push({ job: next.job, attempt: next.attempt + 1 });
+      } else {
+        results.set(next.job.experimentId, result);
+        options.log?.(
+          `experiment ${next.job.experimentId}: ${result.status === 'failed' ? `FAILED: ${result.error}` : result.status === 'skipped' ? 'already finished, skipped' : `done after epoch ${result.lastEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}`}`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.processCount, options.jobs.length)) }, lane));
+  return options.jobs.map((j) => results.get(j.experimentId)).filter((r): r is JobResult => r !== undefined);
+}
