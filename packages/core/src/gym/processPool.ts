@@ -99,14 +99,12 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
             ? outcome.error
             : `worker process exited ${signal ? `with signal ${signal}` : `with code ${code}`}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`;
         sink.emit(
-          jobStatusEvent(
-            gridSearchId,
-            job.experimentId,
-            'DONE',
-            { start, end },
-            cause,
-            outcome?.type === 'failed' ? (outcome.stack ?? null) : stderr || null,
-          ),
+          jobStatusEvent(gridSearchId, job.experimentId, 'DONE', {
+            start,
+            end,
+            error: cause,
+            stacktrace: outcome?.type === 'failed' ? (outcome.stack ?? null) : stderr || null,
+          }),
         );
         resolve({
           experimentId: job.experimentId,
