@@ -4,6 +4,7 @@ import { selectBackend } from '../backend/selectBackend.js';
 import type { BackendRecord } from '../backend/selectBackend.js';
 import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import type { YamlSource } from '../config/yamlSource.js';
+import { systemInfo } from '../gym/systemInfo.js';
 import { ComponentBuilder } from '../registry/componentBuilder.js';
 import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
@@ -34,6 +35,8 @@ export interface GymJobOptions {
 /** One experiment end to end: backend, component graph, training with checkpoints and events. */
 export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutcome & { backend: BackendRecord }> {
   const backend = await selectBackend(options.backend ?? 'auto');
+  // The machine that trains (a worker's, not the launcher's) with its backend goes on the model card.
+  await options.store.putConfig(options.gridSearchId, 'system_info.json', JSON.stringify(systemInfo(backend, process.cwd())), options.experimentId);
   const registry = options.registry ?? createDefaultRegistry();
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in options.config)];
   const graph = ComponentGraph.fromConfig(options.config, registry, { requested, source: options.source });
