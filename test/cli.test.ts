@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -39,9 +40,24 @@ describe('the built mlgym binary', () => {
     },
   );
 
-  it('without --dry-run says that training is not in this build and exits non-zero', () => {
-    const result = mlgym('run', '--config_path', 'example/grid_search_example/run_config.yml');
-    expect(result.status).toBe(3);
-    expect(result.stderr).toMatch(/only --dry-run is available/);
+  it('trains without --dry-run, prints a results table, and exits 1 when an experiment failed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-run-'));
+    const fixture = readFileSync(join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml'), 'utf8');
+    writeFileSync(
+      join(dir, 'gs.yml'),
+      fixture.replace('params: {lr: 0.01}', 'params: {lr: {sweep: absolute, values: [0.01, 0.02]}}'),
+    );
+    writeFileSync(join(dir, 'bad.yml'), fixture.replace('monitoring_key: cross_entropy_loss', 'monitoring_key: nope'));
+    const config = (gs: string) =>
+      `run_configuration: {type: train, config: {num_epochs: 1, num_batches_per_epoch: 3, gs_config_path: ${gs}}}\nenvironment: {type: main_process, config: {backend: cpu}}\nlogging: {event_storage_path: ${join(dir, 'store')}}\n`;
+    writeFileSync(join(dir, 'ok.yml'), config('gs.yml'));
+    writeFileSync(join(dir, 'fail.yml'), config('bad.yml'));
+    const ok = mlgym('run', '--config_path', join(dir, 'ok.yml'));
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/grid search \d{4}-\d{2}-\d{2}--\d{2}-\d{2}-\d{2}/);
+    expect(ok.stdout.split('\n').filter((l) => /^\s+\d+\s+done\s+1\s/.test(l))).toHaveLength(2);
+    const failed = mlgym('run', '--config_path', join(dir, 'fail.yml'));
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(/failed .*error: early_stopping_config.monitoring_key: "nope" is not a scalar metric or loss of split "val"/);
   });
 });
