@@ -1,13 +1,12 @@
 // npm run bench:events — ingestion rate, live latency and history replay of ml_board_ws_endpoint.
 // Runs the real server process; publishers and subscribers are socket.io clients in this process.
-import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { once } from 'node:events';
+import { startApp } from './startApp.mjs';
 import { io as connect } from 'socket.io-client';
 
-const repo = resolve(import.meta.dirname, '..');
 const PREFILL = Number(process.env.PREFILL ?? 1_000_000);
 const PUBLISHERS = 4;
 const BATCH = 500;
@@ -45,31 +44,6 @@ async function prefill(root, gs, count) {
   }
   out.end();
   await once(out, 'finish');
-}
-
-function startServer(root) {
-  const child = spawn(
-    process.execPath,
-    [
-      join(repo, 'apps/ml_board_ws_endpoint/dist/cli.js'),
-      '--port',
-      '0',
-      '--event_storage_path',
-      root,
-      '--fsync',
-      process.env.FSYNC ?? 'always',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((res, rej) => {
-    let text = '';
-    child.stdout.on('data', (c) => {
-      text += c;
-      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(text)?.[1];
-      if (port) res({ child, url: `http://127.0.0.1:${port}` });
-    });
-    child.once('exit', (code) => rej(new Error(`server exited ${code}`)));
-  });
 }
 
 const client = async (url) => {
@@ -173,7 +147,12 @@ const root = mkdtempSync(join(tmpdir(), 'mlgym-bench-events-'));
 try {
   console.log(`bench:events — prefilling ${PREFILL.toLocaleString()} events…`);
   await prefill(root, 'big', PREFILL);
-  const { child, url } = await startServer(root);
+  const { child, url } = await startApp('ml_board_ws_endpoint', [
+    '--event_storage_path',
+    root,
+    '--fsync',
+    process.env.FSYNC ?? 'always',
+  ]);
   try {
     console.log(
       `ingesting for ${SECONDS}s from ${PUBLISHERS} publishers (batches of ${BATCH}, ${IN_FLIGHT} in flight each), fsync=${process.env.FSYNC ?? 'always'}`,

@@ -1,9 +1,10 @@
 // npm run bench:rest — checkpoint upload/download throughput against a plain file copy, and
 // requests/s of the experiments listing for a grid search with 1,000 experiments.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, fsyncSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { startApp } from './startApp.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HttpGridSearchStore, multipartFile, rawRequest } from '@mlgym/storage';
@@ -12,23 +13,6 @@ const repo = resolve(import.meta.dirname, '..');
 const SIZE = Number(process.env.SIZE_MB ?? 200) * 1024 * 1024;
 const EXPERIMENTS = 1000;
 const LIST_SECONDS = Number(process.env.SECONDS ?? 5);
-
-function startServer(root) {
-  const child = spawn(
-    process.execPath,
-    [join(repo, 'apps/ml_board_rest_endpoint/dist/cli.js'), '--port', '0', '--event_storage_path', root],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((res, rej) => {
-    let text = '';
-    child.stdout.on('data', (c) => {
-      text += c;
-      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(text)?.[1];
-      if (port) res({ child, url: `http://127.0.0.1:${port}` });
-    });
-    child.once('exit', (code) => rej(new Error(`server exited ${code}`)));
-  });
-}
 
 const mbps = (bytes, seconds) => bytes / 1e6 / seconds;
 const time = async (fn) => {
@@ -51,7 +35,7 @@ try {
   });
 
   const storage = join(root, 'storage');
-  const { child, url } = await startServer(storage);
+  const { child, url } = await startApp('ml_board_rest_endpoint', ['--event_storage_path', storage]);
   try {
     const whole = new HttpGridSearchStore({ baseUrl: url, chunkBytes: SIZE + 1 });
     const multipart = async (epoch) => {

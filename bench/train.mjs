@@ -12,7 +12,13 @@ const repo = resolve(import.meta.dirname, '..');
 const BATCH = 64;
 const backend = await selectBackend(process.env.BACKEND ?? 'wasm');
 const MODELS = {
-  mlp: { layers: [{ type: 'fc', params: { in_features: 784, out_features: 128 } }, { type: 'fc', params: { in_features: 128, out_features: 10 } }], steps: 150 },
+  mlp: {
+    layers: [
+      { type: 'fc', params: { in_features: 784, out_features: 128 } },
+      { type: 'fc', params: { in_features: 128, out_features: 10 } },
+    ],
+    steps: 150,
+  },
   cnn: {
     layers: [
       { type: 'conv', params: { in_channels: 1, out_channels: 32, kernel_size: 3, stride: 1 } },
@@ -50,28 +56,54 @@ async function throughMlgym(name, layers, steps) {
   const dir = mkdtempSync(join(tmpdir(), 'mlgym-bench-train-'));
   const gs = readGs(layers);
   writeFileSync(join(dir, 'gs.yml'), gs);
-  writeFileSync(join(dir, 'run.yml'), `run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs.yml}}\nenvironment: {type: main_process}\n`);
+  writeFileSync(
+    join(dir, 'run.yml'),
+    `run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs.yml}}\nenvironment: {type: main_process}\n`,
+  );
   const plan = await planExperiments(loadRunConfig(join(dir, 'run.yml')));
   let t0 = 0;
   let t1 = 0;
-  const callbacks = [{ onBatchEnd: (_ctx, info) => { if (info.batch === 2) t0 = performance.now(); if (info.batch === steps + 2) t1 = performance.now(); } }];
-  await runGymJob({ config: plan.experiments[0].config, gridSearchId: 'bench', experimentId: 0, numEpochs: 1, numBatchesPerEpoch: steps + 3, store: new LocalGridSearchStore(join(dir, 'store')), sink: new MemoryEventSink(), backend: backend.backend, callbacks });
+  const callbacks = [
+    {
+      onBatchEnd: (_ctx, info) => {
+        if (info.batch === 2) t0 = performance.now();
+        if (info.batch === steps + 2) t1 = performance.now();
+      },
+    },
+  ];
+  await runGymJob({
+    config: plan.experiments[0].config,
+    gridSearchId: 'bench',
+    experimentId: 0,
+    numEpochs: 1,
+    numBatchesPerEpoch: steps + 3,
+    store: new LocalGridSearchStore(join(dir, 'store')),
+    sink: new MemoryEventSink(),
+    backend: backend.backend,
+    callbacks,
+  });
   return (steps * BATCH) / ((t1 - t0) / 1000);
 }
 
 function readGs(layers) {
-  const base = execFileSync('cat', [join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml')], { encoding: 'utf8' });
+  const base = execFileSync('cat', [join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml')], {
+    encoding: 'utf8',
+  });
   return base
     .replace(/layer_config:\n(\s+- .*\n)+/, `layer_config: ${JSON.stringify(layers)}\n`)
     .replace('split_configs: {test: {train: 0.8, val: 0.2}}', 'split_configs: {test: {train: 0.95, val: 0.05}}')
     .replace('batch_size: 32', `batch_size: ${BATCH}`)
     .replace('params: {lr: 0.01}', 'params: {lr: 0.001}')
-    .replace("subscription: mlp}", "subscription: conv_net}");
+    .replace('subscription: mlp}', 'subscription: conv_net}');
 }
 
 function pytorch(name) {
   try {
-    const out = execFileSync('/usr/bin/python3', [join(repo, 'bench/torch_baseline.py'), name, String(BATCH)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 300_000 });
+    const out = execFileSync('/usr/bin/python3', [join(repo, 'bench/torch_baseline.py'), name, String(BATCH)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 300_000,
+    });
     return Number(out.trim());
   } catch {
     return undefined;
@@ -87,7 +119,11 @@ for (let i = 0; i < data.length; i++) {
   labels[i] = y;
 }
 
-const figures = { bench: 'train', backend: `${backend.backend} ${backend.version} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}, simd ${backend.simd})`, batch: BATCH };
+const figures = {
+  bench: 'train',
+  backend: `${backend.backend} ${backend.version} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}, simd ${backend.simd})`,
+  batch: BATCH,
+};
 const goals = {};
 console.log(`bench:train — ${figures.backend}, batch ${BATCH}`);
 for (const [name, spec] of Object.entries(MODELS)) {
@@ -102,6 +138,8 @@ for (const [name, spec] of Object.entries(MODELS)) {
   figures[`${name}_pytorch_samples_per_s`] = torch ?? null;
   goals[`${name}_overhead_at_most_5_percent`] = overhead <= 0.05;
   goals[`${name}_at_least_half_pytorch`] = torch === undefined ? null : ours / torch >= 0.5;
-  console.log(`  ${name}: bare tfjs ${Math.round(bareRate)} samples/s, through mlgym ${Math.round(ours)} samples/s (overhead ${(overhead * 100).toFixed(1)}%)${torch ? `, PyTorch ${Math.round(torch)} (${(ours / torch).toFixed(2)}×)` : ', PyTorch baseline not installed (python3-torch)'}`);
+  console.log(
+    `  ${name}: bare tfjs ${Math.round(bareRate)} samples/s, through mlgym ${Math.round(ours)} samples/s (overhead ${(overhead * 100).toFixed(1)}%)${torch ? `, PyTorch ${Math.round(torch)} (${(ours / torch).toFixed(2)}×)` : ', PyTorch baseline not installed (python3-torch)'}`,
+  );
 }
 console.log(JSON.stringify({ ...figures, goal_met: goals }));

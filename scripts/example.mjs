@@ -2,6 +2,7 @@
 // Starts ml_board_ws_endpoint and ml_board_rest_endpoint on free local ports, runs the example
 // with its logging pointed at them, and leaves the results in ./event_storage.
 import { spawn } from 'node:child_process';
+import { startApp } from '../bench/startApp.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -9,26 +10,9 @@ const repo = resolve(import.meta.dirname, '..');
 const storage = join(repo, 'event_storage');
 const example = process.argv[2] ?? 'grid_search_example';
 
-function start(app) {
-  const child = spawn(
-    process.execPath,
-    [join(repo, 'apps', app, 'dist/cli.js'), '--port', '0', '--event_storage_path', storage],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolvePort, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(text)?.[1];
-      if (port) resolvePort({ child, url: `http://127.0.0.1:${port}` });
-    });
-    child.once('exit', (code) => reject(new Error(`${app} exited with ${code}`)));
-  });
-}
-
 mkdirSync(storage, { recursive: true });
-const ws = await start('ml_board_ws_endpoint');
-const rest = await start('ml_board_rest_endpoint');
+const ws = await startApp('ml_board_ws_endpoint', ['--event_storage_path', storage]);
+const rest = await startApp('ml_board_rest_endpoint', ['--event_storage_path', storage]);
 console.log(`MLboard endpoints: websocket ${ws.url}, REST ${rest.url} (storage ${storage})`);
 // The example's run config, with its logging section pointed at the endpoints just started.
 const source = join(repo, 'example', example, 'run_config.yml');

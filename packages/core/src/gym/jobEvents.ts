@@ -1,5 +1,6 @@
 import { JOB_TYPE_CALC } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
+import type { EventSink } from '../reporting/eventSink.js';
 import { creationTs } from '../reporting/eventSink.js';
 
 /** A `job_status` event exactly as the original pool emits it. */
@@ -25,4 +26,25 @@ export function jobStatusEvent(
       stacktrace,
     },
   };
+}
+
+/** Up front, as the original: one `experiment_config` and one `job_status` INIT per job. */
+export function announceJobs(
+  sink: EventSink,
+  gridSearchId: string,
+  jobs: ReadonlyArray<{ experimentId: number; config: Record<string, unknown> }>,
+): void {
+  for (const job of jobs) {
+    sink.emit({
+      event_type: 'experiment_config',
+      creation_ts: creationTs(),
+      payload: {
+        grid_search_id: gridSearchId,
+        experiment_id: job.experimentId,
+        job_id: job.experimentId,
+        config: job.config,
+      },
+    });
+    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
+  }
 }

@@ -1,8 +1,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
-import { creationTs } from '../reporting/eventSink.js';
-import { jobStatusEvent } from './jobEvents.js';
+import { announceJobs, jobStatusEvent } from './jobEvents.js';
 import type { JobResult, JobSpec, RunJobsOptions } from './runGridSearch.js';
 
 /** Where a worker finds the grid-search store (stores themselves cannot cross a process boundary). */
@@ -46,19 +45,7 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
  */
 export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> {
   const { gridSearchId, sink } = options;
-  for (const job of options.jobs) {
-    sink.emit({
-      event_type: 'experiment_config',
-      creation_ts: creationTs(),
-      payload: {
-        grid_search_id: gridSearchId,
-        experiment_id: job.experimentId,
-        job_id: job.experimentId,
-        config: job.config,
-      },
-    });
-    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
-  }
+  announceJobs(sink, gridSearchId, options.jobs);
   const queue = options.jobs.map((job) => ({ job, attempt: 0 }));
   const results = new Map<number, JobResult>();
   const running = new Set<ChildProcess>();

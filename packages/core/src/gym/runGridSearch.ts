@@ -4,9 +4,8 @@ import type { BackendRecord } from '../backend/selectBackend.js';
 import type { ExperimentPlan } from '../experiments/planExperiments.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import type { EventSink } from '../reporting/eventSink.js';
-import { creationTs } from '../reporting/eventSink.js';
 import { runGymJob } from '../training/runGymJob.js';
-import { jobStatusEvent } from './jobEvents.js';
+import { announceJobs, jobStatusEvent } from './jobEvents.js';
 import type { SplitResult } from '../training/earlyStopping.js';
 
 /** One experiment to run: fresh (train) or resumed from its last checkpoint (warm start). */
@@ -49,19 +48,7 @@ export interface RunJobsOptions {
  */
 export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResult[]> {
   const { gridSearchId, sink } = options;
-  for (const job of options.jobs) {
-    sink.emit({
-      event_type: 'experiment_config',
-      creation_ts: creationTs(),
-      payload: {
-        grid_search_id: gridSearchId,
-        experiment_id: job.experimentId,
-        job_id: job.experimentId,
-        config: job.config,
-      },
-    });
-    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
-  }
+  announceJobs(sink, gridSearchId, options.jobs);
   const results: JobResult[] = [];
   for (const job of options.jobs) {
     const start = Date.now() / 1000;
