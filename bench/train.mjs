@@ -135,7 +135,7 @@ for (const [name, spec] of Object.entries(MODELS)) {
   figures[`${name}_bare_samples_per_s`] = Math.round(bareRate);
   figures[`${name}_mlgym_samples_per_s`] = Math.round(ours);
   figures[`${name}_overhead`] = Number(overhead.toFixed(3));
-  figures[`${name}_pytorch_samples_per_s`] = torch ?? null;
+  figures[`${name}_pytorch_samples_per_s`] = torch === undefined ? null : Math.round(torch);
   goals[`${name}_overhead_at_most_5_percent`] = overhead <= 0.05;
   goals[`${name}_at_least_half_pytorch`] = torch === undefined ? null : ours / torch >= 0.5;
   console.log(
