@@ -1,5 +1,6 @@
 import { ComponentRegistry } from '../registry/componentRegistry.js';
 import { registerDataComponents } from './dataComponents.js';
+import { registerSourceComponents } from './sourceComponents.js';
 import { registerTrainingBuilders } from './trainingBuilders.js';
 import { registerTrainingDeclarations } from './trainingComponentSchemas.js';
 
@@ -16,6 +17,7 @@ export const GYM_COMPONENTS = {
 export function createDefaultRegistry(): ComponentRegistry {
   const registry = new ComponentRegistry();
   registerDataComponents(registry);
+  registerSourceComponents(registry);
   registerTrainingDeclarations(registry);
   registerTrainingBuilders(registry);
   registry.registerInjectable('id_conv_mnist_standard_collator', { collator: 'standard' });

@@ -1,5 +1,7 @@
 import { MlgymError } from '@mlgym/protocol';
 import type { DatasetIterator } from '../data/datasetIterator.js';
+import { fitFeatureEncoders } from '../data/featureEncoder.js';
+import type { FeatureEncodingConfig } from '../data/featureEncoder.js';
 import type { BuildContext, ComponentDefinition, ComponentRegistry } from '../registry/componentRegistry.js';
 import { CHECKPOINTING } from '../training/checkpointingStrategy.js';
 import { DataLoader, standardCollator } from '../training/dataLoader.js';
@@ -115,6 +117,16 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
         ? { strategy: s.strategy, seed: seedOf(ctx, s.seed), labelPos: s.label_pos }
         : { strategy: 'IN_ORDER', seed: 0 };
     });
+  });
+  attach(registry, 'FEATURE_ENCODED_ITERATORS', 'DEFAULT', ({ name, config, requirements }) => {
+    const splits = requirements['iterators'] as Record<string, DatasetIterator>;
+    const encode = fitFeatureEncoders((config['feature_encoding_configs'] as FeatureEncodingConfig[] | undefined) ?? [], splits);
+    // As the original: only the applicable splits are returned.
+    return Object.fromEntries(((config['applicable_splits'] as string[] | undefined) ?? []).map((split) => {
+      const it = splits[split];
+      if (!it) throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: `${name}.config.applicable_splits`, problem: `no split "${split}"`, expected: `one of ${Object.keys(splits).join(', ')}` });
+      return [split, encode(it, name)];
+    }));
   });
   attach(registry, 'MODEL_REGISTRY', 'DEFAULT', () => builtinModels());
   attach(registry, 'MODEL', 'DEFAULT', (ctx): MlgymModel => {

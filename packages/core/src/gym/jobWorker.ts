@@ -34,6 +34,7 @@ export function runWorker(): void {
       backend: request.backend as Backend | undefined,
       seed: request.seed,
       resume: request.job.resume,
+      configDir: request.configDir,
     }).then(
       (outcome) => {
         const result = {

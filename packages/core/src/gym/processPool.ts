@@ -17,6 +17,8 @@ export interface WorkerRequest {
   backend?: string | undefined;
   seed?: number | undefined;
   store: StoreDescriptor;
+  /** Folder for relative paths in component configs (the gs config's). */
+  configDir?: string | undefined;
 }
 
 /** Worker → parent. */
@@ -35,6 +37,7 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
   maxRetries?: number;
   /** Aborting stops every worker (SIGTERM); checkpoints stay intact for a later warm start. */
   signal?: AbortSignal;
+  configDir?: string | undefined;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
         backend: options.backend,
         seed: options.seed,
         store: options.store,
+        configDir: options.configDir,
       };
       child.send(request);
     });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FileEventStorage } from '@mlgym/event-store';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
@@ -133,6 +133,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         workerArgs: options.worker.args,
         store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
         signal: options.signal,
+        configDir: plan ? dirname(plan.gs.source.file) : undefined,
       });
       return { gridSearchId, results, plan };
     }

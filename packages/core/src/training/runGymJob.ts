@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Backend } from '@mlgym/protocol';
 import type { GridSearchStore } from '@mlgym/storage';
 import { selectBackend } from '../backend/selectBackend.js';
@@ -29,6 +30,8 @@ export interface GymJobOptions {
   registry?: ComponentRegistry | undefined;
   /** The gs config file, for error positions. */
   source?: YamlSource | undefined;
+  /** Folder that relative paths in component configs (CSV files) are resolved against. */
+  configDir?: string | undefined;
   callbacks?: TrainingCallback[];
 }
 
@@ -40,11 +43,14 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
   const registry = options.registry ?? createDefaultRegistry();
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in options.config)];
   const graph = ComponentGraph.fromConfig(options.config, registry, { requested, source: options.source });
+  const services = new Map<string, unknown>();
+  const configDir = options.configDir ?? (options.source ? dirname(options.source.file) : undefined);
+  if (configDir) services.set('configDir', configDir);
   const builder = new ComponentBuilder(graph, {
     gridSearchId: options.gridSearchId,
     experimentId: options.experimentId,
     seed: options.seed,
-    services: new Map(),
+    services,
   });
   const components = (await builder.buildAll()) as unknown as ExperimentComponents;
   try {
