@@ -18,7 +18,7 @@ describe('the built mlgym binary', () => {
   });
 
   it('dry-runs every example and prints its experiments', () => {
-    const expected = { grid_search_example: 15, cross_validation: 10, nested_cross_validation: 18 };
+    const expected = { grid_search_example: 15, cross_validation: 10, nested_cross_validation: 18, tabular: 4 };
     for (const [name, count] of Object.entries(expected)) {
       const result = mlgym('run', '--dry-run', '--json', '--config_path', join('example', name, 'run_config.yml'));
       expect(result.status, result.stderr).toBe(0);
@@ -58,6 +58,8 @@ describe('the built mlgym binary', () => {
     expect(ok.stdout.split('\n').filter((l) => /^\s+\d+\s+done\s+1\s/.test(l))).toHaveLength(2);
     const failed = mlgym('run', '--config_path', join(dir, 'fail.yml'));
     expect(failed.status).toBe(1);
-    expect(failed.stdout).toMatch(/failed .*error: early_stopping_config.monitoring_key: "nope" is not a scalar metric or loss of split "val"/);
+    expect(failed.stdout).toMatch(
+      /failed .*error: early_stopping_config.monitoring_key: "nope" is not a scalar metric or loss of split "val"/,
+    );
   });
 });

@@ -62,7 +62,9 @@ describe('training runs end to end', () => {
       ]) {
         expect(existsSync(join(root, 'e2e-http', f)), f).toBe(true);
       }
-      const info = JSON.parse(readFileSync(join(root, 'e2e-http', '0', 'system_info.json'), 'utf8')) as { tfjs_backend: { backend: string; version: string; threads: number } };
+      const info = JSON.parse(readFileSync(join(root, 'e2e-http', '0', 'system_info.json'), 'utf8')) as {
+        tfjs_backend: { backend: string; version: string; threads: number };
+      };
       expect(info.tfjs_backend).toMatchObject({ backend: 'wasm', threads: 1 });
       const resumed = await runFromRunConfig(loadRunConfig(runConfig(dir, 'warm.yml', warm('e2e-http', 4, logging))));
       expect(resumed.results).toMatchObject([{ status: 'done', lastEpoch: 3 }]);

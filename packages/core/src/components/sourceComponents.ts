@@ -16,7 +16,13 @@ const CsvConfig = z.strictObject({
   delimiter: z.string().length(1).default(','),
 });
 const ArraysConfig = z.strictObject({
-  splits: z.record(z.string(), z.strictObject({ samples: z.array(z.union([z.number(), z.array(z.union([z.number(), z.string()]))])), targets: z.array(z.union([z.number(), z.string()])) })),
+  splits: z.record(
+    z.string(),
+    z.strictObject({
+      samples: z.array(z.union([z.number(), z.array(z.union([z.number(), z.string()]))])),
+      targets: z.array(z.union([z.number(), z.string()])),
+    }),
+  ),
 });
 const SyntheticConfig = z.strictObject({
   splits: z.record(z.string(), z.number().int().positive()),
@@ -29,7 +35,12 @@ const SyntheticConfig = z.strictObject({
 function column(header: string[], spec: string | number, file: string): number {
   const index = typeof spec === 'number' ? spec : header.indexOf(spec);
   if (index < 0 || index >= header.length) {
-    throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', file, problem: `no column ${JSON.stringify(spec)}`, expected: `one of ${header.join(', ')} (or an index below ${header.length})` });
+    throw MlgymError.fromIssue({
+      code: 'CONFIG_INVALID',
+      file,
+      problem: `no column ${JSON.stringify(spec)}`,
+      expected: `one of ${header.join(', ')} (or an index below ${header.length})`,
+    });
   }
   return index;
 }
@@ -45,7 +56,8 @@ type Ctx<T extends z.ZodType> = BuildContext<z.infer<T>>;
 /** Data sources beyond the repository's named datasets: CSV files, arrays in the config, generators. */
 export function registerSourceComponents(registry: ComponentRegistry): void {
   registry.register('CSV_DATASET_ITERATORS', 'DEFAULT', {
-    description: 'one CSV file per split; sample = feature cells (numbers, or strings for FEATURE_ENCODED_ITERATORS), target = target cell',
+    description:
+      'one CSV file per split; sample = feature cells (numbers, or strings for FEATURE_ENCODED_ITERATORS), target = target cell',
     configSchema: CsvConfig,
     build: ({ name, config, experiment }: Ctx<typeof CsvConfig>) => {
       const base = (experiment.services.get('configDir') as string | undefined) ?? process.cwd();
@@ -54,7 +66,9 @@ export function registerSourceComponents(registry: ComponentRegistry): void {
         const file = isAbsolute(path) ? path : resolve(base, path);
         const table = readCsv(file, config.delimiter);
         const target = column(table.header, config.target_column, file);
-        const features = (config.feature_columns ?? table.header.map((_, i) => i).filter((i) => i !== target)).map((c) => column(table.header, c, file));
+        const features = (config.feature_columns ?? table.header.map((_, i) => i).filter((i) => i !== target)).map(
+          (c) => column(table.header, c, file),
+        );
         const allNumeric = table.rows.every((r) => features.every((f) => typeof r[f] === 'number'));
         const samples: Sample[] = table.rows.map((r) => {
           const x = features.map((f) => r[f] as number | string);
@@ -73,9 +87,18 @@ export function registerSourceComponents(registry: ComponentRegistry): void {
       const out: SplitDict = {};
       for (const [split, data] of Object.entries(config.splits)) {
         if (data.samples.length !== data.targets.length) {
-          throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: `${name}.config.splits.${split}`, problem: `${data.samples.length} samples but ${data.targets.length} targets`, expected: 'one target per sample' });
+          throw MlgymError.fromIssue({
+            code: 'CONFIG_INVALID',
+            keyPath: `${name}.config.splits.${split}`,
+            problem: `${data.samples.length} samples but ${data.targets.length} targets`,
+            expected: 'one target per sample',
+          });
         }
-        const samples: Sample[] = data.samples.map((x, i) => [Array.isArray(x) && x.every((v) => typeof v === 'number') ? Float32Array.from(x) : x, data.targets[i], data.targets[i]]);
+        const samples: Sample[] = data.samples.map((x, i) => [
+          Array.isArray(x) && x.every((v) => typeof v === 'number') ? Float32Array.from(x) : x,
+          data.targets[i],
+          data.targets[i],
+        ]);
         out[split] = new ArrayIterator(samples, makeMeta({ identifier: name, datasetTag: split }));
       }
       return out;
@@ -87,7 +110,9 @@ export function registerSourceComponents(registry: ComponentRegistry): void {
     configSchema: SyntheticConfig,
     build: ({ name, config }: Ctx<typeof SyntheticConfig>) => {
       const centres = new Rng(`${config.seed}/centres`);
-      const means = Array.from({ length: config.num_classes }, () => Array.from({ length: config.num_features }, () => gaussian(centres) * 3));
+      const means = Array.from({ length: config.num_classes }, () =>
+        Array.from({ length: config.num_features }, () => gaussian(centres) * 3),
+      );
       const out: SplitDict = {};
       for (const [split, size] of Object.entries(config.splits)) {
         const rng = new Rng(`${config.seed}/${split}`);
@@ -96,7 +121,10 @@ export function registerSourceComponents(registry: ComponentRegistry): void {
           const x = Float32Array.from(means[label] as number[], (m) => m + gaussian(rng) * config.noise);
           return [x, label, label];
         });
-        out[split] = new ArrayIterator(samples, makeMeta({ identifier: name, datasetName: 'synthetic_classification', datasetTag: split }));
+        out[split] = new ArrayIterator(
+          samples,
+          makeMeta({ identifier: name, datasetName: 'synthetic_classification', datasetTag: split }),
+        );
       }
       return out;
     },
@@ -116,7 +144,10 @@ export function registerSourceComponents(registry: ComponentRegistry): void {
           const y = x.reduce((s, v, i) => s + v * (w[i] as number), 0) + gaussian(rng) * c.noise;
           return [x, y, y];
         });
-        out[split] = new ArrayIterator(samples, makeMeta({ identifier: name, datasetName: 'synthetic_regression', datasetTag: split }));
+        out[split] = new ArrayIterator(
+          samples,
+          makeMeta({ identifier: name, datasetName: 'synthetic_regression', datasetTag: split }),
+        );
       }
       return out;
     },

@@ -120,13 +120,24 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
   });
   attach(registry, 'FEATURE_ENCODED_ITERATORS', 'DEFAULT', ({ name, config, requirements }) => {
     const splits = requirements['iterators'] as Record<string, DatasetIterator>;
-    const encode = fitFeatureEncoders((config['feature_encoding_configs'] as FeatureEncodingConfig[] | undefined) ?? [], splits);
+    const encode = fitFeatureEncoders(
+      (config['feature_encoding_configs'] as FeatureEncodingConfig[] | undefined) ?? [],
+      splits,
+    );
     // As the original: only the applicable splits are returned.
-    return Object.fromEntries(((config['applicable_splits'] as string[] | undefined) ?? []).map((split) => {
-      const it = splits[split];
-      if (!it) throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: `${name}.config.applicable_splits`, problem: `no split "${split}"`, expected: `one of ${Object.keys(splits).join(', ')}` });
-      return [split, encode(it, name)];
-    }));
+    return Object.fromEntries(
+      ((config['applicable_splits'] as string[] | undefined) ?? []).map((split) => {
+        const it = splits[split];
+        if (!it)
+          throw MlgymError.fromIssue({
+            code: 'CONFIG_INVALID',
+            keyPath: `${name}.config.applicable_splits`,
+            problem: `no split "${split}"`,
+            expected: `one of ${Object.keys(splits).join(', ')}`,
+          });
+        return [split, encode(it, name)];
+      }),
+    );
   });
   attach(registry, 'MODEL_REGISTRY', 'DEFAULT', () => builtinModels());
   attach(registry, 'MODEL', 'DEFAULT', (ctx): MlgymModel => {

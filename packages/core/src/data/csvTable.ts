@@ -35,14 +35,28 @@ export function readCsv(path: string, delimiter = ','): CsvTable {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw MlgymError.fromIssue({ code: 'CONFIG_FILE_NOT_FOUND', file: path, problem: 'cannot read the CSV file', hint: 'Paths are relative to the gs config file' }, cause);
+    throw MlgymError.fromIssue(
+      {
+        code: 'CONFIG_FILE_NOT_FOUND',
+        file: path,
+        problem: 'cannot read the CSV file',
+        hint: 'Paths are relative to the gs config file',
+      },
+      cause,
+    );
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = splitLine(lines[0] ?? '', delimiter).map((h) => h.trim());
   const rows = lines.slice(1).map((line, i) => {
     const cells = splitLine(line, delimiter);
     if (cells.length !== header.length) {
-      throw MlgymError.fromIssue({ code: 'DATA_INVALID', file: path, line: i + 2, problem: `row has ${cells.length} cells`, expected: `${header.length} (as the header)` });
+      throw MlgymError.fromIssue({
+        code: 'DATA_INVALID',
+        file: path,
+        line: i + 2,
+        problem: `row has ${cells.length} cells`,
+        expected: `${header.length} (as the header)`,
+      });
     }
     return cells.map((c) => {
       const t = c.trim();

@@ -8,7 +8,8 @@ export interface FeatureEncodingConfig {
   train_split: string;
 }
 
-type Encoder = { kind: 'categorical'; vocabulary: Map<string, number> } | { kind: 'continuous'; mean: number; std: number };
+type Encoder =
+  { kind: 'categorical'; vocabulary: Map<string, number> } | { kind: 'continuous'; mean: number; std: number };
 
 /**
  * Encodes feature columns as the original's feature encoder: categorical columns one-hot with a
@@ -16,13 +17,25 @@ type Encoder = { kind: 'categorical'; vocabulary: Map<string, number> } | { kind
  * continuous columns standardised with the train split's mean and population std; other columns
  * pass through. The encoded sample is the concatenation over columns in column order.
  */
-export function fitFeatureEncoders(configs: readonly FeatureEncodingConfig[], splits: Record<string, DatasetIterator>): (iterator: DatasetIterator, name: string) => DatasetIterator {
+export function fitFeatureEncoders(
+  configs: readonly FeatureEncodingConfig[],
+  splits: Record<string, DatasetIterator>,
+): (iterator: DatasetIterator, name: string) => DatasetIterator {
   const encoders = new Map<number, Encoder>();
   for (const config of configs) {
     const train = splits[config.train_split];
-    if (!train) throw MlgymError.fromIssue({ code: 'CONFIG_INVALID', keyPath: 'train_split', problem: `no split "${config.train_split}" to fit the encoders on`, expected: `one of ${Object.keys(splits).join(', ')}` });
+    if (!train)
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        keyPath: 'train_split',
+        problem: `no split "${config.train_split}" to fit the encoders on`,
+        expected: `one of ${Object.keys(splits).join(', ')}`,
+      });
     for (const col of config.feature_names) {
-      const values = Array.from({ length: train.length }, (_, i) => (train.get(i)[train.meta.samplePos] as ArrayLike<unknown>)[col]);
+      const values = Array.from(
+        { length: train.length },
+        (_, i) => (train.get(i)[train.meta.samplePos] as ArrayLike<unknown>)[col],
+      );
       if (config.feature_type === 'categorical') {
         const vocabulary = new Map([...new Set(values.map((v) => String(v)))].sort().map((v, i) => [v, i] as const));
         encoders.set(col, { kind: 'categorical', vocabulary });

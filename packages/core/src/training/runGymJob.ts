@@ -39,7 +39,12 @@ export interface GymJobOptions {
 export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutcome & { backend: BackendRecord }> {
   const backend = await selectBackend(options.backend ?? 'auto');
   // The machine that trains (a worker's, not the launcher's) with its backend goes on the model card.
-  await options.store.putConfig(options.gridSearchId, 'system_info.json', JSON.stringify(systemInfo(backend, process.cwd())), options.experimentId);
+  await options.store.putConfig(
+    options.gridSearchId,
+    'system_info.json',
+    JSON.stringify(systemInfo(backend, process.cwd())),
+    options.experimentId,
+  );
   const registry = options.registry ?? createDefaultRegistry();
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in options.config)];
   const graph = ComponentGraph.fromConfig(options.config, registry, { requested, source: options.source });
