@@ -13,6 +13,8 @@ export interface EarlyStoppingStrategy {
   shouldStop(epoch: number, results: readonly SplitResult[]): boolean;
   /** Epoch with the best monitored value so far (restore-best-weights), if the strategy tracks it. */
   bestEpoch?(): number | undefined;
+  /** Put the best epoch's weights back when training ends. */
+  restoreBestWeights?: boolean;
   getState(): unknown;
   setState(state: unknown): void;
 }
@@ -96,6 +98,7 @@ export function patience(config: Record<string, unknown>): EarlyStoppingStrategy
       return since >= wait;
     },
     bestEpoch: () => bestEpoch,
+    restoreBestWeights: config['restore_best_weights'] === true,
     getState: () => ({ best, best_epoch: bestEpoch, since }),
     setState(state) {
       const s = state as { best?: number; best_epoch?: number; since: number };

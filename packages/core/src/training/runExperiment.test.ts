@@ -77,3 +77,61 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
     expect(accuracy[4]).toBeGreaterThan(0.6);
   }, 120_000);
 });
+
+describe('restore_best_weights', () => {
+  it('leaves training with the weights of the best epoch', async () => {
+    const { ComponentGraph } = await import('../registry/componentGraph.js');
+    const { ComponentBuilder } = await import('../registry/componentBuilder.js');
+    const { createDefaultRegistry } = await import('../components/createDefaultRegistry.js');
+    const { runExperiment } = await import('./runExperiment.js');
+    await tf.setBackend('cpu');
+    const config = structuredClone(await mlpConfig()) as Record<string, { config: Record<string, unknown> }>;
+    config['early_stopping_strategy']!.config['early_stopping_config'] = {
+      patience: 2,
+      split_name: 'val',
+      monitoring_key: 'cross_entropy_loss',
+      mode: 'min',
+      restore_best_weights: true,
+    };
+    config['optimizer']!.config['params'] = { lr: 0.2 }; // large steps: the validation loss soon gets worse
+    const graph = ComponentGraph.fromConfig(config, createDefaultRegistry(), {
+      requested: [
+        'model',
+        'trainer',
+        'optimizer',
+        'evaluator',
+        'lr_scheduler',
+        'early_stopping_strategy',
+        'checkpointing_strategy',
+      ],
+    });
+    const components = (await new ComponentBuilder(graph, {
+      services: new Map(),
+    }).buildAll()) as never as import('./runExperiment.js').ExperimentComponents;
+    const snapshots = new Map<number, number[][]>();
+    const outcome = await runExperiment({
+      components,
+      gridSearchId: 'best',
+      experimentId: 0,
+      numEpochs: 30,
+      numBatchesPerEpoch: 8,
+      store: store(),
+      sink: new MemoryEventSink(),
+      callbacks: [
+        {
+          onEpochEnd: (ctx) =>
+            void snapshots.set(
+              ctx.epoch,
+              components.model.model.getWeights().map((w) => Array.from(w.dataSync())),
+            ),
+        },
+      ],
+    });
+    const losses = outcome.history.map((h) => h.results[0]!.losses['cross_entropy_loss'] as number);
+    const bestEpoch = losses.indexOf(Math.min(...losses));
+    expect(outcome.stoppedEarly).toBe(true);
+    expect(bestEpoch).toBeLessThan(outcome.lastEpoch);
+    expect(components.model.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(snapshots.get(bestEpoch));
+    components.model.model.dispose();
+  }, 60_000);
+});

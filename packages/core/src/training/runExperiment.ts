@@ -77,6 +77,7 @@ interface TrainingState {
 const STATE_FILE = 'training_state.json';
 const MODEL_FILE = 'model.ckpt';
 const OPTIMIZER_FILE = 'optimizer.ckpt';
+const BEST_FILE = 'best_model.ckpt';
 
 /** Optimizer slots as bytes. getWeights() makes a fresh `iter` scalar each call; the slots are the optimizer's own. */
 async function encodeOptimizer(opt: TrainingOptimizer): Promise<Uint8Array> {
@@ -132,6 +133,7 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
     history: [],
     alreadyComplete: false,
   };
+  let best: tf.Tensor[] | undefined;
 
   if (options.resume) {
     // The newest complete checkpoint: its state file is written last, so a process killed while
@@ -165,12 +167,15 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
       opt.restoreExtraState(extra);
       tf.dispose(saved.map((s) => s.tensor));
       loader.setState(state.loader);
+      const savedBest = files.get(BEST_FILE);
+      if (savedBest) best = decodeTensors(savedBest).map((w) => tf.keep(w.tensor));
       components.early_stopping_strategy?.setState(state.early_stopping);
       components.checkpointing_strategy?.setState(state.checkpointing);
       ctx.globalBatch = state.global_batch;
       outcome.startEpoch = last + 1;
       outcome.lastEpoch = last;
       if (state.stopped_early || last + 1 >= options.numEpochs) {
+        tf.dispose(best ?? []);
         outcome.alreadyComplete = true;
         outcome.stoppedEarly = state.stopped_early;
         return outcome;
@@ -280,9 +285,14 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
     outcome.history.push({ epoch, results });
     outcome.lastEpoch = epoch;
 
-    if (components.early_stopping_strategy?.shouldStop(epoch, results)) {
+    const stopping = components.early_stopping_strategy;
+    if (stopping?.shouldStop(epoch, results)) {
       ctx.stop = true;
       ctx.stoppedEarly = true;
+    }
+    if (stopping?.restoreBestWeights && stopping.bestEpoch?.() === epoch) {
+      tf.dispose(best ?? []);
+      best = model.model.getWeights().map((w) => tf.keep(w.clone()));
     }
     const strategy = components.checkpointing_strategy;
     const instruction = strategy?.decide(epoch, results, ctx.stop || epoch === options.numEpochs - 1) ?? {
@@ -305,6 +315,9 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
           bytes: await encodeTensors(model.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }))),
         },
         { name: OPTIMIZER_FILE, bytes: await encodeOptimizer(opt) },
+        ...(best
+          ? [{ name: BEST_FILE, bytes: await encodeTensors(best.map((tensor, i) => ({ name: `w${i}`, tensor }))) }]
+          : []),
         { name: STATE_FILE, bytes: new TextEncoder().encode(JSON.stringify(state)) },
       ]);
     }
@@ -312,6 +325,11 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
     for (const cb of callbacks) await cb.onEpochEnd?.(ctx, results);
   }
   outcome.stoppedEarly = ctx.stoppedEarly;
+  if (best) {
+    // restore_best_weights: the model leaves training with its best epoch's weights.
+    model.model.setWeights(best);
+    tf.dispose(best);
+  }
   for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
   return outcome;
 }
