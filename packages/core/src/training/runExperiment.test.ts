@@ -8,6 +8,7 @@ import { loadRunConfig } from '../config/loadRunConfig.js';
 import { planExperiments } from '../experiments/planExperiments.js';
 import { MemoryEventSink } from '../reporting/eventSink.js';
 import { decodeTensors } from './checkpointCodec.js';
+import type { ExperimentComponents } from './runExperiment.js';
 import { runGymJob } from './runGymJob.js';
 
 async function mlpConfig(): Promise<Record<string, unknown>> {
@@ -107,7 +108,7 @@ describe('restore_best_weights', () => {
     });
     const components = (await new ComponentBuilder(graph, {
       services: new Map(),
-    }).buildAll()) as never as import('./runExperiment.js').ExperimentComponents;
+    }).buildAll()) as never as ExperimentComponents;
     const snapshots = new Map<number, number[][]>();
     const outcome = await runExperiment({
       components,
