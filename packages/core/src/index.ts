@@ -90,3 +90,5 @@ export { systemInfo } from './gym/systemInfo.js';
 export { runJobsInPool } from './gym/processPool.js';
 export type { PoolOptions, StoreDescriptor, WorkerMessage, WorkerRequest } from './gym/processPool.js';
 export { runWorker } from './gym/jobWorker.js';
+export { formatNestedCvReport, nestedCvReport } from './validation/nestedCvReport.js';
+export type { NestedCvReport, NestedCvSelection } from './validation/nestedCvReport.js';

@@ -1,4 +1,11 @@
-import { createDefaultRegistry, loadRunConfig, planExperiments, runFromRunConfig } from '@mlgym/core';
+import {
+  createDefaultRegistry,
+  formatNestedCvReport,
+  loadRunConfig,
+  nestedCvReport,
+  planExperiments,
+  runFromRunConfig,
+} from '@mlgym/core';
 import type { ComponentRegistry, JobResult } from '@mlgym/core';
 import { BackendSchema, MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
@@ -86,5 +93,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
       `${String(r.experimentId).padStart(4)}  ${r.status.padEnd(7)}  ${String(r.lastEpoch + 1).padStart(6)}  ${r.seconds.toFixed(1).padStart(6)}s  ${r.status === 'failed' ? `error: ${r.error ?? ''}` : `${scores(r)}${r.stoppedEarly ? ' (stopped early)' : ''}`}`,
     );
   }
+  if (summary.plan?.mode === 'NESTED_CROSS_VALIDATION')
+    io.out(`\n${formatNestedCvReport(nestedCvReport(summary.plan, summary.results))}`);
   return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
 }
