@@ -4,6 +4,7 @@ import { main } from './main.js';
 const code = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  tty: process.stderr.isTTY === true,
 });
 // A worker keeps running until its job is done; it exits by itself.
 if (code >= 0) process.exitCode = code;

@@ -9,6 +9,7 @@ import {
 import type { ComponentRegistry, JobResult } from '@mlgym/core';
 import { BackendSchema, MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
+import { ProgressView } from '../progress/progressView.js';
 import { formatPlanJson, formatPlanTable } from './dryRun.js';
 
 export interface RunCommandOptions {
@@ -24,6 +25,8 @@ export interface RunCommandOptions {
 export interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Whether progress may be redrawn in place (stderr is a terminal). */
+  tty?: boolean;
 }
 
 function scores(result: JobResult): string {
@@ -79,13 +82,19 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   };
   process.once('SIGINT', onSigint);
   const worker = options.workerEntry ? { module: options.workerEntry, args: ['_worker'] } : undefined;
+  const progress = new ProgressView((text) => io.err(text), io.tty ?? false);
   const summary = await runFromRunConfig(run, {
     registry,
     backend,
     worker,
     signal: abort.signal,
-    log: (line) => io.err(`mlgym: ${line}`),
-  }).finally(() => process.off('SIGINT', onSigint));
+    observe: (event) => progress.observe(event),
+    // On a terminal the progress view shows what the log lines would say.
+    log: (line) => (io.tty ? undefined : io.err(`mlgym: ${line}`)),
+  }).finally(() => {
+    progress.finish();
+    process.off('SIGINT', onSigint);
+  });
   io.out(`\ngrid search ${summary.gridSearchId}`);
   io.out(`${'exp'.padStart(4)}  status   epochs  ${'time'.padStart(7)}  last scores`);
   for (const r of summary.results) {

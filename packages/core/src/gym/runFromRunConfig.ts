@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { FileEventStorage } from '@mlgym/event-store';
 import { MlgymError } from '@mlgym/protocol';
-import type { Backend } from '@mlgym/protocol';
+import type { Backend, MlgymEvent } from '@mlgym/protocol';
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
@@ -27,6 +27,8 @@ export interface RunFromConfigOptions {
   /** How to start pool workers (multiprocessing): a module calling `runWorker()` and its arguments. */
   worker?: { module: string; args: string[] } | undefined;
   signal?: AbortSignal | undefined;
+  /** Sees every event the run emits (progress displays). */
+  observe?: ((event: MlgymEvent) => void) | undefined;
 }
 
 export interface RunSummary {
@@ -85,7 +87,16 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
     gridSearchId = rc.config.gridsearch_id;
     jobs = [];
   }
-  const { store, sink, close } = await connect(run, gridSearchId, log);
+  const connection = await connect(run, gridSearchId, log);
+  const { store, close } = connection;
+  const observe = options.observe;
+  const sink: EventSink = observe
+    ? {
+        emit: (e) => (connection.sink.emit(e), observe(e)),
+        flush: (t) => connection.sink.flush(t),
+        close: (t) => connection.sink.close(t),
+      }
+    : connection.sink;
   try {
     if (rc.type === 'train' && plan) {
       await store.putConfig(gridSearchId, 'grid_search_config.yml', plan.gs.source.text);
