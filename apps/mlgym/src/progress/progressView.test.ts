@@ -83,7 +83,7 @@ describe('ProgressView', () => {
     view.finish();
     const last = frames.at(-1) as string;
     expect(last).toContain('overall    [##########..........] 1/2 experiments');
-    expect(last).toMatch(/exp    0 +\[#+\.+\] epoch 2\/4 train train 5\/10/);
+    expect(last).toMatch(/exp {4}0 +\[#+\.+\] epoch 2\/4 train train 5\/10/);
     expect(last).not.toContain('exp    1');
     expect(last.startsWith('\x1b[')).toBe(true);
   });
