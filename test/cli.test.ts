@@ -18,7 +18,13 @@ describe('the built mlgym binary', () => {
   });
 
   it('dry-runs every example and prints its experiments', () => {
-    const expected = { grid_search_example: 15, cross_validation: 10, nested_cross_validation: 18, tabular: 4, mnist_conv_net: 1 };
+    const expected = {
+      grid_search_example: 15,
+      cross_validation: 10,
+      nested_cross_validation: 18,
+      tabular: 4,
+      mnist_conv_net: 1,
+    };
     for (const [name, count] of Object.entries(expected)) {
       const result = mlgym('run', '--dry-run', '--json', '--config_path', join('example', name, 'run_config.yml'));
       expect(result.status, result.stderr).toBe(0);

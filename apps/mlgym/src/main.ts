@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BACKENDS, isMlgymError } from '@mlgym/protocol';
-import { runWorker } from '@mlgym/core';
+import { runDistributedWorker, runWorker, waitForGridSearch } from '@mlgym/core';
 import { runCommand } from './commands/runCommand.js';
 import type { Output } from './commands/runCommand.js';
 
@@ -24,6 +24,47 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
         { ...opts, workerEntry: process.argv[1]?.endsWith('cli.js') ? process.argv[1] : undefined },
         io,
       );
+    });
+
+  program
+    .command('worker')
+    .description('take experiments of distributed runs off a Redis (BullMQ) queue until stopped')
+    .requiredOption('--redis_url, --redis-url <url>', 'e.g. redis://127.0.0.1:6379')
+    .option('--concurrency <n>', 'experiments at once, each in its own process', (v) => Number(v), 1)
+    .option('--queue_name, --queue-name <name>', 'queue (environment.config.queue_name of the run)')
+    .option('--lock_ms, --lock-ms <ms>', 'how long a job stays claimed without a heartbeat', (v) => Number(v), 30_000)
+    .action(async (opts: { redisUrl: string; concurrency: number; queueName?: string; lockMs: number }) => {
+      const stop = new AbortController();
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+      io.err(`mlgym worker: waiting for experiments on ${opts.redisUrl}`);
+      await runDistributedWorker({
+        redisUrl: opts.redisUrl,
+        queueName: opts.queueName,
+        concurrency: opts.concurrency,
+        lockDurationMs: opts.lockMs,
+        workerModule: process.argv[1] ?? '',
+        workerArgs: ['_worker'],
+        log: (line) => io.err(`mlgym worker: ${line}`),
+        signal: stop.signal,
+      });
+    });
+
+  program
+    .command('attach')
+    .description('wait for the experiments of a distributed grid search and print its summary')
+    .requiredOption('--redis_url, --redis-url <url>', 'e.g. redis://127.0.0.1:6379')
+    .requiredOption('--gridsearch_id, --gridsearch-id <id>', 'the grid search to follow')
+    .option('--queue_name, --queue-name <name>', 'queue (environment.config.queue_name of the run)')
+    .action(async (opts: { redisUrl: string; gridsearchId: string; queueName?: string }) => {
+      const results = await waitForGridSearch(opts.redisUrl, opts.gridsearchId, {
+        queueName: opts.queueName,
+        log: (line) => io.err(`mlgym: ${line}`),
+      });
+      for (const r of results)
+        io.out(
+          `${String(r.experimentId).padStart(4)}  ${r.status.padEnd(7)}  ${r.status === 'failed' ? (r.error ?? '') : `last epoch ${r.lastEpoch}`}`,
+        );
+      code = results.some((r) => r.status === 'failed') ? 1 : 0;
     });
 
   // Internal: a pool worker process (runs the one job its parent sends over IPC).

@@ -92,3 +92,12 @@ export type { PoolOptions, StoreDescriptor, WorkerMessage, WorkerRequest } from 
 export { runWorker } from './gym/jobWorker.js';
 export { formatNestedCvReport, nestedCvReport } from './validation/nestedCvReport.js';
 export type { NestedCvReport, NestedCvSelection } from './validation/nestedCvReport.js';
+export {
+  queueNameOf,
+  redisConnection,
+  runDistributedWorker,
+  submitAndWait,
+  waitForGridSearch,
+} from './gym/distributed.js';
+export type { DistributedJobData, DistributedWorkerOptions, SubmitOptions } from './gym/distributed.js';
+export { forkJob } from './gym/processPool.js';

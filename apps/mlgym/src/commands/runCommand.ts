@@ -66,15 +66,6 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     io.out(options.json ? formatPlanJson(plan) : formatPlanTable(plan));
     return 0;
   }
-  const env = run.config.environment;
-  if (env.type === 'distributed') {
-    throw MlgymError.fromIssue(
-      run.source.issue('UNKNOWN_ENVIRONMENT_TYPE', ['environment', 'type'], {
-        problem: 'distributed runs (BullMQ workers) are not in this build yet',
-        hint: 'Use main_process or multiprocessing',
-      }),
-    );
-  }
   const abort = new AbortController();
   const onSigint = () => {
     io.err('mlgym: interrupted; stopping workers (checkpoints stay intact: a warmstart run continues)');

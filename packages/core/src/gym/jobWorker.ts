@@ -55,4 +55,6 @@ export function runWorker(): void {
     );
   });
   process.on('SIGTERM', () => process.exit(143));
+  // The parent died (killed, say): nobody is left to report to, and the job will run elsewhere.
+  process.on('disconnect', () => process.exit(1));
 }

@@ -56,68 +56,53 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
     for (const child of running) child.kill('SIGTERM');
   });
 
-  const runOne = (job: JobSpec, attempt: number): Promise<JobResult> =>
-    new Promise((resolve) => {
-      const start = Date.now() / 1000;
-      sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
-      options.log?.(
-        `experiment ${job.experimentId}: ${job.resume || attempt > 0 ? 'resuming' : 'training'}${attempt > 0 ? ` (retry ${attempt})` : ''} in a worker process`,
-      );
-      // The worker is a plain node process: the parent's execArgv (a test runner's loaders, say) stays behind.
-      const child = fork(options.workerModule, options.workerArgs, {
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        execArgv: [],
-      });
-      running.add(child);
-      let stderr = '';
-      child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-      let outcome: WorkerMessage | undefined;
-      child.on('message', (message: WorkerMessage) => {
-        if (message.type === 'event') sink.emit(message.event);
-        else outcome = message;
-      });
-      child.once('exit', (code, signal) => {
-        running.delete(child);
-        const end = Date.now() / 1000;
-        if (outcome?.type === 'done') {
-          sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
-          resolve({ ...outcome.result, seconds: end - start });
-          return;
-        }
-        const cause =
-          outcome?.type === 'failed'
-            ? outcome.error
-            : `worker process exited ${signal ? `with signal ${signal}` : `with code ${code}`}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`;
-        sink.emit(
-          jobStatusEvent(gridSearchId, job.experimentId, 'DONE', {
-            start,
-            end,
-            error: cause,
-            stacktrace: outcome?.type === 'failed' ? (outcome.stack ?? null) : stderr || null,
-          }),
-        );
-        resolve({
-          experimentId: job.experimentId,
-          status: 'failed',
-          error: cause,
-          lastEpoch: -1,
-          stoppedEarly: false,
-          seconds: end - start,
-        });
-      });
-      const request: WorkerRequest = {
-        type: 'run',
-        job: { ...job, resume: job.resume || attempt > 0 },
-        gridSearchId,
-        numEpochs: options.numEpochs,
-        numBatchesPerEpoch: options.numBatchesPerEpoch,
-        backend: options.backend,
-        seed: options.seed,
-        store: options.store,
-        configDir: options.configDir,
-      };
-      child.send(request);
+  const runOne = async (job: JobSpec, attempt: number): Promise<JobResult> => {
+    const start = Date.now() / 1000;
+    sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
+    options.log?.(
+      `experiment ${job.experimentId}: ${job.resume || attempt > 0 ? 'resuming' : 'training'}${attempt > 0 ? ` (retry ${attempt})` : ''} in a worker process`,
+    );
+    const request: WorkerRequest = {
+      type: 'run',
+      job: { ...job, resume: job.resume || attempt > 0 },
+      gridSearchId,
+      numEpochs: options.numEpochs,
+      numBatchesPerEpoch: options.numBatchesPerEpoch,
+      backend: options.backend,
+      seed: options.seed,
+      store: options.store,
+      configDir: options.configDir,
+    };
+    const forked = forkJob({
+      module: options.workerModule,
+      args: options.workerArgs,
+      request,
+      onEvent: (e) => sink.emit(e),
+      running,
     });
+    const outcome = await forked;
+    const end = Date.now() / 1000;
+    if (outcome.result) {
+      sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
+      return { ...outcome.result, seconds: end - start };
+    }
+    sink.emit(
+      jobStatusEvent(gridSearchId, job.experimentId, 'DONE', {
+        start,
+        end,
+        error: outcome.error,
+        stacktrace: outcome.stack,
+      }),
+    );
+    return {
+      experimentId: job.experimentId,
+      status: 'failed',
+      error: outcome.error,
+      lastEpoch: -1,
+      stoppedEarly: false,
+      seconds: end - start,
+    };
+  };
 
   const lane = async () => {
     for (let next = queue.shift(); next && !options.signal?.aborted; next = queue.shift()) {
@@ -137,4 +122,46 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.processCount, options.jobs.length)) }, lane));
   return options.jobs.map((j) => results.get(j.experimentId)).filter((r): r is JobResult => r !== undefined);
+}
+
+export interface ForkJobOptions {
+  module: string;
+  args: string[];
+  request: WorkerRequest;
+  onEvent: (event: MlgymEvent) => void;
+  /** Running children, so a caller can stop them all. */
+  running?: Set<ChildProcess>;
+}
+
+export type ForkedOutcome =
+  | { result: Omit<JobResult, 'seconds'>; error?: undefined; stack?: undefined }
+  | { result?: undefined; error: string; stack: string | null };
+
+/** Runs one job in a fresh worker process and reports how it ended, whether it finished, threw, exited or was killed. */
+export function forkJob(options: ForkJobOptions): Promise<ForkedOutcome> {
+  return new Promise((resolve) => {
+    // The worker is a plain node process: the parent's execArgv (a test runner's loaders, say) stays behind.
+    const child = fork(options.module, options.args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+    options.running?.add(child);
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    let outcome: WorkerMessage | undefined;
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'event') options.onEvent(message.event);
+      else outcome = message;
+    });
+    child.once('exit', (code, signal) => {
+      options.running?.delete(child);
+      if (outcome?.type === 'done') resolve({ result: outcome.result });
+      else if (outcome?.type === 'failed') resolve({ error: outcome.error, stack: outcome.stack ?? null });
+      else {
+        const last = stderr.trim().split('\n').at(-1);
+        resolve({
+          error: `worker process exited ${signal ? `with signal ${signal}` : `with code ${code}`}${last ? `: ${last}` : ''}`,
+          stack: stderr || null,
+        });
+      }
+    });
+    child.send(options.request);
+  });
 }

@@ -12,6 +12,7 @@ import type { EventSink } from '../reporting/eventSink.js';
 import { LocalEventSink } from '../reporting/localEventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
+import { submitAndWait } from './distributed.js';
 import { runJobsInPool } from './processPool.js';
 import { runJobsInProcess } from './runGridSearch.js';
 import type { JobResult, JobSpec } from './runGridSearch.js';
@@ -127,6 +128,37 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       log(`warm start of ${gridSearchId}: ${jobs.length} experiments`);
     }
     const numBatches = rc.config.num_batches_per_epoch;
+    if (env.type === 'distributed') {
+      const logging = run.config.logging ?? undefined;
+      if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
+        throw MlgymError.fromIssue(
+          run.source.issue('CONFIG_INVALID', ['logging'], {
+            problem:
+              'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
+            expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
+          }),
+        );
+      }
+      const results = await submitAndWait({
+        redisUrl: env.config.redis_url,
+        queueName: env.config.queue_name,
+        gridSearchId,
+        jobs,
+        maxRetries: env.config.max_retries,
+        sink,
+        log,
+        signal: options.signal,
+        data: {
+          numEpochs: rc.config.num_epochs,
+          numBatchesPerEpoch: numBatches,
+          backend,
+          seed: rc.type === 'train' ? rc.config.seed : undefined,
+          restEndpoint: logging.gs_rest_api_endpoint,
+          websocketServers: logging.websocket_logging_servers,
+        },
+      });
+      return { gridSearchId, results, plan };
+    }
     if (env.type === 'multiprocessing' && options.worker) {
       const endpoint = run.config.logging?.gs_rest_api_endpoint;
       const results = await runJobsInPool({

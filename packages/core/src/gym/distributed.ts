@@ -1,0 +1,234 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
+import { MlgymError } from '@mlgym/protocol';
+import type { Backend } from '@mlgym/protocol';
+import type { EventSink } from '../reporting/eventSink.js';
+import { WebsocketReporter } from '../reporting/websocketReporter.js';
+import { announceJobs, jobStatusEvent } from './jobEvents.js';
+import { forkJob } from './processPool.js';
+import type { JobResult, JobSpec } from './runGridSearch.js';
+
+/** What a queued experiment carries: everything a worker on another machine needs. */
+export interface DistributedJobData {
+  gridSearchId: string;
+  experimentId: number;
+  config: Record<string, unknown>;
+  numEpochs: number;
+  numBatchesPerEpoch?: number | null | undefined;
+  backend?: Backend | undefined;
+  seed?: number | undefined;
+  restEndpoint: string;
+  websocketServers: string[];
+}
+
+export function redisConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+export const queueNameOf = (name?: string) => `mlgym-${name ?? 'experiments'}`;
+const jobIdOf = (gridSearchId: string, experimentId: number) => `${gridSearchId}-${experimentId}`;
+
+export interface SubmitOptions {
+  redisUrl: string;
+  queueName?: string | undefined;
+  gridSearchId: string;
+  jobs: JobSpec[];
+  data: Omit<DistributedJobData, 'experimentId' | 'config' | 'gridSearchId'>;
+  maxRetries?: number | undefined;
+  sink: EventSink;
+  log?: (line: string) => void;
+  signal?: AbortSignal | undefined;
+  pollMs?: number;
+}
+
+/**
+ * Puts every experiment on the BullMQ queue (job id = `<grid search>-<experiment>`, so submitting
+ * again, or re-attaching, never duplicates a job) and waits until each has completed or failed.
+ * The jobs live in Redis: stopping this process loses none, and `waitForGridSearch` re-attaches.
+ */
+export async function submitAndWait(options: SubmitOptions): Promise<JobResult[]> {
+  const queue = new Queue<DistributedJobData>(queueNameOf(options.queueName), {
+    connection: redisConnection(options.redisUrl),
+  });
+  try {
+    announceJobs(options.sink, options.gridSearchId, options.jobs);
+    await queue.addBulk(
+      options.jobs.map((j) => ({
+        name: 'experiment',
+        data: { ...options.data, gridSearchId: options.gridSearchId, experimentId: j.experimentId, config: j.config },
+        opts: {
+          jobId: jobIdOf(options.gridSearchId, j.experimentId),
+          attempts: (options.maxRetries ?? 0) + 1,
+          removeOnComplete: false,
+          removeOnFail: false,
+        },
+      })),
+    );
+    options.log?.(
+      `${options.jobs.length} experiments queued on ${queueNameOf(options.queueName)}; waiting for workers (mlgym worker --redis_url ${options.redisUrl})`,
+    );
+    return await waitForJobs(
+      queue,
+      options.gridSearchId,
+      options.jobs.map((j) => j.experimentId),
+      options,
+    );
+  } finally {
+    await queue.close();
+  }
+}
+
+async function waitForJobs(
+  queue: Queue<DistributedJobData>,
+  gridSearchId: string,
+  ids: number[],
+  options: { log?: (line: string) => void; signal?: AbortSignal | undefined; pollMs?: number },
+): Promise<JobResult[]> {
+  const results = new Map<number, JobResult>();
+  while (results.size < ids.length && !options.signal?.aborted) {
+    for (const id of ids) {
+      if (results.has(id)) continue;
+      const job = await queue.getJob(jobIdOf(gridSearchId, id));
+      if (!job)
+        throw MlgymError.fromIssue({
+          code: 'NOT_FOUND',
+          problem: `job ${jobIdOf(gridSearchId, id)} is not in the queue`,
+        });
+      const state = await job.getState();
+      const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+      if (state === 'completed') {
+        results.set(id, { ...(job.returnvalue as Omit<JobResult, 'seconds'>), seconds });
+        options.log?.(`experiment ${id}: done (${results.size}/${ids.length})`);
+      } else if (state === 'failed') {
+        results.set(id, {
+          experimentId: id,
+          status: 'failed',
+          error: job.failedReason,
+          lastEpoch: -1,
+          stoppedEarly: false,
+          seconds,
+        });
+        options.log?.(`experiment ${id}: FAILED: ${job.failedReason} (${results.size}/${ids.length})`);
+      }
+    }
+    if (results.size < ids.length) await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+  }
+  return ids.map((id) => results.get(id)).filter((r): r is JobResult => r !== undefined);
+}
+
+/** Re-attaches to a grid search whose jobs are in the queue and waits for them. */
+export async function waitForGridSearch(
+  redisUrl: string,
+  gridSearchId: string,
+  options: { queueName?: string; log?: (line: string) => void; signal?: AbortSignal } = {},
+): Promise<JobResult[]> {
+  const queue = new Queue<DistributedJobData>(queueNameOf(options.queueName), {
+    connection: redisConnection(redisUrl),
+  });
+  try {
+    const jobs = (
+      await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'])
+    ).filter((j) => j?.data?.gridSearchId === gridSearchId);
+    if (jobs.length === 0)
+      throw MlgymError.fromIssue({
+        code: 'NOT_FOUND',
+        problem: `no jobs of grid search ${gridSearchId} in ${queueNameOf(options.queueName)}`,
+      });
+    return await waitForJobs(
+      queue,
+      gridSearchId,
+      [...new Set(jobs.map((j) => j.data.experimentId))].sort((a, b) => a - b),
+      options,
+    );
+  } finally {
+    await queue.close();
+  }
+}
+
+export interface DistributedWorkerOptions {
+  redisUrl: string;
+  queueName?: string | undefined;
+  /** Experiments trained at once, each in its own process. @default 1 */
+  concurrency?: number;
+  /** How a job process is started (the CLI with `_worker`). */
+  workerModule: string;
+  workerArgs: string[];
+  /** How long a job stays claimed without a heartbeat before another worker takes it over. @default 30000 */
+  lockDurationMs?: number;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Takes experiments off the queue until stopped. Each runs in a fresh process that checkpoints over
+ * the REST endpoint and resumes from the last checkpoint, so a job whose worker died (SIGKILL, lost
+ * machine) continues on another worker once its lock expires; events go to the websocket servers.
+ */
+export async function runDistributedWorker(options: DistributedWorkerOptions): Promise<void> {
+  const lockDuration = options.lockDurationMs ?? 30_000;
+  const processJob = async (job: Job<DistributedJobData>) => {
+    const d = job.data;
+    const spoolDir = join(tmpdir(), 'mlgym-spool');
+    const reporter = await WebsocketReporter.create({ servers: d.websocketServers, spoolDir, warn: options.log });
+    const start = Date.now() / 1000;
+    reporter.emit(jobStatusEvent(d.gridSearchId, d.experimentId, 'RUNNING', { start, end: -1 }));
+    options.log?.(
+      `experiment ${d.experimentId} of ${d.gridSearchId}: ${job.attemptsStarted > 1 || job.stalledCounter > 0 ? 'resuming' : 'starting'}`,
+    );
+    try {
+      const outcome = await forkJob({
+        module: options.workerModule,
+        args: options.workerArgs,
+        onEvent: (e) => reporter.emit(e),
+        request: {
+          type: 'run',
+          job: { experimentId: d.experimentId, config: d.config, resume: true },
+          gridSearchId: d.gridSearchId,
+          numEpochs: d.numEpochs,
+          numBatchesPerEpoch: d.numBatchesPerEpoch,
+          backend: d.backend,
+          seed: d.seed,
+          store: { kind: 'http', baseUrl: d.restEndpoint },
+        },
+      });
+      const end = Date.now() / 1000;
+      reporter.emit(
+        jobStatusEvent(d.gridSearchId, d.experimentId, 'DONE', {
+          start,
+          end,
+          error: outcome.error ?? null,
+          stacktrace: outcome.stack ?? null,
+        }),
+      );
+      if (!outcome.result) throw new Error(outcome.error);
+      options.log?.(`experiment ${d.experimentId} of ${d.gridSearchId}: done`);
+      return outcome.result;
+    } finally {
+      await reporter.close(10_000);
+    }
+  };
+  const worker = new Worker<DistributedJobData>(queueNameOf(options.queueName), processJob, {
+    connection: redisConnection(options.redisUrl),
+    concurrency: options.concurrency ?? 1,
+    lockDuration,
+    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+    maxStalledCount: 5,
+  });
+  worker.on('error', (e) => options.log?.(`worker: ${e.message}`));
+  await new Promise<void>((resolve) => {
+    if (options.signal?.aborted) resolve();
+    options.signal?.addEventListener('abort', () => resolve());
+  });
+  await worker.close();
+}
