@@ -160,4 +160,52 @@ describe('training runs end to end', () => {
     },
     180_000,
   );
+
+  it('Ctrl-C stops a run cleanly (exit 130, checkpoints intact) and a warm start finishes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-sigint-'));
+    const root = join(dir, 'store');
+    const cli = join(repo, 'apps/mlgym/dist/cli.js');
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--config_path',
+        runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${root}}\n`, 25)),
+      ],
+      { stdio: 'ignore' },
+    );
+    await until(
+      () =>
+        existsSync(root) &&
+        readdirSync(root).some(
+          (gs) => !gs.startsWith('.') && existsSync(join(root, gs, '0', '1', 'training_state.json')),
+        ),
+      60_000,
+      'the first checkpoints',
+    );
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    expect(child.exitCode).toBe(130);
+    const gs = readdirSync(root).find((d) => !d.startsWith('.')) as string;
+    const resume = spawn(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--config_path',
+        runConfig(dir, 'warm.yml', warm(gs, 40, `logging: {event_storage_path: ${root}}\n`, { batches: 25 })),
+      ],
+      { stdio: 'ignore' },
+    );
+    await new Promise((r) => resume.once('exit', r));
+    expect(resume.exitCode).toBe(0);
+    const epochs = readdirSync(join(root, gs, '0'))
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
+    const state = JSON.parse(
+      readFileSync(join(root, gs, '0', String(Math.max(...epochs)), 'training_state.json'), 'utf8'),
+    ) as { epoch: number; stopped_early: boolean };
+    expect(state.epoch === 39 || state.stopped_early).toBe(true);
+  }, 120_000);
 });

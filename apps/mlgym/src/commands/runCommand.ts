@@ -95,5 +95,6 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   }
   if (summary.plan?.mode === 'NESTED_CROSS_VALIDATION')
     io.out(`\n${formatNestedCvReport(nestedCvReport(summary.plan, summary.results))}`);
+  if (abort.signal.aborted) return 130;
   return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
 }

@@ -193,6 +193,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       plan,
       log,
       onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
+      signal: options.signal,
     });
     return { gridSearchId, results, plan };
   } finally {

@@ -39,6 +39,7 @@ export interface RunJobsOptions {
   plan?: ExperimentPlan | undefined;
   log?: (line: string) => void;
   onBackend?: (record: BackendRecord) => void;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -51,6 +52,7 @@ export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResu
   announceJobs(sink, gridSearchId, options.jobs);
   const results: JobResult[] = [];
   for (const job of options.jobs) {
+    if (options.signal?.aborted) break;
     const start = Date.now() / 1000;
     sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
     options.log?.(`experiment ${job.experimentId}: ${job.resume ? 'resuming' : 'training'}`);
@@ -68,6 +70,7 @@ export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResu
         resume: job.resume,
         registry: options.registry,
         source: options.plan?.gs.source,
+        signal: options.signal,
       });
       options.onBackend?.(outcome.backend);
       const end = Date.now() / 1000;

@@ -50,6 +50,8 @@ export interface RunExperimentOptions {
   /** Continue from the newest checkpoint, if there is one. */
   resume?: boolean;
   callbacks?: TrainingCallback[];
+  /** Aborting stops training before the next batch (checkpoints already written stay valid). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ExperimentOutcome {
@@ -202,6 +204,12 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
     ctx.epoch = epoch;
     if (scheduler.stepPer === 'epoch') opt.setLr(scheduler.lr(epoch));
     for (let b = 0; b < n; b++) {
+      if (options.signal?.aborted) {
+        throw MlgymError.fromIssue({
+          code: 'INTERNAL',
+          problem: `interrupted during epoch ${epoch}; a warm start continues from the last checkpoint`,
+        });
+      }
       if (scheduler.stepPer === 'batch') opt.setLr(scheduler.lr(ctx.globalBatch));
       const batch = loader.next();
       const cost = opt.optimizer.minimize(

@@ -33,6 +33,7 @@ export interface GymJobOptions {
   /** Folder that relative paths in component configs (CSV files) are resolved against. */
   configDir?: string | undefined;
   callbacks?: TrainingCallback[];
+  signal?: AbortSignal | undefined;
 }
 
 /** One experiment end to end: backend, component graph, training with checkpoints and events. */
@@ -69,6 +70,7 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
       sink: options.sink,
       resume: options.resume,
       callbacks: options.callbacks,
+      signal: options.signal,
     });
     return { ...outcome, backend };
   } finally {
