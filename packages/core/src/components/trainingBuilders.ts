@@ -160,6 +160,7 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
     };
   });
   attach(registry, 'OPTIMIZER', 'DEFAULT', ({ config }) => config);
+  attach(registry, 'OPTIMIZER', 'BUNDLE', ({ config }) => ({ bundle: true, ...config }));
   attach(registry, 'LR_SCHEDULER', 'DEFAULT', ({ config }) => config);
   attach(registry, 'LOSS_FUNCTION_REGISTRY', 'DEFAULT', () => ({ create: createLoss }));
   attach(registry, 'METRIC_REGISTRY', 'DEFAULT', () => ({ metrics: true }));

@@ -136,3 +136,50 @@ describe('restore_best_weights', () => {
     components.model.model.dispose();
   }, 60_000);
 });
+
+describe('OPTIMIZER/BUNDLE', () => {
+  it('trains each weight with the optimizer whose filter matches it, and resumes exactly', async () => {
+    const bundled = async (epochs: number, s: LocalGridSearchStore, resume = false) => {
+      const config = structuredClone(await mlpConfig()) as Record<
+        string,
+        { variant_key?: string; config: Record<string, unknown> }
+      >;
+      config['optimizer'] = {
+        ...config['optimizer']!,
+        variant_key: 'BUNDLE',
+        config: {
+          optimizers_config: {
+            kernels: { optimizer_key: 'ADAM', params: { lr: 0.01 } },
+            biases: { optimizer_key: 'SGD', params: { lr: 0.1, momentum: 0.9 } },
+          },
+          optimizer_key_to_param_key_filters: { kernels: ['kernel'], biases: ['bias'] },
+        },
+      };
+      const outcome = await runGymJob({
+        config,
+        gridSearchId: 'bundle',
+        experimentId: 0,
+        numEpochs: epochs,
+        numBatchesPerEpoch: 8,
+        store: s,
+        sink: new MemoryEventSink(),
+        backend: 'cpu',
+        resume,
+      });
+      const files = await s.loadCheckpoint({ gridSearchId: 'bundle', experimentId: 0, epoch: outcome.lastEpoch });
+      const model = files.find((f) => f.name === 'model.ckpt')!.bytes;
+      const slots = decodeTensors(files.find((f) => f.name === 'optimizer.ckpt')!.bytes);
+      const names = slots.map((t) => t.name);
+      tf.dispose(slots.map((t) => t.tensor));
+      return { outcome, model: Buffer.from(model), names };
+    };
+    const full = await bundled(3, store());
+    expect(full.names.some((n) => n.startsWith('kernels::'))).toBe(true);
+    expect(full.names.some((n) => n.startsWith('biases::'))).toBe(true);
+    expect(full.outcome.history.at(-1)!.results[0]!.metrics['accuracy']).toBeGreaterThan(0.3);
+    const s = store();
+    await bundled(1, s);
+    const resumed = await bundled(3, s, true);
+    expect(resumed.model.equals(full.model)).toBe(true);
+  }, 60_000);
+});

@@ -10,12 +10,11 @@ import type { EarlyStoppingStrategy, SplitResult } from './earlyStopping.js';
 import { evaluate } from './evaluator.js';
 import type { EvalComponent } from './evaluator.js';
 import type { LossFunction } from './losses.js';
-import { createLrScheduler } from './lrScheduler.js';
 import type { LrSchedulerSpec } from './lrScheduler.js';
 import type { MlgymModel } from './models.js';
 import { trainableParams } from './models.js';
-import { createOptimizer } from './optimizers.js';
-import type { TrainingOptimizer } from './optimizers.js';
+import { OptimizerGroup } from './optimizerGroup.js';
+import type { OptimizerBundleSpec } from './optimizerGroup.js';
 import type { OptimizerSpec } from './optimizers.js';
 import type { PostProcessor } from './postProcessors.js';
 import type { FitContext, TrainingCallback } from './trainingCallback.js';
@@ -31,7 +30,7 @@ export interface TrainerComponent {
 export interface ExperimentComponents {
   model: MlgymModel;
   trainer: TrainerComponent;
-  optimizer: OptimizerSpec;
+  optimizer: OptimizerSpec | OptimizerBundleSpec;
   evaluator: EvalComponent;
   lr_scheduler?: LrSchedulerSpec | undefined;
   early_stopping_strategy?: EarlyStoppingStrategy | undefined;
@@ -81,16 +80,6 @@ const MODEL_FILE = 'model.ckpt';
 const OPTIMIZER_FILE = 'optimizer.ckpt';
 const BEST_FILE = 'best_model.ckpt';
 
-/** Optimizer slots as bytes. getWeights() makes a fresh `iter` scalar each call; the slots are the optimizer's own. */
-async function encodeOptimizer(opt: TrainingOptimizer): Promise<Uint8Array> {
-  const weights = await opt.optimizer.getWeights();
-  try {
-    return await encodeTensors([...weights, ...opt.extraState()]);
-  } finally {
-    tf.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
-  }
-}
-
 /** Throttle of the original: report when current_batch mod max(1, floor(n/10)) == 0 (and the last batch). */
 const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(n / 10)) === 0 || batch === n - 1;
 
@@ -102,24 +91,21 @@ const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(
  * exact data order, so a resumed run ends bitwise equal to an uninterrupted one.
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
-  const opt = createOptimizer(options.components.optimizer);
+  const { components } = options;
+  const variables = components.model.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizers = OptimizerGroup.create(components.optimizer, components.lr_scheduler, variables);
   try {
-    return await train(options, opt);
+    return await train(options, optimizers);
   } finally {
-    opt.optimizer.dispose();
+    optimizers.dispose();
   }
 }
 
-async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Promise<ExperimentOutcome> {
+async function train(options: RunExperimentOptions, optimizers: OptimizerGroup): Promise<ExperimentOutcome> {
   const { components, gridSearchId, experimentId, store, sink } = options;
   const { model, trainer, evaluator } = components;
   const loader = trainer.loader;
   const n = options.numBatchesPerEpoch ?? loader.length;
-  const scheduler = createLrScheduler(
-    components.lr_scheduler ?? { lr_scheduler_key: 'dummy', params: {}, step_per: 'epoch' },
-    opt.baseLr,
-  );
-  const variables = model.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const ctx: FitContext = {
     epoch: 0,
     numEpochs: options.numEpochs,
@@ -163,11 +149,7 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
       const weights = decodeTensors(files.get(MODEL_FILE) as Uint8Array);
       model.model.setWeights(weights.map((w) => w.tensor));
       tf.dispose(weights.map((w) => w.tensor));
-      const saved = decodeTensors(files.get(OPTIMIZER_FILE) as Uint8Array);
-      const extra = saved.filter((s) => s.name.startsWith('__'));
-      await opt.optimizer.setWeights(saved.filter((s) => !s.name.startsWith('__')));
-      opt.restoreExtraState(extra);
-      tf.dispose(saved.map((s) => s.tensor));
+      await optimizers.restore(files.get(OPTIMIZER_FILE) as Uint8Array);
       loader.setState(state.loader);
       const savedBest = files.get(BEST_FILE);
       if (savedBest) best = decodeTensors(savedBest).map((w) => tf.keep(w.tensor));
@@ -202,7 +184,7 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
 
   for (let epoch = outcome.startEpoch; epoch < options.numEpochs && !ctx.stop; epoch++) {
     ctx.epoch = epoch;
-    if (scheduler.stepPer === 'epoch') opt.setLr(scheduler.lr(epoch));
+    if (optimizers.scheduleStep === 'epoch') optimizers.schedule(epoch);
     for (let b = 0; b < n; b++) {
       if (options.signal?.aborted) {
         throw MlgymError.fromIssue({
@@ -210,26 +192,19 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
           problem: `interrupted during epoch ${epoch}; a warm start continues from the last checkpoint`,
         });
       }
-      if (scheduler.stepPer === 'batch') opt.setLr(scheduler.lr(ctx.globalBatch));
+      if (optimizers.scheduleStep === 'batch') optimizers.schedule(ctx.globalBatch);
       const batch = loader.next();
-      const cost = opt.optimizer.minimize(
-        () => {
-          const input = batch.samples.reshape([batch.size, ...model.inputShape]);
-          const predictions: Record<string, tf.Tensor> = {
-            [model.predictionKey]: model.model.apply(input, { training: true }) as tf.Tensor,
-          };
-          for (const p of trainer.postProcessors) p(predictions);
-          const loss = trainer.loss.compute(batch.targets, predictions);
-          const penalty = opt.penalty(variables);
-          return penalty ? loss.add(penalty) : loss;
-        },
-        true,
-        variables,
-      );
-      opt.afterStep(variables);
+      const cost = optimizers.step(() => {
+        const input = batch.samples.reshape([batch.size, ...model.inputShape]);
+        const predictions: Record<string, tf.Tensor> = {
+          [model.predictionKey]: model.model.apply(input, { training: true }) as tf.Tensor,
+        };
+        for (const p of trainer.postProcessors) p(predictions);
+        return trainer.loss.compute(batch.targets, predictions);
+      });
       tf.dispose([batch.samples, ...Object.values(batch.targets)]);
       ctx.globalBatch++;
-      for (const cb of callbacks) cb.onBatchEnd?.(ctx, { batch: b, loss: () => cost?.dataSync()[0] ?? Number.NaN });
+      for (const cb of callbacks) cb.onBatchEnd?.(ctx, { batch: b, loss: () => cost.dataSync()[0] ?? Number.NaN });
       if (reportable(b, n)) {
         sink.emit({
           event_type: 'experiment_status',
@@ -247,7 +222,7 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
           },
         });
       }
-      cost?.dispose();
+      cost.dispose();
     }
 
     const results = evaluate(model, evaluator, (p) => {
@@ -322,7 +297,7 @@ async function train(options: RunExperimentOptions, opt: TrainingOptimizer): Pro
           name: MODEL_FILE,
           bytes: await encodeTensors(model.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }))),
         },
-        { name: OPTIMIZER_FILE, bytes: await encodeOptimizer(opt) },
+        { name: OPTIMIZER_FILE, bytes: await optimizers.encode() },
         ...(best
           ? [{ name: BEST_FILE, bytes: await encodeTensors(best.map((tensor, i) => ({ name: `w${i}`, tensor }))) }]
           : []),
