@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { announceJobs, jobStatusEvent } from './jobEvents.js';
@@ -33,6 +34,8 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
   workerModule: string;
   workerArgs: string[];
   store: StoreDescriptor;
+  /** GPU ids (`computation_device_ids`): lane i uses device ids[i mod n]. */
+  computationDeviceIds?: readonly number[] | undefined;
   /** Re-runs of a failed experiment, each resuming from its last checkpoint. @default 0 */
   maxRetries?: number;
   /** Aborting stops every worker (SIGTERM); checkpoints stay intact for a later warm start. */
@@ -56,7 +59,24 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
     for (const child of running) child.kill('SIGTERM');
   });
 
-  const runOne = async (job: JobSpec, attempt: number): Promise<JobResult> => {
+  const cores = Math.max(1, cpus().length);
+  const lanes = Math.max(1, Math.min(options.processCount, options.jobs.length));
+  /**
+   * Each worker gets a share of the cores for native thread pools (tfjs-node) so the pool does not
+   * oversubscribe them (wasm runs one thread in Node anyway), and, with GPU ids, one device per lane.
+   */
+  const workerEnv = (slot: number): Record<string, string> => {
+    const threads = String(Math.max(1, Math.floor(cores / lanes)));
+    const env: Record<string, string> = {
+      TF_NUM_INTRAOP_THREADS: threads,
+      TF_NUM_INTEROP_THREADS: '1',
+      OMP_NUM_THREADS: threads,
+    };
+    const devices = options.computationDeviceIds ?? [];
+    if (devices.length > 0) env['CUDA_VISIBLE_DEVICES'] = String(devices[slot % devices.length]);
+    return env;
+  };
+  const runOne = async (job: JobSpec, attempt: number, slot: number): Promise<JobResult> => {
     const start = Date.now() / 1000;
     sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
     options.log?.(
@@ -79,6 +99,7 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       request,
       onEvent: (e) => sink.emit(e),
       running,
+      env: workerEnv(slot),
     });
     const outcome = await forked;
     const end = Date.now() / 1000;
@@ -104,9 +125,9 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
     };
   };
 
-  const lane = async () => {
+  const lane = async (slot: number) => {
     for (let next = queue.shift(); next && !options.signal?.aborted; next = queue.shift()) {
-      const result = await runOne(next.job, next.attempt);
+      const result = await runOne(next.job, next.attempt, slot);
       if (result.status === 'failed' && next.attempt < (options.maxRetries ?? 0) && !options.signal?.aborted) {
         options.log?.(
           `experiment ${next.job.experimentId}: failed (${result.error}); retrying from its last checkpoint`,
@@ -120,13 +141,15 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.processCount, options.jobs.length)) }, lane));
+  await Promise.all(Array.from({ length: lanes }, (_, slot) => lane(slot)));
   return options.jobs.map((j) => results.get(j.experimentId)).filter((r): r is JobResult => r !== undefined);
 }
 
 export interface ForkJobOptions {
   module: string;
   args: string[];
+  /** Extra environment of the worker (device and thread settings). */
+  env?: Record<string, string> | undefined;
   request: WorkerRequest;
   onEvent: (event: MlgymEvent) => void;
   /** Running children, so a caller can stop them all. */
@@ -141,7 +164,11 @@ export type ForkedOutcome =
 export function forkJob(options: ForkJobOptions): Promise<ForkedOutcome> {
   return new Promise((resolve) => {
     // The worker is a plain node process: the parent's execArgv (a test runner's loaders, say) stays behind.
-    const child = fork(options.module, options.args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+    const child = fork(options.module, options.args, {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [],
+      env: { ...process.env, ...options.env },
+    });
     options.running?.add(child);
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));

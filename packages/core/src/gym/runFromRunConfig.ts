@@ -171,6 +171,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         seed: rc.type === 'train' ? rc.config.seed : undefined,
         log,
         processCount: env.config.process_count,
+        computationDeviceIds: env.config.computation_device_ids,
         maxRetries: env.config.max_retries,
         workerModule: options.worker.module,
         workerArgs: options.worker.args,
