@@ -68,4 +68,24 @@ describe('the built mlgym binary', () => {
       /failed .*error: early_stopping_config.monitoring_key: "nope" is not a scalar metric or loss of split "val"/,
     );
   });
+
+  it('trains a model registered by a plugin, in worker processes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-plugin-'));
+    const example = join(repo, 'example/custom_model');
+    writeFileSync(
+      join(dir, 'run.yml'),
+      `run_configuration: {type: train, config: {num_epochs: 1, num_batches_per_epoch: 3, gs_config_path: ${example}/gs_config.yml, plugins: [${example}/components.mjs]}}\nenvironment: {type: multiprocessing, config: {process_count: 2, computation_device_ids: [], backend: wasm}}\nlogging: {event_storage_path: ${join(dir, 'store')}}\n`,
+    );
+    const result = mlgym('run', '--config_path', join(dir, 'run.yml'));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.split('\n').filter((l) => /^\s+\d+\s+done\s+1\s/.test(l))).toHaveLength(2);
+    writeFileSync(join(dir, 'bad.mjs'), 'export const nothing = 1;\n');
+    writeFileSync(
+      join(dir, 'bad.yml'),
+      readFileSync(join(dir, 'run.yml'), 'utf8').replace(`${example}/components.mjs`, join(dir, 'bad.mjs')),
+    );
+    const bad = mlgym('run', '--dry-run', '--config_path', join(dir, 'bad.yml'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.mjs: a plugin must export a function register\(registry\)/);
+  });
 });

@@ -101,3 +101,4 @@ export {
 } from './gym/distributed.js';
 export type { DistributedJobData, DistributedWorkerOptions, SubmitOptions } from './gym/distributed.js';
 export { forkJob } from './gym/processPool.js';
+export { loadPlugins } from './registry/loadPlugins.js';

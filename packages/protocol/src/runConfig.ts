@@ -21,6 +21,8 @@ export const TrainRunSchema = z.strictObject({
     validation_config_path: z.string().min(1).nullable().optional(),
     /** Global seed; seeds every component that has no seed of its own. */
     seed: z.number().int().nonnegative().optional(),
+    /** JavaScript modules exporting `register(registry)`: your own components, in every worker too. */
+    plugins: z.array(z.string().min(1)).optional(),
   }),
 });
 
@@ -31,6 +33,7 @@ export const WarmStartRunSchema = z.strictObject({
     gridsearch_id: z.string().min(1),
     num_epochs: positiveInt,
     num_batches_per_epoch: positiveInt.nullable().optional(),
+    plugins: z.array(z.string().min(1)).optional(),
   }),
 });
 

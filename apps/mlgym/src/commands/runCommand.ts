@@ -1,6 +1,8 @@
+import { dirname } from 'node:path';
 import {
   createDefaultRegistry,
   formatNestedCvReport,
+  loadPlugins,
   loadRunConfig,
   nestedCvReport,
   planExperiments,
@@ -56,6 +58,8 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     backend = parsed.data;
   }
   if (options.dryRun) {
+    // A run loads plugins itself; a dry run needs them for validating the components they add.
+    await loadPlugins(registry, run.config.run_configuration.config.plugins ?? [], dirname(run.source.file));
     if (run.config.run_configuration.type !== 'train') {
       throw new MlgymError({
         code: 'CONFIG_INVALID',
@@ -75,7 +79,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   const worker = options.workerEntry ? { module: options.workerEntry, args: ['_worker'] } : undefined;
   const progress = new ProgressView((text) => io.err(text), io.tty ?? false);
   const summary = await runFromRunConfig(run, {
-    registry,
+    registry: options.registry,
     backend,
     worker,
     signal: abort.signal,

@@ -21,6 +21,8 @@ export interface DistributedJobData {
   seed?: number | undefined;
   restEndpoint: string;
   websocketServers: string[];
+  /** Absolute plugin modules; they must exist at the same paths on the worker machines. */
+  plugins?: string[] | undefined;
 }
 
 export function redisConnection(url: string): ConnectionOptions {
@@ -200,6 +202,7 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
           backend: d.backend,
           seed: d.seed,
           store: { kind: 'http', baseUrl: d.restEndpoint },
+          plugins: d.plugins,
         },
       });
       const end = Date.now() / 1000;

@@ -2,6 +2,8 @@ import type { MlgymEvent } from '@mlgym/protocol';
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { Backend } from '@mlgym/protocol';
 import type { EventSink } from '../reporting/eventSink.js';
+import { createDefaultRegistry } from '../components/createDefaultRegistry.js';
+import { loadPlugins } from '../registry/loadPlugins.js';
 import { runGymJob } from '../training/runGymJob.js';
 import type { WorkerMessage, WorkerRequest } from './processPool.js';
 
@@ -19,6 +21,25 @@ class ParentSink implements EventSink {
 /** The body of a pool worker process: runs the one job it is sent, reports, exits. */
 export function runWorker(): void {
   process.once('message', (request: WorkerRequest) => {
+    void runRequest(request);
+  });
+  process.on('SIGTERM', () => process.exit(143));
+  // The parent died (killed, say): nobody is left to report to, and the job will run elsewhere.
+  process.on('disconnect', () => process.exit(1));
+}
+
+async function runRequest(request: WorkerRequest): Promise<void> {
+  const registry = createDefaultRegistry();
+  try {
+    await loadPlugins(registry, request.plugins ?? [], '/');
+  } catch (error) {
+    const err = error as Error;
+    process.send?.({ type: 'failed', error: err.message, stack: err.stack } satisfies WorkerMessage, () =>
+      process.exit(1),
+    );
+    return;
+  }
+  {
     const store =
       request.store.kind === 'local'
         ? new LocalGridSearchStore(request.store.root)
@@ -35,6 +56,7 @@ export function runWorker(): void {
       seed: request.seed,
       resume: request.job.resume,
       configDir: request.configDir,
+      registry,
     }).then(
       (outcome) => {
         const result = {
@@ -53,8 +75,5 @@ export function runWorker(): void {
         );
       },
     );
-  });
-  process.on('SIGTERM', () => process.exit(143));
-  // The parent died (killed, say): nobody is left to report to, and the job will run elsewhere.
-  process.on('disconnect', () => process.exit(1));
+  }
 }

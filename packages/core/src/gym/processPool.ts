@@ -20,6 +20,8 @@ export interface WorkerRequest {
   store: StoreDescriptor;
   /** Folder for relative paths in component configs (the gs config's). */
   configDir?: string | undefined;
+  /** Absolute plugin modules to load into the worker's registry. */
+  plugins?: string[] | undefined;
 }
 
 /** Worker → parent. */
@@ -41,6 +43,7 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
   /** Aborting stops every worker (SIGTERM); checkpoints stay intact for a later warm start. */
   signal?: AbortSignal;
   configDir?: string | undefined;
+  plugins?: string[] | undefined;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       seed: options.seed,
       store: options.store,
       configDir: options.configDir,
+      plugins: options.plugins,
     };
     const forked = forkJob({
       module: options.workerModule,

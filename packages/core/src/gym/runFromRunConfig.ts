@@ -5,7 +5,9 @@ import type { Backend, MlgymEvent } from '@mlgym/protocol';
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
+import { createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import { planExperiments } from '../experiments/planExperiments.js';
+import { loadPlugins } from '../registry/loadPlugins.js';
 import type { ExperimentPlan } from '../experiments/planExperiments.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import type { EventSink } from '../reporting/eventSink.js';
@@ -63,6 +65,12 @@ async function connect(
 /** Runs what a run config says: a new grid search (train) or the unfinished experiments of an old one (warmstart). */
 export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromConfigOptions = {}): Promise<RunSummary> {
   const log = options.log ?? (() => undefined);
+  const registry = options.registry ?? createDefaultRegistry();
+  const plugins = await loadPlugins(
+    registry,
+    run.config.run_configuration.config.plugins ?? [],
+    dirname(run.source.file),
+  );
   const rc = run.config.run_configuration;
   const env = run.config.environment;
   const backend = options.backend ?? env.config?.backend ?? 'auto';
@@ -74,7 +82,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
     : new LocalGridSearchStore(run.eventStoragePath);
 
   if (rc.type === 'train') {
-    plan = await planExperiments(run, { registry: options.registry });
+    plan = await planExperiments(run, { registry });
     gridSearchId =
       options.gridSearchId ??
       (await newGridSearchId(
@@ -155,6 +163,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
           seed: rc.type === 'train' ? rc.config.seed : undefined,
           restEndpoint: logging.gs_rest_api_endpoint,
           websocketServers: logging.websocket_logging_servers,
+          plugins,
         },
       });
       return { gridSearchId, results, plan };
@@ -178,6 +187,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
         signal: options.signal,
         configDir: plan ? dirname(plan.gs.source.file) : undefined,
+        plugins,
       });
       return { gridSearchId, results, plan };
     }
@@ -190,7 +200,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       sink,
       backend,
       seed: rc.type === 'train' ? rc.config.seed : undefined,
-      registry: options.registry,
+      registry,
       plan,
       log,
       onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),

@@ -1,0 +1,23 @@
+// A component plugin: your own model, registered from code (the original's "blueprint").
+// The run config names this file under run_configuration.config.plugins; mlgym loads it in the
+// launching process and in every worker before building anything.
+import * as tf from '@tensorflow/tfjs';
+import { builtinModels } from '@mlgym/core';
+
+/** A small CNN: conv(filters) → max-pool → dense(10). `model_definition` comes from gs_config.yml. */
+function tinyCnn(definition, seed) {
+  const filters = definition.filters ?? 8;
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters, kernelSize: 5, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.maxPooling2d({ poolSize: 4 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+    ],
+  });
+}
+
+export function register(registry) {
+  // MODEL_REGISTRY/DEFAULT is a map from model name to factory; extend it with ours.
+  registry.replace('MODEL_REGISTRY', 'DEFAULT', { build: () => new Map([...builtinModels(), ['tiny_cnn', tinyCnn]]) });
+}
