@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { loadRunConfig, runFromRunConfig } from '@mlgym/core';
 import { FileEventStorage } from '@mlgym/event-store';
 import { createRestApp } from '@mlgym/rest-endpoint';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
-import { repo, stopped, until } from './helpers.js';
+import { freePort, lastModel, repo, stopped, until } from './helpers.js';
 
 // Debian's redis-server; .ci/run installs it.
 const REDIS = spawnSync('which', ['redis-server'], { encoding: 'utf8' }).stdout.trim();
@@ -21,23 +20,6 @@ afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await Promise.all(children.map(stopped));
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-function lastModel(root: string, gs: string): Buffer {
-  const dir = join(root, gs, '0');
-  const epochs = readdirSync(dir)
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .sort((a, b) => b - a);
-  return readFileSync(join(dir, String(epochs[0]), 'model.ckpt'));
-}
 
 describe.skipIf(!REDIS)('distributed runs on BullMQ/Redis', () => {
   it('a worker killed mid-job: the job completes on the other worker, bitwise equal to an undisturbed run', async () => {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 
 export const repo = resolve(import.meta.dirname, '..');
 
@@ -40,4 +42,23 @@ export function startApp(name: string, args: readonly string[]): Promise<Started
 export function stopped(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
+}
+
+/** A free local port (briefly bound, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Bytes of the newest model checkpoint of experiment 0 of a grid search in a storage folder. */
+export function lastModel(root: string, gs: string): Buffer {
+  const dir = join(root, gs, '0');
+  const epochs = readdirSync(dir)
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .sort((a, b) => b - a);
+  return readFileSync(join(dir, String(epochs[0]), 'model.ckpt'));
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { WebsocketReporter } from '@mlgym/core';
 import { FileEventStorage } from '@mlgym/event-store';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
-import { until } from './helpers.js';
+import { freePort, until } from './helpers.js';
 
 const GS = '2024-02-02--00-00-00';
 const event = (i: number): MlgymEvent => ({
@@ -21,14 +20,6 @@ const event = (i: number): MlgymEvent => ({
     loss_scores: [],
   },
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 async function startEndpoint(root: string, port: number) {
   const storage = new FileEventStorage(root);

@@ -8,7 +8,7 @@ import { loadRunConfig, runFromRunConfig } from '@mlgym/core';
 import { FileEventStorage } from '@mlgym/event-store';
 import { createRestApp } from '@mlgym/rest-endpoint';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
-import { repo, stopped, until } from './helpers.js';
+import { lastModel, repo, stopped, until } from './helpers.js';
 
 const GS_CONFIG = join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml');
 
@@ -21,16 +21,6 @@ const train = (epochs: number, logging: string, batches = 6, backend = 'wasm') =
   `run_configuration: {type: train, config: {num_epochs: ${epochs}, num_batches_per_epoch: ${batches}, gs_config_path: ${GS_CONFIG}}}\nenvironment: {type: main_process, config: {backend: ${backend}}}\n${logging}`;
 const warm = (id: string, epochs: number, logging: string, { batches = 6, backend = 'wasm' } = {}) =>
   `run_configuration: {type: warmstart, config: {gridsearch_id: ${id}, num_epochs: ${epochs}, num_batches_per_epoch: ${batches}}}\nenvironment: {type: main_process, config: {backend: ${backend}}}\n${logging}`;
-
-/** Bytes of the newest model checkpoint of experiment 0. */
-function lastModel(root: string, gs: string): Buffer {
-  const dir = join(root, gs, '0');
-  const epochs = readdirSync(dir)
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .sort((a, b) => b - a);
-  return readFileSync(join(dir, String(epochs[0]), 'model.ckpt'));
-}
 
 describe('training runs end to end', () => {
   it('through the REST and websocket endpoints: original layout, events stored, warm start over HTTP resumes exactly', async () => {

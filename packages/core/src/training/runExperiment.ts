@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
+import type { MlgymEvent } from '@mlgym/protocol';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { EventSink } from '../reporting/eventSink.js';
 import { creationTs } from '../reporting/eventSink.js';
@@ -180,6 +181,28 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
   const callbacks = options.callbacks ?? [];
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   const trainTag = loader.datasetTag ?? 'train';
+  const status = (s: {
+    status: 'train' | 'evaluation';
+    epoch: number;
+    splits: string[];
+    split: string;
+    batches: number;
+    batch: number;
+  }): MlgymEvent => ({
+    event_type: 'experiment_status',
+    creation_ts: creationTs(),
+    payload: {
+      grid_search_id: gridSearchId,
+      experiment_id: experimentId,
+      status: s.status,
+      num_epochs: options.numEpochs,
+      current_epoch: s.epoch,
+      splits: s.splits,
+      current_split: s.split,
+      num_batches: s.batches,
+      current_batch: s.batch,
+    },
+  });
   const evalSplits = Object.keys(evaluator.loaders);
 
   for (let epoch = outcome.startEpoch; epoch < options.numEpochs && !ctx.stop; epoch++) {
@@ -206,42 +229,23 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
       ctx.globalBatch++;
       for (const cb of callbacks) cb.onBatchEnd?.(ctx, { batch: b, loss: () => cost.dataSync()[0] ?? Number.NaN });
       if (reportable(b, n)) {
-        sink.emit({
-          event_type: 'experiment_status',
-          creation_ts: creationTs(),
-          payload: {
-            grid_search_id: gridSearchId,
-            experiment_id: experimentId,
-            status: 'train',
-            num_epochs: options.numEpochs,
-            current_epoch: epoch,
-            splits: [trainTag],
-            current_split: trainTag,
-            num_batches: n,
-            current_batch: b,
-          },
-        });
+        sink.emit(status({ status: 'train', epoch, splits: [trainTag], split: trainTag, batches: n, batch: b }));
       }
       cost.dispose();
     }
 
     const results = evaluate(model, evaluator, (p) => {
       if (reportable(p.batch - 1, p.batches)) {
-        sink.emit({
-          event_type: 'experiment_status',
-          creation_ts: creationTs(),
-          payload: {
-            grid_search_id: gridSearchId,
-            experiment_id: experimentId,
+        sink.emit(
+          status({
             status: 'evaluation',
-            num_epochs: options.numEpochs,
-            current_epoch: epoch,
+            epoch,
             splits: evalSplits,
-            current_split: p.split,
-            num_batches: p.batches,
-            current_batch: p.batch,
-          },
-        });
+            split: p.split,
+            batches: p.batches,
+            batch: p.batch,
+          }),
+        );
       }
     });
     for (const r of results) {
