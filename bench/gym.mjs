@@ -14,7 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), 'mlgym-bench-gym-'));
 
 function run(name, gsPath, { processCount, epochs, batches }) {
   const config = join(dir, `${name}.yml`);
-  writeFileSync(config, `run_configuration: {type: train, config: {num_epochs: ${epochs}, num_batches_per_epoch: ${batches}, gs_config_path: ${gsPath}}}\nenvironment: {type: multiprocessing, config: {process_count: ${processCount}, computation_device_ids: [], backend: wasm}}\nlogging: {event_storage_path: ${join(dir, name)}}\n`);
+  writeFileSync(
+    config,
+    `run_configuration: {type: train, config: {num_epochs: ${epochs}, num_batches_per_epoch: ${batches}, gs_config_path: ${gsPath}}}\nenvironment: {type: multiprocessing, config: {process_count: ${processCount}, computation_device_ids: [], backend: wasm}}\nlogging: {event_storage_path: ${join(dir, name)}}\n`,
+  );
   const t0 = performance.now();
   execFileSync(process.execPath, [cli, 'run', '--config_path', config], { stdio: ['ignore', 'ignore', 'ignore'] });
   return (performance.now() - t0) / 1000;
@@ -22,7 +25,9 @@ function run(name, gsPath, { processCount, epochs, batches }) {
 
 try {
   const example = join(repo, 'example/grid_search_example/gs_config.yml');
-  console.log(`bench:gym — example grid (15 experiments, ${EPOCHS} epoch(s) × ${BATCHES} batches), ${cpus().length} cores`);
+  console.log(
+    `bench:gym — example grid (15 experiments, ${EPOCHS} epoch(s) × ${BATCHES} batches), ${cpus().length} cores`,
+  );
   const one = run('pc1', example, { processCount: 1, epochs: EPOCHS, batches: BATCHES });
   console.log(`  process_count 1: ${one.toFixed(1)} s`);
   const two = run('pc2', example, { processCount: 2, epochs: EPOCHS, batches: BATCHES });
@@ -31,13 +36,30 @@ try {
   // Trivial experiments: synthetic data, a tiny model, one batch: what is left is scheduling.
   const fixture = readFileSync(join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml'), 'utf8');
   const trivial = fixture
-    .replace(/dataset_iterators:\n(.*\n)+?splits:/, `dataset_iterators:\n  component_type_key: SYNTHETIC_DATASET_ITERATORS\n  variant_key: CLASSIFICATION\n  config: {splits: {test: 200}, num_features: 784, num_classes: 10}\nsplits:`)
+    .replace(
+      /dataset_iterators:\n(.*\n)+?splits:/,
+      `dataset_iterators:\n  component_type_key: SYNTHETIC_DATASET_ITERATORS\n  variant_key: CLASSIFICATION\n  config: {splits: {test: 200}, num_features: 784, num_classes: 10}\nsplits:`,
+    )
     .replace('params: {lr: 0.01}', `params: {lr: {sweep: linspace, start: 0.001, stop: 0.1, num: ${TRIVIAL}}}`);
   writeFileSync(join(dir, 'trivial_gs.yml'), trivial);
   const t = run('trivial', join(dir, 'trivial_gs.yml'), { processCount: 2, epochs: 1, batches: 1 });
   const perJob = (t / TRIVIAL) * 2;
-  console.log(`  ${TRIVIAL} trivial experiments on 2 processes: ${t.toFixed(1)} s, ${(perJob * 1000).toFixed(0)} ms per job per process (a fresh worker process per job)`);
-  console.log(JSON.stringify({ bench: 'gym', epochs: EPOCHS, batches_per_epoch: BATCHES, seconds_process_count_1: Number(one.toFixed(2)), seconds_process_count_2: Number(two.toFixed(2)), speedup: Number((one / two).toFixed(3)), trivial_experiments: TRIVIAL, seconds_per_trivial_job_per_process: Number(perJob.toFixed(3)), goal_met: { speedup_at_least_1_7: one / two >= 1.7 } }));
+  console.log(
+    `  ${TRIVIAL} trivial experiments on 2 processes: ${t.toFixed(1)} s, ${(perJob * 1000).toFixed(0)} ms per job per process (a fresh worker process per job)`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'gym',
+      epochs: EPOCHS,
+      batches_per_epoch: BATCHES,
+      seconds_process_count_1: Number(one.toFixed(2)),
+      seconds_process_count_2: Number(two.toFixed(2)),
+      speedup: Number((one / two).toFixed(3)),
+      trivial_experiments: TRIVIAL,
+      seconds_per_trivial_job_per_process: Number(perJob.toFixed(3)),
+      goal_met: { speedup_at_least_1_7: one / two >= 1.7 },
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

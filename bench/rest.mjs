@@ -13,6 +13,7 @@ const repo = resolve(import.meta.dirname, '..');
 const SIZE = Number(process.env.SIZE_MB ?? 200) * 1024 * 1024;
 const EXPERIMENTS = 1000;
 const LIST_SECONDS = Number(process.env.SECONDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
 const mbps = (bytes, seconds) => bytes / 1e6 / seconds;
 const time = async (fn) => {
@@ -26,14 +27,15 @@ try {
   const bytes = new Uint8Array(randomBytes(SIZE));
   const source = join(root, 'source.bin');
   writeFileSync(source, bytes);
-  // The baseline: cp on the same disk, synced like our uploads are.
-  const copySeconds = await time(async () => {
-    execFileSync('cp', [source, join(root, 'copy.bin')]);
-    const fd = openSync(join(root, 'copy.bin'), 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-  });
-
+  // The baseline: cp on the same disk, synced like our uploads are. This disk's write speed swings
+  // a lot, so copies and transfers alternate over ROUNDS rounds and the medians are compared.
+  const copyOnce = () =>
+    time(async () => {
+      execFileSync('cp', [source, join(root, 'copy.bin')]);
+      const fd = openSync(join(root, 'copy.bin'), 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+    });
   const storage = join(root, 'storage');
   const { child, url } = await startApp('ml_board_rest_endpoint', ['--event_storage_path', storage]);
   try {
@@ -50,18 +52,34 @@ try {
     };
     const chunked = new HttpGridSearchStore({ baseUrl: url, chunkBytes: 32 * 1024 * 1024 });
     const gs = '2024-07-07--07-07-07';
-    const uploadSeconds = await time(() =>
-      whole.saveCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 }, [{ name: 'model.bin', bytes }]),
-    );
-    const multipartSeconds = await time(() => multipart(2));
-    const chunkedSeconds = await time(() =>
-      chunked.saveCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 1 }, [{ name: 'model.bin', bytes }]),
-    );
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const rounds = { copy: [], upload: [], multipart: [], chunked: [], download: [] };
     let downloaded = 0;
-    const downloadSeconds = await time(async () => {
-      const files = await whole.loadCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 });
-      downloaded = files[0].bytes.length;
-    });
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.copy.push(await copyOnce());
+      rounds.upload.push(
+        await time(() =>
+          whole.saveCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 }, [{ name: 'model.bin', bytes }]),
+        ),
+      );
+      rounds.multipart.push(await time(() => multipart(2)));
+      rounds.chunked.push(
+        await time(() =>
+          chunked.saveCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 1 }, [{ name: 'model.bin', bytes }]),
+        ),
+      );
+      rounds.download.push(
+        await time(async () => {
+          const files = await whole.loadCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 });
+          downloaded = files[0].bytes.length;
+        }),
+      );
+    }
+    const copySeconds = median(rounds.copy);
+    const uploadSeconds = median(rounds.upload);
+    const multipartSeconds = median(rounds.multipart);
+    const chunkedSeconds = median(rounds.chunked);
+    const downloadSeconds = median(rounds.download);
     if (downloaded !== SIZE) throw new Error('download size mismatch');
 
     // 1,000 experiments, each with a realistic config and three epochs.
@@ -105,7 +123,7 @@ try {
     const listRate = requests / ((performance.now() - t0) / 1000);
 
     const copy = mbps(SIZE, copySeconds);
-    console.log(`bench:rest — ${SIZE / 1024 / 1024} MB checkpoint`);
+    console.log(`bench:rest — ${SIZE / 1024 / 1024} MB checkpoint, medians of ${ROUNDS} alternating rounds`);
     console.log(`  plain copy (cp + fsync): ${copy.toFixed(0)} MB/s`);
     console.log(
       `  upload (raw PUT, mlgym's client): ${mbps(SIZE, uploadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, uploadSeconds) / copy).toFixed(2)}× copy)`,

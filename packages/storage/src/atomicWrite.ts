@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { MlgymError } from '@mlgym/protocol';
 
 export interface WrittenFile {
@@ -17,19 +15,6 @@ export const TEMP_PREFIX = '.upload-';
 
 export function digestPath(file: string): string {
   return join(dirname(file), `.${basename(file)}.sha256`);
-}
-
-async function syncAndRename(tmp: string, target: string): Promise<void> {
-  const fh = await open(tmp, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, target);
-  const dir = await open(dirname(target), 'r').catch(() => undefined);
-  await dir?.sync().catch(() => undefined);
-  await dir?.close();
 }
 
 /**
@@ -46,28 +31,52 @@ export async function writeAtomic(
   const tmp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}.tmp`);
   const hash = createHash('sha256');
   let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        callback(MlgymError.fromIssue({ code: 'PAYLOAD_TOO_LARGE', problem: `upload exceeds ${maxBytes} bytes` }));
-        return;
-      }
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  const fh = await open(tmp, 'wx');
   try {
-    const input = Buffer.isBuffer(source) ? [source] : source;
-    await pipeline(input as Iterable<Buffer> | Readable, meter, createWriteStream(tmp, { flags: 'wx' }));
-    await syncAndRename(tmp, target);
+    // Socket chunks are small; gathering them into large writes keeps the disk, not syscalls, the limit.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = async () => {
+      const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await writing;
+      writing = writeFully(fh, chunk);
+    };
+    for await (const piece of Buffer.isBuffer(source) ? [source] : source) {
+      const chunk = piece as Buffer;
+      size += chunk.length;
+      if (size > maxBytes)
+        throw MlgymError.fromIssue({ code: 'PAYLOAD_TOO_LARGE', problem: `upload exceeds ${maxBytes} bytes` });
+      hash.update(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= WRITE_BYTES) await flush();
+    }
+    if (pendingBytes > 0) await flush();
+    await writing;
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, target);
   } catch (error) {
+    await fh.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
+  const dir = await open(dirname(target), 'r').catch(() => undefined);
+  await dir?.sync().catch(() => undefined);
+  await dir?.close();
   const sha256 = hash.digest('hex');
   await writeSmallAtomic(digestPath(target), `${sha256} ${size}\n`);
   return { size, sha256 };
+}
+
+const WRITE_BYTES = 4 * 1024 * 1024;
+
+async function writeFully(fh: FileHandle, buffer: Buffer): Promise<void> {
+  let done = 0;
+  while (done < buffer.length) done += (await fh.write(buffer, done, buffer.length - done)).bytesWritten;
 }
 
 /** Atomic write of a small text file (configs, digests, caches). */

@@ -148,7 +148,7 @@ export class HttpGridSearchStore implements GridSearchStore {
       const response = (await this.request(`/checkpoints/${this.epochPath(ref)}/${enc(name)}`)) as RawResponse;
       const bytes = new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.length);
       const digest = response.headers['x-checksum-sha256'];
-      if (typeof digest === 'string' && digest !== sha256(bytes)) {
+      if (typeof digest === 'string' && digest !== response.sha256) {
         throw MlgymError.fromIssue({
           code: 'STORAGE_CORRUPT',
           problem: `checkpoint ${name} of ${this.epochPath(ref)} does not match its sha256`,

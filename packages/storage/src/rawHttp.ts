@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -6,6 +7,8 @@ export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** sha256 (hex) of the body, computed while it arrived. */
+  sha256: string;
 }
 
 /**
@@ -31,7 +34,9 @@ export function rawRequest(
         let buffer = Number.isFinite(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
         const parts: Buffer[] = [];
         let received = 0;
+        const hash = createHash('sha256');
         res.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
           if (buffer && received + chunk.length <= buffer.length) chunk.copy(buffer, received);
           else parts.push(chunk);
           received += chunk.length;
@@ -46,6 +51,7 @@ export function rawRequest(
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: (buffer ?? Buffer.alloc(0)).subarray(0, received),
+            sha256: hash.digest('hex'),
           });
         });
         res.on('error', reject);

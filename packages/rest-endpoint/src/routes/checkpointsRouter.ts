@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import express, { Router } from 'express';
 import type { Request } from 'express';
 import multer from 'multer';
@@ -57,7 +58,15 @@ export function checkpointsRouter(ctx: RestContext): Router {
       res.setHeader('X-Checksum-Sha256', digest.sha256);
       res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(digest.sha256, 'hex').toString('base64')}:`);
     }
-    // sendFile streams the file and answers Range requests (206) itself.
+    if (!req.headers.range) {
+      // Whole files in large reads (sendFile's 64 KiB chunks halve the throughput of big checkpoints).
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Length', String(info.size));
+      res.setHeader('Accept-Ranges', 'bytes');
+      await pipeline(createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }), res);
+      return;
+    }
+    // sendFile answers Range requests (206) itself.
     await new Promise<void>((resolve, reject) => {
       res.sendFile(file, { dotfiles: 'deny', headers: { 'Content-Type': 'application/octet-stream' } }, (error) =>
         error ? reject(error) : resolve(),
