@@ -85,66 +85,59 @@ describe('training runs end to end', () => {
     }
   }, 120_000);
 
+  const cli = join(repo, 'apps/mlgym/dist/cli.js');
+  /** `mlgym run` on a run config; resolves with the child once it has exited. */
+  const mlgymRun = async (config: string) => {
+    const child = spawn(process.execPath, [cli, 'run', '--config_path', config], { stdio: 'ignore' });
+    await new Promise((r) => child.once('exit', r));
+    return child;
+  };
+  /** Starts a 40-epoch run and resolves once its first checkpoints are complete. */
+  const startLongRun = async (dir: string, root: string, backend: string) => {
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--config_path',
+        runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${root}}\n`, 25, backend)),
+      ],
+      { stdio: 'ignore' },
+    );
+    const gsWithCheckpoint = () =>
+      existsSync(root)
+        ? readdirSync(root).find(
+            (gs) => !gs.startsWith('.') && existsSync(join(root, gs, '0', '1', 'training_state.json')),
+          )
+        : undefined;
+    await until(() => gsWithCheckpoint() !== undefined, 60_000, 'the first checkpoints');
+    return { child, gs: gsWithCheckpoint() as string };
+  };
+  const epochsOf = (root: string, gs: string) =>
+    readdirSync(join(root, gs, '0'))
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
+  const warmStart = (dir: string, root: string, gs: string, backend: string) =>
+    mlgymRun(
+      runConfig(dir, 'warm.yml', warm(gs, 40, `logging: {event_storage_path: ${root}}\n`, { batches: 25, backend })),
+    );
+
   it.each(['wasm', 'cpu'])(
     'on %s, a run killed with SIGKILL at a random batch and warm-started ends bitwise equal to an uninterrupted run',
     async (backend) => {
       const dir = mkdtempSync(join(tmpdir(), 'mlgym-kill-'));
       const killedRoot = join(dir, 'killed');
-      const cli = join(repo, 'apps/mlgym/dist/cli.js');
-      const child = spawn(
-        process.execPath,
-        [
-          cli,
-          'run',
-          '--config_path',
-          runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${killedRoot}}\n`, 25, backend)),
-        ],
-        { stdio: 'ignore' },
-      );
-      const firstCheckpoint = () =>
-        existsSync(killedRoot) &&
-        readdirSync(killedRoot).some(
-          (gs) => !gs.startsWith('.') && existsSync(join(killedRoot, gs, '0', '1', 'training_state.json')),
-        );
-      await until(firstCheckpoint, 60_000, 'the first checkpoints');
+      const { child, gs } = await startLongRun(dir, killedRoot, backend);
       await new Promise((r) => setTimeout(r, Math.random() * 200));
       child.kill('SIGKILL');
       await stopped(child);
-      const gs = readdirSync(killedRoot).find((d) => !d.startsWith('.')) as string;
-      const done = readdirSync(join(killedRoot, gs, '0'))
-        .filter((d) => /^\d+$/.test(d))
-        .map(Number);
-      expect(Math.max(...done)).toBeLessThan(39);
-
-      const resume = spawn(
-        process.execPath,
-        [
-          cli,
-          'run',
-          '--config_path',
-          runConfig(
-            dir,
-            'warm.yml',
-            warm(gs, 40, `logging: {event_storage_path: ${killedRoot}}\n`, { batches: 25, backend }),
-          ),
-        ],
-        { stdio: 'ignore' },
-      );
-      await new Promise((r) => resume.once('exit', r));
-      expect(resume.exitCode).toBe(0);
+      expect(Math.max(...epochsOf(killedRoot, gs))).toBeLessThan(39);
+      expect((await warmStart(dir, killedRoot, gs, backend)).exitCode).toBe(0);
 
       const cleanRoot = join(dir, 'clean');
-      const clean = spawn(
-        process.execPath,
-        [
-          cli,
-          'run',
-          '--config_path',
-          runConfig(dir, 'clean.yml', train(40, `logging: {event_storage_path: ${cleanRoot}}\n`, 25, backend)),
-        ],
-        { stdio: 'ignore' },
+      await mlgymRun(
+        runConfig(dir, 'clean.yml', train(40, `logging: {event_storage_path: ${cleanRoot}}\n`, 25, backend)),
       );
-      await new Promise((r) => clean.once('exit', r));
       const cleanGs = readdirSync(cleanRoot).find((d) => !d.startsWith('.')) as string;
       expect(lastModel(killedRoot, gs).equals(lastModel(cleanRoot, cleanGs))).toBe(true);
     },
@@ -154,48 +147,16 @@ describe('training runs end to end', () => {
   it('Ctrl-C stops a run cleanly (exit 130, checkpoints intact) and a warm start finishes it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlgym-sigint-'));
     const root = join(dir, 'store');
-    const cli = join(repo, 'apps/mlgym/dist/cli.js');
-    const child = spawn(
-      process.execPath,
-      [
-        cli,
-        'run',
-        '--config_path',
-        runConfig(dir, 'train.yml', train(40, `logging: {event_storage_path: ${root}}\n`, 25)),
-      ],
-      { stdio: 'ignore' },
-    );
-    await until(
-      () =>
-        existsSync(root) &&
-        readdirSync(root).some(
-          (gs) => !gs.startsWith('.') && existsSync(join(root, gs, '0', '1', 'training_state.json')),
-        ),
-      60_000,
-      'the first checkpoints',
-    );
+    const { child, gs } = await startLongRun(dir, root, 'wasm');
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
     expect(child.exitCode).toBe(130);
-    const gs = readdirSync(root).find((d) => !d.startsWith('.')) as string;
-    const resume = spawn(
-      process.execPath,
-      [
-        cli,
-        'run',
-        '--config_path',
-        runConfig(dir, 'warm.yml', warm(gs, 40, `logging: {event_storage_path: ${root}}\n`, { batches: 25 })),
-      ],
-      { stdio: 'ignore' },
-    );
-    await new Promise((r) => resume.once('exit', r));
-    expect(resume.exitCode).toBe(0);
-    const epochs = readdirSync(join(root, gs, '0'))
-      .filter((d) => /^\d+$/.test(d))
-      .map(Number);
-    const state = JSON.parse(
-      readFileSync(join(root, gs, '0', String(Math.max(...epochs)), 'training_state.json'), 'utf8'),
-    ) as { epoch: number; stopped_early: boolean };
+    expect((await warmStart(dir, root, gs, 'wasm')).exitCode).toBe(0);
+    const last = Math.max(...epochsOf(root, gs));
+    const state = JSON.parse(readFileSync(join(root, gs, '0', String(last), 'training_state.json'), 'utf8')) as {
+      epoch: number;
+      stopped_early: boolean;
+    };
     expect(state.epoch === 39 || state.stopped_early).toBe(true);
   }, 120_000);
 });
