@@ -77,6 +77,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   let gridSearchId: string;
   let jobs: JobSpec[];
   let plan: ExperimentPlan | undefined;
+  let configDir: string | undefined;
   const provisional = run.config.logging?.gs_rest_api_endpoint
     ? undefined
     : new LocalGridSearchStore(run.eventStoragePath);
@@ -92,6 +93,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
           ).getConfig(id, 'run_config.yml')) !== undefined,
       ));
     jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
+    configDir = dirname(plan.gs.source.file);
   } else {
     gridSearchId = rc.config.gridsearch_id;
     jobs = [];
@@ -112,6 +114,8 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       await store.putConfig(gridSearchId, 'run_config.yml', run.source.text);
       if (plan.validation)
         await store.putConfig(gridSearchId, 'validation_strategy_config.yml', plan.validation.source.text);
+      // Where relative paths in component configs (CSV files) point, for warm starts started elsewhere.
+      await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify({ config_dir: configDir }));
       for (const e of plan.experiments) {
         await store.putConfig(gridSearchId, 'experiment_config.json', JSON.stringify(e.config), e.experiment_id);
         await store.putConfig(
@@ -133,6 +137,8 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         );
       }
       jobs = stored.map((s) => ({ experimentId: s.experiment_id, config: s.experiment_config, resume: true }));
+      const info = await store.getConfig(gridSearchId, 'run_info.json');
+      configDir = info ? (JSON.parse(info) as { config_dir?: string }).config_dir : undefined;
       log(`warm start of ${gridSearchId}: ${jobs.length} experiments`);
     }
     const numBatches = rc.config.num_batches_per_epoch;
@@ -186,7 +192,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         workerArgs: options.worker.args,
         store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
         signal: options.signal,
-        configDir: plan ? dirname(plan.gs.source.file) : undefined,
+        configDir,
         plugins,
       });
       return { gridSearchId, results, plan };
@@ -202,6 +208,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       seed: rc.type === 'train' ? rc.config.seed : undefined,
       registry,
       plan,
+      configDir,
       log,
       onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
       signal: options.signal,

@@ -40,6 +40,8 @@ export interface RunJobsOptions {
   log?: (line: string) => void;
   onBackend?: (record: BackendRecord) => void;
   signal?: AbortSignal | undefined;
+  /** Folder for relative paths in component configs. */
+  configDir?: string | undefined;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function runJobsInProcess(options: RunJobsOptions): Promise<JobResu
         resume: job.resume,
         registry: options.registry,
         source: options.plan?.gs.source,
+        configDir: options.configDir,
         signal: options.signal,
       });
       options.onBackend?.(outcome.backend);
