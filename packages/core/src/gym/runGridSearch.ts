@@ -1,10 +1,7 @@
-import type { Backend } from '@mlgym/protocol';
-import type { GridSearchStore } from '@mlgym/storage';
 import type { BackendRecord } from '../backend/selectBackend.js';
 import type { ExperimentPlan } from '../experiments/planExperiments.js';
-import type { ComponentRegistry } from '../registry/componentRegistry.js';
-import type { EventSink } from '../reporting/eventSink.js';
 import { runGymJob } from '../training/runGymJob.js';
+import type { GymJobOptions } from '../training/runGymJob.js';
 import { announceJobs, jobStatusEvent } from './jobEvents.js';
 import type { SplitResult } from '../training/earlyStopping.js';
 
@@ -26,22 +23,24 @@ export interface JobResult {
   seconds: number;
 }
 
-export interface RunJobsOptions {
-  gridSearchId: string;
+/** The job-independent options of `runGymJob`, plus the jobs and what the runner reports. */
+export interface RunJobsOptions extends Pick<
+  GymJobOptions,
+  | 'gridSearchId'
+  | 'numEpochs'
+  | 'numBatchesPerEpoch'
+  | 'store'
+  | 'sink'
+  | 'backend'
+  | 'seed'
+  | 'registry'
+  | 'signal'
+  | 'configDir'
+> {
   jobs: JobSpec[];
-  numEpochs: number;
-  numBatchesPerEpoch?: number | null | undefined;
-  store: GridSearchStore;
-  sink: EventSink;
-  backend?: Backend | undefined;
-  seed?: number | undefined;
-  registry?: ComponentRegistry | undefined;
   plan?: ExperimentPlan | undefined;
   log?: (line: string) => void;
   onBackend?: (record: BackendRecord) => void;
-  signal?: AbortSignal | undefined;
-  /** Folder for relative paths in component configs. */
-  configDir?: string | undefined;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { dirname } from 'node:path';
 import type { Backend } from '@mlgym/protocol';
-import type { GridSearchStore } from '@mlgym/storage';
 import { selectBackend } from '../backend/selectBackend.js';
 import type { BackendRecord } from '../backend/selectBackend.js';
 import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
@@ -9,31 +8,21 @@ import { systemInfo } from '../gym/systemInfo.js';
 import { ComponentBuilder } from '../registry/componentBuilder.js';
 import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
-import type { EventSink } from '../reporting/eventSink.js';
 import { runExperiment } from './runExperiment.js';
-import type { ExperimentComponents, ExperimentOutcome } from './runExperiment.js';
-import type { TrainingCallback } from './trainingCallback.js';
+import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from './runExperiment.js';
 
-export interface GymJobOptions {
+/** What `runExperiment` takes, with the experiment config in place of the built components. */
+export interface GymJobOptions extends Omit<RunExperimentOptions, 'components'> {
   /** The expanded experiment config. */
   config: Record<string, unknown>;
-  gridSearchId: string;
-  experimentId: number;
-  numEpochs: number;
-  numBatchesPerEpoch?: number | null | undefined;
-  store: GridSearchStore;
-  sink: EventSink;
   backend?: Backend | undefined;
   /** Global seed for components without their own. */
   seed?: number | undefined;
-  resume?: boolean;
   registry?: ComponentRegistry | undefined;
   /** The gs config file, for error positions. */
   source?: YamlSource | undefined;
   /** Folder that relative paths in component configs (CSV files) are resolved against. */
   configDir?: string | undefined;
-  callbacks?: TrainingCallback[];
-  signal?: AbortSignal | undefined;
 }
 
 /** One experiment end to end: backend, component graph, training with checkpoints and events. */
@@ -60,18 +49,9 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
   });
   const components = (await builder.buildAll()) as unknown as ExperimentComponents;
   try {
-    const outcome = await runExperiment({
-      components,
-      gridSearchId: options.gridSearchId,
-      experimentId: options.experimentId,
-      numEpochs: options.numEpochs,
-      numBatchesPerEpoch: options.numBatchesPerEpoch,
-      store: options.store,
-      sink: options.sink,
-      resume: options.resume,
-      callbacks: options.callbacks,
-      signal: options.signal,
-    });
+    // Everything but the build inputs goes on to the training loop.
+    const { config: _c, backend: _b, seed: _s, registry: _r, source: _src, configDir: _d, ...training } = options;
+    const outcome = await runExperiment({ ...training, components });
     return { ...outcome, backend };
   } finally {
     components.model.model.dispose();
