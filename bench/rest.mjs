@@ -46,7 +46,7 @@ try {
         `${url}/checkpoints/${gs}/0/${epoch}`,
         'POST',
         { 'Content-Type': form.contentType },
-        form.parts,
+        { body: form.parts },
       );
       if (r.status !== 200) throw new Error('multipart upload failed');
     };

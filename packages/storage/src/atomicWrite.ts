@@ -37,12 +37,13 @@ export async function writeAtomic(
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let writing: Promise<unknown> = Promise.resolve();
+    // writev hands the socket's pieces to the kernel as they are: no copy into one large block.
     const flush = async () => {
-      const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+      const pieces = pending;
       pending = [];
       pendingBytes = 0;
       await writing;
-      writing = writeFully(fh, chunk);
+      writing = writeAllv(fh, pieces);
     };
     for await (const piece of Buffer.isBuffer(source) ? [source] : source) {
       const chunk = piece as Buffer;
@@ -74,9 +75,16 @@ export async function writeAtomic(
 
 const WRITE_BYTES = 4 * 1024 * 1024;
 
-async function writeFully(fh: FileHandle, buffer: Buffer): Promise<void> {
-  let done = 0;
-  while (done < buffer.length) done += (await fh.write(buffer, done, buffer.length - done)).bytesWritten;
+async function writeAllv(fh: FileHandle, pieces: Buffer[]): Promise<void> {
+  let rest = pieces;
+  while (rest.length > 0) {
+    let written = (await fh.writev(rest)).bytesWritten;
+    // A short write (rare on regular files) leaves a tail to retry.
+    let i = 0;
+    while (i < rest.length && written >= (rest[i] as Buffer).length) written -= (rest[i++] as Buffer).length;
+    rest = rest.slice(i);
+    if (written > 0 && rest.length > 0) rest[0] = (rest[0] as Buffer).subarray(written);
+  }
 }
 
 /** Atomic write of a small text file (configs, digests, caches). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { MlgymError } from '@mlgym/protocol';
 import type { ExperimentStatusEntry } from '@mlgym/protocol';
 import type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearchStore.js';
@@ -15,7 +16,6 @@ export interface HttpGridSearchStoreOptions {
   attempts?: number;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const enc = encodeURIComponent;
 
 /** The grid-search store of ml_board_rest_endpoint, so runs need no shared disk. */
@@ -33,17 +33,28 @@ export class HttpGridSearchStore implements GridSearchStore {
   /** One request with retries on network errors and 5xx; 4xx is final. Returns undefined for 404 when asked. */
   private async request(
     path: string,
-    init: { method?: string; headers?: Record<string, string>; body?: readonly Uint8Array[]; allow404?: boolean } = {},
-  ): Promise<RawResponse | undefined> {
+    init: {
+      method?: string;
+      headers?: Record<string, string>;
+      body?: readonly Uint8Array[];
+      /** The hash state before the body; each attempt hashes the body into its own copy (`sentHash`). */
+      bodyHash?: Hash;
+      allow404?: boolean;
+    } = {},
+  ): Promise<(RawResponse & { sentHash?: Hash }) | undefined> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.options.authToken) headers['Authorization'] = `Bearer ${this.options.authToken}`;
     const method = init.method ?? 'GET';
     let lastError: unknown;
     for (let attempt = 0; attempt < this.attempts; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-      let response: RawResponse;
+      let response: RawResponse & { sentHash?: Hash };
+      const sentHash = init.bodyHash?.copy();
       try {
-        response = await rawRequest(`${this.base}${path}`, method, headers, init.body);
+        response = {
+          ...(await rawRequest(`${this.base}${path}`, method, headers, { body: init.body, bodyHash: sentHash })),
+          sentHash,
+        };
       } catch (error) {
         lastError = error;
         continue;
@@ -97,9 +108,9 @@ export class HttpGridSearchStore implements GridSearchStore {
 
   async saveCheckpoint(ref: CheckpointRef, files: readonly CheckpointFile[]): Promise<void> {
     for (const file of files) {
-      const expected = sha256(file.bytes);
-      const stored =
+      const [stored, sent] =
         file.bytes.length > this.chunkBytes ? await this.uploadChunked(ref, file) : await this.uploadWhole(ref, file);
+      const expected = sent.digest('hex');
       if (stored !== expected) {
         throw MlgymError.fromIssue({
           code: 'INTERNAL',
@@ -109,17 +120,19 @@ export class HttpGridSearchStore implements GridSearchStore {
     }
   }
 
-  private async uploadWhole(ref: CheckpointRef, file: CheckpointFile): Promise<string> {
-    const response = await this.request(`/checkpoints/${this.epochPath(ref)}/${enc(file.name)}`, {
+  /** Returns the server's sha256 and the hash of the bytes as they went out. */
+  private async uploadWhole(ref: CheckpointRef, file: CheckpointFile): Promise<[string, Hash]> {
+    const response = (await this.request(`/checkpoints/${this.epochPath(ref)}/${enc(file.name)}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/octet-stream' },
       body: [file.bytes],
-    });
-    return (JSON.parse((response as RawResponse).body.toString('utf8')) as { sha256: string }).sha256;
+      bodyHash: createHash('sha256'),
+    })) as RawResponse & { sentHash: Hash };
+    return [(JSON.parse(response.body.toString('utf8')) as { sha256: string }).sha256, response.sentHash];
   }
 
   /** Sends the chunks the server does not have yet; resumes an interrupted upload. */
-  private async uploadChunked(ref: CheckpointRef, file: CheckpointFile): Promise<string> {
+  private async uploadChunked(ref: CheckpointRef, file: CheckpointFile): Promise<[string, Hash]> {
     const url = `/checkpoints/${this.epochPath(ref)}/${enc(file.name)}/chunks`;
     const count = Math.ceil(file.bytes.length / this.chunkBytes);
     const state = await this.request(url, { allow404: true });
@@ -127,18 +140,24 @@ export class HttpGridSearchStore implements GridSearchStore {
       state ? ((JSON.parse(state.body.toString('utf8')) as { received?: number[] }).received ?? []) : [],
     );
     let last: { sha256?: string; complete?: boolean } = {};
+    let sent = createHash('sha256');
     for (let i = 0; i < count; i++) {
-      if (have.has(i)) continue;
       const chunk = file.bytes.subarray(i * this.chunkBytes, Math.min(file.bytes.length, (i + 1) * this.chunkBytes));
-      const response = await this.request(`${url}/${i}?num_chunks=${count}&chunk_size=${this.chunkBytes}`, {
+      if (have.has(i)) {
+        sent.update(chunk);
+        continue;
+      }
+      const response = (await this.request(`${url}/${i}?num_chunks=${count}&chunk_size=${this.chunkBytes}`, {
         method: 'PUT',
         headers: { 'Content-Type': 'application/octet-stream' },
         body: [chunk],
-      });
-      last = JSON.parse((response as RawResponse).body.toString('utf8')) as typeof last;
+        bodyHash: sent,
+      })) as RawResponse & { sentHash: Hash };
+      sent = response.sentHash;
+      last = JSON.parse(response.body.toString('utf8')) as typeof last;
     }
     if (!last.complete) last = await this.json<typeof last>(url);
-    return last.sha256 ?? '';
+    return [last.sha256 ?? '', sent];
   }
 
   async loadCheckpoint(ref: CheckpointRef): Promise<CheckpointFile[]> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -20,7 +21,7 @@ export function rawRequest(
   url: string,
   method: string,
   headers: OutgoingHttpHeaders,
-  body: readonly Uint8Array[] = [],
+  { body = [], bodyHash }: { body?: readonly Uint8Array[] | undefined; bodyHash?: Hash | undefined } = {},
 ): Promise<RawResponse> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -58,10 +59,27 @@ export function rawRequest(
       },
     );
     req.on('error', reject);
-    for (const part of body) req.write(part);
-    req.end();
+    if (!bodyHash) {
+      for (const part of body) req.write(part);
+      req.end();
+      return;
+    }
+    // Hashing slice by slice while the socket drains the previous one: the caller learns what was
+    // sent without a separate pass over a checkpoint that may be hundreds of megabytes.
+    void (async () => {
+      for (const part of body) {
+        for (let at = 0; at < part.length; at += SEND_SLICE) {
+          const slice = part.subarray(at, Math.min(part.length, at + SEND_SLICE));
+          bodyHash.update(slice);
+          if (!req.write(slice)) await new Promise((r) => req.once('drain', r));
+        }
+      }
+      req.end();
+    })().catch(reject);
   });
 }
+
+const SEND_SLICE = 4 * 1024 * 1024;
 
 /** A multipart/form-data envelope around one file, written without copying the file's bytes. */
 export function multipartFile(
