@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { registerWasmGradientKernels } from './wasmGradientKernels.js';
+import { prepareWasmThreads, releasePthreads, wantedWasmThreads } from './wasmThreads.js';
 
 /** Which backend runs an experiment; stored with every experiment's environment record. */
 export interface BackendRecord {
@@ -35,16 +36,22 @@ async function tryNative(): Promise<BackendRecord | undefined> {
 
 async function tryWasm(): Promise<BackendRecord | undefined> {
   try {
-    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as { version_wasm?: string };
-    if (!(await tf.setBackend('wasm'))) return undefined;
-    await tf.ready();
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const restore = prepareWasmThreads(wasm.setThreadsCount, wantedWasmThreads());
+    try {
+      if (!(await tf.setBackend('wasm'))) return undefined;
+      await tf.ready();
+    } finally {
+      restore?.();
+    }
+    if (restore) releasePthreads(tf.backend());
     registerWasmGradientKernels();
     return {
       backend: 'wasm',
       package: '@tensorflow/tfjs-backend-wasm',
-      version: wasm.version_wasm ?? tf.version.tfjs,
-      threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 2 : 1,
-      simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+      version: wasm.version_wasm,
+      threads: wasm.getThreadsCount(),
+      simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
     };
   } catch {
     return undefined;

@@ -71,6 +71,45 @@ describe('wasm gradient kernels match the cpu backend', () => {
     cpu.forEach((g, i) => expect(maxError(g, wasm[i]!)).toBeLessThan(1e-4));
   });
 
+  it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [3, 1, 'same'],
+    [2, 1, 'valid'],
+  ] as const)('max-pool %i×%i stride %i, padding %s: dx, ties to the first maximum as on cpu', (size, stride, pad) => {
+    // Values from a few levels, so windows often hold equal maxima.
+    const x = random([2, 7, 7, 3]);
+    x.data = x.data.map((v) => Math.round(v * 4) / 4);
+    const w = random([1, 1, 3, 3]);
+    const f = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.conv2d(tf.maxPool(a as tf.Tensor4D, size, stride, pad), b as tf.Tensor4D, 1, 'valid');
+    const [dxCpu] = gradients('cpu', f, x, w);
+    const [dxWasm] = gradients('wasm', f, x, w);
+    expect(maxError(dxCpu!, dxWasm!)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    [[0, 1, 2], false],
+    [[0, 1, 2], true],
+    [[0], false],
+    [[-4, -3], true],
+    [[1, 2], false],
+    [[3], true],
+  ])('sum over axes %j (keepDims %s) as on cpu', (axes, keepDims) => {
+    const x = random([3, 5, 4, 6]);
+    const sum = (backend: string) => {
+      tf.setBackend(backend);
+      return tf.tidy(() => {
+        const r = tf.sum(tf.tensor(x.data, x.shape), axes, keepDims);
+        return { shape: r.shape, data: r.dataSync() as Float32Array };
+      });
+    };
+    const cpu = sum('cpu');
+    const wasm = sum('wasm');
+    expect(wasm.shape).toEqual(cpu.shape);
+    expect(maxError(cpu.data, wasm.data)).toBeLessThan(1e-5);
+  });
+
   it('trains a CNN on wasm (Conv2DBackpropFilter exists now)', () => {
     tf.setBackend('wasm');
     const model = tf.sequential({

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { heapKernelConfigs } from './wasmHeapKernels.js';
 
 type Backend = { disposeData(dataId: object): void };
 
@@ -183,8 +184,9 @@ let registered = false;
 /**
  * Gives the wasm backend the gradient kernels training needs: Conv2DBackpropFilter (missing in
  * tfjs-backend-wasm, so CNNs cannot train), and fast Conv2DBackpropInput and transposed BatchMatMul
- * (slow loops there), all composed from wasm's own XNNPACK kernels. Call after the wasm backend is
- * registered; safe to call twice.
+ * (slow loops there), all composed from wasm's own XNNPACK kernels, plus max-pool gradients and
+ * bias-gradient sums written over the wasm heap. Call after the wasm backend is registered; safe
+ * to call twice.
  */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
@@ -203,5 +205,6 @@ export function registerWasmGradientKernels(): void {
     });
   }
   replace({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul(k) });
+  for (const config of heapKernelConfigs(tf.getKernel('Sum', 'wasm')?.kernelFunc)) replace(config);
   registered = true;
 }

@@ -65,12 +65,13 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
   const cores = Math.max(1, cpus().length);
   const lanes = Math.max(1, Math.min(options.processCount, options.jobs.length));
   /**
-   * Each worker gets a share of the cores for native thread pools (tfjs-node) so the pool does not
-   * oversubscribe them (wasm runs one thread in Node anyway), and, with GPU ids, one device per lane.
+   * Each worker gets a share of the cores for its thread pools (wasm's XNNPACK, tfjs-node's
+   * TensorFlow) so the pool does not oversubscribe them, and, with GPU ids, one device per lane.
    */
   const workerEnv = (slot: number): Record<string, string> => {
     const threads = String(Math.max(1, Math.floor(cores / lanes)));
     const env: Record<string, string> = {
+      MLGYM_THREADS: threads,
       TF_NUM_INTRAOP_THREADS: threads,
       TF_NUM_INTEROP_THREADS: '1',
       OMP_NUM_THREADS: threads,
