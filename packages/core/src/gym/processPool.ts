@@ -66,10 +66,11 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
   const lanes = Math.max(1, Math.min(options.processCount, options.jobs.length));
   /**
    * Each worker gets a share of the cores for its thread pools (wasm's XNNPACK, tfjs-node's
-   * TensorFlow) so the pool does not oversubscribe them, and, with GPU ids, one device per lane.
+   * TensorFlow) so the pool does not oversubscribe them, unless MLGYM_THREADS says how many, and,
+   * with GPU ids, one device per lane.
    */
   const workerEnv = (slot: number): Record<string, string> => {
-    const threads = String(Math.max(1, Math.floor(cores / lanes)));
+    const threads = process.env['MLGYM_THREADS'] ?? String(Math.max(1, Math.floor(cores / lanes)));
     const env: Record<string, string> = {
       MLGYM_THREADS: threads,
       TF_NUM_INTRAOP_THREADS: threads,
