@@ -45,11 +45,11 @@ function threadedBuildPresent(): boolean {
  */
 export function prepareWasmThreads(setThreadsCount: (n: number) => void, threads: number): (() => void) | undefined {
   if (threads <= 1 || !threadedBuildPresent()) return undefined;
-  const createObjectURL = URL.createObjectURL.bind(URL);
-  const cpus = os.cpus.bind(os);
+  const { createObjectURL } = URL;
+  const { cpus } = os;
   URL.createObjectURL = () => bootstrap;
   os.cpus = () => {
-    const real = cpus();
+    const real = cpus.call(os);
     return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length] as os.CpuInfo);
   };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
