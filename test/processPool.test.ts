@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunConfig, runFromRunConfig } from '@mlgym/core';
@@ -59,6 +59,14 @@ describe('multiprocessing pool', () => {
       );
     }
     expect(log.filter((e) => e.event_type === 'experiment_config')).toHaveLength(3);
+    // Two lanes share the cores: each worker's XNNPACK pool gets its half (or what MLGYM_THREADS says).
+    const share = Number(process.env['MLGYM_THREADS'] ?? Math.max(1, Math.floor(cpus().length / 2)));
+    for (const id of [0, 1, 2]) {
+      const info = JSON.parse(readFileSync(join(dir, 'store', 'pool-ok', String(id), 'system_info.json'), 'utf8')) as {
+        tfjs_backend: { threads: number };
+      };
+      expect(info.tfjs_backend.threads).toBe(Math.min(8, share));
+    }
   }, 60_000);
 
   it('a worker killed with SIGKILL ends its job DONE with the cause; the others complete; a warm start finishes it', async () => {
