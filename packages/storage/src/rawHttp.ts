@@ -19,11 +19,17 @@ export interface RawResponse {
  * the rest go through node:http. Large checkpoints move several times faster this way than
  * through fetch's body handling.
  */
+/** What a request sends; `bodyHash` is updated with the bytes as they go out. */
+export interface RequestBody {
+  body?: readonly Uint8Array[] | undefined;
+  bodyHash?: Hash | undefined;
+}
+
 export function rawRequest(
   url: string,
   method: string,
   headers: OutgoingHttpHeaders,
-  { body = [], bodyHash }: { body?: readonly Uint8Array[] | undefined; bodyHash?: Hash | undefined } = {},
+  { body = [], bodyHash }: RequestBody = {},
 ): Promise<RawResponse> {
   const target = new URL(url);
   if (method === 'GET' && body.length === 0 && target.protocol === 'http:') {
@@ -36,7 +42,7 @@ function viaNodeHttp(
   target: URL,
   method: string,
   headers: OutgoingHttpHeaders,
-  { body = [], bodyHash }: { body?: readonly Uint8Array[] | undefined; bodyHash?: Hash | undefined },
+  { body = [], bodyHash }: RequestBody,
 ): Promise<RawResponse> {
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const length = body.reduce((n, b) => n + b.length, 0);
