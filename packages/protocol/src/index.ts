@@ -13,6 +13,8 @@ export {
   WarmStartRunSchema,
 } from './runConfig.js';
 export type { Backend, Environment, LoggingConfig, RunConfig, TrainRun, WarmStartRun } from './runConfig.js';
+export { RunInfoSchema, TrainingSettingsSchema, WarmStartRecordSchema } from './runInfo.js';
+export type { RunInfo, TrainingSettings, WarmStartRecord } from './runInfo.js';
 export {
   ComponentEntrySchema,
   ModelInfoSchema,

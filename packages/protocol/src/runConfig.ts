@@ -26,13 +26,21 @@ export const TrainRunSchema = z.strictObject({
   }),
 });
 
-/** `run_configuration` with `type: warmstart`: resume an existing grid search. */
+/**
+ * `run_configuration` with `type: warmstart`: continue an existing grid search. Everything left out is
+ * inherited from the stored run (see `RunInfoSchema`); what is given must agree with it, except
+ * `num_epochs` (raise it to extend) and `num_batches_per_epoch` together with `allow_changed_batches`.
+ */
 export const WarmStartRunSchema = z.strictObject({
   type: z.literal('warmstart'),
   config: z.strictObject({
     gridsearch_id: z.string().min(1),
-    num_epochs: positiveInt,
+    num_epochs: positiveInt.optional(),
     num_batches_per_epoch: positiveInt.nullable().optional(),
+    /** Acknowledges that a changed `num_batches_per_epoch` ends elsewhere than an uninterrupted run. */
+    allow_changed_batches: z.boolean().optional(),
+    /** Accepted when it equals the stored seed (configs copied from the train run keep working). */
+    seed: z.number().int().nonnegative().optional(),
     plugins: z.array(z.string().min(1)).optional(),
   }),
 });
@@ -87,7 +95,8 @@ export const LoggingSchema = z.strictObject({
 /** The whole `run_config.yml`. `logging` may be omitted: then everything is stored locally. */
 export const RunConfigSchema = z.strictObject({
   run_configuration: RunConfigurationSchema,
-  environment: EnvironmentSchema,
+  /** Required for train runs; a warm start inherits the stored run's when it is left out. */
+  environment: EnvironmentSchema.optional(),
   logging: LoggingSchema.nullable().optional(),
 });
 

@@ -25,7 +25,11 @@ export function resolveAgainst(file: string, path: string): string {
 
 /** Loads `run_config.yml`, validating it fully before anything runs. */
 export function loadRunConfig(path: string): LoadedRunConfig {
-  const source = YamlSource.load(path);
+  return runConfigFromSource(YamlSource.load(path));
+}
+
+/** Validates a parsed run config (a file, or the one `mlgym run --resume` composes). */
+export function runConfigFromSource(source: YamlSource): LoadedRunConfig {
   const data = source.data;
   checkTypeKey(source, data, { section: 'run_configuration', allowed: RUN_TYPES, code: 'UNKNOWN_RUN_TYPE' });
   checkTypeKey(source, data, { section: 'environment', allowed: ENVIRONMENT_TYPES, code: 'UNKNOWN_ENVIRONMENT_TYPE' });
@@ -38,6 +42,15 @@ export function loadRunConfig(path: string): LoadedRunConfig {
   }
   const config = parsed.data;
   const run = config.run_configuration;
+  if (run.type === 'train' && config.environment === undefined) {
+    throw MlgymError.fromIssue(
+      source.issue('CONFIG_INVALID', [], {
+        keyPath: 'environment',
+        problem: 'required key is missing (only a warm start inherits the stored run\'s environment)',
+        expected: 'environment: {type: main_process | multiprocessing | distributed, config: …}',
+      }),
+    );
+  }
   const logging = config.logging ?? undefined;
   return {
     source,

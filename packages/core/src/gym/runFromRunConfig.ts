@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { FileEventStorage } from '@mlgym/event-store';
 import { MlgymError } from '@mlgym/protocol';
-import type { Backend, MlgymEvent } from '@mlgym/protocol';
+import type { Backend, MlgymEvent, RunInfo, TrainingSettings } from '@mlgym/protocol';
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
@@ -19,11 +19,19 @@ import { runJobsInPool } from './processPool.js';
 import { runJobsInProcess } from './runGridSearch.js';
 import type { JobResult, JobSpec } from './runGridSearch.js';
 import { systemInfo } from './systemInfo.js';
+import { planWarmStart } from './warmStartPlan.js';
+import type { WarmStartOverrides } from './warmStartPlan.js';
 
 export interface RunFromConfigOptions {
   registry?: ComponentRegistry | undefined;
-  /** Overrides `environment.config.backend`. */
+  /** Overrides `environment.config.backend` (a warm start refuses a backend other than the stored one). */
   backend?: Backend | undefined;
+  /** Command-line settings for a warm start (`mlgym run --resume`); they win over its config. */
+  warmStart?: Omit<WarmStartOverrides, 'backend'> | undefined;
+  /** Where the stored run lives, for messages (default: the local event storage path). */
+  storeLabel?: string | undefined;
+  /** What the user should always see, even when progress is drawn: what a warm start does. */
+  notice?: (line: string) => void;
   log?: (line: string) => void;
   /** Prefer this id (tests); otherwise a new timestamp id. */
   gridSearchId?: string | undefined;
@@ -36,6 +44,8 @@ export interface RunFromConfigOptions {
 
 export interface RunSummary {
   gridSearchId: string;
+  /** The settings the run trained with. */
+  settings?: TrainingSettings | undefined;
   results: JobResult[];
   plan?: ExperimentPlan | undefined;
 }
@@ -65,24 +75,28 @@ async function connect(
 /** Runs what a run config says: a new grid search (train) or the unfinished experiments of an old one (warmstart). */
 export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromConfigOptions = {}): Promise<RunSummary> {
   const log = options.log ?? (() => undefined);
+  const notice = options.notice ?? log;
   const registry = options.registry ?? createDefaultRegistry();
-  const plugins = await loadPlugins(
-    registry,
-    run.config.run_configuration.config.plugins ?? [],
-    dirname(run.source.file),
-  );
   const rc = run.config.run_configuration;
-  const env = run.config.environment;
-  const backend = options.backend ?? env.config?.backend ?? 'auto';
   let gridSearchId: string;
-  let jobs: JobSpec[];
   let plan: ExperimentPlan | undefined;
-  let configDir: string | undefined;
+  let settings: TrainingSettings | undefined;
   const provisional = run.config.logging?.gs_rest_api_endpoint
     ? undefined
     : new LocalGridSearchStore(run.eventStoragePath);
 
   if (rc.type === 'train') {
+    const env = run.config.environment;
+    if (!env) throw new Error('a train run config has an environment (loadRunConfig checks it)');
+    const plugins = await loadPlugins(registry, rc.config.plugins ?? [], dirname(run.source.file));
+    settings = {
+      num_epochs: rc.config.num_epochs,
+      num_batches_per_epoch: rc.config.num_batches_per_epoch ?? null,
+      seed: rc.config.seed ?? null,
+      backend: options.backend ?? env.config?.backend ?? 'auto',
+      environment: env,
+      plugins,
+    };
     plan = await planExperiments(run, { registry });
     gridSearchId =
       options.gridSearchId ??
@@ -92,11 +106,8 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
             provisional ?? new HttpGridSearchStore({ baseUrl: run.config.logging?.gs_rest_api_endpoint as string })
           ).getConfig(id, 'run_config.yml')) !== undefined,
       ));
-    jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
-    configDir = dirname(plan.gs.source.file);
   } else {
     gridSearchId = rc.config.gridsearch_id;
-    jobs = [];
   }
   const connection = await connect(run, gridSearchId, log);
   const { store, close } = connection;
@@ -109,13 +120,18 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       }
     : connection.sink;
   try {
-    if (rc.type === 'train' && plan) {
+    let jobs: JobSpec[];
+    let configDir: string | undefined;
+    if (plan && settings) {
+      configDir = dirname(plan.gs.source.file);
+      jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
       await store.putConfig(gridSearchId, 'grid_search_config.yml', plan.gs.source.text);
       await store.putConfig(gridSearchId, 'run_config.yml', run.source.text);
       if (plan.validation)
         await store.putConfig(gridSearchId, 'validation_strategy_config.yml', plan.validation.source.text);
-      // Where relative paths in component configs (CSV files) point, for warm starts started elsewhere.
-      await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify({ config_dir: configDir }));
+      // What a warm start continues with; config_dir is where relative paths in component configs point.
+      const info: RunInfo = { config_dir: configDir, training: settings };
+      await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify(info));
       for (const e of plan.experiments) {
         await store.putConfig(gridSearchId, 'experiment_config.json', JSON.stringify(e.config), e.experiment_id);
         await store.putConfig(
@@ -127,94 +143,115 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       }
       log(`grid search ${gridSearchId}: ${jobs.length} experiments (${plan.mode})`);
     } else {
-      const stored = await store.experiments(gridSearchId);
-      if (stored.length === 0) {
-        throw MlgymError.fromIssue(
-          run.source.issue('NOT_FOUND', ['run_configuration', 'config', 'gridsearch_id'], {
-            problem: `grid search "${gridSearchId}" has no stored experiments`,
-            hint: `Check the id against the folders in ${run.eventStoragePath} (or the REST endpoint)`,
-          }),
-        );
-      }
-      jobs = stored.map((s) => ({ experimentId: s.experiment_id, config: s.experiment_config, resume: true }));
-      const info = await store.getConfig(gridSearchId, 'run_info.json');
-      configDir = info ? (JSON.parse(info) as { config_dir?: string }).config_dir : undefined;
-      log(`warm start of ${gridSearchId}: ${jobs.length} experiments`);
+      const warm = await planWarmStart(
+        run,
+        store,
+        { ...options.warmStart, backend: options.backend },
+        options.storeLabel ?? run.eventStoragePath,
+      );
+      settings = warm.settings;
+      await loadPlugins(registry, settings.plugins, dirname(run.source.file));
+      await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify(warm.runInfo));
+      for (const line of warm.lines) notice(line);
+      jobs = warm.jobs;
+      configDir = warm.configDir;
     }
-    const numBatches = rc.config.num_batches_per_epoch;
-    if (env.type === 'distributed') {
-      const logging = run.config.logging ?? undefined;
-      if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
-        throw MlgymError.fromIssue(
-          run.source.issue('CONFIG_INVALID', ['logging'], {
-            problem:
-              'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
-            expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
-          }),
-        );
-      }
-      const results = await submitAndWait({
-        redisUrl: env.config.redis_url,
-        queueName: env.config.queue_name,
-        gridSearchId,
-        jobs,
-        maxRetries: env.config.max_retries,
-        sink,
-        log,
-        signal: options.signal,
-        data: {
-          numEpochs: rc.config.num_epochs,
-          numBatchesPerEpoch: numBatches,
-          backend,
-          seed: rc.type === 'train' ? rc.config.seed : undefined,
-          restEndpoint: logging.gs_rest_api_endpoint,
-          websocketServers: logging.websocket_logging_servers,
-          plugins,
-        },
-      });
-      return { gridSearchId, results, plan };
-    }
-    if (env.type === 'multiprocessing' && options.worker) {
-      const endpoint = run.config.logging?.gs_rest_api_endpoint;
-      const results = await runJobsInPool({
-        gridSearchId,
-        jobs,
-        numEpochs: rc.config.num_epochs,
-        numBatchesPerEpoch: numBatches,
-        sink,
-        backend,
-        seed: rc.type === 'train' ? rc.config.seed : undefined,
-        log,
-        processCount: env.config.process_count,
-        computationDeviceIds: env.config.computation_device_ids,
-        maxRetries: env.config.max_retries,
-        workerModule: options.worker.module,
-        workerArgs: options.worker.args,
-        store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
-        signal: options.signal,
-        configDir,
-        plugins,
-      });
-      return { gridSearchId, results, plan };
-    }
-    const results = await runJobsInProcess({
+    const results = await dispatch(run, settings, {
       gridSearchId,
       jobs,
-      numEpochs: rc.config.num_epochs,
-      numBatchesPerEpoch: numBatches,
       store,
       sink,
-      backend,
-      seed: rc.type === 'train' ? rc.config.seed : undefined,
       registry,
       plan,
       configDir,
       log,
-      onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
-      signal: options.signal,
+      options,
     });
-    return { gridSearchId, results, plan };
+    return { gridSearchId, results, plan, settings };
   } finally {
     await close();
   }
+}
+
+interface DispatchContext {
+  gridSearchId: string;
+  jobs: JobSpec[];
+  store: GridSearchStore;
+  sink: EventSink;
+  registry: ComponentRegistry;
+  plan: ExperimentPlan | undefined;
+  configDir: string | undefined;
+  log: (line: string) => void;
+  options: RunFromConfigOptions;
+}
+
+/** Hands the jobs to the environment's runner: distributed workers, a process pool or this process. */
+async function dispatch(run: LoadedRunConfig, settings: TrainingSettings, ctx: DispatchContext): Promise<JobResult[]> {
+  const { gridSearchId, jobs, sink, log, options } = ctx;
+  const env = settings.environment;
+  const common = {
+    gridSearchId,
+    jobs,
+    numEpochs: settings.num_epochs,
+    numBatchesPerEpoch: settings.num_batches_per_epoch,
+    backend: settings.backend,
+    seed: settings.seed ?? undefined,
+    sink,
+    log,
+  };
+  if (env.type === 'distributed') {
+    const logging = run.config.logging ?? undefined;
+    if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
+      throw MlgymError.fromIssue(
+        run.source.issue('CONFIG_INVALID', ['logging'], {
+          problem:
+            'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
+          expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
+        }),
+      );
+    }
+    return submitAndWait({
+      redisUrl: env.config.redis_url,
+      queueName: env.config.queue_name,
+      gridSearchId,
+      jobs,
+      maxRetries: env.config.max_retries,
+      sink,
+      log,
+      signal: options.signal,
+      data: {
+        numEpochs: common.numEpochs,
+        numBatchesPerEpoch: common.numBatchesPerEpoch,
+        backend: common.backend,
+        seed: common.seed,
+        restEndpoint: logging.gs_rest_api_endpoint,
+        websocketServers: logging.websocket_logging_servers,
+        plugins: settings.plugins,
+      },
+    });
+  }
+  if (env.type === 'multiprocessing' && options.worker) {
+    const endpoint = run.config.logging?.gs_rest_api_endpoint;
+    return runJobsInPool({
+      ...common,
+      processCount: env.config.process_count,
+      computationDeviceIds: env.config.computation_device_ids,
+      maxRetries: env.config.max_retries,
+      workerModule: options.worker.module,
+      workerArgs: options.worker.args,
+      store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
+      signal: options.signal,
+      configDir: ctx.configDir,
+      plugins: settings.plugins,
+    });
+  }
+  return runJobsInProcess({
+    ...common,
+    store: ctx.store,
+    registry: ctx.registry,
+    plan: ctx.plan,
+    configDir: ctx.configDir,
+    onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
+    signal: options.signal,
+  });
 }

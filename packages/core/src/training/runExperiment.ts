@@ -5,8 +5,10 @@ import type { GridSearchStore } from '@mlgym/storage';
 import type { EventSink } from '../reporting/eventSink.js';
 import { creationTs } from '../reporting/eventSink.js';
 import type { CheckpointingStrategy } from './checkpointingStrategy.js';
+import { BEST_FILE, MODEL_FILE, OPTIMIZER_FILE, STATE_FILE, newestCheckpoint } from './newestCheckpoint.js';
+import type { TrainingState } from './newestCheckpoint.js';
 import { decodeTensors, encodeTensors } from './checkpointCodec.js';
-import type { DataLoader, LoaderState } from './dataLoader.js';
+import type { DataLoader } from './dataLoader.js';
 import type { EarlyStoppingStrategy, SplitResult } from './earlyStopping.js';
 import { evaluate } from './evaluator.js';
 import type { EvalComponent } from './evaluator.js';
@@ -66,21 +68,6 @@ export interface ExperimentOutcome {
   alreadyComplete: boolean;
 }
 
-interface TrainingState {
-  epoch: number;
-  global_batch: number;
-  num_epochs: number;
-  stopped_early: boolean;
-  loader: LoaderState;
-  early_stopping: unknown;
-  checkpointing: unknown;
-}
-
-const STATE_FILE = 'training_state.json';
-const MODEL_FILE = 'model.ckpt';
-const OPTIMIZER_FILE = 'optimizer.ckpt';
-const BEST_FILE = 'best_model.ckpt';
-
 /** Throttle of the original: report when current_batch mod max(1, floor(n/10)) == 0 (and the last batch). */
 const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(n / 10)) === 0 || batch === n - 1;
 
@@ -125,21 +112,9 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
   let best: tf.Tensor[] | undefined;
 
   if (options.resume) {
-    // The newest complete checkpoint: its state file is written last, so a process killed while
-    // saving leaves an epoch without one, which is skipped (and overwritten when re-trained).
-    let last: number | undefined;
-    let files = new Map<string, Uint8Array>();
-    for (const epoch of await store.listCheckpoints(gridSearchId, experimentId)) {
-      files = new Map(
-        (await store.loadCheckpoint({ gridSearchId, experimentId, epoch })).map((f) => [f.name, f.bytes]),
-      );
-      if (files.has(STATE_FILE) && files.has(MODEL_FILE) && files.has(OPTIMIZER_FILE)) {
-        last = epoch;
-        break;
-      }
-    }
-    if (last !== undefined) {
-      const state = JSON.parse(new TextDecoder().decode(files.get(STATE_FILE))) as TrainingState;
+    const found = await newestCheckpoint(store, gridSearchId, experimentId);
+    if (found) {
+      const { epoch: last, state, files } = found;
       if (state.epoch !== last) {
         throw MlgymError.fromIssue({
           code: 'STORAGE_CORRUPT',
@@ -291,6 +266,7 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
         epoch,
         global_batch: ctx.globalBatch,
         num_epochs: options.numEpochs,
+        num_batches_per_epoch: n,
         stopped_early: ctx.stoppedEarly,
         loader: loader.getState(),
         early_stopping: components.early_stopping_strategy?.getState() ?? null,
