@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { BACKENDS, isMlgymError } from '@mlgym/protocol';
 import { runDistributedWorker, runWorker, waitForGridSearch } from '@mlgym/core';
 import { runCommand } from './commands/runCommand.js';
-import type { Output } from './commands/runCommand.js';
+import type { Output, RunCommandOptions } from './commands/runCommand.js';
 
 /** Exit codes: 0 ok, 1 unexpected failure, 2 invalid input (config, arguments), 3 not available. */
 export async function main(argv: readonly string[], io: Output): Promise<number> {
@@ -14,12 +14,24 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
 
   program
     .command('run')
-    .description('run the experiments of a run config (the original run.py)')
-    .requiredOption('--config_path, --config-path <path>', 'run_config.yml')
+    .description('run the experiments of a run config (the original run.py), or continue a stored run')
+    .option('--config_path, --config-path <path>', 'run_config.yml (train or warmstart)')
+    .option('--resume <gridsearch_id>', 'continue an interrupted or finished run with its stored settings')
+    .option('--num_epochs, --num-epochs <n>', 'with --resume: train up to this many epochs (raise to extend)')
+    .option('--num_batches_per_epoch, --num-batches-per-epoch <n>', 'with --resume: needs --allow_changed_batches')
+    .option(
+      '--allow_changed_batches, --allow-changed-batches',
+      'accept a continuation that differs from an uninterrupted run',
+    )
+    .option(
+      '--event_storage_path, --event-storage-path <dir>',
+      'with --resume: where the run is stored (default ./event_storage)',
+    )
+    .option('--rest_endpoint, --rest-endpoint <url>', 'with --resume: the ml_board_rest_endpoint holding the run')
     .option('--dry-run', 'load and validate everything, print the experiment list, train nothing', false)
     .option('--json', 'print the experiment list as one JSON array', false)
     .option('--backend <backend>', `compute backend (${BACKENDS.join(' | ')})`)
-    .action(async (opts: { configPath: string; dryRun: boolean; json: boolean; backend?: string }) => {
+    .action(async (opts: RunCommandOptions) => {
       code = await runCommand(
         { ...opts, workerEntry: process.argv[1]?.endsWith('cli.js') ? process.argv[1] : undefined },
         io,

@@ -1,6 +1,8 @@
 export { YamlSource } from './config/yamlSource.js';
 export type { Position } from './config/yamlSource.js';
-export { loadRunConfig, resolveAgainst } from './config/loadRunConfig.js';
+export { loadRunConfig, resolveAgainst, runConfigFromSource } from './config/loadRunConfig.js';
+export { resumeRunConfig } from './config/resumeRunConfig.js';
+export type { ResumeOptions, ResumeRunConfig } from './config/resumeRunConfig.js';
 export type { LoadedRunConfig } from './config/loadRunConfig.js';
 export { loadGsConfig } from './config/loadGsConfig.js';
 export type { LoadedGsConfig } from './config/loadGsConfig.js';
@@ -83,6 +85,8 @@ export { builtinModels, layerListModel, trainableParams } from './training/model
 export type { MlgymModel, ModelFactory } from './training/models.js';
 export { runFromRunConfig } from './gym/runFromRunConfig.js';
 export type { RunFromConfigOptions, RunSummary } from './gym/runFromRunConfig.js';
+export { planWarmStart } from './gym/warmStartPlan.js';
+export type { ExperimentAction, WarmStartOverrides, WarmStartPlan } from './gym/warmStartPlan.js';
 export { runJobsInProcess } from './gym/runGridSearch.js';
 export type { JobResult, JobSpec, RunJobsOptions } from './gym/runGridSearch.js';
 export { newGridSearchId } from './gym/gridSearchId.js';

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import {
   createDefaultRegistry,
   formatNestedCvReport,
@@ -6,16 +6,24 @@ import {
   loadRunConfig,
   nestedCvReport,
   planExperiments,
+  resumeRunConfig,
   runFromRunConfig,
 } from '@mlgym/core';
-import type { ComponentRegistry, JobResult } from '@mlgym/core';
+import type { ComponentRegistry, JobResult, LoadedRunConfig } from '@mlgym/core';
 import { BackendSchema, MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { ProgressView } from '../progress/progressView.js';
 import { formatPlanJson, formatPlanTable } from './dryRun.js';
 
 export interface RunCommandOptions {
-  configPath: string;
+  configPath?: string | undefined;
+  /** `--resume <id>`: continue a stored run; the options below refine it. */
+  resume?: string | undefined;
+  numEpochs?: string | undefined;
+  numBatchesPerEpoch?: string | undefined;
+  allowChangedBatches?: boolean | undefined;
+  eventStoragePath?: string | undefined;
+  restEndpoint?: string | undefined;
   dryRun: boolean;
   json: boolean;
   backend?: string | undefined;
@@ -41,9 +49,59 @@ function scores(result: JobResult): string {
   return `${split.split}: ${entries.map(([k, v]) => `${k}=${(v as number).toFixed(4)}`).join(' ')}`;
 }
 
+const badFlag = (flag: string, problem: string, expected?: string) =>
+  MlgymError.fromIssue({ code: 'BAD_REQUEST', keyPath: flag, problem, expected });
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw badFlag(flag, `not a positive integer: "${value}"`, 'a whole number ≥ 1');
+  return n;
+}
+
+/** Which run to do: a config file, or `--resume <id>` (a warm start composed from the stored run). */
+async function chooseRun(options: RunCommandOptions): Promise<{ run: LoadedRunConfig; storeLabel?: string }> {
+  const resumeOnly = (
+    [
+      ['--num_epochs', options.numEpochs],
+      ['--num_batches_per_epoch', options.numBatchesPerEpoch],
+      ['--allow_changed_batches', options.allowChangedBatches],
+      ['--event_storage_path', options.eventStoragePath],
+      ['--rest_endpoint', options.restEndpoint],
+    ] as const
+  ).find(([, v]) => v !== undefined);
+  if (options.resume === undefined) {
+    if (options.configPath === undefined)
+      throw badFlag('--config_path', 'missing', '--config_path <run_config.yml> or --resume <gridsearch_id>');
+    if (resumeOnly)
+      throw badFlag(resumeOnly[0], 'only applies to --resume <gridsearch_id>', 'it in a warmstart config');
+    return { run: loadRunConfig(options.configPath) };
+  }
+  if (options.configPath !== undefined) throw badFlag('--resume', 'takes no --config_path (it reads the stored run)');
+  if (options.dryRun) throw badFlag('--dry-run', 'plans train runs; --resume continues stored experiments');
+  return resumeRunConfig({
+    gridSearchId: options.resume,
+    eventStoragePath: options.eventStoragePath,
+    restEndpoint: options.restEndpoint,
+  });
+}
+
+/** The one-line way to continue a run, as the closing message of an interrupted or failed run prints it. */
+export function resumeCommand(run: LoadedRunConfig, gridSearchId: string): string {
+  const endpoint = run.config.logging?.gs_rest_api_endpoint;
+  const where = endpoint
+    ? ` --rest_endpoint ${endpoint}`
+    : run.eventStoragePath === resolve('event_storage')
+      ? ''
+      : ` --event_storage_path ${relative('.', run.eventStoragePath).startsWith('..') ? run.eventStoragePath : relative('.', run.eventStoragePath) || '.'}`;
+  return `mlgym run --resume ${gridSearchId}${where}`;
+}
+
 /** `mlgym run`: validate everything first; with --dry-run print the experiment list, otherwise run it. */
 export async function runCommand(options: RunCommandOptions, io: Output): Promise<number> {
-  const run = loadRunConfig(options.configPath);
+  const numEpochs = positiveInt('--num_epochs', options.numEpochs);
+  const numBatchesPerEpoch = positiveInt('--num_batches_per_epoch', options.numBatchesPerEpoch);
+  const { run, storeLabel } = await chooseRun(options);
   const registry = options.registry ?? createDefaultRegistry();
   let backend: Backend | undefined;
   if (options.backend !== undefined) {
@@ -72,7 +130,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   }
   const abort = new AbortController();
   const onSigint = () => {
-    io.err('mlgym: interrupted; stopping workers (checkpoints stay intact: a warmstart run continues)');
+    io.err('mlgym: interrupted; stopping workers (checkpoints stay intact: a warm start continues)');
     abort.abort();
   };
   process.once('SIGINT', onSigint);
@@ -81,8 +139,11 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   const summary = await runFromRunConfig(run, {
     registry: options.registry,
     backend,
+    warmStart: { numEpochs, numBatchesPerEpoch, allowChangedBatches: options.allowChangedBatches },
+    storeLabel,
     worker,
     signal: abort.signal,
+    notice: (line) => io.err(`mlgym: ${line}`),
     observe: (event) => progress.observe(event),
     // On a terminal the progress view shows what the log lines would say.
     log: (line) => (io.tty ? undefined : io.err(`mlgym: ${line}`)),
@@ -99,6 +160,10 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
   }
   if (summary.plan?.mode === 'NESTED_CROSS_VALIDATION')
     io.out(`\n${formatNestedCvReport(nestedCvReport(summary.plan, summary.results))}`);
+  const failed = summary.results.some((r) => r.status === 'failed');
+  if (abort.signal.aborted || failed) {
+    io.out(`\nto continue where it stopped: ${resumeCommand(run, summary.gridSearchId)}`);
+  }
   if (abort.signal.aborted) return 130;
-  return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
+  return failed ? 1 : 0;
 }

@@ -46,7 +46,7 @@ export function runConfigFromSource(source: YamlSource): LoadedRunConfig {
     throw MlgymError.fromIssue(
       source.issue('CONFIG_INVALID', [], {
         keyPath: 'environment',
-        problem: 'required key is missing (only a warm start inherits the stored run\'s environment)',
+        problem: "required key is missing (only a warm start inherits the stored run's environment)",
         expected: 'environment: {type: main_process | multiprocessing | distributed, config: …}',
       }),
     );

@@ -214,7 +214,12 @@ export async function planWarmStart(
       continue;
     }
     if (found.state.stopped_early || found.epoch + 1 >= numEpochs) {
-      actions.push({ experimentId: id, action: 'skip', checkpoint: found.epoch, stoppedEarly: found.state.stopped_early });
+      actions.push({
+        experimentId: id,
+        action: 'skip',
+        checkpoint: found.epoch,
+        stoppedEarly: found.state.stopped_early,
+      });
       continue;
     }
     actions.push({ experimentId: id, action: 'resume', checkpoint: found.epoch });
@@ -222,7 +227,10 @@ export async function planWarmStart(
     if (numBatches !== null && trainedWith !== numBatches && !allowChange && issues.length === 0) {
       refuse(batches?.origin ?? { path: [...CONFIG, 'gridsearch_id'] }, {
         problem: `experiment ${id}'s checkpoint ${found.epoch} was trained with ${trainedWith} batches per epoch, not ${numBatches}`,
-        hint: 'Give num_batches_per_epoch: ' + String(trainedWith) + ' to continue it exactly, or allow_changed_batches: true',
+        hint:
+          'Give num_batches_per_epoch: ' +
+          String(trainedWith) +
+          ' to continue it exactly, or allow_changed_batches: true',
       });
     }
   }
@@ -247,7 +255,8 @@ export async function planWarmStart(
   note('num_batches_per_epoch', numBatches, batches !== undefined, was.num_batches_per_epoch);
   note('seed', was.seed, false, was.seed);
   note('backend', settings.backend, false, was.backend);
-  if (fileEnv) changed.push(`environment ${describeEnvironment(fileEnv)} (was ${describeEnvironment(was.environment)})`);
+  if (fileEnv)
+    changed.push(`environment ${describeEnvironment(fileEnv)} (was ${describeEnvironment(was.environment)})`);
   else inherited.push(`environment ${describeEnvironment(was.environment)}`);
   lines.push(`  inherited: ${inherited.join(', ')}`);
   if (changed.length > 0) lines.push(`  changed:   ${changed.join(', ')}`);
