@@ -172,13 +172,13 @@ export async function planWarmStart(
         ? { code: 'CONFIG_INVALID', keyPath: origin.flag, ...fields }
         : run.source.issue('CONFIG_INVALID', origin.path, fields),
     );
-  const storedIn = `the value grid search ${gridSearchId} trained with, stored in ${stored.file}`;
+  const storedIn = `the stored run's value, ${stored.file}`;
   if (batches && (batches.value ?? null) !== was.num_batches_per_epoch && !allowChange) {
     refuse(batches.origin, {
       problem: 'differs from the stored run',
       found: show(batches.value),
       expected: `${show(was.num_batches_per_epoch)} (${storedIn}); leave it out to inherit it`,
-      hint: `To continue with ${show(batches.value)} batches per epoch anyway, add allow_changed_batches: true (or --allow_changed_batches): the continuation will then differ from an uninterrupted run`,
+      hint: `To continue with ${show(batches.value)} batches per epoch anyway, add ${'flag' in batches.origin ? '--allow_changed_batches' : 'allow_changed_batches: true'}: the continuation will then differ from an uninterrupted run`,
     });
   }
   if (seed && seed.value !== was.seed) {
