@@ -122,6 +122,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   try {
     let jobs: JobSpec[];
     let configDir: string | undefined;
+    const skipped: JobResult[] = [];
     if (plan && settings) {
       configDir = dirname(plan.gs.source.file);
       jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
@@ -153,20 +154,38 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       await loadPlugins(registry, settings.plugins, dirname(run.source.file));
       await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify(warm.runInfo));
       for (const line of warm.lines) notice(line);
-      jobs = warm.jobs;
+      // Finished and early-stopped experiments need no worker or component graph.
+      const skip = new Set(warm.actions.filter((a) => a.action === 'skip').map((a) => a.experimentId));
+      jobs = warm.jobs.filter((j) => !skip.has(j.experimentId));
+      for (const a of warm.actions) {
+        if (a.action === 'skip') {
+          skipped.push({
+            experimentId: a.experimentId,
+            status: 'skipped',
+            lastEpoch: a.checkpoint,
+            stoppedEarly: a.stoppedEarly,
+            seconds: 0,
+          });
+        }
+      }
       configDir = warm.configDir;
     }
-    const results = await dispatch(run, settings, {
-      gridSearchId,
-      jobs,
-      store,
-      sink,
-      registry,
-      plan,
-      configDir,
-      log,
-      options,
-    });
+    const results =
+      jobs.length === 0
+        ? []
+        : await dispatch(run, settings, {
+            gridSearchId,
+            jobs,
+            store,
+            sink,
+            registry,
+            plan,
+            configDir,
+            log,
+            options,
+          });
+    results.push(...skipped);
+    results.sort((a, b) => a.experimentId - b.experimentId);
     return { gridSearchId, results, plan, settings };
   } finally {
     await close();
