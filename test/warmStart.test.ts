@@ -1,16 +1,27 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resumeRunConfig, runFromRunConfig } from '@mlgym/core';
+import { createRestApp } from '@mlgym/rest-endpoint';
 import { repo, stopped, until } from './helpers.js';
 
 const cli = join(repo, 'apps/mlgym/dist/cli.js');
 
+const children = new Set<ChildProcess>();
+// A test that times out must not leave its runs training behind.
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** Starts `mlgym` with these arguments; `done` resolves with its exit code and output. */
 function mlgym(...args: string[]) {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -71,7 +82,7 @@ describe('warm start of the example conv net (README: kill -9, then continue)', 
     await stopped(run.child);
     gs = run.gs;
     expect(gs).toBeTruthy();
-  }, 60_000);
+  }, 90_000);
 
   it('refuses a warm start that would change the batches per epoch, naming the key and the stored value', async () => {
     const warm = join(dir, 'conflict.yml');
@@ -113,7 +124,33 @@ describe('warm start of the example conv net (README: kill -9, then continue)', 
       global_batch: number;
     };
     expect(state.global_batch).toBe(6);
-  }, 40_000);
+  }, 60_000);
+  it('--resume finds a run behind the REST endpoint; finished experiments are skipped, nothing trained', async () => {
+    const app = createRestApp({ storagePath: killedRoot });
+    await app.init();
+    const rest = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const url = `http://127.0.0.1:${(rest.address() as { port: number }).port}`;
+    try {
+      const { run, storeLabel } = await resumeRunConfig({
+        gridSearchId: gs,
+        restEndpoint: url,
+        eventStoragePath: join(dir, 'local'),
+      });
+      expect(run.config.logging).toMatchObject({ gs_rest_api_endpoint: url });
+      const lines: string[] = [];
+      const summary = await runFromRunConfig(run, { storeLabel, notice: (l) => lines.push(l) });
+      expect(summary.results).toMatchObject([{ experimentId: 0, status: 'skipped', lastEpoch: 1 }]);
+      expect(lines).toEqual([
+        `warm start of ${gs} (stored settings: ${url}/${gs}/run_info.json)`,
+        '  inherited: num_epochs 2, num_batches_per_epoch 3, seed 5, backend wasm, environment main_process',
+        '  experiment 0: skipped (finished: 2 of 2 epochs)',
+      ]);
+    } finally {
+      rest.close();
+    }
+  }, 20_000);
 });
 
 describe('mlgym run --resume', () => {
@@ -160,5 +197,5 @@ describe('mlgym run --resume', () => {
     expect(info.training.num_epochs).toBe(last + 3);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`--resume: grid search "no-such-run" has no stored run in ${root}`);
-  }, 40_000);
+  }, 60_000);
 });

@@ -1,6 +1,5 @@
 import { dirname, join } from 'node:path';
 import { FileEventStorage } from '@mlgym/event-store';
-import { MlgymError } from '@mlgym/protocol';
 import type { Backend, MlgymEvent, RunInfo, TrainingSettings } from '@mlgym/protocol';
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { GridSearchStore } from '@mlgym/storage';
@@ -14,9 +13,7 @@ import type { EventSink } from '../reporting/eventSink.js';
 import { LocalEventSink } from '../reporting/localEventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
-import { submitAndWait } from './distributed.js';
-import { runJobsInPool } from './processPool.js';
-import { runJobsInProcess } from './runGridSearch.js';
+import { dispatchJobs } from './dispatchJobs.js';
 import type { JobResult, JobSpec } from './runGridSearch.js';
 import { systemInfo } from './systemInfo.js';
 import { planWarmStart } from './warmStartPlan.js';
@@ -173,7 +170,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
     const results =
       jobs.length === 0
         ? []
-        : await dispatch(run, settings, {
+        : await dispatchJobs(run, settings, {
             gridSearchId,
             jobs,
             store,
@@ -182,7 +179,8 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
             plan,
             configDir,
             log,
-            options,
+            signal: options.signal,
+            worker: options.worker,
           });
     results.push(...skipped);
     results.sort((a, b) => a.experimentId - b.experimentId);
@@ -190,87 +188,4 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   } finally {
     await close();
   }
-}
-
-interface DispatchContext {
-  gridSearchId: string;
-  jobs: JobSpec[];
-  store: GridSearchStore;
-  sink: EventSink;
-  registry: ComponentRegistry;
-  plan: ExperimentPlan | undefined;
-  configDir: string | undefined;
-  log: (line: string) => void;
-  options: RunFromConfigOptions;
-}
-
-/** Hands the jobs to the environment's runner: distributed workers, a process pool or this process. */
-async function dispatch(run: LoadedRunConfig, settings: TrainingSettings, ctx: DispatchContext): Promise<JobResult[]> {
-  const { gridSearchId, jobs, sink, log, options } = ctx;
-  const env = settings.environment;
-  const common = {
-    gridSearchId,
-    jobs,
-    numEpochs: settings.num_epochs,
-    numBatchesPerEpoch: settings.num_batches_per_epoch,
-    backend: settings.backend,
-    seed: settings.seed ?? undefined,
-    sink,
-    log,
-  };
-  if (env.type === 'distributed') {
-    const logging = run.config.logging ?? undefined;
-    if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
-      throw MlgymError.fromIssue(
-        run.source.issue('CONFIG_INVALID', ['logging'], {
-          problem:
-            'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
-          expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
-        }),
-      );
-    }
-    return submitAndWait({
-      redisUrl: env.config.redis_url,
-      queueName: env.config.queue_name,
-      gridSearchId,
-      jobs,
-      maxRetries: env.config.max_retries,
-      sink,
-      log,
-      signal: options.signal,
-      data: {
-        numEpochs: common.numEpochs,
-        numBatchesPerEpoch: common.numBatchesPerEpoch,
-        backend: common.backend,
-        seed: common.seed,
-        restEndpoint: logging.gs_rest_api_endpoint,
-        websocketServers: logging.websocket_logging_servers,
-        plugins: settings.plugins,
-      },
-    });
-  }
-  if (env.type === 'multiprocessing' && options.worker) {
-    const endpoint = run.config.logging?.gs_rest_api_endpoint;
-    return runJobsInPool({
-      ...common,
-      processCount: env.config.process_count,
-      computationDeviceIds: env.config.computation_device_ids,
-      maxRetries: env.config.max_retries,
-      workerModule: options.worker.module,
-      workerArgs: options.worker.args,
-      store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
-      signal: options.signal,
-      configDir: ctx.configDir,
-      plugins: settings.plugins,
-    });
-  }
-  return runJobsInProcess({
-    ...common,
-    store: ctx.store,
-    registry: ctx.registry,
-    plan: ctx.plan,
-    configDir: ctx.configDir,
-    onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
-    signal: options.signal,
-  });
 }

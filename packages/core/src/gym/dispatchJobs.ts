@@ -1,0 +1,100 @@
+import { MlgymError } from '@mlgym/protocol';
+import type { TrainingSettings } from '@mlgym/protocol';
+import type { GridSearchStore } from '@mlgym/storage';
+import type { LoadedRunConfig } from '../config/loadRunConfig.js';
+import type { ExperimentPlan } from '../experiments/planExperiments.js';
+import type { ComponentRegistry } from '../registry/componentRegistry.js';
+import type { EventSink } from '../reporting/eventSink.js';
+import { submitAndWait } from './distributed.js';
+import { runJobsInPool } from './processPool.js';
+import { runJobsInProcess } from './runGridSearch.js';
+import type { JobResult, JobSpec } from './runGridSearch.js';
+
+export interface DispatchContext {
+  gridSearchId: string;
+  jobs: JobSpec[];
+  store: GridSearchStore;
+  sink: EventSink;
+  registry: ComponentRegistry;
+  plan: ExperimentPlan | undefined;
+  configDir: string | undefined;
+  log: (line: string) => void;
+  signal?: AbortSignal | undefined;
+  /** How to start pool workers (multiprocessing); without it jobs run in this process. */
+  worker?: { module: string; args: string[] } | undefined;
+}
+
+/** Hands the jobs to the environment's runner: distributed workers, a process pool or this process. */
+export async function dispatchJobs(
+  run: LoadedRunConfig,
+  settings: TrainingSettings,
+  ctx: DispatchContext,
+): Promise<JobResult[]> {
+  const { gridSearchId, jobs, sink, log } = ctx;
+  const env = settings.environment;
+  const common = {
+    gridSearchId,
+    jobs,
+    numEpochs: settings.num_epochs,
+    numBatchesPerEpoch: settings.num_batches_per_epoch,
+    backend: settings.backend,
+    seed: settings.seed ?? undefined,
+    sink,
+    log,
+  };
+  if (env.type === 'distributed') {
+    const logging = run.config.logging ?? undefined;
+    if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
+      throw MlgymError.fromIssue(
+        run.source.issue('CONFIG_INVALID', ['logging'], {
+          problem:
+            'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
+          expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
+        }),
+      );
+    }
+    return submitAndWait({
+      redisUrl: env.config.redis_url,
+      queueName: env.config.queue_name,
+      gridSearchId,
+      jobs,
+      maxRetries: env.config.max_retries,
+      sink,
+      log,
+      signal: ctx.signal,
+      data: {
+        numEpochs: common.numEpochs,
+        numBatchesPerEpoch: common.numBatchesPerEpoch,
+        backend: common.backend,
+        seed: common.seed,
+        restEndpoint: logging.gs_rest_api_endpoint,
+        websocketServers: logging.websocket_logging_servers,
+        plugins: settings.plugins,
+      },
+    });
+  }
+  if (env.type === 'multiprocessing' && ctx.worker) {
+    const endpoint = run.config.logging?.gs_rest_api_endpoint;
+    return runJobsInPool({
+      ...common,
+      processCount: env.config.process_count,
+      computationDeviceIds: env.config.computation_device_ids,
+      maxRetries: env.config.max_retries,
+      workerModule: ctx.worker.module,
+      workerArgs: ctx.worker.args,
+      store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
+      signal: ctx.signal,
+      configDir: ctx.configDir,
+      plugins: settings.plugins,
+    });
+  }
+  return runJobsInProcess({
+    ...common,
+    store: ctx.store,
+    registry: ctx.registry,
+    plan: ctx.plan,
+    configDir: ctx.configDir,
+    onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
+    signal: ctx.signal,
+  });
+}
