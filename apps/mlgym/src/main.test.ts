@@ -57,3 +57,21 @@ describe('mlgym run --dry-run', () => {
     expect((await run('frobnicate')).code).toBe(2);
   });
 });
+
+describe('mlgym run --resume arguments', () => {
+  it('exits 2 naming the flag: unknown run, flags that need --resume, bad numbers, --resume with a config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-resume-'));
+    const unknown = await run('run', '--resume', 'nope', '--event_storage_path', dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(`error[NOT_FOUND]: --resume: grid search "nope" has no stored run in ${dir}`);
+    const config = join(repo, 'example/grid_search_example/run_config.yml');
+    const misplaced = await run('run', '--config_path', config, '--num_epochs', '3');
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.err).toContain('--num_epochs: only applies to --resume <gridsearch_id>');
+    const zero = await run('run', '--resume', 'x', '--num_epochs', '0');
+    expect(zero.err).toContain('--num_epochs: not a positive integer: "0"');
+    const both = await run('run', '--resume', 'x', '--config_path', config);
+    expect(both.err).toContain('--resume: takes no --config_path');
+    expect((await run('run')).err).toContain('--config_path: missing');
+  });
+});
