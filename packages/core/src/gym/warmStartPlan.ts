@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend, Environment, MlgymIssue, RunInfo, TrainingSettings } from '@mlgym/protocol';
 import type { GridSearchStore } from '@mlgym/storage';
@@ -182,7 +183,7 @@ export async function planWarmStart(
   note('num_batches_per_epoch', numBatches, batches !== undefined, was.num_batches_per_epoch);
   note('seed', was.seed, false, was.seed);
   note('backend', settings.backend, false, was.backend);
-  if (fileEnv)
+  if (fileEnv && !isDeepStrictEqual(fileEnv, was.environment))
     changed.push(`environment ${describeEnvironment(fileEnv)} (was ${describeEnvironment(was.environment)})`);
   else inherited.push(`environment ${describeEnvironment(was.environment)}`);
   lines.push(`  inherited: ${inherited.join(', ')}`);
