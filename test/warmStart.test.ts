@@ -176,10 +176,9 @@ describe('mlgym run --resume', () => {
     const args = (command as string).split(' ').slice(1);
     const cleanRoot = join(dir, 'clean');
     writeFileSync(join(dir, 'clean.yml'), train(last + 3, cleanRoot));
-    const [resumed, clean, unknown] = await Promise.all([
+    const [resumed, clean] = await Promise.all([
       mlgym(...args, '--num_epochs', String(last + 3)).done,
       mlgym('run', '--config_path', join(dir, 'clean.yml')).done,
-      mlgym('run', '--resume', 'no-such-run', '--event_storage_path', root).done,
     ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`experiment 0: resumed at epoch ${last + 1} (from checkpoint ${last})`);
@@ -195,7 +194,5 @@ describe('mlgym run --resume', () => {
       training: { num_epochs: number };
     };
     expect(info.training.num_epochs).toBe(last + 3);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain(`--resume: grid search "no-such-run" has no stored run in ${root}`);
   }, 60_000);
 });
