@@ -79,6 +79,20 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
   }, 120_000);
 });
 
+describe('resuming on another backend', () => {
+  it('is refused: the checkpoint continues only where it was written (auto may choose differently)', async () => {
+    const s = store();
+    await train('cpu', 1, s);
+    const error = await train('wasm', 2, s, true).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(
+      /environment\.config\.backend: experiment 0 trained on cpu up to its last checkpoint, but this process selected wasm/,
+    );
+  }, 60_000);
+});
+
 describe('restore_best_weights', () => {
   it('leaves training with the weights of the best epoch', async () => {
     const { ComponentGraph } = await import('../registry/componentGraph.js');

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { selectBackend } from '../backend/selectBackend.js';
 import type { BackendRecord } from '../backend/selectBackend.js';
@@ -28,6 +29,7 @@ export interface GymJobOptions extends Omit<RunExperimentOptions, 'components'> 
 /** One experiment end to end: backend, component graph, training with checkpoints and events. */
 export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutcome & { backend: BackendRecord }> {
   const backend = await selectBackend(options.backend ?? 'auto');
+  if (options.resume) await checkSameBackend(options, backend);
   // The machine that trains (a worker's, not the launcher's) with its backend goes on the model card.
   await options.store.putConfig(
     options.gridSearchId,
@@ -56,4 +58,28 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
   } finally {
     components.model.model.dispose();
   }
+}
+
+/**
+ * A checkpoint continues only on the backend that wrote it: `auto` may pick another one on another
+ * machine, and the continuation would then end elsewhere than an uninterrupted run.
+ */
+async function checkSameBackend(options: GymJobOptions, backend: BackendRecord): Promise<void> {
+  const { store, gridSearchId, experimentId } = options;
+  const text = await store.getConfig(gridSearchId, 'system_info.json', experimentId);
+  let before: string | undefined;
+  try {
+    before = (JSON.parse(text ?? 'null') as { tfjs_backend?: { backend?: string } | null } | null)?.tfjs_backend
+      ?.backend;
+  } catch {
+    before = undefined; // an unreadable record is replaced below
+  }
+  if (before === undefined || before === backend.backend) return;
+  if ((await store.listCheckpoints(gridSearchId, experimentId)).length === 0) return; // a restart: nothing to continue
+  throw MlgymError.fromIssue({
+    code: 'CONFIG_INVALID',
+    keyPath: 'environment.config.backend',
+    problem: `experiment ${experimentId} trained on ${before} up to its last checkpoint, but this process selected ${backend.backend} (asked for ${options.backend ?? 'auto'}); continuing would change its results`,
+    hint: `Resume it where ${before} is available (--backend ${before})`,
+  });
 }
