@@ -82,7 +82,7 @@ describe('warm start of the example conv net (README: kill -9, then continue)', 
     await stopped(run.child);
     gs = run.gs;
     expect(gs).toBeTruthy();
-  }, 90_000);
+  }, 120_000);
 
   it('refuses a warm start that would change the batches per epoch, naming the key and the stored value', async () => {
     const warm = join(dir, 'conflict.yml');
@@ -97,7 +97,7 @@ describe('warm start of the example conv net (README: kill -9, then continue)', 
     );
     expect(stderr).toContain('allow_changed_batches: true');
     expect(existsSync(join(killedRoot, gs, '0', '1'))).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('continues without repeating num_batches_per_epoch and ends bit-identical to an undisturbed run', async () => {
     const warm = join(dir, 'warm.yml');
@@ -124,7 +124,7 @@ describe('warm start of the example conv net (README: kill -9, then continue)', 
       global_batch: number;
     };
     expect(state.global_batch).toBe(6);
-  }, 60_000);
+  }, 120_000);
   it('--resume finds a run behind the REST endpoint; finished experiments are skipped, nothing trained', async () => {
     const app = createRestApp({ storagePath: killedRoot });
     await app.init();
@@ -150,7 +150,7 @@ describe('warm start of the example conv net (README: kill -9, then continue)', 
     } finally {
       rest.close();
     }
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('mlgym run --resume', () => {
@@ -194,5 +194,5 @@ describe('mlgym run --resume', () => {
       training: { num_epochs: number };
     };
     expect(info.training.num_epochs).toBe(last + 3);
-  }, 60_000);
+  }, 120_000);
 });
