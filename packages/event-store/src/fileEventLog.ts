@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlgymError } from '@mlgym/protocol';
@@ -43,7 +43,8 @@ async function writeAll(fh: FileHandle, buffer: Buffer): Promise<void> {
  * The original MLboard log: `<dir>/event_storage.log`, one JSON event per line, id = line number.
  * Appends are O(1) (line offsets are indexed in memory) and grouped into one write per commit.
  * A torn last line left by a crash is moved to `event_storage.log.corrupt` on open. Publisher
- * sequence numbers are kept beside the log (`publishers.log`) so re-sent batches are stored once.
+ * sequence numbers are kept beside the log (`publishers.log`, written after the events) so re-sent
+ * batches are stored once.
  */
 export class FileEventLog implements EventLog {
   private readonly listeners = new Set<CommitListener>();
@@ -94,9 +95,9 @@ export class FileEventLog implements EventLog {
       const fh = await open(path, 'a+');
       handles.push(fh);
       const offsets = await scanLines(fh, path);
+      const seqs = await readSequences(join(dir, SEQ_FILE), offsets.length - 1);
       const seqFh = await open(join(dir, SEQ_FILE), 'a+');
       handles.push(seqFh);
-      const seqs = await readSequences(seqFh, offsets.length - 1);
       return new FileEventLog(dir, { fh, seqFh, offsets, seqs, policy: options.fsync ?? 'always', release });
     } catch (error) {
       for (const h of handles) await h.close().catch(() => undefined);
@@ -153,21 +154,23 @@ export class FileEventLog implements EventLog {
       next += op.lines.length;
     }
     try {
-      // Sequence records go first: on open they are clamped to the lines that really made it.
-      if (seqLines.length > 0) await writeAll(this.seqFh, Buffer.from(seqLines.join('')));
       if (text.length > 0) await writeAll(this.fh, Buffer.from(text.join('')));
     } catch (error) {
       this.fail(group, error);
       return;
     }
-    // Written: readers and live subscribers may see the events now (a killed process loses
-    // nothing from here on); the appends resolve, i.e. publishers are acknowledged, only once
-    // the sync policy is satisfied.
+    // Written: index every append before anyone hears of it, so the index always matches the file
+    // whatever a listener does; readers and live subscribers may see the events now.
     const results = group.map((op) => this.index(op));
+    for (const [i, op] of group.entries()) this.notify(results[i] as AppendResult, op.events);
     try {
-      if (this.policy === 'always' && text.length > 0) {
-        await this.fh.datasync();
-        if (seqLines.length > 0) await this.seqFh.datasync();
+      // The sequence records go after the events they describe (and after those reach the disk
+      // under `always`): a record must never claim events a crash kept out of the log, or the
+      // publisher's re-send would be counted as duplicates and lost.
+      if (this.policy === 'always' && text.length > 0) await this.fh.datasync();
+      if (seqLines.length > 0) {
+        await writeAll(this.seqFh, Buffer.from(seqLines.join('')));
+        if (this.policy === 'always') await this.seqFh.datasync();
       }
     } catch (error) {
       this.fail(group, error);
@@ -185,7 +188,7 @@ export class FileEventLog implements EventLog {
     this.pending = [];
   }
 
-  /** Adds a written append to the offset index and tells the commit listeners. */
+  /** Adds a written append to the offset index. */
   private index(op: PendingAppend): AppendResult {
     const firstId = this.length;
     let end = this.offsets.at(this.offsets.length - 1);
@@ -193,8 +196,19 @@ export class FileEventLog implements EventLog {
       end += Buffer.byteLength(line) + 1;
       this.offsets.push(end);
     }
-    if (op.lines.length > 0) for (const listener of this.listeners) listener(firstId, op.events);
     return { ids: op.lines.map((_, i) => firstId + i), duplicates: op.duplicates };
+  }
+
+  /** Tells the commit listeners; one that throws affects neither the log nor the other listeners. */
+  private notify(result: AppendResult, events: readonly unknown[]): void {
+    if (result.ids.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(result.ids[0] as number, events);
+      } catch {
+        // the listener's own business (the websocket endpoint reports its failures itself)
+      }
+    }
   }
 
   async *readRaw(from = 0, to = this.length, maxBytes = DEFAULT_CHUNK_BYTES): AsyncIterable<RawChunk> {
@@ -280,22 +294,44 @@ async function scanLines(fh: FileHandle, path: string): Promise<OffsetIndex> {
   return offsets;
 }
 
-/** Highest stored sequence per publisher, counting only events whose lines are in the log. */
-async function readSequences(fh: FileHandle, lines: number): Promise<Map<string, number>> {
+/**
+ * Highest stored sequence per publisher, counting only events whose lines are in the log. Records
+ * that claim lines the log does not hold (left by a crash of an older version, which wrote them
+ * before the events) are cut down to what is there and the file is rewritten, so that lines
+ * appended later are never mistaken for the missing events.
+ */
+async function readSequences(path: string, lines: number): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
-  const text = (await fh.readFile()).toString('utf8');
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const kept: string[] = [];
+  let stale = false;
   for (const line of text.split('\n')) {
     if (!line) continue;
     let record: { p?: unknown; s?: unknown; e?: unknown; n?: unknown };
     try {
       record = JSON.parse(line) as typeof record;
     } catch {
-      continue; // torn record of a crashed commit
+      stale = true; // torn record of a crashed commit
+      continue;
     }
     const { p, s, e, n } = record;
-    if (typeof p !== 'string' || typeof s !== 'number' || typeof e !== 'number' || typeof n !== 'number') continue;
+    if (typeof p !== 'string' || typeof s !== 'number' || typeof e !== 'number' || typeof n !== 'number') {
+      stale = true;
+      continue;
+    }
     const storedCount = Math.min(n, lines - e);
-    if (storedCount > 0) seqs.set(p, Math.max(seqs.get(p) ?? -1, s + storedCount - 1));
+    if (storedCount !== n) stale = true;
+    if (storedCount <= 0) continue;
+    seqs.set(p, Math.max(seqs.get(p) ?? -1, s + storedCount - 1));
+    kept.push(`${JSON.stringify({ p, s, e, n: storedCount })}\n`);
+  }
+  if (stale) {
+    const tmp = `${path}.rewrite`;
+    await writeFile(tmp, kept.join(''));
+    await rename(tmp, path);
   }
   return seqs;
 }
