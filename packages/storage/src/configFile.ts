@@ -26,8 +26,9 @@ export function configSegments(name: unknown, level: 'grid_search' | 'experiment
   const file = safeName(name, 'config_name');
   const known: readonly string[] = level === 'grid_search' ? GRID_SEARCH_CONFIGS : EXPERIMENT_CONFIGS;
   if (known.includes(file)) return [file];
-  if (access === 'read' && level === 'experiment' && (SERVER_OWNED as readonly string[]).includes(file)) return [file];
-  if (USER_CONFIG.test(file)) return [USER_CONFIG_DIR, file];
+  const owned = (SERVER_OWNED as readonly string[]).includes(file);
+  if (owned && access === 'read' && level === 'experiment') return [file];
+  if (!owned && USER_CONFIG.test(file)) return [USER_CONFIG_DIR, file];
   throw MlgymError.fromIssue({
     code: 'BAD_REQUEST',
     keyPath: 'config_name',
