@@ -40,12 +40,12 @@ describe('FileEventLog under hostile conditions', () => {
     ]);
   });
 
-  it('never counts events a crash kept out of the log as duplicates (sequence records follow the events)', async () => {
+  it('never counts events a crash kept out of the log as duplicates (records are reconciled with the log on open)', async () => {
     const dir = fresh();
     let log = await FileEventLog.open(dir);
     await log.append([event(0), event(1)], { publisherId: 'p', firstSeq: 0 });
     await log.close();
-    // A crash between the sequence record and the events it describes (older versions wrote the record first).
+    // A crash between the sequence record and the events it describes.
     appendFileSync(join(dir, 'publishers.log'), `${JSON.stringify({ p: 'q', s: 0, e: 2, n: 10 })}\n`);
     log = await FileEventLog.open(dir);
     await log.append(Array.from({ length: 10 }, (_, i) => event(100 + i))); // another publisher fills lines 2..11

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlgymError } from '@mlgym/protocol';
@@ -43,8 +43,8 @@ async function writeAll(fh: FileHandle, buffer: Buffer): Promise<void> {
  * The original MLboard log: `<dir>/event_storage.log`, one JSON event per line, id = line number.
  * Appends are O(1) (line offsets are indexed in memory) and grouped into one write per commit.
  * A torn last line left by a crash is moved to `event_storage.log.corrupt` on open. Publisher
- * sequence numbers are kept beside the log (`publishers.log`, written after the events) so re-sent
- * batches are stored once.
+ * sequence numbers are kept beside the log (`publishers.log`) so re-sent batches are stored once;
+ * on open, records are reconciled with the lines really in the log.
  */
 export class FileEventLog implements EventLog {
   private readonly listeners = new Set<CommitListener>();
@@ -154,23 +154,25 @@ export class FileEventLog implements EventLog {
       next += op.lines.length;
     }
     try {
+      // Sequence records go first, so a kill between the two writes can never leave stored events
+      // that no record covers (their re-send would be stored twice). A record that claims lines
+      // the log lacks is cut down to the lines present, durably, when the log is opened.
+      if (seqLines.length > 0) await writeAll(this.seqFh, Buffer.from(seqLines.join('')));
       if (text.length > 0) await writeAll(this.fh, Buffer.from(text.join('')));
     } catch (error) {
       this.fail(group, error);
       return;
     }
     // Written: index every append before anyone hears of it, so the index always matches the file
-    // whatever a listener does; readers and live subscribers may see the events now.
+    // whatever a listener does; readers and live subscribers may see the events now (a killed
+    // process loses nothing from here on); the appends resolve, i.e. publishers are acknowledged,
+    // only once the sync policy is satisfied.
     const results = group.map((op) => this.index(op));
     for (const [i, op] of group.entries()) this.notify(results[i] as AppendResult, op.events);
     try {
-      // The sequence records go after the events they describe (and after those reach the disk
-      // under `always`): a record must never claim events a crash kept out of the log, or the
-      // publisher's re-send would be counted as duplicates and lost.
-      if (this.policy === 'always' && text.length > 0) await this.fh.datasync();
-      if (seqLines.length > 0) {
-        await writeAll(this.seqFh, Buffer.from(seqLines.join('')));
-        if (this.policy === 'always') await this.seqFh.datasync();
+      if (this.policy === 'always' && text.length > 0) {
+        await this.fh.datasync();
+        if (seqLines.length > 0) await this.seqFh.datasync();
       }
     } catch (error) {
       this.fail(group, error);
@@ -296,9 +298,9 @@ async function scanLines(fh: FileHandle, path: string): Promise<OffsetIndex> {
 
 /**
  * Highest stored sequence per publisher, counting only events whose lines are in the log. Records
- * that claim lines the log does not hold (left by a crash of an older version, which wrote them
- * before the events) are cut down to what is there and the file is rewritten, so that lines
- * appended later are never mistaken for the missing events.
+ * that claim lines the log does not hold (a crash between a record and its events) are cut down
+ * to what is there and the file is rewritten before anything is appended, so that lines appended
+ * later are never mistaken for the missing events.
  */
 async function readSequences(path: string, lines: number): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
@@ -330,7 +332,13 @@ async function readSequences(path: string, lines: number): Promise<Map<string, n
   }
   if (stale) {
     const tmp = `${path}.rewrite`;
-    await writeFile(tmp, kept.join(''));
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(kept.join(''));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   }
   return seqs;
