@@ -255,3 +255,24 @@ describe('upload digests are checked', () => {
     expect(apparent).toBeLessThan(4096);
   });
 });
+
+describe('browser origins', () => {
+  it('refuses writes from a page on another origin (no preflight protects a multipart POST)', async () => {
+    const { app, root } = await testApp({ corsAllowedOrigins: ['http://127.0.0.1:8080'] });
+    const evil = await request(app)
+      .post(`/checkpoints/${GS}/0/0`)
+      .set('Origin', 'http://evil.example')
+      .attach('checkpoint_file', Buffer.from('x'), 'model.bin');
+    expect(evil.status).toBe(403);
+    expect(existsSync(join(root, GS))).toBe(false);
+    await request(app)
+      .post(`/checkpoints/${GS}/0/0`)
+      .set('Origin', 'http://127.0.0.1:8080')
+      .attach('checkpoint_file', Buffer.from('x'), 'model.bin')
+      .expect(200);
+    await request(app)
+      .post(`/checkpoints/${GS}/0/1`)
+      .attach('checkpoint_file', Buffer.from('x'), 'model.bin')
+      .expect(200);
+  });
+});
