@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonBounds.js';
+import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
 
 /**
  * A grid-search id doubles as a folder name in the event storage, so it must be a safe name:
@@ -67,12 +67,17 @@ const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
 
 /**
  * Every event a publisher may send as `mlgym_event`, discriminated by `event_type`, nesting at most
- * `MAX_JSON_DEPTH` levels (checked before the shape, so a hostile value is never walked recursively).
+ * `MAX_JSON_DEPTH` levels and about `MAX_EVENT_BYTES` (checked before the shape, iteratively, so a
+ * hostile value is never walked recursively).
  */
 export const MlgymEventSchema = z
   .unknown()
   .refine((value) => !nestsDeeperThan(value, MAX_JSON_DEPTH), {
     error: `nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`,
+    abort: true,
+  })
+  .refine((value) => !jsonSizeAtLeast(value, MAX_EVENT_BYTES), {
+    error: `is larger than ${MAX_EVENT_BYTES} bytes as JSON`,
     abort: true,
   })
   .pipe(

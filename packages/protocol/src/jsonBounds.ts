@@ -24,3 +24,29 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * Roughly how many bytes `value` takes as JSON (escapes aside), counting no further than `limit`:
+ * one iterative walk, so a schema can bound size without serialising a hostile value.
+ */
+export function jsonSizeAtLeast(value: unknown, limit: number): boolean {
+  let bytes = 0;
+  const stack: unknown[] = [value];
+  for (let node = stack.pop(); bytes <= limit && (node !== undefined || stack.length > 0); node = stack.pop()) {
+    if (typeof node === 'string') bytes += node.length + 2;
+    else if (typeof node === 'number' || typeof node === 'boolean') bytes += String(node).length;
+    else if (node === null || node === undefined) bytes += 4;
+    else if (Array.isArray(node)) {
+      bytes += 2 + node.length;
+      for (const child of node) stack.push(child);
+    } else if (typeof node === 'object') {
+      const entries = Object.entries(node);
+      bytes += 2 + entries.length;
+      for (const [key, child] of entries) {
+        bytes += key.length + 3;
+        stack.push(child);
+      }
+    }
+  }
+  return bytes > limit;
+}
