@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile, rename } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlgymError } from '@mlgym/protocol';
@@ -7,6 +7,7 @@ import { DEFAULT_CHUNK_BYTES } from './eventLog.js';
 import { skipSent } from './inMemoryEventLog.js';
 import { acquireLock } from './lockFile.js';
 import { OffsetIndex } from './offsetIndex.js';
+import { readSequences } from './publisherSequences.js';
 
 /**
  * When appended events reach the disk: `always` syncs every group commit before acknowledging it,
@@ -294,52 +295,4 @@ async function scanLines(fh: FileHandle, path: string): Promise<OffsetIndex> {
     await fh.truncate(complete);
   }
   return offsets;
-}
-
-/**
- * Highest stored sequence per publisher, counting only events whose lines are in the log. Records
- * that claim lines the log does not hold (a crash between a record and its events) are cut down
- * to what is there and the file is rewritten before anything is appended, so that lines appended
- * later are never mistaken for the missing events.
- */
-async function readSequences(path: string, lines: number): Promise<Map<string, number>> {
-  const seqs = new Map<string, number>();
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
-  const kept: string[] = [];
-  let stale = false;
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    let record: { p?: unknown; s?: unknown; e?: unknown; n?: unknown };
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch {
-      stale = true; // torn record of a crashed commit
-      continue;
-    }
-    const { p, s, e, n } = record;
-    if (typeof p !== 'string' || typeof s !== 'number' || typeof e !== 'number' || typeof n !== 'number') {
-      stale = true;
-      continue;
-    }
-    const storedCount = Math.min(n, lines - e);
-    if (storedCount !== n) stale = true;
-    if (storedCount <= 0) continue;
-    seqs.set(p, Math.max(seqs.get(p) ?? -1, s + storedCount - 1));
-    kept.push(`${JSON.stringify({ p, s, e, n: storedCount })}\n`);
-  }
-  if (stale) {
-    const tmp = `${path}.rewrite`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(kept.join(''));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  }
-  return seqs;
 }

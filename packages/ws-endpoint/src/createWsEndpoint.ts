@@ -3,17 +3,12 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
-import type { EventLog, EventLogProvider, RawChunk } from '@mlgym/event-store';
-import {
-  JoinRequestSchema,
-  MAX_JSON_DEPTH,
-  MlgymError,
-  PUBLISHER_ROOMS,
-  PublishBatchSchema,
-  SafeNameSchema,
-  nestsDeeperThan,
-} from '@mlgym/protocol';
+import type { EventLog, EventLogProvider } from '@mlgym/event-store';
+import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, PublishBatchSchema, SafeNameSchema } from '@mlgym/protocol';
 import type { ClientToServerEvents, PublishAck, ServerToClientEvents } from '@mlgym/protocol';
+import { originAllowed } from './originAllowed.js';
+import { parseChunk } from './parseChunk.js';
+import { bufferedBytes, drained } from './socketBuffer.js';
 import { DEFAULT_MAX_EVENT_BYTES, validateEvent } from './validateEvent.js';
 
 export interface WsEndpointOptions {
@@ -50,8 +45,6 @@ export interface WsEndpoint {
 type MlgymSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 type Ack<T> = ((result: T) => void) | undefined;
 
-const WRITE_BUFFER_HIGH_WATER = 8;
-
 function errorBody(error: unknown): { code: string; message: string } {
   if (error instanceof MlgymError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: 'internal error while handling the event' };
@@ -59,76 +52,6 @@ function errorBody(error: unknown): { code: string; message: string } {
 
 function asAck<T>(ack: unknown): Ack<T> {
   return typeof ack === 'function' ? (ack as (result: T) => void) : undefined;
-}
-
-/** Waits until socket.io has handed its buffered packets to the transport (history backpressure). */
-async function drained(socket: MlgymSocket): Promise<void> {
-  const conn = socket.conn as unknown as {
-    writeBuffer: unknown[];
-    once(event: 'drain' | 'close', listener: () => void): void;
-    off(event: 'drain' | 'close', listener: () => void): void;
-  };
-  if (conn.writeBuffer.length < WRITE_BUFFER_HIGH_WATER || socket.disconnected) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      conn.off('drain', done);
-      conn.off('close', done);
-      resolve();
-    };
-    conn.once('drain', done);
-    conn.once('close', done);
-  });
-}
-
-/** Whether a browser page at `origin` may connect: no Origin (not a browser), same origin, or listed. */
-export function originAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowed: ReadonlySet<string>,
-): boolean {
-  if (origin === undefined || allowed.has(origin)) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-/** Bytes a socket has produced that its client has not taken yet (engine.io queue and websocket buffer). */
-function bufferedBytes(socket: MlgymSocket): number {
-  const conn = socket.conn as unknown as {
-    writeBuffer: Array<{ data?: unknown }>;
-    transport: { socket?: { bufferedAmount?: number } };
-  };
-  let bytes = conn.transport.socket?.bufferedAmount ?? 0;
-  for (const packet of conn.writeBuffer) {
-    const data = packet.data;
-    bytes += typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.length : 64;
-  }
-  return bytes;
-}
-
-/**
- * Parses a chunk of stored lines. An unparsable foreign line, or an event nested deeper than the
- * protocol allows (stored before depth was bounded; socket.io's recursive encoder could overflow on
- * it and fail every replay of the room), keeps its id but is not sent.
- */
-function parseChunk(chunk: RawChunk): Array<{ event_id: number; data: unknown }> {
-  const lines = chunk.bytes.toString('utf8').split('\n');
-  const out: Array<{ event_id: number; data: unknown }> = [];
-  for (let i = 0; i < chunk.count; i++) {
-    const line = lines[i] as string;
-    let data: unknown;
-    try {
-      data = JSON.parse(line) as unknown;
-    } catch {
-      continue;
-    }
-    // Each level takes two characters: a short line cannot be too deep.
-    if (line.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(data, MAX_JSON_DEPTH)) continue;
-    out.push({ event_id: chunk.firstId + i, data });
-  }
-  return out;
 }
 
 /**
