@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,5 +120,19 @@ describe('FileEventStorage with many grid searches', () => {
     expect(log.length).toBe(1);
     await log.append([event(1)]);
     expect(heard).toEqual([0, 1]);
+  });
+});
+
+describe('symlinks in an event storage folder', () => {
+  it('are refused, never written through', async () => {
+    const outside = fresh();
+    writeFileSync(join(outside, 'victim'), 'precious\n');
+    const dir = fresh();
+    symlinkSync(join(outside, 'victim'), join(dir, 'event_storage.log'));
+    await expect(FileEventLog.open(dir)).rejects.toMatchObject({ code: 'ELOOP' });
+    const dir2 = fresh();
+    symlinkSync(join(outside, 'victim'), join(dir2, 'publishers.log'));
+    await expect(FileEventLog.open(dir2)).rejects.toMatchObject({ code: 'ELOOP' });
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('precious\n');
   });
 });

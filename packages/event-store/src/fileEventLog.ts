@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface FileEventLogOptions {
 
 export const LOG_FILE = 'event_storage.log';
 const SEQ_FILE = 'publishers.log';
+/** `a+` that refuses a symlink in the store's place (ELOOP) instead of writing wherever it points. */
+const APPEND_NOFOLLOW = constants.O_APPEND | constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW;
 const SCAN_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
@@ -93,11 +96,11 @@ export class FileEventLog implements EventLog {
     const release = await acquireLock(`${path}.lock`, path);
     const handles: FileHandle[] = [];
     try {
-      const fh = await open(path, 'a+');
+      const fh = await open(path, APPEND_NOFOLLOW);
       handles.push(fh);
       const offsets = await scanLines(fh, path);
       const seqs = await readSequences(join(dir, SEQ_FILE), offsets.length - 1);
-      const seqFh = await open(join(dir, SEQ_FILE), 'a+');
+      const seqFh = await open(join(dir, SEQ_FILE), APPEND_NOFOLLOW);
       handles.push(seqFh);
       return new FileEventLog(dir, { fh, seqFh, offsets, seqs, policy: options.fsync ?? 'always', release });
     } catch (error) {
@@ -291,7 +294,7 @@ async function scanLines(fh: FileHandle, path: string): Promise<OffsetIndex> {
   if (complete < size) {
     const torn = Buffer.allocUnsafe(size - complete);
     await fh.read(torn, 0, torn.length, complete);
-    await appendFile(`${path}.corrupt`, Buffer.concat([torn, Buffer.from('\n')]));
+    await appendFile(`${path}.corrupt`, Buffer.concat([torn, Buffer.from('\n')]), { flag: APPEND_NOFOLLOW });
     await fh.truncate(complete);
   }
   return offsets;

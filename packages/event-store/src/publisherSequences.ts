@@ -1,4 +1,5 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 
 /**
  * Highest stored sequence per publisher, counting only events whose lines are in the log. Records
@@ -8,10 +9,12 @@ import { open, readFile, rename } from 'node:fs/promises';
  */
 export async function readSequences(path: string, lines: number): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
+  const text = await readFile(path, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    },
+  );
   const kept: string[] = [];
   let stale = false;
   for (const line of text.split('\n')) {
@@ -36,7 +39,8 @@ export async function readSequences(path: string, lines: number): Promise<Map<st
   }
   if (stale) {
     const tmp = `${path}.rewrite`;
-    const fh = await open(tmp, 'w');
+    await rm(tmp, { force: true });
+    const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(kept.join(''));
       await fh.sync();
