@@ -397,7 +397,7 @@ describe('endpoint fuzzing (fast-check)', () => {
             expect(ms, 'ping round trip').toBeLessThan(100);
             await logsAgree(
               namesIn(
-                ops.filter((op) => 'kind' in op),
+                ops.map((op) => ('kind' in op ? op : op.path.split(/[/?]/))),
                 new Set(),
               ),
             );
