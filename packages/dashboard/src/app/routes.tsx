@@ -1,0 +1,25 @@
+import type { ReactElement } from 'react';
+import { AnalysisBoardPage } from '../features/charts/AnalysisBoardPage';
+import { ExperimentPage } from '../features/experiment/ExperimentPage';
+import { ModelCardPage } from '../features/modelcard/ModelCardPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { DashboardPage } from '../features/table/DashboardPage';
+
+export interface RouteSpec {
+  path: string;
+  element: ReactElement;
+  /** Top-bar title; pages that show an experiment id add it themselves. */
+  title: string;
+  /** Whether the connection popup may open over this page. */
+  popup: boolean;
+}
+
+/** Every page of the app; anything else is the 404 page. */
+export const ROUTES: RouteSpec[] = [
+  { path: '/', element: <AnalysisBoardPage />, title: 'Analysisboard', popup: true },
+  { path: '/analysisboard', element: <AnalysisBoardPage />, title: 'Analysisboard', popup: true },
+  { path: '/dashboard', element: <DashboardPage />, title: 'Dashboard', popup: true },
+  { path: '/experiment', element: <ExperimentPage />, title: 'Experiment', popup: true },
+  { path: '/modelcard', element: <ModelCardPage />, title: 'Model card', popup: true },
+  { path: '/settings', element: <SettingsPage />, title: 'Settings', popup: false },
+];
