@@ -1,9 +1,12 @@
+import { lazy } from 'react';
 import type { ReactElement } from 'react';
-import { AnalysisBoardPage } from '../features/charts/AnalysisBoardPage';
-import { ExperimentPage } from '../features/experiment/ExperimentPage';
-import { ModelCardPage } from '../features/modelcard/ModelCardPage';
-import { SettingsPage } from '../features/settings/SettingsPage';
-import { DashboardPage } from '../features/table/DashboardPage';
+
+// Each page is its own chunk: the table's grid and the charts load only where they are shown.
+const AnalysisBoardPage = lazy(() => import('../features/charts/AnalysisBoardPage'));
+const DashboardPage = lazy(() => import('../features/table/DashboardPage'));
+const ExperimentPage = lazy(() => import('../features/experiment/ExperimentPage'));
+const ModelCardPage = lazy(() => import('../features/modelcard/ModelCardPage'));
+const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
 
 export interface RouteSpec {
   path: string;

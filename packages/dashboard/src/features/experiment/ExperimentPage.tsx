@@ -26,3 +26,5 @@ export function ExperimentPage() {
     </Paper>
   );
 }
+
+export default ExperimentPage;

@@ -13,3 +13,5 @@ export function ModelCardPage() {
     </Paper>
   );
 }
+
+export default ModelCardPage;

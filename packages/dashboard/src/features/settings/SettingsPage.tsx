@@ -40,3 +40,5 @@ export function SettingsPage() {
     </Box>
   );
 }
+
+export default SettingsPage;
