@@ -13,6 +13,7 @@ import type { XY } from './chartData';
 import { selectLineFilter } from './chartSelectors';
 import { experimentColor } from './experimentColor';
 import { legendClick } from './legendClick';
+import { useDeferredDraw, useInView } from './useDeferredDraw';
 import './chartSetup';
 
 type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number };
@@ -35,6 +36,8 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
   const hyper = useAppSelector(selectHyperParameters);
   const navigate = useNavigate();
   const chartRef = useRef<Chart<'line', XY[]> | null>(null);
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  const inView = useInView(boxRef);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const [target, setTarget] = useState('');
 
@@ -79,6 +82,9 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
     }
     return { datasets };
   }, [ids, series, smoothing, hidden, best]);
+  // Redrawing costs about a millisecond per thousand points: big charts redraw less often.
+  const points = data.datasets.reduce((n, d) => n + d.data.length, 0);
+  const drawn = useDeferredDraw(data, 150 + points / 40, !inView);
 
   // Tooltip and legend callbacks read the latest values through refs: options stay stable.
   const live = useRef({ hyper, ids, hidden, best });
@@ -177,10 +183,10 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
       <Typography component="h2" sx={{ fontWeight: 700, fontSize: 20, textAlign: 'center' }}>
         {chartTitle(seriesKey)}
       </Typography>
-      <Box sx={{ position: 'relative', height: 320 }}>
+      <Box sx={{ position: 'relative', height: 320 }} ref={boxRef}>
         <Line
           ref={chartRef}
-          data={data}
+          data={drawn}
           options={options}
           role="img"
           aria-label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}

@@ -18,7 +18,7 @@ function update(firstId: number, epochs: number[]) {
 }
 
 describe('connection listener', () => {
-  it('starts a worker with normalised settings, saves them, and forwards what the worker reports', () => {
+  it('starts a worker with normalised settings, saves them, and forwards what the worker reports', async () => {
     const { store, workers, storage } = testStore();
     store.dispatch(connectRequested(settings));
     const normalised = {
@@ -44,6 +44,9 @@ describe('connection listener', () => {
       historyDone: true,
     });
     expect(c.notice?.text).toBe('Socket Connection Successful');
+    // backpressure: the worker gets an acknowledgement once the page has applied a data post
+    await new Promise((r) => setTimeout(r, 10));
+    expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }]);
   });
 
   it('keeps the data through a disconnect and says so; the reconnect resumes in the same worker', () => {

@@ -9,6 +9,8 @@ import type { FromWorker, ToWorker } from './workerMessages';
 
 /** The page gets at most this many data posts per second. */
 const POSTS_PER_SECOND = 10;
+/** A page that has not acknowledged a post for this long gets the next one anyway. */
+const ACK_TIMEOUT_MS = 5000;
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -23,8 +25,15 @@ let inLastSecond = 0;
 let pingSentAt = 0;
 let ping = -1;
 
-function flush(): void {
-  if (folder.pending) post({ type: 'data', update: folder.take() });
+// Backpressure: while the page is still applying the last post, events keep folding into the next
+// one, so a busy page gets fewer, larger updates instead of a growing queue.
+let unackedSince = 0;
+
+function flush(force = false): void {
+  if (!folder.pending) return;
+  if (!force && unackedSince && Date.now() - unackedSince < ACK_TIMEOUT_MS) return;
+  post({ type: 'data', update: folder.take() });
+  unackedSince = Date.now();
 }
 
 /** Folds an event unless a resumed or repeated delivery already brought it. */
@@ -76,6 +85,7 @@ function start(settings: Settings, lastEventId: number): void {
   stop();
   folder = createEventFolder(lastEventId);
   messages = 0;
+  unackedSince = 0;
   let attempts = 0;
   let connectedBefore = false;
   const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(settings.socketConnectionUrl, {
@@ -104,7 +114,7 @@ function start(settings: Settings, lastEventId: number): void {
     });
   });
   s.on('disconnect', (reason) => {
-    flush();
+    flush(true);
     post({ type: 'disconnected', reason: `disconnected (${reason})` });
   });
   s.on('connect_error', (error) => {
@@ -114,7 +124,7 @@ function start(settings: Settings, lastEventId: number): void {
   s.on('mlgym_event', onEvent);
   s.on('mlgym_event_chunk', onChunk);
   s.on('history_done', (done) => {
-    flush();
+    flush(true);
     post({ type: 'historyDone', nextEventId: done.next_event_id });
   });
   s.on('mlgym_error', (e) => post({ type: 'serverError', message: `${e.code}: ${e.message}` }));
@@ -123,7 +133,7 @@ function start(settings: Settings, lastEventId: number): void {
     pingSentAt = 0;
   });
   timers.push(
-    self.setInterval(flush, 1000 / POSTS_PER_SECOND),
+    self.setInterval(() => flush(), 1000 / POSTS_PER_SECOND),
     self.setInterval(() => {
       if (s.connected && pingSentAt === 0) {
         pingSentAt = Date.now();
@@ -138,5 +148,6 @@ function start(settings: Settings, lastEventId: number): void {
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === 'connect') start(message.settings, message.lastEventId);
+  else if (message.type === 'ack') unackedSince = 0;
   else if (message.type === 'close') stop();
 };

@@ -2,7 +2,11 @@ import type { DataUpdate } from '../events/dataUpdate';
 import type { Settings } from '../settings/settingsStorage';
 
 /** Page → worker. */
-export type ToWorker = { type: 'connect'; settings: Settings; lastEventId: number } | { type: 'close' };
+export type ToWorker =
+  | { type: 'connect'; settings: Settings; lastEventId: number }
+  /** The page applied the last data post and may take the next one. */
+  | { type: 'ack' }
+  | { type: 'close' };
 
 /** Worker → page. */
 export type FromWorker =

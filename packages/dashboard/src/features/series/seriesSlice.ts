@@ -1,4 +1,4 @@
-import { createSlice } from '@reduxjs/toolkit';
+import { createSlice, isDraft, original } from '@reduxjs/toolkit';
 import type { SeriesKind } from '../events/dataUpdate';
 import { dataReceived, dataReset } from '../events/dataActions';
 import type { ColumnarPoints } from './upsertPoints';
@@ -53,12 +53,13 @@ export const seriesSlice = createSlice({
             };
             insertSorted(state.keys, p.key, (a, b) => a.localeCompare(b));
           }
-          let points = s.byExperiment[p.experiment_id];
-          if (!points) {
-            points = s.byExperiment[p.experiment_id] = { epochs: [], values: [] };
-            insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
-          }
-          upsertPoints(points, p.epochs, p.values);
+          const existing = s.byExperiment[p.experiment_id];
+          if (!existing) insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
+          // Merged on plain copies, not through the draft: a proxy trap per point costs more than the copy.
+          const base = existing && isDraft(existing) ? original(existing) : existing;
+          const next = { epochs: base ? base.epochs.slice() : [], values: base ? base.values.slice() : [] };
+          upsertPoints(next, p.epochs, p.values);
+          s.byExperiment[p.experiment_id] = next;
         }
       })
       .addCase(dataReset, () => initialState);
