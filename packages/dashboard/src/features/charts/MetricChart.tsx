@@ -215,7 +215,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
           label="Experiment Id"
           value={target}
           onChange={(e) => setTarget(e.target.value)}
-          sx={{ minWidth: 140 }}
+          sx={{ minWidth: 170 }}
         >
           {ids.map((id) => (
             <MenuItem key={id} value={String(id)}>
