@@ -111,6 +111,12 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
       [0, 1, 2, 3].map((id) => `experiment_${id}: 3 points, epochs 0–2`).join('; '),
     );
     await screenshot(page, 'analysisboard');
+    // "take me to experiment page" under a chart
+    const first = page.getByRole('region', { name: `Chart ${want.keys[0]}` });
+    await first.getByRole('combobox', { name: 'Experiment Id' }).click();
+    await page.getByRole('option', { name: '3', exact: true }).click();
+    await first.getByRole('button', { name: 'Go to experiment' }).click();
+    await page.getByRole('heading', { name: 'Experiment: 3' }).waitFor();
   });
 
   it('the table: one ARIA row per experiment with its status, swept hyper-parameters and last scores', async () => {
@@ -135,6 +141,11 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     }
     expect(await page.getByRole('columnheader', { name: 'optimizer.params.lr' }).count()).toBe(1);
     await screenshot(page, 'dashboard');
+    // a row opens its experiment
+    await page.locator('[role="row"][row-id="1"] [col-id="status"]').click();
+    await page.getByRole('heading', { name: 'Experiment: 1' }).waitFor();
+    await openFromDrawer(page, 'Dashboard');
+    await poll(() => rowIds(page)).toHaveLength(4);
   });
 
   it('filtering rows filters the chart lines too; charts filter by name; an invalid regex is a field error', async () => {
