@@ -305,6 +305,11 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     await page.getByText('Connected: Yes').waitFor();
     await screenshot(page, 'drawer');
     await page.keyboard.press('Escape');
+    // Clear forgets the connection, in the page, the URL and the browser's storage
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await poll(() => page.getByLabel('Grid Search-id').inputValue()).toBe('');
+    await poll(() => new URL(page.url()).search).toBe('');
+    expect(await page.evaluate(() => localStorage.getItem('SettingConfigs'))).toBeNull();
     await page.goto(`${stack.board.origin}/no/such/page`);
     await page.getByText('Error 404! Page Not Found!').waitFor();
     expect(await page.getByRole('button', { name: 'Open menu' }).count()).toBe(0);

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
 
@@ -16,9 +16,19 @@ export function useSettingsInUrl(): void {
   const { current, requested } = useAppSelector((s) => s.settings);
   const location = useLocation();
   const navigate = useNavigate();
+  const wasRequested = useRef(requested);
   useEffect(() => {
-    if (!requested) return;
     const params = new URLSearchParams(location.search);
+    const cleared = wasRequested.current && !requested;
+    wasRequested.current = requested;
+    if (cleared) {
+      // "Clear" forgets the connection: a reload must not bring it back from the URL
+      for (const [name] of PARAMS) params.delete(name);
+      const search = params.size ? `?${params}` : '';
+      navigate({ pathname: location.pathname, search, hash: location.hash }, { replace: true });
+      return;
+    }
+    if (!requested) return;
     let changed = false;
     for (const [name, key] of PARAMS) {
       if (params.get(name) !== current[key]) {
