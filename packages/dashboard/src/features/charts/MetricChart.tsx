@@ -1,7 +1,7 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Button, IconButton, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import SendIcon from '@mui/icons-material/Send';
-import type { Chart, ChartData, ChartDataset, ChartOptions, LegendItem, TooltipItem } from 'chart.js';
+import type { Chart, ChartData } from 'chart.js';
 import { Line } from 'react-chartjs-2';
 import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
@@ -13,11 +13,11 @@ import type { XY } from './chartData';
 import { selectLineFilter } from './chartSelectors';
 import { experimentColor } from './experimentColor';
 import { legendClick } from './legendClick';
+import { BEST_LABEL, chartOptions } from './chartOptions';
+import type { LineDataset } from './chartOptions';
 import { useDeferredDraw, useInView } from './useDeferredDraw';
 import './chartSetup';
 
-type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number };
-const BEST_LABEL = 'best';
 const VISUALLY_HIDDEN = {
   position: 'absolute',
   width: 1,
@@ -27,8 +27,16 @@ const VISUALLY_HIDDEN = {
   whiteSpace: 'nowrap',
 } as const;
 
+export interface MetricChartProps {
+  seriesKey: string;
+  /** Draw only these experiments (e.g. one experiment's page). @default all that pass the table's filters */
+  experiments?: readonly number[];
+  /** The "Take me to experiment page" picker under the chart. @default true */
+  showPicker?: boolean;
+}
+
 /** One `<split>_<metric or loss>` chart: one line per experiment, x = epoch. */
-export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey: string }) {
+export const MetricChart = memo(function MetricChart({ seriesKey, experiments, showPicker = true }: MetricChartProps) {
   const series = useAppSelector((s) => s.series.byKey[seriesKey]);
   const lineFilter = useAppSelector(selectLineFilter);
   const smoothing = useAppSelector((s) => s.charts.smoothing);
@@ -41,10 +49,11 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const [target, setTarget] = useState('');
 
-  const ids = useMemo(
-    () => (series ? series.experimentIds.filter((id) => lineFilter === null || lineFilter.has(id)) : []),
-    [series, lineFilter],
-  );
+  const ids = useMemo(() => {
+    if (!series) return [];
+    if (experiments) return series.experimentIds.filter((id) => experiments.includes(id));
+    return series.experimentIds.filter((id) => lineFilter === null || lineFilter.has(id));
+  }, [series, lineFilter, experiments]);
   const best = useMemo(() => (series ? bestExperiment(series.kind, series.byExperiment, ids) : null), [series, ids]);
 
   const data = useMemo<ChartData<'line', XY[]>>(() => {
@@ -87,79 +96,14 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
   const drawn = useDeferredDraw(data, 150 + points / 40, !inView);
 
   // Tooltip and legend callbacks read the latest values through refs: options stay stable.
-  const live = useRef({ hyper, ids, hidden, best });
-  live.current = { hyper, ids, hidden, best };
+  const live = useRef({ hyper, ids, best });
+  live.current = { hyper, ids, best };
   const goTo = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
 
-  const options = useMemo<ChartOptions<'line'>>(
-    () => ({
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
-      interaction: { mode: 'nearest', intersect: false },
-      scales: {
-        x: { type: 'linear', title: { display: true, text: 'Epochs' }, ticks: { precision: 0 } },
-        y: { type: logScale ? 'logarithmic' : 'linear' },
-      },
-      plugins: {
-        decimation: { enabled: true, algorithm: 'min-max' },
-        legend: {
-          labels: {
-            usePointStyle: true,
-            pointStyle: 'circle',
-            filter: (item: LegendItem) => item.text !== BEST_LABEL,
-          },
-          onClick: (_e, item) => {
-            const id = Number(item.text.replace('experiment_', ''));
-            const { hidden: h, ids: all } = live.current;
-            setHidden(legendClick(h, all, id));
-          },
-          onHover: (e) => {
-            const canvas = e.native?.target as HTMLElement | undefined;
-            if (canvas) canvas.style.cursor = 'pointer';
-          },
-          onLeave: (e) => {
-            const canvas = e.native?.target as HTMLElement | undefined;
-            if (canvas) canvas.style.cursor = 'default';
-          },
-        },
-        tooltip: {
-          callbacks: {
-            title: (items: TooltipItem<'line'>[]) => `Epoch: ${items[0]?.parsed.x ?? ''}`,
-            label: (item: TooltipItem<'line'>) => {
-              const ds = item.dataset as LineDataset;
-              const prefix = ds.label === BEST_LABEL ? `best: experiment_${live.current.best?.experimentId}` : ds.label;
-              return `${prefix}: ${formatNumber(item.parsed.y)}`;
-            },
-            afterLabel: (item: TooltipItem<'line'>) => {
-              const id = (item.dataset as LineDataset).experimentId;
-              if (id === undefined) return '';
-              const { hyper: hp } = live.current;
-              const values = hp.values[id] ?? {};
-              return hp.columns.map((c) => `  ${c.label} = ${formatNumber(values[c.id])}`);
-            },
-          },
-        },
-        zoom: {
-          zoom: {
-            drag: { enabled: true, backgroundColor: 'rgba(25,118,210,0.15)' },
-            wheel: { enabled: true, modifierKey: 'ctrl' },
-            mode: 'xy',
-          },
-          pan: { enabled: true, mode: 'xy', modifierKey: 'shift' },
-        },
-      },
-      onClick: (event, _elements, chart) => {
-        const native = event.native;
-        if (!native) return;
-        const hit = chart.getElementsAtEventForMode(native, 'nearest', { intersect: true }, true)[0];
-        const id = hit ? (chart.data.datasets[hit.datasetIndex] as LineDataset | undefined)?.experimentId : undefined;
-        if (id !== undefined) goTo(id);
-      },
-    }),
-    [logScale, goTo],
+  const onLegendClick = useCallback((id: number) => setHidden((h) => legendClick(h, live.current.ids, id)), []);
+  const options = useMemo(
+    () => chartOptions({ logScale, live, onLegendClick, onLineClick: goTo }),
+    [logScale, onLegendClick, goTo],
   );
 
   if (!series) return null;
@@ -207,30 +151,32 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
           Reset zoom
         </Button>
       </Stack>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <Typography variant="body2">Take me to experiment page:</Typography>
-        <TextField
-          select
-          size="small"
-          label="Experiment Id"
-          value={target}
-          onChange={(e) => setTarget(e.target.value)}
-          sx={{ minWidth: 170 }}
-        >
-          {ids.map((id) => (
-            <MenuItem key={id} value={String(id)}>
-              {id}
-            </MenuItem>
-          ))}
-        </TextField>
-        <Tooltip title="Go to the Experiment Page">
-          <span>
-            <IconButton aria-label="Go to experiment" disabled={target === ''} onClick={() => goTo(Number(target))}>
-              <SendIcon />
-            </IconButton>
-          </span>
-        </Tooltip>
-      </Stack>
+      {showPicker && (
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+          <Typography variant="body2">Take me to experiment page:</Typography>
+          <TextField
+            select
+            size="small"
+            label="Experiment Id"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            sx={{ minWidth: 170 }}
+          >
+            {ids.map((id) => (
+              <MenuItem key={id} value={String(id)}>
+                {id}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Tooltip title="Go to the Experiment Page">
+            <span>
+              <IconButton aria-label="Go to experiment" disabled={target === ''} onClick={() => goTo(Number(target))}>
+                <SendIcon />
+              </IconButton>
+            </span>
+          </Tooltip>
+        </Stack>
+      )}
     </Paper>
   );
 });
