@@ -5,6 +5,7 @@ import { deriveHyperParameters } from '../experiments/hyperParameters';
 import { batchProgress, displayStatus, durationSeconds, epochProgress } from '../experiments/experimentView';
 import type { GridRow } from './rowFilter';
 import { compilePattern, rowPredicate } from './rowFilter';
+import { selectAnalysisFilterIds } from '../sweep/analysisSelectors';
 
 export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time';
 
@@ -118,12 +119,25 @@ function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): 
  * its identity while the set is unchanged, so charts do not redraw for every new point.
  */
 export const selectFilteredExperimentIds = createSelector(
-  [selectGridRows, (s: RootState) => s.table.quickFilter, (s: RootState) => s.table.columnFilters, selectShownColumns],
-  (rows, quick, columnFilters, shown): ReadonlySet<number> | null => {
-    const test = rowPredicate(
+  [
+    selectGridRows,
+    (s: RootState) => s.table.quickFilter,
+    (s: RootState) => s.table.columnFilters,
+    selectShownColumns,
+    // Parallel-coordinate brushes and the compare focus filter like any other filter (lazy: no import cycle).
+    (s: RootState) => selectAnalysisFilterIds(s),
+  ],
+  (rows, quick, columnFilters, shown, analysis): ReadonlySet<number> | null => {
+    const own = rowPredicate(
       { quick, columns: columnFilters },
       shown.map((c) => c.id),
     );
+    const test =
+      own && analysis
+        ? (r: GridRow) => analysis.has(r.experiment_id) && own(r)
+        : analysis
+          ? (r: GridRow) => analysis.has(r.experiment_id)
+          : own;
     if (!test) return null;
     return new Set(rows.filter(test).map((r) => r.experiment_id));
   },
