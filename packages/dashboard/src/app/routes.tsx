@@ -1,5 +1,8 @@
 import type { ReactElement } from 'react';
 import { AnalysisBoardPage } from '../features/charts/AnalysisBoardPage';
+import { ComparePage } from '../features/compare/ComparePage';
+import { CvReportPage } from '../features/cvReport/CvReportPage';
+import { SweepPage } from '../features/sweep/SweepPage';
 import { ExperimentPage } from '../features/experiment/ExperimentPage';
 import { ModelCardPage } from '../features/modelcard/ModelCardPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -22,4 +25,7 @@ export const ROUTES: RouteSpec[] = [
   { path: '/experiment', element: <ExperimentPage />, title: 'Experiment', popup: true },
   { path: '/modelcard', element: <ModelCardPage />, title: 'Model card', popup: true },
   { path: '/settings', element: <SettingsPage />, title: 'Settings', popup: false },
+  { path: '/sweep', element: <SweepPage />, title: 'Sweep', popup: true },
+  { path: '/compare', element: <ComparePage />, title: 'Compare', popup: true },
+  { path: '/cv-report', element: <CvReportPage />, title: 'CV report', popup: true },
 ];
