@@ -6,6 +6,7 @@ import { useAppSelector } from '../../app/hooks';
 import { ConnectionBanner } from '../connection/ConnectionBanner';
 import { ConnectionSnackbar } from '../connection/ConnectionSnackbar';
 import { ConfigPopup } from '../settings/ConfigPopup';
+import { useSettingsInUrl } from '../settings/useSettingsInUrl';
 import { NavDrawer } from './NavDrawer';
 import { NotFoundPage } from './NotFoundPage';
 import { TopBar } from './TopBar';
@@ -17,6 +18,7 @@ export function AppShell() {
   const requested = useAppSelector((s) => s.settings.requested);
   const [drawer, setDrawer] = useState(false);
   const [popup, setPopup] = useState(false);
+  useSettingsInUrl();
   if (!route) return <NotFoundPage />;
   return (
     <>

@@ -18,18 +18,23 @@ export interface ColumnSpec {
   description?: string;
 }
 
-const BASE_COLUMNS: ColumnSpec[] = [
+/** Shown before the hyper-parameters and scores (what a person scans first). */
+const LEAD_COLUMNS: ColumnSpec[] = [
   { id: 'experiment_id', label: 'Experiment', type: 'number', group: 'experiment' },
   { id: 'status', label: 'Status', type: 'set', group: 'experiment' },
-  { id: 'model_status', label: 'Model status', type: 'set', group: 'experiment' },
   { id: 'epoch_progress', label: 'Epochs', type: 'progress', group: 'experiment' },
+];
+
+/** Shown after the scores. */
+const TAIL_COLUMNS: ColumnSpec[] = [
   { id: 'batch_progress', label: 'Batches', type: 'progress', group: 'experiment' },
+  { id: 'model_status', label: 'Model status', type: 'set', group: 'experiment' },
   { id: 'current_epoch', label: 'Epoch', type: 'number', group: 'experiment' },
   { id: 'num_epochs', label: 'Num epochs', type: 'number', group: 'experiment' },
   { id: 'current_split', label: 'Split', type: 'set', group: 'experiment' },
   { id: 'starting_time', label: 'Start', type: 'time', group: 'experiment' },
   { id: 'finishing_time', label: 'End', type: 'time', group: 'experiment' },
-  { id: 'duration', label: 'Duration (s)', type: 'number', group: 'experiment' },
+  { id: 'duration', label: 'Duration', type: 'number', group: 'experiment' },
   { id: 'job_id', label: 'Job id', type: 'text', group: 'experiment' },
   { id: 'error', label: 'Error', type: 'text', group: 'experiment' },
 ];
@@ -62,7 +67,7 @@ export const selectLatestScores = createSelector([(s: RootState) => s.series.byK
 export const selectColumns = createSelector(
   [selectHyperParameters, (s: RootState) => s.series.keys],
   (hyper, keys): ColumnSpec[] => [
-    ...BASE_COLUMNS,
+    ...LEAD_COLUMNS,
     ...hyper.columns.map((c): ColumnSpec => ({
       id: c.id,
       label: c.label,
@@ -71,6 +76,7 @@ export const selectColumns = createSelector(
       description: c.path,
     })),
     ...keys.map((k): ColumnSpec => ({ id: k, label: k, type: 'number', group: 'score' })),
+    ...TAIL_COLUMNS,
   ],
 );
 
