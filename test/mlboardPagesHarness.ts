@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { freePort, repo, startApp, stopped } from './helpers.js';
+import { freePort, repo, startApp, stopped, until } from './helpers.js';
 import type { Started } from './helpers.js';
 
 /** The recorded tabular grid search (4 experiments, 3 epochs, checkpoints, model summaries). */
@@ -89,6 +89,7 @@ export async function startBoard(): Promise<Board> {
       FIXTURE_GS,
     ]);
     started.push(board);
+    await until(() => board.output().includes('ACCESS MLBOARD VIA'), 5_000, 'the printed URL');
     const printedUrl = /ACCESS MLBOARD VIA (\S+)/.exec(board.output())?.[1];
     if (!printedUrl) throw new Error(`ml_board printed no URL: ${board.output()}`);
     const browser = await chromium.launch({

@@ -17,7 +17,7 @@ import {
 } from '@mui/material';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { experimentColour } from '../experiment/ExperimentCharts';
+import { experimentColor } from '../charts/experimentColor';
 import { seriesValue } from '../sweep/parallelData';
 import { compareFocusSet, compareSelectionSet, compareToggled } from './compareSlice';
 import { configDiff } from './configDiff';
@@ -110,7 +110,7 @@ export function ComparePage() {
               <TableRow>
                 <TableCell sx={{ fontWeight: 700 }}>Key</TableCell>
                 {ids.map((id) => (
-                  <TableCell key={id} sx={{ fontWeight: 700, borderBottom: `3px solid ${experimentColour(id)}` }}>
+                  <TableCell key={id} sx={{ fontWeight: 700, borderBottom: `3px solid ${experimentColor(id)}` }}>
                     <RouterLink to={`/experiment?experiment_id=${id}`}>experiment {id}</RouterLink>
                   </TableCell>
                 ))}

@@ -12,14 +12,9 @@ import {
 } from 'chart.js';
 import { Line } from 'react-chartjs-2';
 import { useAppSelector } from '../../app/hooks';
+import '../charts/chartSetup';
+import { experimentColor } from '../charts/experimentColor';
 import type { Series } from '../series/seriesSlice';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
-
-/** The original's per-experiment colour (stable across every chart). */
-export function experimentColour(id: number): string {
-  return `hsl(${(id * 137.5) % 360}, 75%, 45%)`;
-}
 
 function SeriesChart({ series, experimentId }: { series: Series; experimentId: number }) {
   const points = series.byExperiment[experimentId];
@@ -30,8 +25,8 @@ function SeriesChart({ series, experimentId }: { series: Series; experimentId: n
           label: `experiment_${experimentId}`,
           // Real epochs on x (the original plotted indices).
           data: (points?.epochs ?? []).map((epoch, i) => ({ x: epoch, y: points?.values[i] ?? null })),
-          borderColor: experimentColour(experimentId),
-          backgroundColor: experimentColour(experimentId),
+          borderColor: experimentColor(experimentId),
+          backgroundColor: experimentColor(experimentId),
           pointRadius: 2,
           spanGaps: true,
         },

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Box, Button, Paper, Stack, Typography } from '@mui/material';
 import DeleteIcon from '@mui/icons-material/Delete';
 import SendIcon from '@mui/icons-material/Send';
+import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { useStoreTarget } from '../../app/storedFiles';
 import { ConfigFilePanel } from './ConfigFilePanel';
@@ -19,6 +20,7 @@ export function SettingsPage() {
   const status = useAppSelector((s) => s.connection.status);
   const dispatch = useAppDispatch();
   const target = useStoreTarget();
+  const navigate = useNavigate();
   const [draft, setDraft] = useState(current);
   useEffect(() => setDraft(current), [current]);
   const normalized = normalizeSettings(draft);
@@ -43,7 +45,11 @@ export function SettingsPage() {
             variant="outlined"
             color="warning"
             startIcon={<DeleteIcon />}
-            onClick={() => dispatch(settingsCleared())}
+            onClick={() => {
+              dispatch(settingsCleared());
+              // The URL would otherwise reconnect on the next reload.
+              navigate('/settings', { replace: true });
+            }}
           >
             Clear
           </Button>

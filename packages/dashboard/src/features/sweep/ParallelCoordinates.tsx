@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
-import { experimentColour } from '../experiment/ExperimentCharts';
+import { experimentColor } from '../charts/experimentColor';
 import type { Axis, Brush, ParallelData } from './parallelData';
 import { axisPosition, brushFromPositions } from './parallelData';
 
@@ -103,7 +103,7 @@ export function ParallelCoordinates({
             key={line.experimentId}
             d={segments.join(' ')}
             fill="none"
-            stroke={inside ? experimentColour(line.experimentId) : '#d5d9df'}
+            stroke={inside ? experimentColor(line.experimentId) : '#d5d9df'}
             strokeWidth={inside ? 2 : 1}
             opacity={inside ? 0.9 : 0.6}
             data-experiment={line.experimentId}
