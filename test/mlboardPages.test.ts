@@ -9,6 +9,10 @@ import type { Board } from './mlboardPagesHarness.js';
 // Pages of MLboard part 2 in Debian's Chromium over the recorded tabular grid search: what a person
 // sees is checked against the stored files.
 
+// Stored JSON read back by the test, navigated freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 interface StoredEvent {
@@ -75,7 +79,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     const page = await open('/experiment?experiment_id=1');
     await page.getByTestId('overview').waitFor();
     const field = (card: string, name: string) => page.getByTestId(card).locator(`[data-field="${name}"]`);
-    const system = JSON.parse(readFileSync(fixtureFile(1, 'system_info.json'), 'utf8')) as Record<string, any>;
+    const system = JSON.parse(readFileSync(fixtureFile(1, 'system_info.json'), 'utf8')) as Record<string, Json>;
     const jobs = events().filter((e) => e.event_type === 'job_status' && e.payload.experiment_id === 1);
     const last = jobs.at(-1)!.payload as { starting_time: number; finishing_time: number; job_type: number };
     const local = (s: number) => new Date(s * 1000).toLocaleString('sv-SE', { hour12: false });
@@ -119,8 +123,8 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
 
     // The config: swept leaves are those that differ between the stored experiment configs.
     const configs = [0, 1, 2, 3].map((i) => JSON.parse(readFileSync(fixtureFile(i, 'experiment_config.json'), 'utf8')));
-    const lr = (c: any) => c.optimizer.config.params.lr;
-    const batch = (c: any) => c.data_loaders.config.batch_size;
+    const lr = (c: Json) => c.optimizer.config.params.lr;
+    const batch = (c: Json) => c.data_loaders.config.batch_size;
     expect(new Set(configs.map(lr)).size).toBeGreaterThan(1);
     const swept = await page
       .locator('[data-swept="true"]')
@@ -164,7 +168,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     const summary = JSON.parse(readFileSync(fixtureFile(2, 'model_summary.json'), 'utf8')) as {
       trainable_params: number;
     };
-    const config = JSON.parse(readFileSync(fixtureFile(2, 'experiment_config.json'), 'utf8')) as Record<string, any>;
+    const config = JSON.parse(readFileSync(fixtureFile(2, 'experiment_config.json'), 'utf8')) as Record<string, Json>;
     const components = Object.keys(config).filter((k) => typeof config[k]?.component_type_key === 'string');
     await expect
       .poll(() => page.getByRole('row', { name: /Trainable parameters/ }).textContent())

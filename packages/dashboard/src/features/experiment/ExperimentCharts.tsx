@@ -1,15 +1,5 @@
 import { useMemo } from 'react';
 import { Box, Paper, Typography } from '@mui/material';
-import {
-  CategoryScale,
-  Chart,
-  Legend,
-  LineElement,
-  LinearScale,
-  LineController,
-  PointElement,
-  Tooltip,
-} from 'chart.js';
 import { Line } from 'react-chartjs-2';
 import { useAppSelector } from '../../app/hooks';
 import '../charts/chartSetup';

@@ -127,15 +127,14 @@ function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): 
 export const selectFilteredExperimentIds = createSelector(
   [
     selectGridRows,
-    (s: RootState) => s.table.quickFilter,
-    (s: RootState) => s.table.columnFilters,
+    (s: RootState) => s.table,
     selectShownColumns,
     // Parallel-coordinate brushes and the compare focus filter like any other filter (lazy: no import cycle).
     (s: RootState) => selectAnalysisFilterIds(s),
   ],
-  (rows, quick, columnFilters, shown, analysis): ReadonlySet<number> | null => {
+  (rows, table, shown, analysis): ReadonlySet<number> | null => {
     const own = rowPredicate(
-      { quick, columns: columnFilters },
+      { quick: table.quickFilter, columns: table.columnFilters },
       shown.map((c) => c.id),
     );
     const test =
