@@ -55,7 +55,8 @@ async function go(page: Page, path: string): Promise<void> {
   }, path);
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** What the viewport shows (the README's tour uses these). */
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
 /** Experiment ids the dashboard's ARIA grid shows (ag-grid renders pinned parts as extra rows with the same id). */
 async function tableRows(page: Page): Promise<number[]> {
@@ -180,6 +181,9 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     );
     await page.locator('[data-section="results"] canvas').first().waitFor();
     const charts = await page.locator('[data-section="results"] canvas').count();
+    await page
+      .locator('[data-section="pipeline"]')
+      .evaluate((e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 80));
     await shot(page, 'modelcard');
 
     const [download] = await Promise.all([
@@ -324,12 +328,12 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
         ).sort(),
       )
       .toEqual(differing);
+    await shot(page, 'compare');
     await page.getByLabel('Only differing keys').uncheck();
     expect(await page.locator('tr[data-differs="false"]').count()).toBe(
       new Set([...l0.keys(), ...l3.keys()]).size - differing.length,
     );
     await page.getByLabel('Only these in the table and charts').check();
-    await shot(page, 'compare');
     await page.getByRole('link', { name: 'Charts' }).click();
     const label = page.locator('canvas[aria-label^="val_accuracy:"]');
     await expect.poll(() => label.getAttribute('aria-label')).toBe('val_accuracy: 2 experiments (0, 3)');
