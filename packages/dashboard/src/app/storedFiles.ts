@@ -19,7 +19,7 @@ export interface CheckpointEntry {
   checkpoints: string[];
 }
 
-/** What a HEAD request tells about a stored checkpoint file. */
+/** What the endpoint tells about a stored checkpoint file. */
 export interface CheckpointFileInfo {
   size: number | null;
   /** The server's sha256 of the stored bytes (X-Checksum-Sha256), when it keeps one. */
@@ -44,20 +44,24 @@ export const storedFilesApi = api.injectEndpoints({
     checkpointList: builder.query<CheckpointEntry[], ExperimentTarget>({
       query: ({ rest, gs, exp }) => `${rest}/checkpoint_list/${enc(gs)}/${exp}`,
     }),
+    // One byte by range: the response names the file's size (Content-Range) and sha256 without the server
+    // reading the whole file, as a HEAD on a streamed download would.
     checkpointFileInfo: builder.query<CheckpointFileInfo, ExperimentTarget & { epoch: number; file: string }>({
       query: ({ rest, gs, exp, epoch, file }) => ({
         url: `${rest}/checkpoints/${enc(gs)}/${exp}/${epoch}/${enc(file)}`,
-        method: 'HEAD',
-        responseHandler: 'text',
+        headers: { Range: 'bytes=0-0' },
+        responseHandler: () => Promise.resolve(null),
+        // 416: an empty file has no first byte; its Content-Range still names the size.
+        validateStatus: (response) => response.ok || response.status === 416,
       }),
       transformResponse: (_body: unknown, meta) => {
         // The app's base query wraps fetchBaseQuery, whose meta carries the response.
-        const headers = (meta as FetchBaseQueryMeta | undefined)?.response?.headers;
-        const length = headers?.get('content-length');
-        return {
-          size: length === null || length === undefined ? null : Number(length),
-          sha256: headers?.get('x-checksum-sha256') ?? null,
-        };
+        const response = (meta as FetchBaseQueryMeta | undefined)?.response;
+        const total = /\/(\d+)\s*$/.exec(response?.headers.get('content-range') ?? '')?.[1];
+        const length = response?.status === 200 ? response.headers.get('content-length') : null;
+        const size =
+          total !== undefined ? Number(total) : length !== null && length !== undefined ? Number(length) : null;
+        return { size, sha256: response?.headers.get('x-checksum-sha256') ?? null };
       },
     }),
     experimentJson: builder.query<JsonObject, ExperimentTarget & { name: string }>({

@@ -1,3 +1,5 @@
+import { formatLocalTime } from './timeFormat';
+
 /** Label/value lines of a stored `system_info.json` (the training machine), in reading order. */
 export function environmentItems(info: Record<string, unknown> | undefined): Array<[string, string]> {
   if (!info) return [];
@@ -22,7 +24,12 @@ export function environmentItems(info: Record<string, unknown> | undefined): Arr
     ['CUDA devices', text(info['num_cuda_device'])],
     ['Git commit', text(info['git_commit'])],
     ['Command', text(info['entry_point_cmd'])],
-    ['Captured', text(info['captured_at'])],
+    [
+      'Captured',
+      typeof info['captured_at'] === 'string' && !Number.isNaN(Date.parse(info['captured_at']))
+        ? formatLocalTime(Date.parse(info['captured_at']) / 1000)
+        : text(info['captured_at']),
+    ],
   ];
   const known = new Set([
     'tfjs_backend',

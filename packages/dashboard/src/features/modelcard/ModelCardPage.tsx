@@ -9,6 +9,7 @@ import type { JsonObject } from '../../app/storedFiles';
 import { EnvironmentPanel } from '../experiment/EnvironmentPanel';
 import { ExperimentCharts } from '../experiment/ExperimentCharts';
 import { useExperimentId } from '../experiment/ExperimentPage';
+import { formatLocalTime, localTimeZone } from '../experiment/timeFormat';
 import { seriesValue } from '../sweep/parallelData';
 import { CardSection, SimpleTable, text } from './ModelCardSections';
 import { PipelineGraph } from './PipelineGraph';
@@ -29,6 +30,13 @@ const DETAIL_LABELS: Record<string, string> = {
   latest_checkpoint_epoch: 'Latest checkpoint epoch',
   git_commit: 'Git commit',
 };
+
+/** ISO dates as local 24-hour times, like every date of the board. */
+function detailText(key: string, v: unknown): string {
+  if (key === 'train_date' && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+    return `${formatLocalTime(Date.parse(v) / 1000)} (${localTimeZone()})`;
+  return text(v);
+}
 
 function paramRows(group: string, params: unknown): Array<Array<string>> {
   return Object.entries(obj(params)).map(([k, v]) => [group, k, text(v)]);
@@ -87,7 +95,7 @@ export function ModelCardPage() {
           <SimpleTable
             label="Model details"
             head={['Field', 'Value']}
-            rows={Object.entries(details).map(([k, v]) => [DETAIL_LABELS[k] ?? k, text(v)])}
+            rows={Object.entries(details).map(([k, v]) => [DETAIL_LABELS[k] ?? k, detailText(k, v)])}
             empty="Model Details Data Not Available"
           />
           {layers.length > 0 && (
