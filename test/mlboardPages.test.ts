@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, FIXTURE_GS, SECOND_GS, startBoard } from './mlboardPagesHarness.js';
+import { ARTIFACTS, FIXTURE_GS, NESTED_GS, NESTED_REPORT, SECOND_GS, startBoard } from './mlboardPagesHarness.js';
 import type { Board } from './mlboardPagesHarness.js';
 
 // Pages of MLboard part 2 in Debian's Chromium over the recorded tabular grid search: what a person
@@ -337,5 +337,33 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await page.getByRole('link', { name: 'Charts' }).click();
     const label = page.locator('canvas[aria-label^="val_accuracy:"]');
     await expect.poll(() => label.getAttribute('aria-label')).toBe('val_accuracy: 2 experiments (0, 3)');
+  });
+
+  it('CV report: the configuration chosen per outer fold and mean (std) of the outer scores, as mlgym run printed them', async () => {
+    const cli = readFileSync(NESTED_REPORT, 'utf8');
+    const folds = [
+      ...cli.matchAll(/outer fold (\d+): configuration (\d+) \(inner mean ([\d.]+)\) → experiment (\d+)/g),
+    ];
+    const summary = [...cli.matchAll(/^ {4}(\S+): ([\d.]+) \(([\d.]+)\)$/gm)];
+    expect(folds.length).toBe(2);
+    expect(summary.length).toBe(4);
+    const page = await open('/cv-report', NESTED_GS);
+    await page.getByRole('table', { name: 'Outer folds' }).waitFor();
+    const header = await page.locator('table[aria-label="Outer folds"] thead th').allTextContents();
+    for (const [, fold, combination, inner, experiment] of folds) {
+      const row = page.locator(`tr[data-outer-fold="${fold}"] td`);
+      await expect.poll(async () => (await row.allTextContents())[3]).toBe(experiment);
+      const cells = await row.allTextContents();
+      expect(cells[1]).toMatch(new RegExp(`^${combination}: `));
+      expect(cells[2]).toBe(inner);
+    }
+    const means = await page.locator('tr[data-summary] td').allTextContents();
+    for (const [, tag, mean, std] of summary) {
+      const column = header.indexOf(`test_${tag}`);
+      expect(column, `column test_${tag}`).toBeGreaterThan(3);
+      // The summary row spans the first four columns with one cell.
+      expect(means[column - 3]).toBe(`${mean} (± ${std})`);
+    }
+    await shot(page, 'cv-report');
   });
 });

@@ -11,6 +11,10 @@ export const FIXTURE_GS = '2026-12-02--04-11-28';
 export const FIXTURE_DIR = resolve(repo, 'test/fixtures/mlboard', FIXTURE_GS);
 /** A second grid search made from the first one's experiments 0 and 1 only. */
 export const SECOND_GS = '2026-12-02--05-00-00';
+/** A recorded nested cross validation of the same table (2 outer × 2 inner folds, 2 learning rates; no checkpoints). */
+export const NESTED_GS = '2026-12-02--04-57-06';
+/** What `mlgym run` printed as its nested-CV report for it. */
+export const NESTED_REPORT = resolve(repo, 'test/fixtures/mlboard/nested-cv-report.txt');
 export const ARTIFACTS = resolve(repo, 'test/artifacts/mlboard');
 
 export interface Board {
@@ -28,6 +32,7 @@ export interface Board {
 function prepareStorage(): string {
   const storage = mkdtempSync(join(tmpdir(), 'mlboard-pages-'));
   cpSync(FIXTURE_DIR, join(storage, FIXTURE_GS), { recursive: true });
+  cpSync(resolve(FIXTURE_DIR, '..', NESTED_GS), join(storage, NESTED_GS), { recursive: true });
   const second = join(storage, SECOND_GS);
   mkdirSync(second);
   for (const name of ['grid_search_config.yml', 'run_config.yml']) cpSync(join(FIXTURE_DIR, name), join(second, name));

@@ -19,7 +19,7 @@ import { Link as RouterLink } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
 import { selectHyperParameters } from '../table/tableSelectors';
 import type { Stat } from './cvReport';
-import { FOLD_KEYS, cvReport, foldInfo } from './cvReport';
+import { cvReport, foldInfo, isFoldPath } from './cvReport';
 
 const num = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(4));
 const stat = (s: Stat | undefined) => (s ? `${num(s.mean)} (± ${num(s.std)})` : '—');
@@ -37,9 +37,7 @@ export function CvReportPage() {
   );
   /** The swept values (fold ids left out) of each configuration. */
   const combinationText = useMemo(() => {
-    const columns = hyper.columns.filter(
-      (c) => !(FOLD_KEYS as readonly string[]).includes(c.path.split('.').at(-1) ?? ''),
-    );
+    const columns = hyper.columns.filter((c) => !isFoldPath(c.path));
     const out = new Map<number, string>();
     for (const [id, config] of Object.entries(configs)) {
       const c = foldInfo(config).combination;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Series } from '../series/seriesSlice';
-import { cvReport, foldInfo, meanStd } from './cvReport';
+import { cvReport, foldInfo, isFoldPath, meanStd } from './cvReport';
 
 function series(key: string, kind: Series['kind'], finals: Record<number, number>): Series {
   const [split, ...tag] = key.split('_');
@@ -36,6 +36,14 @@ function nestedConfigs(outer: number, inner: number, grid: number) {
           },
         },
         optimizer: { config: { params: { lr: c === 0 ? 0.1 : 0.01 } } },
+        eval: {
+          config: {
+            metrics_config: [
+              { key: 'ACCURACY', tag: 'accuracy' },
+              { key: 'F1', tag: 'f1' },
+            ],
+          },
+        },
       };
       id++;
     }
@@ -51,6 +59,9 @@ describe('cvReport', () => {
       innerFold: 1,
     });
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: 1, n: 2 });
+    expect(isFoldPath('folds.config.split_indices.train')).toBe(true);
+    expect(isFoldPath('info.config.outer_test_fold_id')).toBe(true);
+    expect(isFoldPath('optimizer.config.params.lr')).toBe(false);
   });
 
   it('nested CV: chooses per outer fold the configuration with the best mean inner score', () => {
@@ -67,6 +78,8 @@ describe('cvReport', () => {
     Object.assign(acc, { 1: 0.8, 2: 0.9, 4: 0.7 });
     Object.assign(loss, { 1: 0.2, 2: 0.4, 4: 0.6 });
     const report = cvReport(nestedConfigs(3, 2, 2), {
+      // Sorted first, but the config lists accuracy first: the CLI ranks by the config's first metric.
+      test_a_first: series('test_a_first', 'metric', loss),
       test_accuracy: series('test_accuracy', 'metric', acc),
       test_loss: series('test_loss', 'loss', loss),
       train_loss: series('train_loss', 'loss', loss),
@@ -80,7 +93,7 @@ describe('cvReport', () => {
       [2, 0, 4],
     ]);
     expect(report.outer[0]!.innerScore).toBeCloseTo(0.8);
-    expect(report.outer[0]!.scores).toEqual({ test_accuracy: 0.8, test_loss: 0.2 });
+    expect(report.outer[0]!.scores).toEqual({ test_a_first: 0.2, test_accuracy: 0.8, test_loss: 0.2 });
     expect(report.summary['test_accuracy']!.mean).toBeCloseTo(0.8);
     expect(report.summary['test_accuracy']!.std).toBeCloseTo(Math.sqrt(0.02 / 3));
     expect(report.summary['test_loss']!.mean).toBeCloseTo(0.4);

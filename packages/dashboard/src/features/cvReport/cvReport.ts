@@ -18,6 +18,11 @@ export const FOLD_KEYS = [
   'split_indices',
 ] as const;
 
+/** Whether a dotted config path is fold bookkeeping (ids, split indices) rather than a hyper-parameter. */
+export function isFoldPath(path: string): boolean {
+  return path.split('.').some((segment) => (FOLD_KEYS as readonly string[]).includes(segment));
+}
+
 function findKey(value: unknown, key: string, depth = 0): number | null {
   if (depth > 8 || value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
@@ -97,8 +102,33 @@ export type CvReport =
     }
   | { kind: 'none' };
 
-function pickMetric(series: Record<string, Series>, split: string, wanted?: string): Series | undefined {
+/** Metric tags in the order the evaluation config lists them (the order `mlgym run` reports scores in). */
+function configMetricTags(config: unknown, depth = 0): string[] {
+  if (depth > 8 || config === null || typeof config !== 'object') return [];
+  const record = config as Record<string, unknown>;
+  if (Array.isArray(record['metrics_config']))
+    return record['metrics_config']
+      .map((m) => (m && typeof m === 'object' ? (m as Record<string, unknown>)['tag'] : undefined))
+      .filter((t): t is string => typeof t === 'string');
+  for (const v of Object.values(record)) {
+    const found = configMetricTags(v, depth + 1);
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/**
+ * The ranking score: the one asked for, else the first metric of the evaluation config (as the CLI's
+ * report), else the split's first metric, else its first series.
+ */
+function pickMetric(
+  series: Record<string, Series>,
+  split: string,
+  wanted: string | undefined,
+  config: unknown,
+): Series | undefined {
   if (wanted) return series[`${split}_${wanted}`];
+  for (const tag of configMetricTags(config)) if (series[`${split}_${tag}`]) return series[`${split}_${tag}`];
   const ofSplit = Object.values(series)
     .filter((s) => s.split === split)
     .sort((a, b) => a.key.localeCompare(b.key));
@@ -135,7 +165,7 @@ export function cvReport(
   const cv = infos.filter((i) => i.valFold !== null && i.combination !== null);
   if (nested.length > 0) {
     const split = selection.split ?? 'test';
-    const metric = pickMetric(series, split, selection.metric);
+    const metric = pickMetric(series, split, selection.metric, configs[infos[0]?.id ?? -1]);
     const mode = metric?.kind === 'loss' ? 'min' : 'max';
     const outer: NestedCvOuterFold[] = [];
     const outerFolds = [...new Set(nested.map((i) => i.outerFold as number))].sort((a, b) => a - b);
@@ -171,7 +201,7 @@ export function cvReport(
   }
   if (cv.length > 0) {
     const split = selection.split ?? 'val';
-    const metric = pickMetric(series, split, selection.metric);
+    const metric = pickMetric(series, split, selection.metric, configs[infos[0]?.id ?? -1]);
     const mode = metric?.kind === 'loss' ? 'min' : 'max';
     const combinations = [...new Set(cv.map((i) => i.combination as number))].sort((a, b) => a - b);
     const configurations = combinations.map((c): CvConfiguration => {

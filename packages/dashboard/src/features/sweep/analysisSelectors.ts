@@ -1,6 +1,8 @@
 import { createSelector } from '@reduxjs/toolkit';
 import type { RootState } from '../../app/store';
 import { selectHyperParameters } from '../table/tableSelectors';
+import { isFoldPath } from '../cvReport/cvReport';
+import type { HyperParameters } from '../experiments/hyperParameters';
 import { brushedIds, parallelData } from './parallelData';
 
 const selectIds = (s: RootState) => s.experiments.ids as number[];
@@ -15,9 +17,15 @@ export const selectSweepMetric = createSelector(
   },
 );
 
-export const selectParallelData = createSelector(
+/** Swept hyper-parameters without CV fold bookkeeping (fold ids and split indices differ per experiment too). */
+const selectSweptAxes = createSelector(
   // Lazy: tableSelectors imports this module for its row filter.
-  [selectIds, (s: RootState) => selectHyperParameters(s), selectSweepMetric, (s: RootState) => s.sweep.mode],
+  [(s: RootState) => selectHyperParameters(s)],
+  (hyper): HyperParameters => ({ ...hyper, columns: hyper.columns.filter((c) => !isFoldPath(c.path)) }),
+);
+
+export const selectParallelData = createSelector(
+  [selectIds, selectSweptAxes, selectSweepMetric, (s: RootState) => s.sweep.mode],
   parallelData,
 );
 
