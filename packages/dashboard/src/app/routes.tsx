@@ -1,12 +1,15 @@
+import { lazy } from 'react';
 import type { ReactElement } from 'react';
-import { AnalysisBoardPage } from '../features/charts/AnalysisBoardPage';
-import { ComparePage } from '../features/compare/ComparePage';
-import { CvReportPage } from '../features/cvReport/CvReportPage';
-import { SweepPage } from '../features/sweep/SweepPage';
-import { ExperimentPage } from '../features/experiment/ExperimentPage';
-import { ModelCardPage } from '../features/modelcard/ModelCardPage';
-import { SettingsPage } from '../features/settings/SettingsPage';
-import { DashboardPage } from '../features/table/DashboardPage';
+
+// Each page is its own chunk: the table's grid and the charts load only where they are shown.
+const AnalysisBoardPage = lazy(() => import('../features/charts/AnalysisBoardPage'));
+const DashboardPage = lazy(() => import('../features/table/DashboardPage'));
+const ExperimentPage = lazy(() => import('../features/experiment/ExperimentPage'));
+const ModelCardPage = lazy(() => import('../features/modelcard/ModelCardPage'));
+const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
+const SweepPage = lazy(() => import('../features/sweep/SweepPage'));
+const ComparePage = lazy(() => import('../features/compare/ComparePage'));
+const CvReportPage = lazy(() => import('../features/cvReport/CvReportPage'));
 
 export interface RouteSpec {
   path: string;

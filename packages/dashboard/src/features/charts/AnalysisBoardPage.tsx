@@ -25,3 +25,5 @@ export function AnalysisBoardPage() {
     </>
   );
 }
+
+export default AnalysisBoardPage;

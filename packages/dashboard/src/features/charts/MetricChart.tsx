@@ -17,6 +17,14 @@ import './chartSetup';
 
 type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number };
 const BEST_LABEL = 'best';
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
 
 /** One `<split>_<metric or loss>` chart: one line per experiment, x = epoch. */
 export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey: string }) {
@@ -148,6 +156,14 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
 
   if (!series) return null;
   const lines = ids.length;
+  const descriptionId = `chart-desc-${seriesKey}`;
+  const description = ids
+    .map((id) => {
+      const p = series.byExperiment[id];
+      const n = p?.epochs.length ?? 0;
+      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
+    })
+    .join('; ');
   return (
     <Paper
       sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1 }}
@@ -164,8 +180,12 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
           options={options}
           role="img"
           aria-label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
+          aria-describedby={descriptionId}
           datasetIdKey="label"
         />
+      </Box>
+      <Box id={descriptionId} sx={VISUALLY_HIDDEN}>
+        {description}
       </Box>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} data-testid="best">

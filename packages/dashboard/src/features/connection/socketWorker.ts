@@ -91,15 +91,16 @@ function start(settings: Settings, lastEventId: number): void {
     post({ type: 'connected', reconnect: connectedBefore });
     connectedBefore = true;
     pingSentAt = 0;
+    // Asked before joining: joining an unknown grid search may create its folder on the server.
+    s.emit('list_grid_searches', (list) => {
+      if (Array.isArray(list))
+        post({ type: 'roomKnown', known: list.some((g) => g.grid_search_id === settings.gridSearchId) });
+    });
     s.emit('join', {
       rooms: [settings.gridSearchId],
       client_id: 'mlboard',
       last_event_id: folder.lastEventId,
       history_format: 'jsonl',
-    });
-    s.emit('list_grid_searches', (list) => {
-      if (Array.isArray(list))
-        post({ type: 'roomKnown', known: list.some((g) => g.grid_search_id === settings.gridSearchId) });
     });
   });
   s.on('disconnect', (reason) => {

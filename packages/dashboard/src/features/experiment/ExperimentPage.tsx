@@ -177,3 +177,5 @@ export function ExperimentPage() {
     </Box>
   );
 }
+
+export default ExperimentPage;

@@ -180,3 +180,5 @@ export function ModelCardPage() {
     </Box>
   );
 }
+
+export default ModelCardPage;

@@ -76,3 +76,5 @@ export function SettingsPage() {
     </Box>
   );
 }
+
+export default SettingsPage;

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Box, Toolbar } from '@mui/material';
+import { Suspense, useState } from 'react';
+import { Box, LinearProgress, Toolbar } from '@mui/material';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { ROUTES } from '../../app/routes';
 import { useAppSelector } from '../../app/hooks';
@@ -27,12 +27,14 @@ export function AppShell() {
       <Box component="main" sx={{ p: { xs: 1, md: 3 } }}>
         <Toolbar />
         <ConnectionBanner />
-        <Routes>
-          {ROUTES.map((r) => (
-            <Route key={r.path} path={r.path} element={r.element} />
-          ))}
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
+        <Suspense fallback={<LinearProgress aria-label="Loading the page" />}>
+          <Routes>
+            {ROUTES.map((r) => (
+              <Route key={r.path} path={r.path} element={r.element} />
+            ))}
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
       </Box>
       <ConfigPopup
         open={(route.popup && !requested) || popup}

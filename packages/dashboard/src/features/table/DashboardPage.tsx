@@ -34,3 +34,5 @@ export function DashboardPage() {
     </Paper>
   );
 }
+
+export default DashboardPage;

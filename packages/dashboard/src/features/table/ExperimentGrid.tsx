@@ -1,7 +1,16 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
 import { IconButton, Tooltip } from '@mui/material';
 import OpenInNewIcon from '@mui/icons-material/OpenInNew';
-import { AllCommunityModule, ModuleRegistry, themeQuartz } from 'ag-grid-community';
+import {
+  ClientSideRowModelModule,
+  CsvExportModule,
+  ExternalFilterModule,
+  ModuleRegistry,
+  RowApiModule,
+  RowStyleModule,
+  TooltipModule,
+  themeQuartz,
+} from 'ag-grid-community';
 import type { ColDef, GetRowIdParams, IRowNode, ValueFormatterParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useNavigate } from 'react-router-dom';
@@ -12,7 +21,15 @@ import type { GridRow } from './rowFilter';
 import type { ColumnSpec } from './tableSelectors';
 import { selectFilteredExperimentIds, selectGridRows, selectShownColumns } from './tableSelectors';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+// Only what the table uses (the whole community bundle would double the page's weight).
+ModuleRegistry.registerModules([
+  ClientSideRowModelModule,
+  ExternalFilterModule,
+  CsvExportModule,
+  RowApiModule,
+  RowStyleModule,
+  TooltipModule,
+]);
 
 const theme = themeQuartz.withParams({ fontFamily: 'inherit', headerFontWeight: 600, spacing: 6 });
 
@@ -33,7 +50,7 @@ function columnDef(c: ColumnSpec): ColDef<GridRow> {
     resizable: true,
     filter: false,
   };
-  if (c.id === 'experiment_id') return { ...base, initialWidth: 130, pinned: 'left' };
+  if (c.id === 'experiment_id') return { ...base, initialWidth: 130 };
   if (c.id === 'status') return { ...base, cellRenderer: StatusCell, initialWidth: 140 };
   if (c.id === 'duration')
     return { ...base, valueFormatter: format(formatDuration), type: 'numericColumn', initialWidth: 120 };
@@ -97,7 +114,6 @@ export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function Experime
         colId: '__open',
         headerName: '',
         width: 56,
-        pinned: 'right',
         sortable: false,
         resizable: false,
         cellRenderer: OpenCell,
@@ -121,10 +137,13 @@ export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function Experime
         rowData={rows}
         columnDefs={columnDefs}
         getRowId={getRowId}
+        suppressFieldDotNotation
         isExternalFilterPresent={isExternalFilterPresent}
         doesExternalFilterPass={doesExternalFilterPass}
         onRowClicked={(e) => e.data && navigate(`/experiment?experiment_id=${e.data.experiment_id}`)}
         rowStyle={{ cursor: 'pointer' }}
+        // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
+        suppressColumnVirtualisation={shown.length <= 60}
         animateRows={false}
         enableCellTextSelection
         tooltipShowDelay={300}
