@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, repo } from './helpers.js';
 import type { Stack } from './mlboardHarness.js';
-import { FIXTURE_GS, fixtureStorage, launchChromium, openPage, screenshot, startStack } from './mlboardHarness.js';
+import {
+  BAD_GS,
+  FIXTURE_GS,
+  fixtureStorage,
+  launchChromium,
+  openPage,
+  screenshot,
+  startStack,
+  writeBadEvents,
+} from './mlboardHarness.js';
 
 interface Eval {
   experiment_id: number;
@@ -65,7 +74,7 @@ async function openFromDrawer(page: Page, item: 'Dashboard' | 'Graphs' | 'Settin
   await page.getByRole('navigation').getByRole('button', { name: item }).click();
 }
 
-describe('MLboard in Chromium over a recorded grid search', () => {
+describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 }, () => {
   const want = expected();
   let stack: Stack;
   let browser: Browser;
@@ -74,7 +83,9 @@ describe('MLboard in Chromium over a recorded grid search', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(fixtureStorage(), { runId: FIXTURE_GS }), launchChromium()]);
+    const storage = fixtureStorage();
+    writeBadEvents(storage);
+    [stack, browser] = await Promise.all([startStack(storage, { runId: FIXTURE_GS }), launchChromium()]);
     ({ page, errors } = await openPage(browser));
   }, 60_000);
   afterAll(async () => {
@@ -242,6 +253,29 @@ describe('MLboard in Chromium over a recorded grid search', () => {
     expect(await page.getByText('--- No Data To Visualize ---').count()).toBe(1);
     await openFromDrawer(page, 'Dashboard');
     await page.getByText('0 of 0 experiments').waitFor();
+
+    // a log with a null score, an unknown and a malformed event: warned about, the rest drawn
+    await page.goto(`${base}&ws_endpoint=http://127.0.0.1:${stack.ws.port}&run_id=${BAD_GS}`);
+    await page.getByText('2 events ignored (1 of unknown type, 1 malformed); 1 score not a number').waitFor();
+    expect(await page.getByText(/event 2 has an unknown event_type "job_scheduled"/).count()).toBe(1);
+    await poll(() => chartLabels(page)).toEqual([
+      'val_cross_entropy_loss: 1 experiment (0)',
+      'val_F1_SCORE_macro: 1 experiment (0)',
+    ]);
+    const gaps = await page.locator('canvas[role="img"]').nth(1).getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${gaps}"]`).textContent()).toBe(
+      'experiment_0: 2 points (1 not a number), epochs 0–1',
+    );
+    await screenshot(page, 'bad-events');
+
+    // an unreachable REST endpoint: the picker says so
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(stack.board.origin);
+    const dialog = page.getByRole('dialog', { name: 'Enter Configurations' });
+    await dialog.getByLabel('Rest API Url').fill(`http://127.0.0.1:${dead}`);
+    await dialog
+      .getByText(`Cannot list grid searches at http://127.0.0.1:${dead}: the REST endpoint cannot be reached.`)
+      .waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

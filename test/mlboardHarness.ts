@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -100,13 +100,62 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh page (empty localStorage) that fails the test on any uncaught page error. */
+/**
+ * A fresh page (empty localStorage). `errors` collects uncaught page errors and any request that
+ * leaves this machine (the board must work with no network: no CDN, no web fonts).
+ */
 export async function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (!['data:', 'blob:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+      errors.push(`request to another machine: ${r.url()}`);
+    }
+  });
   return { context, page, errors };
+}
+
+/** A grid search whose log holds what a person may meet: a null score, an unknown and a malformed event. */
+export const BAD_GS = 'bad-events';
+export function writeBadEvents(storage: string): void {
+  const dir = join(storage, BAD_GS);
+  mkdirSync(dir, { recursive: true });
+  const evaluation = (epoch: number, f1: number | null, loss: number) => ({
+    event_type: 'evaluation_result',
+    creation_ts: 2,
+    payload: {
+      grid_search_id: BAD_GS,
+      experiment_id: 0,
+      epoch,
+      metric_scores: [{ metric: 'F1_SCORE_macro', split: 'val', score: f1 }],
+      loss_scores: [{ loss: 'cross_entropy_loss', split: 'val', score: loss }],
+    },
+  });
+  const lines = [
+    {
+      event_type: 'job_status',
+      creation_ts: 1,
+      payload: {
+        grid_search_id: BAD_GS,
+        experiment_id: 0,
+        job_id: 0,
+        job_type: 1,
+        status: 'RUNNING',
+        starting_time: 1_700_000_000,
+        finishing_time: -1,
+        error: null,
+        stacktrace: null,
+      },
+    },
+    evaluation(0, null, 0.5),
+    { event_type: 'job_scheduled', creation_ts: 3, payload: { grid_search_id: BAD_GS } },
+    { event_type: 'evaluation_result', creation_ts: 4, payload: { grid_search_id: BAD_GS, experiment_id: 'zero' } },
+    evaluation(1, 0.7, 0.4),
+  ];
+  writeFileSync(join(dir, 'event_storage.log'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

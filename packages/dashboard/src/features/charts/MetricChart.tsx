@@ -48,14 +48,16 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
     const datasets: LineDataset[] = ids.map((id) => {
       const color = experimentColor(id);
       const isBest = best?.experimentId === id;
+      const points = series?.byExperiment[id] ? toXY(series.byExperiment[id], smoothing) : [];
       return {
         label: `experiment_${id}`,
         experimentId: id,
-        data: series?.byExperiment[id] ? toXY(series.byExperiment[id], smoothing) : [],
+        data: points,
         borderColor: color,
         backgroundColor: color,
         borderWidth: isBest ? 3 : 1.5,
-        pointRadius: 0,
+        // a line of one point would be invisible
+        pointRadius: points.length === 1 ? 3 : 0,
         pointHoverRadius: 4,
         pointHitRadius: 8,
         spanGaps: true,
@@ -161,7 +163,9 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
     .map((id) => {
       const p = series.byExperiment[id];
       const n = p?.epochs.length ?? 0;
-      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
+      const missing = p?.values.filter((v) => v === null).length ?? 0;
+      const gaps = missing ? ` (${missing} not a number)` : '';
+      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
     })
     .join('; ');
   return (

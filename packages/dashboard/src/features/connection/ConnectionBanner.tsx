@@ -44,12 +44,15 @@ export function ConnectionBanner() {
   if (c.serverError)
     alerts.push({ severity: 'error', title: 'The websocket endpoint refused a request', text: c.serverError });
   const bad = c.unknownEvents + c.malformedEvents;
-  if (bad > 0) {
-    alerts.push({
-      severity: 'warning',
-      title: `${bad} event${bad === 1 ? '' : 's'} ignored (${c.unknownEvents} of unknown type, ${c.malformedEvents} malformed)`,
-      text: c.problems.join(' · '),
-    });
+  if (bad > 0 || c.missingScores > 0) {
+    const parts = [];
+    if (bad > 0) {
+      parts.push(
+        `${bad} event${bad === 1 ? '' : 's'} ignored (${c.unknownEvents} of unknown type, ${c.malformedEvents} malformed)`,
+      );
+    }
+    if (c.missingScores > 0) parts.push(`${c.missingScores} score${c.missingScores === 1 ? '' : 's'} not a number`);
+    alerts.push({ severity: 'warning', title: parts.join('; '), text: c.problems.join(' · ') });
   }
   if (alerts.length === 0) return null;
   return (

@@ -34,6 +34,7 @@ export interface ConnectionState {
   serverError: string | null;
   unknownEvents: number;
   malformedEvents: number;
+  missingScores: number;
   problems: string[];
   notice: Notice | null;
 }
@@ -53,6 +54,7 @@ const initialState: ConnectionState = {
   serverError: null,
   unknownEvents: 0,
   malformedEvents: 0,
+  missingScores: 0,
   problems: [],
   notice: null,
 };
@@ -121,6 +123,7 @@ export const connectionSlice = createSlice({
         state.lastEventId = Math.max(state.lastEventId, payload.lastEventId);
         state.unknownEvents += payload.unknown;
         state.malformedEvents += payload.malformed;
+        state.missingScores += payload.missingScores;
         if (payload.problems.length) state.problems = [...state.problems, ...payload.problems].slice(-5);
       });
   },

@@ -49,6 +49,8 @@ export interface DataUpdate {
   unknown: number;
   /** Events that failed validation against the protocol's schemas. */
   malformed: number;
+  /** Scores that were null (NaN or infinite at the source): drawn as gaps. */
+  missingScores: number;
   /** The last few problems, for the warning banner. */
   problems: string[];
 }

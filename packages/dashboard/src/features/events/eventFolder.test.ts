@@ -93,9 +93,14 @@ describe('createEventFolder', () => {
         metric_scores: [{ metric: 'F1_SCORE_macro', split: 'val', score: [0.1, 0.2] }],
       },
     });
-    const [points] = folder.take().points;
+    const update = folder.take();
+    const [points] = update.points;
     expect(points?.epochs).toEqual([0]);
     expect(points?.values).toEqual([null]);
+    expect(update.missingScores).toBe(1);
+    expect(update.problems).toEqual([
+      'no number for val_F1_SCORE_macro of experiment 0 at epoch 0 (null or NaN): drawn as a gap',
+    ]);
   });
 
   it('starts a new update after take and remembers the last event id across takes', () => {

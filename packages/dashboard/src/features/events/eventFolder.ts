@@ -49,6 +49,8 @@ export function createEventFolder(startAfter = -1): EventFolder {
   let events = 0;
   let unknown = 0;
   let malformed = 0;
+  let missingScores = 0;
+  let missingExample: string | null = null;
   let problems: string[] = [];
   let lastEventId = startAfter;
 
@@ -100,14 +102,17 @@ export function createEventFolder(startAfter = -1): EventFolder {
       case 'evaluation_result': {
         const p = event.payload;
         row(p.experiment_id);
-        for (const m of p.metric_scores) {
-          const v = scoreValue(m.score);
-          if (v !== undefined) point(p, m.split, m.metric, 'metric').byEpoch.set(p.epoch, v);
-        }
-        for (const l of p.loss_scores) {
-          const v = scoreValue(l.score);
-          if (v !== undefined) point(p, l.split, l.loss, 'loss').byEpoch.set(p.epoch, v);
-        }
+        const add = (split: string, tag: string, kind: SeriesKind, score: unknown) => {
+          const v = scoreValue(score);
+          if (v === undefined) return;
+          point(p, split, tag, kind).byEpoch.set(p.epoch, v);
+          if (v === null) {
+            missingScores++;
+            missingExample ??= `${split}_${tag} of experiment ${p.experiment_id} at epoch ${p.epoch}`;
+          }
+        };
+        for (const m of p.metric_scores) add(m.split, m.metric, 'metric', m.score);
+        for (const l of p.loss_scores) add(l.split, l.loss, 'loss', l.score);
         return;
       }
       case 'experiment_config': {
@@ -161,12 +166,16 @@ export function createEventFolder(startAfter = -1): EventFolder {
         lastEventId,
         unknown,
         malformed,
-        problems,
+        missingScores,
+        problems: missingExample
+          ? [...problems, `no number for ${missingExample} (null or NaN): drawn as a gap`].slice(-MAX_PROBLEMS)
+          : problems,
       };
       rows = new Map();
       configs = new Map();
       series = new Map();
-      events = unknown = malformed = 0;
+      events = unknown = malformed = missingScores = 0;
+      missingExample = null;
       problems = [];
       return update;
     },
