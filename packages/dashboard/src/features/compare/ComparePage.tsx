@@ -152,3 +152,5 @@ export function ComparePage() {
     </Box>
   );
 }
+
+export default ComparePage;

@@ -193,3 +193,5 @@ export function CvReportPage() {
     </Box>
   );
 }
+
+export default CvReportPage;

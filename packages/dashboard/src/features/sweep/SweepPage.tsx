@@ -112,3 +112,5 @@ export function SweepPage() {
     </Box>
   );
 }
+
+export default SweepPage;
