@@ -1,17 +1,28 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, FIXTURE_GS, NESTED_GS, NESTED_REPORT, SECOND_GS, startBoard } from './mlboardPagesHarness.js';
-import type { Board } from './mlboardPagesHarness.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { repo } from './helpers.js';
+import { ARTIFACTS, FIXTURE_GS, fixtureStorage, launchChromium, openPage, startStack } from './mlboardHarness.js';
+import type { Stack } from './mlboardHarness.js';
 
-// Pages of MLboard part 2 in Debian's Chromium over the recorded tabular grid search: what a person
-// sees is checked against the stored files.
+// Pages of MLboard part 2 (experiment, model card, settings, sweep, compare, CV report) in Debian's
+// Chromium over the recorded grid searches: what a person sees is checked against the stored files.
+
+/** A second grid search made from the fixture's experiments 0 and 1 only (the settings test switches to it). */
+const SECOND_GS = '2026-12-02--05-00-00';
+/** The recorded nested cross validation (2 outer × 2 inner folds, 2 learning rates; no checkpoints). */
+const NESTED_GS = '2026-12-02--04-57-06';
+/** What `mlgym run` printed as its nested-CV report. */
+const NESTED_REPORT = resolve(repo, 'test/fixtures/mlboard/nested-cv-report.txt');
 
 // Stored JSON read back by the test, navigated freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** Waits for what a person would see (the machine may be busy: pages and their chunks load slowly). */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -20,30 +31,46 @@ interface StoredEvent {
   payload: Record<string, unknown> & { experiment_id: number };
 }
 
-let board: Board;
+let storage: string;
+let stack: Stack;
+let browser: Browser;
 const contexts: BrowserContext[] = [];
+const pageErrors = new Map<Page, string[]>();
 
 function fixtureFile(...parts: Array<string | number>): string {
-  return join(board.storage, FIXTURE_GS, ...parts.map(String));
+  return join(storage, FIXTURE_GS, ...parts.map(String));
 }
 
-function events(): StoredEvent[] {
-  return readFileSync(fixtureFile('event_storage.log'), 'utf8')
+function events(gs = FIXTURE_GS): StoredEvent[] {
+  return readFileSync(join(storage, gs, 'event_storage.log'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as StoredEvent);
 }
 
+/** The second grid search: the fixture's configs and experiments 0 and 1, their events renamed. */
+function writeSecondGridSearch(): void {
+  const second = join(storage, SECOND_GS);
+  mkdirSync(second);
+  for (const name of ['grid_search_config.yml', 'run_config.yml']) cpSync(fixtureFile(name), join(second, name));
+  for (const exp of [0, 1]) cpSync(fixtureFile(exp), join(second, String(exp)), { recursive: true });
+  const lines = events()
+    .filter((e) => e.payload.experiment_id === 0 || e.payload.experiment_id === 1)
+    .map((e) => JSON.stringify(e).replaceAll(FIXTURE_GS, SECOND_GS));
+  writeFileSync(join(second, 'event_storage.log'), `${lines.join('\n')}\n`);
+}
+
 /** Opens a page of the board connected to a grid search (as the URL ml_board prints does). */
 async function open(path: string, gs = FIXTURE_GS): Promise<Page> {
-  const context = await board.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  const { context, page, errors } = await openPage(browser);
   contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const query = new URLSearchParams({ run_id: gs, ws_endpoint: board.wsUrl, rest_endpoint: board.restUrl });
-  await page.goto(`${board.boardUrl}${path}${path.includes('?') ? '&' : '?'}${query}`);
-  (page as Page & { errors: string[] }).errors = errors;
+  pageErrors.set(page, errors);
+  const query = new URLSearchParams({
+    run_id: gs,
+    ws_endpoint: `http://127.0.0.1:${stack.ws.port}`,
+    rest_endpoint: `http://127.0.0.1:${stack.rest.port}`,
+  });
+  await page.goto(`${stack.board.origin}${path}${path.includes('?') ? '&' : '?'}${query}`);
   return page;
 }
 
@@ -56,7 +83,7 @@ async function go(page: Page, path: string): Promise<void> {
 }
 
 /** What the viewport shows (the README's tour uses these). */
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, 'pages', `${name}.png`) });
 
 /** Experiment ids the dashboard's ARIA grid shows (ag-grid renders pinned parts as extra rows with the same id). */
 async function tableRows(page: Page): Promise<number[]> {
@@ -67,12 +94,17 @@ async function tableRows(page: Page): Promise<number[]> {
 }
 
 beforeAll(async () => {
-  board = await startBoard();
+  storage = fixtureStorage();
+  writeSecondGridSearch();
+  mkdirSync(join(ARTIFACTS, 'pages'), { recursive: true });
+  [stack, browser] = await Promise.all([startStack(storage, { runId: FIXTURE_GS }), launchChromium()]);
 }, 60_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
-  await board?.close();
+  await browser?.close();
+  await stack?.stop();
+  rmSync(storage, { recursive: true, force: true });
 });
 
 describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
@@ -84,7 +116,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     const jobs = events().filter((e) => e.event_type === 'job_status' && e.payload.experiment_id === 1);
     const last = jobs.at(-1)!.payload as { starting_time: number; finishing_time: number; job_type: number };
     const local = (s: number) => new Date(s * 1000).toLocaleString('sv-SE', { hour12: false });
-    await expect.poll(() => field('overview', 'Experiment ID').textContent()).toBe('1');
+    await poll(() => field('overview', 'Experiment ID').textContent()).toBe('1');
     expect(await field('overview', 'Job Type').textContent()).toBe(String(last.job_type));
     expect(await field('overview', 'Device').textContent()).toBe(
       `${system.tfjs_backend.backend} on ${system.processor} (${system.num_processor_cores} cores)`,
@@ -108,7 +140,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     for (const f of files) {
       const bytes = readFileSync(fixtureFile(1, epoch, f));
       const row = page.locator(`tr[data-file="${f}"]`);
-      await expect.poll(() => row.locator('[data-field="sha256"]').textContent()).toContain(sha256(bytes));
+      await poll(() => row.locator('[data-field="sha256"]').textContent()).toContain(sha256(bytes));
       expect(await row.locator('[data-field="size"]').getAttribute('title')).toBe(`${bytes.length} bytes`);
     }
     // Downloading through the page saves the exact stored bytes under the file's own name.
@@ -160,7 +192,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     // An experiment without events says so.
     await go(page, '/experiment?experiment_id=99');
     await page.getByTestId('experiment-missing').waitFor();
-    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    expect(pageErrors.get(page)).toEqual([]);
   });
 
   it('model card: every section, parameter counts from model_summary.json; the HTML download works offline', async () => {
@@ -171,9 +203,9 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     };
     const config = JSON.parse(readFileSync(fixtureFile(2, 'experiment_config.json'), 'utf8')) as Record<string, Json>;
     const components = Object.keys(config).filter((k) => typeof config[k]?.component_type_key === 'string');
-    await expect
-      .poll(() => page.getByRole('row', { name: /Trainable parameters/ }).textContent())
-      .toBe(`Trainable parameters${summary.trainable_params}`);
+    await poll(() => page.getByRole('row', { name: /Trainable parameters/ }).textContent()).toBe(
+      `Trainable parameters${summary.trainable_params}`,
+    );
     expect(await page.locator('[data-testid="pipeline-graph"] [data-node]').count()).toBe(components.length);
     await page.locator('[data-node="optimizer"]').click();
     expect(await page.getByTestId('pipeline-node-config').textContent()).toContain(
@@ -192,11 +224,11 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     ]);
     expect(download.suggestedFilename()).toBe('Experiment_2_ModelCard.html');
     // Saved under its own name (.html), as a browser would: Chromium sniffs extension-less files as text.
-    const file = join(ARTIFACTS, download.suggestedFilename());
+    const file = join(ARTIFACTS, 'pages', download.suggestedFilename());
     await download.saveAs(file);
 
     // A fresh context with the network cut off.
-    const offline = await board.browser.newContext({ offline: true, viewport: { width: 1400, height: 1000 } });
+    const offline = await browser.newContext({ offline: true, viewport: { width: 1400, height: 1000 } });
     contexts.push(offline);
     const requests: string[] = [];
     await offline.route(/^https?:/, (route) => {
@@ -231,14 +263,14 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     expect(background).toBe('rgb(255, 255, 255)');
     expect(await view.getByText(String(summary.trainable_params)).first().isVisible()).toBe(true);
     expect(requests).toEqual([]);
-    await view.screenshot({ path: join(ARTIFACTS, 'modelcard-offline.png'), fullPage: true });
+    await view.screenshot({ path: join(ARTIFACTS, 'pages', 'modelcard-offline.png'), fullPage: true });
   });
 
   it('settings: shows the stored gs_config and run_config; changing the grid search reconnects to it; clear does not reconnect', async () => {
     const page = await open('/settings');
     const gsConfig = readFileSync(fixtureFile('grid_search_config.yml'), 'utf8');
     const runConfig = readFileSync(fixtureFile('run_config.yml'), 'utf8');
-    await expect.poll(() => page.getByLabel('grid_search_config.yml').textContent()).toBe(gsConfig);
+    await poll(() => page.getByLabel('grid_search_config.yml').textContent()).toBe(gsConfig);
     expect(await page.getByLabel('run_config.yml').textContent()).toBe(runConfig);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -252,18 +284,16 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     // Pick the other grid search (2 experiments) and save: the page reconnects to it.
     await page.getByRole('button', { name: new RegExp(SECOND_GS) }).click();
     await page.getByRole('button', { name: /Save and connect/ }).click();
-    await expect
-      .poll(() => page.getByTestId('connection-state').textContent())
-      .toBe(`Grid search ${SECOND_GS}: connected.`);
+    await poll(() => page.getByTestId('connection-state').textContent()).toBe(`Grid search ${SECOND_GS}: connected.`);
     expect(new URL(page.url()).searchParams.get('run_id')).toBe(SECOND_GS);
     await go(page, '/dashboard');
-    await expect.poll(() => tableRows(page)).toEqual([0, 1]);
+    await poll(() => tableRows(page)).toEqual([0, 1]);
 
     // Clear: fields empty, no connection attempted, nothing reconnects on reload.
     await go(page, '/settings');
     await page.getByTestId('connection-state').getByText('connected').waitFor();
     await page.getByRole('button', { name: 'Clear' }).click();
-    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Not connected.');
+    await poll(() => page.getByTestId('connection-state').textContent()).toBe('Not connected.');
     expect(await page.getByLabel('Grid Search-id').inputValue()).toBe('');
     expect(new URL(page.url()).search).toBe('');
     await page.waitForTimeout(500);
@@ -273,7 +303,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
   it('parallel coordinates: brushing an axis changes the table rows and the chart lines', async () => {
     const page = await open('/sweep');
     await page.getByTestId('parallel-coordinates').waitFor();
-    await expect.poll(() => page.getByTestId('sweep-count').textContent()).toBe('4 of 4 experiments pass the filters');
+    await poll(() => page.getByTestId('sweep-count').textContent()).toBe('4 of 4 experiments pass the filters');
     const configs = [0, 1, 2, 3].map((i) => JSON.parse(readFileSync(fixtureFile(i, 'experiment_config.json'), 'utf8')));
     const lrs = configs.map((c) => c.optimizer.config.params.lr as number);
     const top = Math.max(...lrs);
@@ -287,9 +317,9 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await page.mouse.move(x, box.y + box.height * 0.1, { steps: 3 });
     await page.mouse.move(x, box.y + box.height * 0.2, { steps: 3 });
     await page.mouse.up();
-    await expect
-      .poll(() => page.getByTestId('sweep-count').textContent())
-      .toBe(`${expected.length} of 4 experiments pass the filters`);
+    await poll(() => page.getByTestId('sweep-count').textContent()).toBe(
+      `${expected.length} of 4 experiments pass the filters`,
+    );
     const highlighted = await page
       .locator('path[data-experiment][data-selected="true"]')
       .evaluateAll((p) => p.map((x) => Number(x.getAttribute('data-experiment'))));
@@ -298,12 +328,12 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
 
     // The table and the charts filter by the brush (same store: in-app navigation).
     await page.getByRole('link', { name: 'Table' }).click();
-    await expect.poll(() => tableRows(page)).toEqual(expected);
+    await poll(() => tableRows(page)).toEqual(expected);
     await go(page, '/analysisboard');
     const label = page.locator('canvas[aria-label^="val_accuracy:"]');
-    await expect
-      .poll(() => label.getAttribute('aria-label'))
-      .toBe(`val_accuracy: ${expected.length} experiments (${expected.join(', ')})`);
+    await poll(() => label.getAttribute('aria-label')).toBe(
+      `val_accuracy: ${expected.length} experiments (${expected.join(', ')})`,
+    );
   });
 
   it('compare: marks the differing config keys and keeps only the compared lines on the charts', async () => {
@@ -321,13 +351,11 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     const differing = [...new Set([...l0.keys(), ...l3.keys()])].filter((k) => l0.get(k) !== l3.get(k)).sort();
     expect(differing.length).toBeGreaterThan(0);
     // The configs arrive with the grid search's history.
-    await expect
-      .poll(async () =>
-        (
-          await page.locator('tr[data-differs="true"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-path')))
-        ).sort(),
-      )
-      .toEqual(differing);
+    await poll(async () =>
+      (
+        await page.locator('tr[data-differs="true"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-path')))
+      ).sort(),
+    ).toEqual(differing);
     await shot(page, 'compare');
     await page.getByLabel('Only differing keys').uncheck();
     expect(await page.locator('tr[data-differs="false"]').count()).toBe(
@@ -336,7 +364,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await page.getByLabel('Only these in the table and charts').check();
     await page.getByRole('link', { name: 'Charts' }).click();
     const label = page.locator('canvas[aria-label^="val_accuracy:"]');
-    await expect.poll(() => label.getAttribute('aria-label')).toBe('val_accuracy: 2 experiments (0, 3)');
+    await poll(() => label.getAttribute('aria-label')).toBe('val_accuracy: 2 experiments (0, 3)');
   });
 
   it('CV report: the configuration chosen per outer fold and mean (std) of the outer scores, as mlgym run printed them', async () => {
@@ -352,7 +380,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     const header = await page.locator('table[aria-label="Outer folds"] thead th').allTextContents();
     for (const [, fold, combination, inner, experiment] of folds) {
       const row = page.locator(`tr[data-outer-fold="${fold}"] td`);
-      await expect.poll(async () => (await row.allTextContents())[3]).toBe(experiment);
+      await poll(async () => (await row.allTextContents())[3]).toBe(experiment);
       const cells = await row.allTextContents();
       expect(cells[1]).toMatch(new RegExp(`^${combination}: `));
       expect(cells[2]).toBe(inner);
