@@ -12,6 +12,8 @@ import type { Stack } from './mlboardHarness.js';
 
 /** A second grid search made from the fixture's experiments 0 and 1 only (the settings test switches to it). */
 const SECOND_GS = '2026-12-02--05-00-00';
+const FAILURE = 'MlgymError[TRAINING_FAILED]: loss became NaN at epoch 2';
+const STACK = `${FAILURE}\n    at Trainer.trainEpoch (packages/core/src/gym/trainer.ts:120:11)\n    at runExperiment (packages/core/src/gym/runExperiment.ts:88:5)`;
 /** The recorded nested cross validation (2 outer × 2 inner folds, 2 learning rates; no checkpoints). */
 const NESTED_GS = '2026-12-02--04-57-06';
 /** What `mlgym run` printed as its nested-CV report. */
@@ -54,9 +56,11 @@ function writeSecondGridSearch(): void {
   mkdirSync(second);
   for (const name of ['grid_search_config.yml', 'run_config.yml']) cpSync(fixtureFile(name), join(second, name));
   for (const exp of [0, 1]) cpSync(fixtureFile(exp), join(second, String(exp)), { recursive: true });
-  const lines = events()
-    .filter((e) => e.payload.experiment_id === 0 || e.payload.experiment_id === 1)
-    .map((e) => JSON.stringify(e).replaceAll(FIXTURE_GS, SECOND_GS));
+  const kept = events().filter((e) => e.payload.experiment_id === 0 || e.payload.experiment_id === 1);
+  // Experiment 1 ends failed, as the trainer reports a failure: its last job status carries the error.
+  const last = kept.findLast((e) => e.event_type === 'job_status' && e.payload.experiment_id === 1)!;
+  Object.assign(last.payload, { error: FAILURE, stacktrace: STACK });
+  const lines = kept.map((e) => JSON.stringify(e).replaceAll(FIXTURE_GS, SECOND_GS));
   writeFileSync(join(second, 'event_storage.log'), `${lines.join('\n')}\n`);
 }
 
@@ -393,5 +397,20 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
       expect(means[column - 3]).toBe(`${mean} (± ${std})`);
     }
     await shot(page, 'cv-report');
+  });
+
+  it('experiment page: a failed experiment shows its error, and its stack trace folded', async () => {
+    const page = await open('/experiment?experiment_id=1', SECOND_GS);
+    const status = page.getByTestId('state').locator('[data-field="Job Status"]');
+    await poll(() => status.textContent()).toBe('FAILED');
+    const error = page.getByTestId('experiment-error');
+    expect(await error.getByText(FAILURE, { exact: true }).isVisible()).toBe(true);
+    const trace = error.locator('pre');
+    expect(await trace.isVisible()).toBe(false);
+    await error.getByText('Stack trace').click();
+    expect(await trace.isVisible()).toBe(true);
+    expect(await trace.textContent()).toBe(STACK);
+    await shot(page, 'experiment-failed');
+    expect(pageErrors.get(page)).toEqual([]);
   });
 });
