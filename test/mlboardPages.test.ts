@@ -338,6 +338,11 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await poll(() => label.getAttribute('aria-label')).toBe(
       `val_accuracy: ${expected.length} experiments (${expected.join(', ')})`,
     );
+    // The brushed experiments go to the compare view in one click.
+    await go(page, '/sweep');
+    await page.getByRole('button', { name: 'Compare these' }).click();
+    const heads = page.locator('table[aria-label="Compared configurations"] thead th');
+    await poll(() => heads.allTextContents()).toEqual(['Key', ...expected.map((id) => `experiment ${id}`)]);
   });
 
   it('compare: marks the differing config keys and keeps only the compared lines on the charts', async () => {

@@ -13,8 +13,9 @@ import {
   ToggleButtonGroup,
   Typography,
 } from '@mui/material';
-import { Link as RouterLink } from 'react-router-dom';
+import { Link as RouterLink, useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { compareSelectionSet } from '../compare/compareSlice';
 import { selectFilteredExperimentIds } from '../table/tableSelectors';
 import { ParallelCoordinates } from './ParallelCoordinates';
 import { selectParallelData, selectSweepMetric } from './analysisSelectors';
@@ -24,6 +25,7 @@ import { brushSet, brushesCleared, metricChosen, modeChosen } from './sweepSlice
 /** `/sweep`: parallel coordinates of the swept hyper-parameters and a metric; brushes filter the table and charts. */
 export function SweepPage() {
   const dispatch = useAppDispatch();
+  const navigate = useNavigate();
   const data = useAppSelector(selectParallelData);
   const metric = useAppSelector(selectSweepMetric);
   const keys = useAppSelector((s) => s.series.keys);
@@ -68,6 +70,15 @@ export function SweepPage() {
           </Typography>
           <Button disabled={brushed === 0} onClick={() => dispatch(brushesCleared())}>
             Clear brushes
+          </Button>
+          <Button
+            disabled={!filtered || filtered.size < 2}
+            onClick={() => {
+              dispatch(compareSelectionSet([...(filtered ?? [])]));
+              void navigate('/compare');
+            }}
+          >
+            Compare these
           </Button>
           <Button component={RouterLink} to="/dashboard">
             Table
