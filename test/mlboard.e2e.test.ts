@@ -289,7 +289,7 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
   it('every page reloads (SPA fallback); unknown paths show the 404 page; the build is cached', async () => {
     await page.goto(stack.board.url.replace('/?', '/experiment?experiment_id=2&'));
     await page.getByRole('heading', { name: 'Experiment: 2' }).waitFor({ timeout: 15_000 });
-    await page.getByText('Status: COMPLETED').waitFor();
+    await page.getByTestId('state').getByText('COMPLETED').waitFor(); // the experiment page of issue 12
     await screenshot(page, 'experiment');
     await openFromDrawer(page, 'Settings');
     expect(await page.getByLabel('Grid Search-id').inputValue()).toBe(FIXTURE_GS);
