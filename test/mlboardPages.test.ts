@@ -345,9 +345,15 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await poll(() => heads.allTextContents()).toEqual(['Key', ...expected.map((id) => `experiment ${id}`)]);
   });
 
-  it('compare: marks the differing config keys and keeps only the compared lines on the charts', async () => {
-    const page = await open('/compare?ids=0,3');
+  it('compare: rows ticked in the table open side by side, differing config keys marked, only their lines drawn', async () => {
+    const page = await open('/dashboard');
+    await poll(() => tableRows(page)).toEqual([0, 1, 2, 3]);
+    for (const id of [0, 3]) await page.locator(`[role="row"][row-id="${id}"] input[type="checkbox"]`).first().check();
+    // Ticking a box picks the experiment; it does not open its page.
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
+    await page.getByRole('button', { name: 'Compare selected (2)' }).click();
     await page.getByRole('table', { name: 'Compared configurations' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('ids')).toBe('0,3');
     const c0 = JSON.parse(readFileSync(fixtureFile(0, 'experiment_config.json'), 'utf8'));
     const c3 = JSON.parse(readFileSync(fixtureFile(3, 'experiment_config.json'), 'utf8'));
     const leaves = (o: unknown, p = '', out = new Map<string, string>()) => {

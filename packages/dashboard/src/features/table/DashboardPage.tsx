@@ -1,6 +1,8 @@
 import { useRef } from 'react';
 import { Button, Paper, Stack, Typography } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
+import CompareIcon from '@mui/icons-material/CompareArrows';
+import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
 import { ColumnChooser } from './ColumnChooser';
 import type { ExperimentGridHandle } from './ExperimentGrid';
@@ -13,6 +15,8 @@ export function DashboardPage() {
   const total = useAppSelector((s) => s.experiments.ids.length);
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
+  const compared = useAppSelector((s) => s.compare.ids);
+  const navigate = useNavigate();
   const grid = useRef<ExperimentGridHandle>(null);
   const shown = filtered === null ? total : Math.min(filtered.size, total);
   return (
@@ -23,6 +27,13 @@ export function DashboardPage() {
           {shown} of {total} experiments
         </Typography>
         <ColumnChooser />
+        <Button
+          startIcon={<CompareIcon />}
+          disabled={compared.length < 2}
+          onClick={() => navigate(`/compare?ids=${compared.join(',')}`)}
+        >
+          Compare selected ({compared.length})
+        </Button>
         <Button
           startIcon={<DownloadIcon />}
           onClick={() => grid.current?.exportCsv(`mlboard_${gridSearchId || 'experiments'}.csv`)}

@@ -7,14 +7,23 @@ import {
   ExternalFilterModule,
   ModuleRegistry,
   RowApiModule,
+  RowSelectionModule,
   RowStyleModule,
   TooltipModule,
   themeQuartz,
 } from 'ag-grid-community';
-import type { ColDef, GetRowIdParams, IRowNode, ValueFormatterParams } from 'ag-grid-community';
+import type {
+  ColDef,
+  GetRowIdParams,
+  IRowNode,
+  RowSelectionOptions,
+  SelectionChangedEvent,
+  ValueFormatterParams,
+} from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useNavigate } from 'react-router-dom';
-import { useAppSelector } from '../../app/hooks';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { compareSelectionSet } from '../compare/compareSlice';
 import { formatDuration, formatNumber, formatPercent, formatTime } from './cellFormat';
 import { ProgressCell, StatusCell } from './cellRenderers';
 import type { GridRow } from './rowFilter';
@@ -27,9 +36,18 @@ ModuleRegistry.registerModules([
   ExternalFilterModule,
   CsvExportModule,
   RowApiModule,
+  RowSelectionModule,
   RowStyleModule,
   TooltipModule,
 ]);
+
+// Checkboxes pick experiments for the compare view; a click elsewhere on a row opens the experiment.
+const rowSelection: RowSelectionOptions = {
+  mode: 'multiRow',
+  checkboxes: true,
+  headerCheckbox: true,
+  enableClickSelection: false,
+};
 
 const theme = themeQuartz.withParams({ fontFamily: 'inherit', headerFontWeight: 600, spacing: 6 });
 
@@ -97,6 +115,10 @@ export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function Experime
   const filterRef = useRef(filtered);
   filterRef.current = filtered;
   const navigate = useNavigate();
+  const dispatch = useAppDispatch();
+  const compared = useAppSelector((s) => s.compare.ids);
+  const comparedRef = useRef(compared);
+  comparedRef.current = compared;
 
   useImperativeHandle(ref, () => ({
     exportCsv: (fileName) => grid.current?.api.exportDataAsCsv({ fileName, columnKeys: shown.map((c) => c.id) }),
@@ -106,6 +128,25 @@ export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function Experime
   useEffect(() => {
     grid.current?.api?.onFilterChanged();
   }, [filtered]);
+
+  // The compare selection lives in the store (the sweep view sets it too); the checkboxes follow it.
+  const syncSelection = useCallback(() => {
+    const api = grid.current?.api;
+    if (!api) return;
+    const want = new Set(comparedRef.current);
+    api.forEachNode((node) => {
+      const on = node.data !== undefined && want.has(node.data.experiment_id);
+      if (node.isSelected() !== on) node.setSelected(on, false, 'api');
+    });
+  }, []);
+  useEffect(syncSelection, [compared, rows, syncSelection]);
+  const onSelectionChanged = useCallback(
+    (e: SelectionChangedEvent<GridRow>) => {
+      if (e.source === 'api') return;
+      dispatch(compareSelectionSet(e.api.getSelectedRows().map((r) => r.experiment_id)));
+    },
+    [dispatch],
+  );
 
   const columnDefs = useMemo<ColDef<GridRow>[]>(
     () => [
@@ -140,7 +181,14 @@ export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function Experime
         suppressFieldDotNotation
         isExternalFilterPresent={isExternalFilterPresent}
         doesExternalFilterPass={doesExternalFilterPass}
-        onRowClicked={(e) => e.data && navigate(`/experiment?experiment_id=${e.data.experiment_id}`)}
+        rowSelection={rowSelection}
+        onSelectionChanged={onSelectionChanged}
+        onFirstDataRendered={syncSelection}
+        onRowClicked={(e) => {
+          const target = e.event?.target;
+          if (target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox')) return;
+          if (e.data) navigate(`/experiment?experiment_id=${e.data.experiment_id}`);
+        }}
         rowStyle={{ cursor: 'pointer' }}
         // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
         suppressColumnVirtualisation={shown.length <= 60}
