@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { MlgymError, SafeNameSchema } from '@mlgym/protocol';
@@ -5,6 +6,7 @@ import type { EventLog } from './eventLog.js';
 import { FileEventLog, LOG_FILE } from './fileEventLog.js';
 import type { FileEventLogOptions } from './fileEventLog.js';
 import { InMemoryEventLog } from './inMemoryEventLog.js';
+import { SharedEventLog } from './sharedEventLog.js';
 import { acquireLock } from './lockFile.js';
 
 const ROOT_LOCK = '.ml_board_ws_endpoint.lock';
@@ -19,7 +21,10 @@ export interface GridSearchSummary {
 
 /** Where event logs live: one log per grid search id. */
 export interface EventLogProvider {
+  /** The grid search's log, created if it does not exist (for publishing). */
   log(gridSearchId: string): Promise<EventLog>;
+  /** Whether the grid search has a log; answers synchronously and creates nothing (for readers). */
+  has(gridSearchId: string): boolean;
   list(): Promise<GridSearchSummary[]>;
   close(): Promise<void>;
 }
@@ -37,32 +42,80 @@ export function assertSafeName(id: unknown, what = 'grid_search_id'): asserts id
   }
 }
 
+export interface FileEventStorageOptions extends FileEventLogOptions {
+  /** Most logs open at once (two descriptors each); beyond it the least recently used idle ones close. @default 128 */
+  maxOpenLogs?: number;
+  /** A log unused this long is closed; it reopens on its next use. @default 60 s */
+  idleCloseMs?: number;
+}
+
 /** Event logs under a storage root, in the original layout `<root>/<grid_search_id>/event_storage.log`. */
 export class FileEventStorage implements EventLogProvider {
-  private readonly logs = new Map<string, Promise<FileEventLog>>();
+  private readonly logs = new Map<string, SharedEventLog>();
+  private readonly sweeper: NodeJS.Timeout;
   private releaseRoot: (() => Promise<void>) | undefined;
   readonly root: string;
+  private readonly maxOpen: number;
 
   constructor(
     root: string,
-    private readonly options: FileEventLogOptions = {},
+    private readonly options: FileEventStorageOptions = {},
   ) {
     this.root = resolve(root);
+    this.maxOpen = Math.max(1, options.maxOpenLogs ?? 128);
+    const idleMs = options.idleCloseMs ?? 60_000;
+    this.sweeper = setInterval(
+      () => {
+        const before = Date.now() - idleMs;
+        for (const log of this.logs.values()) if (log.isOpen && log.lastUsed < before) log.closeIfIdle();
+      },
+      Math.max(10, idleMs / 2),
+    );
+    this.sweeper.unref();
   }
 
-  log(gridSearchId: string): Promise<EventLog> {
+  has(gridSearchId: string): boolean {
+    if (!SafeNameSchema.safeParse(gridSearchId).success) return false;
+    return this.logs.has(gridSearchId) || existsSync(join(this.root, gridSearchId, LOG_FILE));
+  }
+
+  /** How many logs hold open files now. */
+  get openLogs(): number {
+    let n = 0;
+    for (const log of this.logs.values()) if (log.isOpen) n++;
+    return n;
+  }
+
+  async log(gridSearchId: string): Promise<EventLog> {
+    assertSafeName(gridSearchId);
+    let log = this.logs.get(gridSearchId);
+    if (!log) {
+      log = new SharedEventLog(
+        () => this.openInside(gridSearchId),
+        () => this.closeBeyondBound(),
+      );
+      this.logs.set(gridSearchId, log);
+    }
     try {
-      assertSafeName(gridSearchId);
+      await log.acquire(); // surfaces an unsafe or unopenable folder here, and learns the length
+      log.release();
     } catch (error) {
-      return Promise.reject(error);
+      if (this.logs.get(gridSearchId) === log && !log.isOpen) this.logs.delete(gridSearchId);
+      throw error;
     }
-    let opening = this.logs.get(gridSearchId);
-    if (!opening) {
-      opening = this.openInside(gridSearchId);
-      this.logs.set(gridSearchId, opening);
-      opening.catch(() => this.logs.delete(gridSearchId));
+    return log;
+  }
+
+  /** Closes idle logs, least recently used first, while more than the bound are open. */
+  private closeBeyondBound(): void {
+    let open = this.openLogs;
+    if (open <= this.maxOpen) return;
+    const candidates = [...this.logs.values()].filter((l) => l.isOpen).sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const log of candidates) {
+      if (open <= this.maxOpen) break;
+      log.closeIfIdle();
+      if (!log.isOpen) open--;
     }
-    return opening;
   }
 
   private async openInside(gridSearchId: string): Promise<FileEventLog> {
@@ -93,8 +146,7 @@ export class FileEventStorage implements EventLogProvider {
       if (!entry.isDirectory() || !SafeNameSchema.safeParse(entry.name).success) continue;
       const info = await stat(join(this.root, entry.name, LOG_FILE)).catch(() => undefined);
       if (!info) continue;
-      const open = this.logs.get(entry.name);
-      const log = open ? await open.catch(() => undefined) : undefined;
+      const log = this.logs.get(entry.name);
       out.push({
         grid_search_id: entry.name,
         event_count: log ? log.length : null,
@@ -106,9 +158,10 @@ export class FileEventStorage implements EventLogProvider {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     const logs = [...this.logs.values()];
     this.logs.clear();
-    for (const opening of logs) await (await opening.catch(() => undefined))?.close();
+    for (const log of logs) await log.close().catch(() => undefined);
     await this.releaseRoot?.();
     this.releaseRoot = undefined;
   }
@@ -117,6 +170,10 @@ export class FileEventStorage implements EventLogProvider {
 /** Event logs in memory, for tests. */
 export class InMemoryEventStorage implements EventLogProvider {
   private readonly logs = new Map<string, InMemoryEventLog>();
+
+  has(gridSearchId: string): boolean {
+    return this.logs.has(gridSearchId);
+  }
 
   async log(gridSearchId: string): Promise<EventLog> {
     assertSafeName(gridSearchId);

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { DEFAULT_CHUNK_BYTES } from './eventLog.js';
 import { skipSent } from './inMemoryEventLog.js';
 import { acquireLock } from './lockFile.js';
 import { OffsetIndex } from './offsetIndex.js';
+import { readSequences } from './publisherSequences.js';
 
 /**
  * When appended events reach the disk: `always` syncs every group commit before acknowledging it,
@@ -22,6 +24,8 @@ export interface FileEventLogOptions {
 
 export const LOG_FILE = 'event_storage.log';
 const SEQ_FILE = 'publishers.log';
+/** `a+` that refuses a symlink in the store's place (ELOOP) instead of writing wherever it points. */
+const APPEND_NOFOLLOW = constants.O_APPEND | constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW;
 const SCAN_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
@@ -43,7 +47,8 @@ async function writeAll(fh: FileHandle, buffer: Buffer): Promise<void> {
  * The original MLboard log: `<dir>/event_storage.log`, one JSON event per line, id = line number.
  * Appends are O(1) (line offsets are indexed in memory) and grouped into one write per commit.
  * A torn last line left by a crash is moved to `event_storage.log.corrupt` on open. Publisher
- * sequence numbers are kept beside the log (`publishers.log`) so re-sent batches are stored once.
+ * sequence numbers are kept beside the log (`publishers.log`) so re-sent batches are stored once;
+ * on open, records are reconciled with the lines really in the log.
  */
 export class FileEventLog implements EventLog {
   private readonly listeners = new Set<CommitListener>();
@@ -91,12 +96,12 @@ export class FileEventLog implements EventLog {
     const release = await acquireLock(`${path}.lock`, path);
     const handles: FileHandle[] = [];
     try {
-      const fh = await open(path, 'a+');
+      const fh = await open(path, APPEND_NOFOLLOW);
       handles.push(fh);
       const offsets = await scanLines(fh, path);
-      const seqFh = await open(join(dir, SEQ_FILE), 'a+');
+      const seqs = await readSequences(join(dir, SEQ_FILE), offsets.length - 1);
+      const seqFh = await open(join(dir, SEQ_FILE), APPEND_NOFOLLOW);
       handles.push(seqFh);
-      const seqs = await readSequences(seqFh, offsets.length - 1);
       return new FileEventLog(dir, { fh, seqFh, offsets, seqs, policy: options.fsync ?? 'always', release });
     } catch (error) {
       for (const h of handles) await h.close().catch(() => undefined);
@@ -153,17 +158,21 @@ export class FileEventLog implements EventLog {
       next += op.lines.length;
     }
     try {
-      // Sequence records go first: on open they are clamped to the lines that really made it.
+      // Sequence records go first, so a kill between the two writes can never leave stored events
+      // that no record covers (their re-send would be stored twice). A record that claims lines
+      // the log lacks is cut down to the lines present, durably, when the log is opened.
       if (seqLines.length > 0) await writeAll(this.seqFh, Buffer.from(seqLines.join('')));
       if (text.length > 0) await writeAll(this.fh, Buffer.from(text.join('')));
     } catch (error) {
       this.fail(group, error);
       return;
     }
-    // Written: readers and live subscribers may see the events now (a killed process loses
-    // nothing from here on); the appends resolve, i.e. publishers are acknowledged, only once
-    // the sync policy is satisfied.
+    // Written: index every append before anyone hears of it, so the index always matches the file
+    // whatever a listener does; readers and live subscribers may see the events now (a killed
+    // process loses nothing from here on); the appends resolve, i.e. publishers are acknowledged,
+    // only once the sync policy is satisfied.
     const results = group.map((op) => this.index(op));
+    for (const [i, op] of group.entries()) this.notify(results[i] as AppendResult, op.events);
     try {
       if (this.policy === 'always' && text.length > 0) {
         await this.fh.datasync();
@@ -185,7 +194,7 @@ export class FileEventLog implements EventLog {
     this.pending = [];
   }
 
-  /** Adds a written append to the offset index and tells the commit listeners. */
+  /** Adds a written append to the offset index. */
   private index(op: PendingAppend): AppendResult {
     const firstId = this.length;
     let end = this.offsets.at(this.offsets.length - 1);
@@ -193,8 +202,19 @@ export class FileEventLog implements EventLog {
       end += Buffer.byteLength(line) + 1;
       this.offsets.push(end);
     }
-    if (op.lines.length > 0) for (const listener of this.listeners) listener(firstId, op.events);
     return { ids: op.lines.map((_, i) => firstId + i), duplicates: op.duplicates };
+  }
+
+  /** Tells the commit listeners; one that throws affects neither the log nor the other listeners. */
+  private notify(result: AppendResult, events: readonly unknown[]): void {
+    if (result.ids.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(result.ids[0] as number, events);
+      } catch {
+        // the listener's own business (the websocket endpoint reports its failures itself)
+      }
+    }
   }
 
   async *readRaw(from = 0, to = this.length, maxBytes = DEFAULT_CHUNK_BYTES): AsyncIterable<RawChunk> {
@@ -274,28 +294,8 @@ async function scanLines(fh: FileHandle, path: string): Promise<OffsetIndex> {
   if (complete < size) {
     const torn = Buffer.allocUnsafe(size - complete);
     await fh.read(torn, 0, torn.length, complete);
-    await appendFile(`${path}.corrupt`, Buffer.concat([torn, Buffer.from('\n')]));
+    await appendFile(`${path}.corrupt`, Buffer.concat([torn, Buffer.from('\n')]), { flag: APPEND_NOFOLLOW });
     await fh.truncate(complete);
   }
   return offsets;
-}
-
-/** Highest stored sequence per publisher, counting only events whose lines are in the log. */
-async function readSequences(fh: FileHandle, lines: number): Promise<Map<string, number>> {
-  const seqs = new Map<string, number>();
-  const text = (await fh.readFile()).toString('utf8');
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    let record: { p?: unknown; s?: unknown; e?: unknown; n?: unknown };
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch {
-      continue; // torn record of a crashed commit
-    }
-    const { p, s, e, n } = record;
-    if (typeof p !== 'string' || typeof s !== 'number' || typeof e !== 'number' || typeof n !== 'number') continue;
-    const storedCount = Math.min(n, lines - e);
-    if (storedCount > 0) seqs.set(p, Math.max(seqs.get(p) ?? -1, s + storedCount - 1));
-  }
-  return seqs;
 }

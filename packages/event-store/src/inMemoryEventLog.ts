@@ -16,7 +16,15 @@ export class InMemoryEventLog implements EventLog {
     if (batch && fresh.length > 0) this.seqs.set(batch.publisherId, batch.firstSeq + events.length - 1);
     const firstId = this.lines.length;
     for (const e of fresh) this.lines.push(JSON.stringify(e));
-    if (fresh.length > 0) for (const l of this.listeners) l(firstId, fresh);
+    if (fresh.length > 0) {
+      for (const l of this.listeners) {
+        try {
+          l(firstId, fresh);
+        } catch {
+          // a listener's failure never undoes a stored append
+        }
+      }
+    }
     return { ids: fresh.map((_, i) => firstId + i), duplicates };
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
 
 /**
  * A grid-search id doubles as a folder name in the event storage, so it must be a safe name:
@@ -64,13 +65,29 @@ export const EvaluationResultPayloadSchema = z.looseObject({
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.looseObject({ event_type: z.literal(type), creation_ts: z.number(), payload });
 
-/** Every event a publisher may send as `mlgym_event`, discriminated by `event_type`. */
-export const MlgymEventSchema = z.discriminatedUnion('event_type', [
-  envelope('experiment_config', ExperimentConfigPayloadSchema),
-  envelope('job_status', JobStatusPayloadSchema),
-  envelope('experiment_status', ExperimentStatusPayloadSchema),
-  envelope('evaluation_result', EvaluationResultPayloadSchema),
-]);
+/**
+ * Every event a publisher may send as `mlgym_event`, discriminated by `event_type`, nesting at most
+ * `MAX_JSON_DEPTH` levels and about `MAX_EVENT_BYTES` (checked before the shape, iteratively, so a
+ * hostile value is never walked recursively).
+ */
+export const MlgymEventSchema = z
+  .unknown()
+  .refine((value) => !nestsDeeperThan(value, MAX_JSON_DEPTH), {
+    error: `nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`,
+    abort: true,
+  })
+  .refine((value) => !jsonSizeAtLeast(value, MAX_EVENT_BYTES), {
+    error: `is larger than ${MAX_EVENT_BYTES} bytes as JSON`,
+    abort: true,
+  })
+  .pipe(
+    z.discriminatedUnion('event_type', [
+      envelope('experiment_config', ExperimentConfigPayloadSchema),
+      envelope('job_status', JobStatusPayloadSchema),
+      envelope('experiment_status', ExperimentStatusPayloadSchema),
+      envelope('evaluation_result', EvaluationResultPayloadSchema),
+    ]),
+  );
 export type MlgymEvent = z.infer<typeof MlgymEventSchema>;
 export type MlgymEventType = MlgymEvent['event_type'];
 export const EVENT_TYPES: readonly MlgymEventType[] = [

@@ -6,8 +6,14 @@ export const PUBLISHER_ROOMS = ['mlgym_event_publishers', 'mlgym_streamed_logger
 /** `join`: rooms to follow; optionally the last event id already held (per room or for all rooms). */
 export const JoinRequestSchema = z.looseObject({
   client_id: z.string().max(200).optional(),
-  rooms: z.array(z.string()).min(1).max(100),
-  last_event_id: z.union([z.number().int().min(-1), z.record(z.string(), z.number().int().min(-1))]).optional(),
+  rooms: z.array(z.string().max(200)).min(1).max(100),
+  /** Safe integers only; a per-room record is read with own-property lookups (never `constructor` or `__proto__`). */
+  last_event_id: z
+    .union([
+      z.number().int().min(-1),
+      z.record(z.string().max(200), z.number().int().min(-1)).refine((r) => Object.keys(r).length <= 100),
+    ])
+    .optional(),
   /** `jsonl`: history arrives as raw JSONL chunks (`mlgym_event_chunk`), much cheaper for large logs. */
   history_format: z.enum(['json', 'jsonl']).optional(),
 });
@@ -17,7 +23,7 @@ export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 export const PublishBatchSchema = z.strictObject({
   publisher_id: z.string().min(1).max(200),
   first_seq: z.number().int().nonnegative(),
-  events: z.array(z.unknown()).min(1),
+  events: z.array(z.unknown()).min(1).max(100_000),
 });
 export type PublishBatch = z.infer<typeof PublishBatchSchema>;
 

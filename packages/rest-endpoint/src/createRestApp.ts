@@ -27,6 +27,14 @@ export interface RestAppOptions {
   log?: (line: string) => void;
 }
 
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 function cors(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
   return (req, res, next) => {
@@ -40,6 +48,18 @@ function cors(origins: readonly string[]): RequestHandler {
     }
     if (req.method === 'OPTIONS') {
       res.status(origin && allowed.has(origin) ? 204 : 403).end();
+      return;
+    }
+    // A page elsewhere could still send a "simple" POST (a multipart upload) without a preflight:
+    // writes from a browser must come from an allowed origin or the same one.
+    if (
+      origin &&
+      req.method !== 'GET' &&
+      req.method !== 'HEAD' &&
+      !allowed.has(origin) &&
+      !sameOrigin(origin, req.headers.host)
+    ) {
+      res.status(403).json({ code: 'UNAUTHORIZED', message: `writes from the origin ${origin} are not allowed` });
       return;
     }
     next();

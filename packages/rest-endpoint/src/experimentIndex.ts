@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { openInsideSync } from '@mlgym/storage';
 
 const INTEGER_DIR = /^(0|[1-9]\d{0,8})$/;
 
@@ -30,29 +31,35 @@ function hasVisibleFile(dir: string): boolean {
 export class ExperimentIndex {
   private readonly configs = new Map<string, { key: string; text: string }>();
 
-  private config(file: string): string | undefined {
-    const info = statSync(file, { throwIfNoEntry: false });
-    if (!info?.isFile()) return undefined;
-    const key = `${info.mtimeMs}:${info.size}`;
-    const cached = this.configs.get(file);
-    if (cached?.key === key) return cached.text;
-    const text = readFileSync(file, 'utf8');
+  /** A config's text, read through a descriptor that is no symlink and inside the root. */
+  private config(file: string, realRoot: string): string | undefined {
+    const fd = openInsideSync(file, realRoot);
+    if (fd === undefined) return undefined;
     try {
-      const parsed = JSON.parse(text) as unknown;
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-    } catch {
-      return undefined; // a config being rewritten right now; it shows up on the next call
+      const info = fstatSync(fd);
+      const key = `${info.mtimeMs}:${info.size}:${info.ino}`;
+      const cached = this.configs.get(file);
+      if (cached?.key === key) return cached.text;
+      const text = readFileSync(fd, 'utf8');
+      try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+      } catch {
+        return undefined; // a config being rewritten right now; it shows up on the next call
+      }
+      this.configs.set(file, { key, text });
+      return text;
+    } finally {
+      closeSync(fd);
     }
-    this.configs.set(file, { key, text });
-    return text;
   }
 
   /** The listing as JSON text: experiments in numeric order with their last checkpointed epoch. */
-  listJson(gridSearchDir: string): string {
+  listJson(gridSearchDir: string, realRoot: string): string {
     const parts: string[] = [];
     for (const id of integerDirsSync(gridSearchDir)) {
       const dir = join(gridSearchDir, String(id));
-      const config = this.config(join(dir, 'experiment_config.json'));
+      const config = this.config(join(dir, 'experiment_config.json'), realRoot);
       if (config === undefined) continue;
       let last = -1;
       for (const epoch of integerDirsSync(dir).reverse()) {

@@ -24,7 +24,7 @@ const ok = (description: string, schema: Record<string, unknown> = {}) => ({
   description,
   content: { 'application/json': { schema } },
 });
-const errors = { 400: error, 401: error, 404: error, 413: error, 500: error };
+const errors = { 400: error, 401: error, 403: error, 404: error, 409: error, 413: error, 500: error };
 const checkpointList = {
   type: 'array',
   items: {
@@ -142,7 +142,8 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: 'bytes' }, 206: { description: 'partial content' }, ...errors },
         },
         put: {
-          summary: 'upload a checkpoint file as a raw body (atomic; returns its sha256)',
+          summary:
+            'upload a checkpoint file as a raw body (atomic; returns its sha256; X-Checksum-Sha256, Repr-Digest and Content-Digest are checked)',
           parameters: [gs, exp, epoch, resource],
           requestBody: { content: { 'application/octet-stream': {} } },
           responses: { 200: ok('stored'), ...errors },
@@ -170,6 +171,13 @@ export function openApiDocument(): Record<string, unknown> {
             resource,
             path('chunk_id', 'chunk index', { type: 'integer', minimum: 0 }),
             { name: 'num_chunks', in: 'query', required: true, schema: { type: 'integer', minimum: 1 } },
+            { name: 'chunk_size', in: 'query', schema: { type: 'integer', minimum: 1 } },
+            {
+              name: 'sha256',
+              in: 'query',
+              description: "the whole file's sha256: names this upload (chunks of another one get 409) and is checked",
+              schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            },
           ],
           requestBody: { content: { 'application/octet-stream': {} } },
           responses: { 200: ok('state'), ...errors },

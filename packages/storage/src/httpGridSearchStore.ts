@@ -141,18 +141,23 @@ export class HttpGridSearchStore implements GridSearchStore {
     );
     let last: { sha256?: string; complete?: boolean } = {};
     let sent = createHash('sha256');
+    // The whole file's digest names this upload (the server refuses chunks of another one meanwhile) and is checked on assembly.
+    const whole = createHash('sha256').update(file.bytes).digest('hex');
     for (let i = 0; i < count; i++) {
       const chunk = file.bytes.subarray(i * this.chunkBytes, Math.min(file.bytes.length, (i + 1) * this.chunkBytes));
       if (have.has(i)) {
         sent.update(chunk);
         continue;
       }
-      const response = (await this.request(`${url}/${i}?num_chunks=${count}&chunk_size=${this.chunkBytes}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/octet-stream' },
-        body: [chunk],
-        bodyHash: sent,
-      })) as RawResponse & { sentHash: Hash };
+      const response = (await this.request(
+        `${url}/${i}?num_chunks=${count}&chunk_size=${this.chunkBytes}&sha256=${whole}`,
+        {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/octet-stream' },
+          body: [chunk],
+          bodyHash: sent,
+        },
+      )) as RawResponse & { sentHash: Hash };
       sent = response.sentHash;
       last = JSON.parse(response.body.toString('utf8')) as typeof last;
     }

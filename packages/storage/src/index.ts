@@ -1,6 +1,19 @@
 export { StorageRoot, integerName, safeName } from './storageRoot.js';
-export { TEMP_PREFIX, digestPath, readDigest, writeAtomic, writeSmallAtomic } from './atomicWrite.js';
-export type { WrittenFile } from './atomicWrite.js';
+export {
+  TEMP_PREFIX,
+  checkDigests,
+  commitFile,
+  digestOf,
+  digestPath,
+  readDigest,
+  serialized,
+  versionKey,
+  writeAtomic,
+  writeSmallAtomic,
+} from './atomicWrite.js';
+export type { ExpectedDigest, WrittenFile } from './atomicWrite.js';
+export { EXPERIMENT_CONFIGS, GRID_SEARCH_CONFIGS, USER_CONFIG_DIR, configSegments } from './configFile.js';
+export { isInside, openInside, openInsideSync, readInside } from './safeFile.js';
 export { checkpointList, integerDirs, lastCheckpointId, readJson, visibleFiles } from './listing.js';
 export type { CheckpointEntry } from './listing.js';
 export { sweepTemporaries } from './sweepTemporaries.js';

@@ -1,9 +1,11 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MlgymError } from '@mlgym/protocol';
 import type { ExperimentStatusEntry } from '@mlgym/protocol';
 import { writeAtomic, writeSmallAtomic } from './atomicWrite.js';
 import type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearchStore.js';
-import { checkpointList, integerDirs, lastCheckpointId, readJson, visibleFiles } from './listing.js';
+import { configSegments } from './configFile.js';
+import { checkpointList, integerDirs, lastCheckpointId, visibleFiles } from './listing.js';
 import { StorageRoot, integerName, safeName } from './storageRoot.js';
 
 function segments(gridSearchId: string, experimentId?: number): Array<string | number> {
@@ -33,14 +35,15 @@ export class LocalGridSearchStore implements GridSearchStore {
 
   async putConfig(gridSearchId: string, name: string, content: string, experimentId?: number): Promise<void> {
     await this.init();
-    const dir = await this.storage.ensureDir(...segments(gridSearchId, experimentId));
-    await writeSmallAtomic(join(dir, safeName(name, 'config name')), content);
+    const where = configSegments(name, experimentId === undefined ? 'grid_search' : 'experiment', 'write');
+    const dir = await this.storage.ensureDir(...segments(gridSearchId, experimentId), ...where.slice(0, -1));
+    await writeSmallAtomic(join(dir, where.at(-1) as string), content);
   }
 
   async getConfig(gridSearchId: string, name: string, experimentId?: number): Promise<string | undefined> {
     await this.init();
-    const file = await this.storage.checked(...segments(gridSearchId, experimentId), safeName(name, 'config name'));
-    return readFile(file, 'utf8').catch(() => undefined);
+    const where = configSegments(name, experimentId === undefined ? 'grid_search' : 'experiment', 'read');
+    return this.storage.readText(await this.storage.checked(...segments(gridSearchId, experimentId), ...where));
   }
 
   async experiments(gridSearchId: string): Promise<ExperimentStatusEntry[]> {
@@ -48,7 +51,13 @@ export class LocalGridSearchStore implements GridSearchStore {
     const dir = await this.storage.checked(...segments(gridSearchId));
     const out: ExperimentStatusEntry[] = [];
     for (const id of await integerDirs(dir)) {
-      const config = await readJson(join(dir, String(id), 'experiment_config.json')).catch(() => undefined);
+      const text = await this.storage.readText(join(dir, String(id), 'experiment_config.json')).catch(() => undefined);
+      let config: unknown;
+      try {
+        config = text === undefined ? undefined : (JSON.parse(text) as unknown);
+      } catch {
+        config = undefined; // being rewritten right now
+      }
       if (config && typeof config === 'object') {
         out.push({
           experiment_id: id,
@@ -77,7 +86,14 @@ export class LocalGridSearchStore implements GridSearchStore {
       integerName(String(ref.epoch), 'epoch'),
     );
     const names = await visibleFiles(dir);
-    return Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) })));
+    return Promise.all(
+      names.map(async (name) => {
+        const bytes = await this.storage.readBytes(join(dir, name));
+        if (!bytes)
+          throw MlgymError.fromIssue({ code: 'NOT_FOUND', problem: `checkpoint ${join(dir, name)} vanished` });
+        return { name, bytes: new Uint8Array(bytes) };
+      }),
+    );
   }
 
   async listCheckpoints(gridSearchId: string, experimentId: number): Promise<number[]> {

@@ -1,6 +1,8 @@
 import { mkdir, realpath } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { MlgymError, SafeNameSchema } from '@mlgym/protocol';
+import { openInside, readInside } from './safeFile.js';
 
 const INTEGER = /^(0|[1-9]\d{0,8})$/;
 
@@ -65,6 +67,32 @@ export class StorageRoot {
       }
       if (probe === this.root || probe === dirname(probe)) return target;
     }
+  }
+
+  /** The root's real path (symlinks resolved); `init` must have run. */
+  get realRoot(): string {
+    if (this.real === undefined) throw new Error('StorageRoot.init() has not run');
+    return this.real;
+  }
+
+  /** Opens a file of the store, refusing symlinks and anything resolving outside the root (see `openInside`). */
+  async open(file: string, flags: number, mode?: number): Promise<FileHandle> {
+    return openInside(this.inside(file), flags, this.real ?? (await realpath(this.root)), mode);
+  }
+
+  /** A regular file's bytes, or undefined when missing; symlinks are refused. */
+  async readBytes(file: string): Promise<Buffer | undefined> {
+    return readInside(this.inside(file), this.real ?? (await realpath(this.root)));
+  }
+
+  async readText(file: string): Promise<string | undefined> {
+    return (await this.readBytes(file))?.toString('utf8');
+  }
+
+  private inside(file: string): string {
+    const target = resolve(file);
+    if (!target.startsWith(this.root + sep)) throw unsafe('path', file, 'a path inside the storage root');
+    return target;
   }
 
   async ensureDir(...segments: Array<string | number>): Promise<string> {

@@ -3,9 +3,12 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
-import type { EventLog, EventLogProvider, RawChunk } from '@mlgym/event-store';
+import type { EventLog, EventLogProvider } from '@mlgym/event-store';
 import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, PublishBatchSchema, SafeNameSchema } from '@mlgym/protocol';
 import type { ClientToServerEvents, PublishAck, ServerToClientEvents } from '@mlgym/protocol';
+import { originAllowed } from './originAllowed.js';
+import { parseChunk } from './parseChunk.js';
+import { bufferedBytes, drained } from './socketBuffer.js';
 import { DEFAULT_MAX_EVENT_BYTES, validateEvent } from './validateEvent.js';
 
 export interface WsEndpointOptions {
@@ -20,6 +23,13 @@ export interface WsEndpointOptions {
   maxMessageBytes?: number;
   /** History is replayed in chunks of about this many bytes. @default 1 MiB */
   historyChunkBytes?: number;
+  /** Rooms one socket may be in at once (grid searches it follows). @default 256 */
+  maxRoomsPerSocket?: number;
+  /**
+   * A subscriber whose unsent output grows beyond this many bytes (it stopped reading) is
+   * disconnected, instead of the server buffering for it until memory runs out. @default 64 MiB
+   */
+  maxBufferedBytes?: number;
   /** Where to report server-side problems. @default nothing */
   log?: (line: string) => void;
 }
@@ -35,8 +45,6 @@ export interface WsEndpoint {
 type MlgymSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 type Ack<T> = ((result: T) => void) | undefined;
 
-const WRITE_BUFFER_HIGH_WATER = 8;
-
 function errorBody(error: unknown): { code: string; message: string } {
   if (error instanceof MlgymError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: 'internal error while handling the event' };
@@ -44,38 +52,6 @@ function errorBody(error: unknown): { code: string; message: string } {
 
 function asAck<T>(ack: unknown): Ack<T> {
   return typeof ack === 'function' ? (ack as (result: T) => void) : undefined;
-}
-
-/** Waits until socket.io has handed its buffered packets to the transport (history backpressure). */
-async function drained(socket: MlgymSocket): Promise<void> {
-  const conn = socket.conn as unknown as {
-    writeBuffer: unknown[];
-    once(event: 'drain' | 'close', listener: () => void): void;
-    off(event: 'drain' | 'close', listener: () => void): void;
-  };
-  if (conn.writeBuffer.length < WRITE_BUFFER_HIGH_WATER || socket.disconnected) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      conn.off('drain', done);
-      conn.off('close', done);
-      resolve();
-    };
-    conn.once('drain', done);
-    conn.once('close', done);
-  });
-}
-
-function parseChunk(chunk: RawChunk): Array<{ event_id: number; data: unknown }> {
-  const lines = chunk.bytes.toString('utf8').split('\n');
-  const out: Array<{ event_id: number; data: unknown }> = [];
-  for (let i = 0; i < chunk.count; i++) {
-    try {
-      out.push({ event_id: chunk.firstId + i, data: JSON.parse(lines[i] as string) as unknown });
-    } catch {
-      // an unparsable foreign line keeps its id but is not sent
-    }
-  }
-  return out;
 }
 
 /**
@@ -88,10 +64,19 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const maxBatchEvents = options.maxBatchEvents ?? 10_000;
   const chunkBytes = options.historyChunkBytes ?? 1024 * 1024;
+  const maxRooms = options.maxRoomsPerSocket ?? 256;
+  const maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024;
   const report = options.log ?? (() => undefined);
   const httpServer = createServer();
+  const allowed = new Set(options.corsAllowedOrigins ?? []);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
-    cors: { origin: [...(options.corsAllowedOrigins ?? [])], credentials: false },
+    cors: { origin: [...allowed], credentials: false },
+    // CORS headers only guide browsers on polling requests; a websocket upgrade carries no such
+    // check, so every handshake and upgrade is refused here unless its Origin is allowed.
+    allowRequest: (req, callback) => {
+      const ok = originAllowed(req.headers.origin, req.headers.host, allowed);
+      callback(ok ? null : 'origin not allowed', ok);
+    },
     maxHttpBufferSize: options.maxMessageBytes ?? 32 * 1024 * 1024,
     serveClient: false,
   });
@@ -112,7 +97,12 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
                     event_id: 'batched_events' as const,
                     data: events.map((data, i) => ({ event_id: firstId + i, data })),
                   };
-            io.to(gridSearchId).emit('mlgym_event', message);
+            try {
+              io.to(gridSearchId).emit('mlgym_event', message);
+            } catch (error) {
+              report(`ws endpoint: broadcasting events ${firstId}.. of ${gridSearchId} failed: ${String(error)}`);
+            }
+            dropSlowSubscribers(gridSearchId);
           }),
         );
         return log;
@@ -121,6 +111,19 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
       opening.catch(() => watched.delete(gridSearchId));
     }
     return opening;
+  }
+
+  /** Disconnects the room's subscribers that stopped reading (their unsent output is over the bound). */
+  function dropSlowSubscribers(room: string): void {
+    for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
+      const socket = io.sockets.sockets.get(id);
+      if (socket && bufferedBytes(socket) > maxBuffered) {
+        report(`ws endpoint: disconnecting ${id}: more than ${maxBuffered} bytes unsent (it stopped reading)`);
+        socket.disconnect(true);
+        // A websocket close handshake would wait behind the unread output: drop the connection.
+        (socket.conn.transport as unknown as { socket?: { terminate?: () => void } }).socket?.terminate?.();
+      }
+    }
   }
 
   function refuse(socket: MlgymSocket, error: unknown, ack?: Ack<PublishAck>): void {
@@ -132,8 +135,16 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   }
 
   /** Sends a room's history after `next - 1`, then joins the room with no gap and no duplicate. */
-  async function replay(socket: MlgymSocket, room: string, next: number, format: 'json' | 'jsonl'): Promise<void> {
+  async function replay(socket: MlgymSocket, room: string, from: number, format: 'json' | 'jsonl'): Promise<void> {
+    if (!options.storage.has(room)) {
+      // Nothing stored yet: follow the room without creating anything. Joining in this tick is
+      // safe, as a log is created only by a publish, which commits ticks later.
+      await socket.join(room);
+      socket.emit('history_done', { grid_search_id: room, next_event_id: 0 });
+      return;
+    }
     const log = await logFor(room);
+    let next = Number.isSafeInteger(from) ? Math.max(0, from) : 0;
     for (;;) {
       // Joining in the same tick as the length check: every later commit is broadcast to us.
       if (next >= log.length) {
@@ -153,6 +164,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
         } else {
           socket.emit('mlgym_event', { event_id: 'batched_events', data: parseChunk(chunk) });
         }
+        if (chunk.firstId + chunk.count <= next) throw new Error(`replay of ${room} made no progress at ${next}`);
         next = chunk.firstId + chunk.count;
         await drained(socket);
       }
@@ -173,6 +185,13 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     }
     const request = parsed.data;
     const rooms = request.rooms;
+    const adding = new Set(rooms.filter((r) => !socket.rooms.has(r))).size;
+    if (socket.rooms.size - 1 + adding > maxRooms) {
+      const message = `a connection may follow at most ${maxRooms} rooms`;
+      socket.emit('mlgym_error', { code: 'BAD_REQUEST', message });
+      ack?.({ ok: false, message });
+      return;
+    }
     socket.emit('server_log_message', `Client ${request.client_id ?? '<unknown>'} joined rooms: [${rooms.join(', ')}]`);
     for (const room of rooms) {
       if ((PUBLISHER_ROOMS as readonly string[]).includes(room)) {
@@ -189,8 +208,10 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
         );
         continue;
       }
+      const ids = request.last_event_id;
+      // Own properties only: `constructor` or `toString` must not read Object.prototype.
       const last =
-        typeof request.last_event_id === 'number' ? request.last_event_id : (request.last_event_id?.[room] ?? -1);
+        typeof ids === 'number' ? ids : ids !== undefined && Object.hasOwn(ids, room) ? (ids[room] ?? -1) : -1;
       await replay(socket, room, last + 1, request.history_format ?? 'json');
     }
     ack?.({ ok: true });
@@ -238,7 +259,13 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     // Joins of one socket run one after another so their replays cannot interleave.
     let joining: Promise<void> = Promise.resolve();
     socket.on('join', (raw: unknown, ack: unknown) => {
-      joining = joining.then(() => handleJoin(socket, raw, asAck(ack)).catch((e: unknown) => refuse(socket, e)));
+      const reply = asAck<{ ok: boolean; message?: string }>(ack);
+      joining = joining.then(() =>
+        handleJoin(socket, raw, reply).catch((e: unknown) => {
+          refuse(socket, e);
+          reply?.({ ok: false, message: errorBody(e).message });
+        }),
+      );
     });
     socket.on('mlgym_event', (event: unknown, ack: unknown) => {
       handleEvent(socket, event, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));

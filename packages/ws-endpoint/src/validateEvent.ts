@@ -1,7 +1,7 @@
-import { MlgymError, MlgymEventSchema } from '@mlgym/protocol';
+import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, MlgymError, MlgymEventSchema, nestsDeeperThan } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
 
-export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_EVENT_BYTES = MAX_EVENT_BYTES;
 
 /**
  * Checks one incoming event against the protocol: size, shape, and a grid_search_id that is a
@@ -9,6 +9,12 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
  */
 export function validateEvent(event: unknown, maxBytes = DEFAULT_MAX_EVENT_BYTES, index?: number): MlgymEvent {
   const where = index === undefined ? 'event' : `event ${index}`;
+  if (nestsDeeperThan(event, MAX_JSON_DEPTH)) {
+    throw MlgymError.fromIssue({
+      code: 'EVENT_INVALID',
+      problem: `${where} nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`,
+    });
+  }
   let size: number;
   try {
     size = Buffer.byteLength(JSON.stringify(event) ?? '');

@@ -1,9 +1,10 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router } from 'express';
 import type { Response } from 'express';
 import { PutConfigBodySchema, SafeNameSchema } from '@mlgym/protocol';
-import { writeSmallAtomic } from '@mlgym/storage';
+import { configSegments, writeSmallAtomic } from '@mlgym/storage';
+import type { StorageRoot } from '@mlgym/storage';
 import { badRequest, notFound } from '../httpErrors.js';
 import { integerDirs } from '@mlgym/storage';
 import { ExperimentIndex } from '../experimentIndex.js';
@@ -15,8 +16,13 @@ function withExtension(name: string, extension: '.yml' | '.json'): string {
   return /\.(ya?ml|json)$/.test(name) ? name : `${name}${extension}`;
 }
 
-async function sendFileText(res: Response, file: string, type: string, what: string): Promise<void> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+async function sendFileText(
+  storage: StorageRoot,
+  res: Response,
+  file: string,
+  [type, what]: [string, string],
+): Promise<void> {
+  const text = await storage.readText(file);
   if (text === undefined) throw notFound(what);
   res.type(type).send(text);
 }
@@ -46,25 +52,27 @@ export function configsRouter(ctx: RestContext): Router {
   const index = new ExperimentIndex();
   router.get('/grid_searches/:gs/experiments', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
-    res.type('application/json').send(index.listJson(await storage.checked(gs)));
+    res.type('application/json').send(index.listJson(await storage.checked(gs), storage.realRoot));
   });
 
   router.get('/grid_searches/:gs/:exp/:config_name', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const exp = integerName(req.params['exp'], 'experiment_id');
     const name = withExtension(safeName(req.params['config_name'], 'config_name'), '.json');
-    await sendFileText(res, await storage.checked(gs, exp, name), 'application/json', `config ${gs}/${exp}/${name}`);
+    const where = configSegments(name, 'experiment', 'read');
+    await sendFileText(storage, res, await storage.checked(gs, exp, ...where), [
+      'application/json',
+      `config ${gs}/${exp}/${name}`,
+    ]);
   });
 
   router.get('/grid_searches/:gs/:config_name', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const name = withExtension(safeName(req.params['config_name'], 'config_name'), '.yml');
-    await sendFileText(
-      res,
-      await storage.checked(gs, name),
+    await sendFileText(storage, res, await storage.checked(gs, ...configSegments(name, 'grid_search', 'read')), [
       name.endsWith('.json') ? 'application/json' : 'application/yaml',
       `config ${gs}/${name}`,
-    );
+    ]);
   });
 
   async function putConfig(segments: Array<string | number>, body: unknown, res: Response): Promise<void> {
@@ -79,7 +87,10 @@ export function configsRouter(ctx: RestContext): Router {
 
   router.put('/grid_searches/:gs/:config_name', json, async (req, res) => {
     await putConfig(
-      [safeName(req.params['gs'], 'grid_search_id'), safeName(req.params['config_name'], 'config_name')],
+      [
+        safeName(req.params['gs'], 'grid_search_id'),
+        ...configSegments(req.params['config_name'], 'grid_search', 'write'),
+      ],
       req.body,
       res,
     );
@@ -89,7 +100,7 @@ export function configsRouter(ctx: RestContext): Router {
     const segments = [
       safeName(req.params['gs'], 'grid_search_id'),
       integerName(req.params['exp'], 'experiment_id'),
-      safeName(req.params['config_name'], 'config_name'),
+      ...configSegments(req.params['config_name'], 'experiment', 'write'),
     ];
     await putConfig(segments, req.body, res);
   });
@@ -97,12 +108,10 @@ export function configsRouter(ctx: RestContext): Router {
   router.get('/system-info/:gs/:exp', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const exp = integerName(req.params['exp'], 'experiment_id');
-    await sendFileText(
-      res,
-      await storage.checked(gs, exp, 'system_info.json'),
+    await sendFileText(storage, res, await storage.checked(gs, exp, 'system_info.json'), [
       'application/json',
       `system info of ${gs}/${exp}`,
-    );
+    ]);
   });
 
   return router;

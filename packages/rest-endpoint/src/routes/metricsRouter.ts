@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Router } from 'express';
 import { badRequest, notFound } from '../httpErrors.js';
@@ -29,14 +29,11 @@ export function metricsRouter(ctx: RestContext): Router {
       throw badRequest(`unknown format ${JSON.stringify(format)}`, 'json or csv');
     const file = await ctx.storage.checked(gs, 'event_storage.log');
     const rows: MetricRow[] = [];
-    const stream = createReadStream(file, 'utf8');
-    const opened = new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
-    await opened.catch(() => {
+    const fh = await ctx.storage.open(file, constants.O_RDONLY).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'STORAGE_PATH_UNSAFE') throw error;
       throw notFound(`the event log of ${gs}`);
     });
+    const stream = fh.createReadStream({ encoding: 'utf8' });
     for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
       if (!line.includes('"evaluation_result"')) continue;
       let event: { event_type?: unknown; payload?: Record<string, unknown> };

@@ -1,23 +1,31 @@
-import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Router } from 'express';
 import { writeSmallAtomic } from '@mlgym/storage';
 import { notFound } from '../httpErrors.js';
-import { lastCheckpointId, readJson } from '@mlgym/storage';
+import { lastCheckpointId } from '@mlgym/storage';
+import type { StorageRoot } from '@mlgym/storage';
 import { buildModelCard } from '../modelCard.js';
 import type { RestContext } from '../restContext.js';
 import { integerName, safeName } from '@mlgym/storage';
 
 const INPUTS = ['experiment_config.json', 'system_info.json', 'model_summary.json'] as const;
 
-async function fingerprint(files: string[], latest: number): Promise<string> {
-  const parts = await Promise.all(
-    files.map(async (f) => {
-      const s = await stat(f).catch(() => undefined);
-      return s ? `${s.size}:${s.mtimeMs}` : '-';
-    }),
-  );
-  return `${parts.join('|')}|${latest}`;
+/** Reads the inputs once (symlinks refused): their texts and a fingerprint of exactly those texts. */
+async function readInputs(storage: StorageRoot, files: string[], latest: number) {
+  const texts = await Promise.all(files.map((f) => storage.readText(f).catch(() => undefined)));
+  const hash = createHash('sha256');
+  for (const t of texts) hash.update(t === undefined ? '-' : `${t.length}:${t}`).update('\0');
+  return { texts, print: `${hash.digest('hex')}|${latest}` };
+}
+
+function parsed(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `GET /model-card/{gs}/{exp}`: built from stored JSON, cached, rebuilt whenever an input changes. */
@@ -28,14 +36,15 @@ export function modelCardRouter(ctx: RestContext): Router {
     const exp = integerName(req.params['exp'], 'experiment_id');
     const dir = await ctx.storage.checked(gs, exp);
     const inputFiles = [...INPUTS.map((f) => join(dir, f)), await ctx.storage.checked(gs, 'grid_search_config.yml')];
-    const experimentConfig = await readJson(join(dir, 'experiment_config.json')).catch(() => undefined);
-    if (!experimentConfig || typeof experimentConfig !== 'object') throw notFound(`experiment ${gs}/${exp}`);
     const latest = await lastCheckpointId(dir);
-    const print = await fingerprint(inputFiles, latest);
+    const { texts, print } = await readInputs(ctx.storage, inputFiles, latest);
+    const [configText, systemText, summaryText, gsConfigText] = texts;
+    const experimentConfig = parsed(configText);
+    if (!experimentConfig || typeof experimentConfig !== 'object') throw notFound(`experiment ${gs}/${exp}`);
     const cacheFile = join(dir, 'model_card.json');
     const printFile = join(dir, '.model_card.fingerprint');
-    if ((await readFile(printFile, 'utf8').catch(() => '')) === print) {
-      const cached = await readFile(cacheFile, 'utf8').catch(() => undefined);
+    if ((await ctx.storage.readText(printFile).catch(() => '')) === print) {
+      const cached = await ctx.storage.readText(cacheFile).catch(() => undefined);
       if (cached) {
         res.type('application/json').send(cached);
         return;
@@ -46,9 +55,9 @@ export function modelCardRouter(ctx: RestContext): Router {
       gridSearchId: gs,
       experimentId: exp,
       experimentConfig: experimentConfig as Parameters<typeof buildModelCard>[0]['experimentConfig'],
-      gsConfigText: await readFile(inputFiles[3] as string, 'utf8').catch(() => undefined),
-      systemInfo: asObject(await readJson(join(dir, 'system_info.json')).catch(() => undefined)),
-      modelSummary: asObject(await readJson(join(dir, 'model_summary.json')).catch(() => undefined)),
+      gsConfigText,
+      systemInfo: asObject(parsed(systemText)),
+      modelSummary: asObject(parsed(summaryText)),
       latestCheckpointEpoch: latest,
     });
     const text = JSON.stringify(card);

@@ -1,0 +1,416 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { FileEventStorage } from '@mlgym/event-store';
+import { createRestApp } from '@mlgym/rest-endpoint';
+import { createWsEndpoint } from '@mlgym/ws-endpoint';
+import type { WsEndpoint } from '@mlgym/ws-endpoint';
+
+/**
+ * Property-based fuzzing of both endpoints on one storage folder. Generated `join`, `mlgym_event`
+ * and `mlgym_events` payloads and REST requests (paths, headers, bodies) run against real servers;
+ * after every case the websocket server must answer a ping within 100 ms, every event log must
+ * agree byte for byte with its in-memory index, nothing may appear outside the storage root (a
+ * folder beside it, reachable through symlinks planted in the store, is watched), and no request
+ * may end in a 500. MLGYM_FUZZ_MS sets the time spent (default 20 s).
+ */
+const FUZZ_MS = Number(process.env['MLGYM_FUZZ_MS'] ?? 20_000);
+const GS = '2023-06-03--10-26-58';
+
+let base: string;
+let root: string;
+let outside: string;
+let storage: FileEventStorage;
+let ws: WsEndpoint;
+let wsUrl: string;
+let restUrl: string;
+let closeRest: () => void;
+const sockets: Socket[] = [];
+let acceptedWs = 0;
+let outsideBefore: string;
+
+function snapshot(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(`${relative(dir, p)}:${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
+    }
+  };
+  walk(dir);
+  return out.sort().join('\n');
+}
+
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), 'mlgym-fuzz-'));
+  root = join(base, 'root');
+  outside = join(base, 'outside');
+  mkdirSync(join(root, GS, '0', '1'), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'secret.json'), '{"secret": "outside"}');
+  // Ways out that an attacker with a shell could plant: the servers must never use them.
+  symlinkSync(outside, join(root, 'linkgs'));
+  symlinkSync(outside, join(root, GS, '0', '1', '.chunks-evil.bin'));
+  symlinkSync(join(outside, 'secret.json'), join(root, GS, '0', '1', 'linked.bin'));
+  symlinkSync(join(outside, 'secret.json'), join(root, GS, '0', 'system_info.json'));
+  outsideBefore = snapshot(outside);
+  storage = new FileEventStorage(root, { fsync: 'never', maxOpenLogs: 8 });
+  ws = createWsEndpoint({ storage, maxEventBytes: 64 * 1024, historyChunkBytes: 8 * 1024 });
+  wsUrl = `http://127.0.0.1:${await ws.listen(0)}`;
+  const app = createRestApp({ storagePath: root, maxUploadBytes: 256 * 1024, maxChunkBytes: 64 * 1024 });
+  await app.init();
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  restUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closeRest = () => server.close();
+  for (let i = 0; i < 3; i++) {
+    const s = connect(wsUrl, { transports: ['websocket'], forceNew: true });
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    sockets.push(s);
+  }
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  closeRest();
+  await ws.close();
+  await storage.close();
+});
+
+// ---- generators -------------------------------------------------------------------------------
+
+const inherited = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
+const gsId = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(GS, 'g1', 'g2', GS, 'g1', ...inherited) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('linkgs', '..', '.', '', 'a/b', '../outside', '%2e%2e', 'x\u0000y', '.hidden'),
+  },
+  { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/) },
+);
+const deepArray = fc.integer({ min: 1, max: 3000 }).map((n) => {
+  let v: unknown = [];
+  for (let i = 1; i < n; i++) v = [v];
+  return v;
+});
+const extra = fc.oneof(fc.jsonValue({ maxDepth: 4 }), deepArray, fc.string({ maxLength: 2000 }));
+const jobStatus = fc.record({
+  event_type: fc.constant('job_status'),
+  creation_ts: fc.oneof({ weight: 5, arbitrary: fc.integer() }, fc.double(), fc.string()),
+  payload: fc.record(
+    {
+      job_id: fc.oneof(fc.string(), fc.integer()),
+      job_type: fc.integer(),
+      status: fc.constantFrom('INIT', 'RUNNING', 'DONE', 'RUNNING', 'BOGUS'),
+      grid_search_id: gsId,
+      experiment_id: fc.oneof({ weight: 5, arbitrary: fc.nat(20) }, fc.integer(), fc.string()),
+      starting_time: fc.double(),
+      finishing_time: fc.double(),
+      error: fc.oneof(fc.constant(null), fc.string()),
+      stacktrace: fc.constant(null),
+      extra: fc.oneof({ weight: 4, arbitrary: fc.jsonValue({ maxDepth: 2 }) }, extra),
+    },
+    {
+      requiredKeys: [
+        'job_id',
+        'job_type',
+        'status',
+        'grid_search_id',
+        'experiment_id',
+        'starting_time',
+        'finishing_time',
+        'error',
+        'stacktrace',
+      ],
+    },
+  ),
+});
+const event = fc.oneof({ weight: 4, arbitrary: jobStatus }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) });
+const lastEventId = fc.oneof(
+  fc.integer({ min: -5, max: 50 }),
+  fc.double(),
+  fc.constant(1e300),
+  fc.dictionary(
+    fc.oneof(gsId, fc.constantFrom(...inherited)),
+    fc.oneof(fc.integer({ min: -5, max: 50 }), fc.jsonValue()),
+  ),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+const join_ = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record(
+      {
+        client_id: fc.string(),
+        rooms: fc.array(fc.oneof(gsId, fc.constantFrom('mlgym_event_publishers', 'mlgym_streamed_logger')), {
+          maxLength: 6,
+        }),
+        last_event_id: lastEventId,
+        history_format: fc.constantFrom('json', 'jsonl', 'xml'),
+      },
+      { requiredKeys: ['rooms'] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
+);
+const batch = fc.record({
+  publisher_id: fc.oneof(fc.constantFrom('p1', 'p2'), fc.string()),
+  first_seq: fc.oneof(fc.nat(100), fc.integer(), fc.constant(1e300)),
+  events: fc.array(event, { minLength: 0, maxLength: 8 }),
+});
+const wsOp = fc.oneof(
+  fc.record({ kind: fc.constant('join' as const), payload: join_ }),
+  fc.record({ kind: fc.constant('mlgym_event' as const), payload: event }),
+  fc.record({ kind: fc.constant('mlgym_events' as const), payload: batch }),
+  fc.record({ kind: fc.constant('list' as const), payload: fc.constant(null) }),
+);
+
+const segment = fc.oneof(
+  gsId,
+  fc.constantFrom(
+    '0',
+    '1',
+    '5',
+    '-1',
+    '1e3',
+    'experiments',
+    'event_storage.log',
+    'event_storage.log.lock',
+    'publishers.log',
+  ),
+  fc.constantFrom(
+    '.chunks-evil.bin',
+    'linked.bin',
+    'model.bin',
+    'run_config.yml',
+    'notes.json',
+    'model_card.json',
+    '%2e%2e%2f%2e%2e',
+    '..%2f..%2foutside',
+  ),
+);
+const num = fc.oneof(fc.nat(3).map(String), segment);
+const body = fc.oneof(
+  fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b)),
+  fc.constant(Buffer.alloc(0)),
+);
+const configBody = fc.oneof(
+  fc.record({ file_format: fc.constantFrom('YAML', 'JSON'), content: fc.string({ maxLength: 200 }) }),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+const digestHeader = (name: string) =>
+  fc.oneof(
+    fc.constant(undefined),
+    fc.constant('valid'),
+    fc.constantFrom(`${name}:garbage`, `${name}:${'0'.repeat(64)}`),
+  );
+const restOp = fc.oneof(
+  fc.record({
+    method: fc.constantFrom('GET', 'HEAD'),
+    path: fc.oneof(
+      fc.constant('/grid_searches'),
+      fc.tuple(segment).map(([g]) => `/grid_searches/${g}/experiments`),
+      fc.tuple(segment, segment).map(([g, n]) => `/grid_searches/${g}/${n}`),
+      fc.tuple(segment, num, segment).map(([g, e, n]) => `/grid_searches/${g}/${e}/${n}`),
+      fc.tuple(segment, num).map(([g, e]) => `/checkpoint_list/${g}/${e}`),
+      fc.tuple(segment, num, num, segment).map(([g, e, p, r]) => `/checkpoints/${g}/${e}/${p}/${r}`),
+      fc.tuple(segment, num, num, segment).map(([g, e, p, r]) => `/checkpoints/${g}/${e}/${p}/${r}/chunks`),
+      fc.tuple(segment, num).map(([g, e]) => `/model-card/${g}/${e}`),
+      fc.tuple(segment, num).map(([g, e]) => `/system-info/${g}/${e}`),
+      fc.tuple(segment, num, fc.constantFrom('json', 'csv', 'x')).map(([g, e, f]) => `/metrics/${g}/${e}?format=${f}`),
+    ),
+    range: fc.option(
+      fc.constantFrom('bytes=0-10', 'bytes=5-', 'bytes=-3', 'bytes=99999-', 'bytes=a-b', 'bytes=0-1,3-4'),
+    ),
+    body: fc.constant(undefined),
+    digest: fc.constant(undefined),
+  }),
+  fc.record({
+    method: fc.constant('PUT-config'),
+    path: fc.oneof(
+      fc.tuple(segment, segment).map(([g, n]) => `/grid_searches/${g}/${n}`),
+      fc.tuple(segment, num, segment).map(([g, e, n]) => `/grid_searches/${g}/${e}/${n}`),
+    ),
+    range: fc.constant(null),
+    body: configBody,
+    digest: fc.constant(undefined),
+  }),
+  fc.record({
+    method: fc.constantFrom('PUT', 'POST'),
+    path: fc.oneof(
+      fc.tuple(segment, num, num, segment).map(([g, e, p, r]) => `/checkpoints/${g}/${e}/${p}/${r}`),
+      fc
+        .tuple(segment, num, num, segment, fc.nat(4), fc.nat(5), fc.constantFrom(1024, 4096, 0, 999999999))
+        .map(
+          ([g, e, p, r, id, n, size]) =>
+            `/checkpoints/${g}/${e}/${p}/${r}/chunks/${id}?num_chunks=${n}&chunk_size=${size}`,
+        ),
+      fc.tuple(segment, num, num).map(([g, e, p]) => `/checkpoints/${g}/${e}/${p}`),
+    ),
+    range: fc.constant(null),
+    body,
+    digest: fc.oneof(digestHeader('X-Checksum-Sha256'), digestHeader('Content-Digest')),
+  }),
+  fc.record({
+    method: fc.constant('DELETE'),
+    path: fc.oneof(
+      fc.tuple(segment, num, num).map(([g, e, p]) => `/checkpoints/${g}/${e}/${p}`),
+      fc.tuple(segment, num, num, segment).map(([g, e, p, r]) => `/checkpoints/${g}/${e}/${p}/${r}`),
+    ),
+    range: fc.constant(null),
+    body: fc.constant(undefined),
+    digest: fc.constant(undefined),
+  }),
+);
+type RestOp = typeof restOp extends fc.Arbitrary<infer T> ? T : never;
+
+// ---- running and checking ---------------------------------------------------------------------
+
+async function runWs(socket: Socket, op: { kind: string; payload: unknown }): Promise<void> {
+  const name = op.kind === 'list' ? 'list_grid_searches' : op.kind;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no acknowledgement of ${name} ${JSON.stringify(op.payload)?.slice(0, 300)}`)),
+      3000,
+    );
+    const done = (reply?: { ok?: boolean }) => {
+      clearTimeout(timer);
+      if (reply?.ok) acceptedWs++;
+      resolve();
+    };
+    if (op.kind === 'list') socket.emit(name, done);
+    else socket.emit(name, op.payload, done);
+  });
+}
+
+async function runRest(op: RestOp): Promise<number> {
+  const headers: Record<string, string> = {};
+  if (op.range) headers['Range'] = op.range;
+  let method = op.method === 'PUT-config' ? 'PUT' : op.method;
+  let payload: BodyInit | undefined;
+  if (op.method === 'PUT-config') {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(op.body);
+  } else if (op.method === 'POST' && op.body instanceof Buffer) {
+    const form = new FormData();
+    form.append('checkpoint_file', new Blob([op.body]), 'model.bin');
+    payload = form;
+  } else if (op.body instanceof Buffer) {
+    payload = op.body;
+  }
+  if (typeof op.digest === 'string') {
+    const [header, value] =
+      op.digest === 'valid'
+        ? [
+            'X-Checksum-Sha256',
+            createHash('sha256')
+              .update((op.body as Buffer | undefined) ?? Buffer.alloc(0))
+              .digest('hex'),
+          ]
+        : op.digest.split(/:(.*)/s);
+    headers[header as string] = value as string;
+  }
+  method = method === 'HEAD' ? 'HEAD' : method;
+  const res = await fetch(`${restUrl}${op.path}`, {
+    method,
+    headers,
+    body: payload,
+    signal: AbortSignal.timeout(5000),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function pingMs(socket: Socket): Promise<number> {
+  const start = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no pong within 1 s')), 1000);
+    socket.once('pong', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.emit('ping');
+  });
+  return performance.now() - start;
+}
+
+/** Strings in a payload that could name a grid search (its logs are the ones a case may have touched). */
+function namesIn(value: unknown, out: Set<string>, depth = 0): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (value && typeof value === 'object' && depth < 8) {
+    for (const child of Object.values(value)) namesIn(child, out, depth + 1);
+  }
+  return out;
+}
+
+/** Each log equals, byte for byte, what its index serves, and its length is its line count. */
+async function logsAgree(names: Iterable<string>): Promise<void> {
+  for (const name of names) {
+    if (!storage.has(name)) continue;
+    const log = await storage.log(name);
+    const served: Buffer[] = [];
+    for await (const chunk of log.readRaw()) served.push(chunk.bytes);
+    const onDisk = readFileSync(join(root, name, 'event_storage.log'));
+    expect(Buffer.concat(served).equals(onDisk), `log ${name} differs from its index`).toBe(true);
+    expect(log.length).toBe(onDisk.toString('utf8').split('\n').length - 1);
+  }
+}
+
+function nothingOutside(): void {
+  expect(readdirSync(base).sort()).toEqual(['outside', 'root']);
+  expect(snapshot(outside)).toBe(outsideBefore);
+  expect(statSync(join(root, 'linkgs')).isDirectory()).toBe(true);
+}
+
+describe('endpoint fuzzing (fast-check)', () => {
+  it(
+    `keeps both servers responsive, logs consistent and the store closed for ${FUZZ_MS} ms of generated input`,
+    async () => {
+      let cases = 0;
+      let slowest = 0;
+      const status = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.oneof(wsOp, restOp), { minLength: 1, maxLength: 6 }),
+          fc.nat(2),
+          async (ops, who) => {
+            cases++;
+            for (const op of ops) {
+              if ('kind' in op) await runWs(sockets[who] as Socket, op);
+              else {
+                const code = await runRest(op);
+                status.set(code, (status.get(code) ?? 0) + 1);
+                expect(code, `${op.method} ${op.path}`).not.toBe(500);
+              }
+            }
+            // A second try absorbs a scheduling hiccup of this shared machine; a blocked loop fails both.
+            let ms = await pingMs(sockets[(who + 1) % 3] as Socket);
+            if (ms >= 100) ms = await pingMs(sockets[(who + 1) % 3] as Socket);
+            slowest = Math.max(slowest, ms);
+            expect(ms, 'ping round trip').toBeLessThan(100);
+            await logsAgree(
+              namesIn(
+                ops.map((op) => ('kind' in op ? op : op.path.split(/[/?]/))),
+                new Set(),
+              ),
+            );
+            nothingOutside();
+          },
+        ),
+        { interruptAfterTimeLimit: FUZZ_MS, markInterruptAsFailure: false, numRuns: 1_000_000, endOnFailure: true },
+      );
+      console.log(
+        `fuzz: ${cases} cases in ${FUZZ_MS} ms, ${acceptedWs} websocket requests accepted, slowest ping ${slowest.toFixed(1)} ms, statuses ${JSON.stringify(Object.fromEntries(status))}`,
+      );
+      expect(cases).toBeGreaterThan(10);
+    },
+    FUZZ_MS + 60_000,
+  );
+});
