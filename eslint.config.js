@@ -31,6 +31,61 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in browsers only: no node builtins, no server-side packages.
+    files: ['packages/dashboard/**/*.{ts,tsx}'],
+    ignores: ['packages/dashboard/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser, ...globals.worker } },
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The dashboard runs in the browser: no node builtins.' },
+            { group: ['**/apps/**', '@mlgym/*/src/**'], message: 'Import packages by name, never apps or sources.' },
+          ],
+          paths: [
+            ...[
+              'fs',
+              'fs/promises',
+              'path',
+              'os',
+              'crypto',
+              'child_process',
+              'http',
+              'https',
+              'net',
+              'stream',
+              'url',
+              'util',
+              'worker_threads',
+              'events',
+              'buffer',
+              'process',
+            ].map((name) => ({ name, message: 'The dashboard runs in the browser: no node builtins.' })),
+            ...[
+              'express',
+              'socket.io',
+              'commander',
+              'multer',
+              'compression',
+              '@mlgym/core',
+              '@mlgym/storage',
+              '@mlgym/event-store',
+              '@mlgym/ws-endpoint',
+              '@mlgym/rest-endpoint',
+              '@tensorflow/tfjs',
+              '@tensorflow/tfjs-node',
+            ].map((name) => ({
+              name,
+              message: 'A server-side package; the dashboard may share only @mlgym/protocol.',
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/protocol/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'crypto'] }],

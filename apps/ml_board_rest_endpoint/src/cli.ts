@@ -22,7 +22,11 @@ const program = new Command('ml_board_rest_endpoint')
   .option('--event_storage_path <path>', 'storage folder shared with ml_board_ws_endpoint', 'event_storage')
   .option('--auth_token <token>', 'bearer token required for writes (default: $ML_BOARD_AUTH_TOKEN)')
   .option('--auth_reads', 'require the token for reads too', false)
-  .option('--cors_allowed_origins <origins...>', 'browser origins allowed to call the API', [])
+  .option(
+    '--cors_allowed_origins <origins...>',
+    'browser origins allowed to call the API (default: the ml_board defaults)',
+    ['http://127.0.0.1:8080', 'http://localhost:8080'],
+  )
   .option('--max_upload_mb <mb>', 'largest checkpoint file', megabytes, 4096 * 1024 * 1024)
   .parse();
 

@@ -23,7 +23,11 @@ const program = new Command('ml_board_ws_endpoint')
   .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
   .option('--port <port>', 'port to listen on', port, 5002)
   .option('--event_storage_path <path>', 'folder holding one event log per grid search', 'event_storage')
-  .option('--cors_allowed_origins <origins...>', 'browser origins allowed to connect', [])
+  .option(
+    '--cors_allowed_origins <origins...>',
+    'browser origins allowed to connect (default: the ml_board defaults)',
+    ['http://127.0.0.1:8080', 'http://localhost:8080'],
+  )
   .option(
     '--fsync <policy>',
     'when appends are synced to disk: always | never | interval:<ms>',

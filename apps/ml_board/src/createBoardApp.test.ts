@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boardUrl } from './boardUrl.js';
+import { createBoardApp } from './createBoardApp.js';
+
+describe('createBoardApp', () => {
+  const dist = mkdtempSync(join(tmpdir(), 'mlboard-dist-'));
+  let base = '';
+  let close: () => void = () => undefined;
+  beforeAll(async () => {
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>'.padEnd(4000, ' '));
+    writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);'.repeat(500));
+    writeFileSync(join(dist, 'logo.svg'), '<svg/>');
+    const server = createBoardApp(dist).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => server.close();
+  });
+  afterAll(() => close());
+
+  it('serves index.html for every page path (reload works), revalidated', async () => {
+    for (const path of ['/', '/dashboard', '/experiment?experiment_id=3', '/deep/unknown/page']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(await res.text()).toContain('<div id="root">');
+    }
+  });
+
+  it('caches hashed assets for a year, compresses, and 404s missing assets and other methods', async () => {
+    const res = await fetch(`${base}/assets/index-abc123.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect((await fetch(`${base}/logo.svg`)).headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${base}/dashboard`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('refuses to start without a build, saying how to make one', () => {
+    expect(() => createBoardApp(join(dist, 'nope'))).toThrow(
+      `the dashboard build is missing (${join(dist, 'nope', 'index.html')}); run \`npm run build\` first`,
+    );
+  });
+
+  it('prints the URL the original printed, readable and with only the parameters given', () => {
+    expect(
+      boardUrl({
+        host: '127.0.0.1',
+        port: 8080,
+        restEndpoint: 'http://127.0.0.1:5001',
+        wsEndpoint: 'http://127.0.0.1:5002',
+        runId: 'gs&1',
+      }),
+    ).toBe(
+      'http://127.0.0.1:8080/?rest_endpoint=http://127.0.0.1:5001&ws_endpoint=http://127.0.0.1:5002&run_id=gs%261',
+    );
+    expect(boardUrl({ host: '0.0.0.0', port: 9 })).toBe('http://127.0.0.1:9/');
+  });
+});

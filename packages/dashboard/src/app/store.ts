@@ -1,0 +1,59 @@
+import { combineSlices, configureStore } from '@reduxjs/toolkit';
+import { chartsSlice } from '../features/charts/chartsSlice';
+import { connectionSlice } from '../features/connection/connectionSlice';
+import { createConnectionListener } from '../features/connection/connectionListener';
+import type { WorkerLike } from '../features/connection/createSocketWorker';
+import { experimentsSlice } from '../features/experiments/experimentsSlice';
+import { seriesSlice } from '../features/series/seriesSlice';
+import { settingsSlice } from '../features/settings/settingsSlice';
+import { tableSlice } from '../features/table/tableSlice';
+import { createTablePersistence } from '../features/table/tablePersistence';
+import { api } from './api';
+
+export const rootReducer = combineSlices(
+  settingsSlice,
+  connectionSlice,
+  experimentsSlice,
+  seriesSlice,
+  tableSlice,
+  chartsSlice,
+  api,
+);
+export type RootState = ReturnType<typeof rootReducer>;
+
+export interface StoreOptions {
+  preloadedState?: Partial<RootState>;
+  /** Starts the socket worker. @default a real Web Worker; tests pass a fake */
+  createWorker?: () => WorkerLike;
+  /** Where settings and the column choice persist. @default window.localStorage */
+  storage?: Storage;
+}
+
+export function makeStore(options: StoreOptions = {}) {
+  const storage = options.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
+  const connection = createConnectionListener({
+    storage,
+    createWorker:
+      options.createWorker ??
+      (() => {
+        throw new Error('no socket worker factory given');
+      }),
+  });
+  const table = createTablePersistence(storage);
+  const store = configureStore({
+    reducer: rootReducer,
+    preloadedState: options.preloadedState,
+    middleware: (getDefault) =>
+      getDefault({
+        // Series arrays grow large; checking them on every action would cost more than the fold.
+        immutableCheck: { ignoredPaths: ['series', 'experiments'] },
+        serializableCheck: { ignoredPaths: ['series', 'experiments'] },
+      })
+        .prepend(connection.middleware, table.middleware)
+        .concat(api.middleware),
+  });
+  return Object.assign(store, { closeConnection: connection.close });
+}
+
+export type AppStore = ReturnType<typeof makeStore>;
+export type AppDispatch = AppStore['dispatch'];

@@ -1,0 +1,28 @@
+import type { SeriesKind } from '../events/dataUpdate';
+import type { ColumnarPoints } from '../series/upsertPoints';
+
+export interface Best {
+  experimentId: number;
+  epoch: number;
+  value: number;
+}
+
+/** The best value any drawn experiment reached: the highest metric or the lowest loss. */
+export function bestExperiment(
+  kind: SeriesKind,
+  byExperiment: Record<number, ColumnarPoints>,
+  ids: readonly number[],
+): Best | null {
+  let best: Best | null = null;
+  const better = (a: number, b: number) => (kind === 'loss' ? a < b : a > b);
+  for (const id of ids) {
+    const p = byExperiment[id];
+    if (!p) continue;
+    p.values.forEach((v, i) => {
+      if (v !== null && Number.isFinite(v) && (!best || better(v, best.value))) {
+        best = { experimentId: id, epoch: p.epochs[i] as number, value: v };
+      }
+    });
+  }
+  return best;
+}

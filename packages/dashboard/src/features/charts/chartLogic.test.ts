@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { bestExperiment } from './bestExperiment';
+import { chartTitle, toXY } from './chartData';
+import { ema } from './ema';
+import { legendClick } from './legendClick';
+
+describe('chart logic', () => {
+  it("legend: solo, add, remove, and the last one restores all (the original's behaviour)", () => {
+    const all = [0, 1, 2];
+    let hidden = legendClick(new Set(), all, 1);
+    expect([...hidden].sort()).toEqual([0, 2]);
+    hidden = legendClick(hidden, all, 2);
+    expect([...hidden]).toEqual([0]);
+    hidden = legendClick(hidden, all, 2);
+    expect([...hidden].sort()).toEqual([0, 2]);
+    hidden = legendClick(hidden, all, 1);
+    expect(hidden.size).toBe(0);
+  });
+
+  it('EMA smoothing with bias correction; weight 0 is the identity; gaps stay gaps', () => {
+    expect(ema([1, 2, null, 4], 0)).toEqual([1, 2, null, 4]);
+    const s = ema([1, 1, 1], 0.9);
+    s.forEach((v) => expect(v).toBeCloseTo(1, 12));
+    const t = ema([0, 10], 0.5);
+    expect(t[1]).toBeCloseTo((0.5 * 0 * 0.5 + 0.5 * 10) / 0.75, 12);
+  });
+
+  it('best: highest metric, lowest loss, among the drawn experiments only', () => {
+    const points = { 0: { epochs: [0, 1], values: [0.5, 0.9] }, 1: { epochs: [0, 1], values: [0.95, null] } };
+    expect(bestExperiment('metric', points, [0, 1])).toEqual({ experimentId: 1, epoch: 0, value: 0.95 });
+    expect(bestExperiment('metric', points, [0])).toEqual({ experimentId: 0, epoch: 1, value: 0.9 });
+    expect(bestExperiment('loss', points, [0, 1])).toEqual({ experimentId: 0, epoch: 0, value: 0.5 });
+    expect(bestExperiment('loss', points, [])).toBeNull();
+  });
+
+  it('points for chart.js: {x: epoch, y}, nulls dropped, reused while the points are unchanged', () => {
+    const p = { epochs: [0, 2, 3], values: [1, null, 3] };
+    const xy = toXY(p, 0);
+    expect(xy).toEqual([
+      { x: 0, y: 1 },
+      { x: 3, y: 3 },
+    ]);
+    expect(toXY(p, 0)).toBe(xy);
+    expect(chartTitle('val_F1_SCORE_macro')).toBe('val f1 score macro');
+  });
+});

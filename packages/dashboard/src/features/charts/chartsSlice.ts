@@ -1,0 +1,35 @@
+import { createSlice } from '@reduxjs/toolkit';
+import type { PayloadAction } from '@reduxjs/toolkit';
+
+export interface ChartsState {
+  /** Regular expression over series keys: only matching charts are drawn. */
+  nameFilter: string;
+  logScale: boolean;
+  /** Exponential moving average weight, 0 (raw values) to 0.99. */
+  smoothing: number;
+  /** Whether the table's row filters also filter chart lines. */
+  followTableFilter: boolean;
+}
+
+const initialState: ChartsState = { nameFilter: '', logScale: false, smoothing: 0, followTableFilter: true };
+
+export const chartsSlice = createSlice({
+  name: 'charts',
+  initialState,
+  reducers: {
+    nameFilterChanged(state, action: PayloadAction<string>) {
+      state.nameFilter = action.payload;
+    },
+    logScaleSet(state, action: PayloadAction<boolean>) {
+      state.logScale = action.payload;
+    },
+    smoothingSet(state, action: PayloadAction<number>) {
+      state.smoothing = Math.min(0.99, Math.max(0, action.payload));
+    },
+    followTableFilterSet(state, action: PayloadAction<boolean>) {
+      state.followTableFilter = action.payload;
+    },
+  },
+});
+
+export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet } = chartsSlice.actions;

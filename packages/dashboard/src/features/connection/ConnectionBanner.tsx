@@ -1,0 +1,68 @@
+import { Alert, AlertTitle, Box } from '@mui/material';
+import { useAppSelector } from '../../app/hooks';
+
+/**
+ * Problems a person must know about, above every page: an endpoint that cannot be reached, a grid
+ * search the endpoint does not know or that has no events, server refusals, malformed events.
+ */
+export function ConnectionBanner() {
+  const c = useAppSelector((s) => s.connection);
+  const settings = useAppSelector((s) => s.settings);
+  const experiments = useAppSelector((s) => s.experiments.ids.length);
+  const alerts: Array<{ severity: 'error' | 'warning' | 'info'; title: string; text: string }> = [];
+  if (!settings.requested) return null;
+  const url = settings.current.socketConnectionUrl;
+  if (c.status === 'connecting' && c.error) {
+    alerts.push({
+      severity: 'error',
+      title: 'Cannot reach the websocket endpoint',
+      text: `${url}: ${c.error}. Retrying (attempt ${c.connectAttempts}); check the URL in Settings and that ml_board_ws_endpoint runs.`,
+    });
+  } else if (c.status === 'reconnecting') {
+    alerts.push({
+      severity: 'warning',
+      title: 'Connection lost',
+      text: `Reconnecting to ${url}… The data shown stays; the board resumes after event ${c.lastEventId}.`,
+    });
+  }
+  if (c.historyDone && experiments === 0) {
+    const gs = settings.current.gridSearchId;
+    alerts.push(
+      c.gridSearchKnown === false && c.historyEvents === 0
+        ? {
+            severity: 'warning',
+            title: `Unknown grid search "${gs}"`,
+            text: `The websocket endpoint has no events for it. Check the run id (Settings or the picker); if the run is just starting, its events appear here as they arrive.`,
+          }
+        : {
+            severity: 'info',
+            title: 'No events yet',
+            text: `Grid search "${gs}" has no experiment events yet; they appear here as they arrive.`,
+          },
+    );
+  }
+  if (c.serverError)
+    alerts.push({ severity: 'error', title: 'The websocket endpoint refused a request', text: c.serverError });
+  const bad = c.unknownEvents + c.malformedEvents;
+  if (bad > 0 || c.missingScores > 0) {
+    const parts = [];
+    if (bad > 0) {
+      parts.push(
+        `${bad} event${bad === 1 ? '' : 's'} ignored (${c.unknownEvents} of unknown type, ${c.malformedEvents} malformed)`,
+      );
+    }
+    if (c.missingScores > 0) parts.push(`${c.missingScores} score${c.missingScores === 1 ? '' : 's'} not a number`);
+    alerts.push({ severity: 'warning', title: parts.join('; '), text: c.problems.join(' · ') });
+  }
+  if (alerts.length === 0) return null;
+  return (
+    <Box sx={{ display: 'grid', gap: 1, mb: 2 }}>
+      {alerts.map((a) => (
+        <Alert key={a.title} severity={a.severity} role="alert">
+          <AlertTitle>{a.title}</AlertTitle>
+          {a.text}
+        </Alert>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { evaluation } from '../../test/events';
+import { testStore } from '../../test/fakes';
+import { createEventFolder } from '../events/eventFolder';
+import { connectRequested, settingsCleared } from '../settings/settingsSlice';
+import { SETTINGS_KEY } from '../settings/settingsStorage';
+
+const settings = {
+  gridSearchId: 'gs-1',
+  socketConnectionUrl: 'http://127.0.0.1:5002/',
+  restApiUrl: 'http://127.0.0.1:5001//',
+};
+
+function update(firstId: number, epochs: number[]) {
+  const folder = createEventFolder(firstId - 1);
+  epochs.forEach((e, i) => folder.fold(firstId + i, evaluation(0, e, { f1: e / 10 })));
+  return folder.take();
+}
+
+describe('connection listener', () => {
+  it('starts a worker with normalised settings, saves them, and forwards what the worker reports', () => {
+    const { store, workers, storage } = testStore();
+    store.dispatch(connectRequested(settings));
+    const normalised = {
+      gridSearchId: 'gs-1',
+      socketConnectionUrl: 'http://127.0.0.1:5002',
+      restApiUrl: 'http://127.0.0.1:5001',
+    };
+    expect(workers[0]?.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1 }]);
+    expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '')).toEqual(normalised);
+    expect(store.getState().connection.status).toBe('connecting');
+
+    workers[0]?.send({ type: 'connected', reconnect: false });
+    workers[0]?.send({ type: 'data', update: update(0, [0, 1]) });
+    workers[0]?.send({ type: 'stats', ping: 3, throughput: 2, messages: 2 });
+    workers[0]?.send({ type: 'historyDone', nextEventId: 2 });
+    const c = store.getState().connection;
+    expect(c).toMatchObject({
+      status: 'connected',
+      ping: 3,
+      throughput: 2,
+      messages: 2,
+      lastEventId: 1,
+      historyDone: true,
+    });
+    expect(c.notice?.text).toBe('Socket Connection Successful');
+  });
+
+  it('keeps the data through a disconnect and says so; the reconnect resumes in the same worker', () => {
+    const { store, workers } = testStore();
+    store.dispatch(connectRequested(settings));
+    const w = workers[0]!;
+    w.send({ type: 'connected', reconnect: false });
+    w.send({ type: 'data', update: update(0, [0, 1]) });
+    w.send({ type: 'disconnected', reason: 'disconnected (transport close)' });
+    expect(store.getState().connection.status).toBe('reconnecting');
+    expect(store.getState().connection.notice?.text).toBe('Socket disconnected, reconnecting…');
+    w.send({ type: 'connectError', message: 'xhr poll error', attempt: 1 });
+    w.send({ type: 'connected', reconnect: true });
+    w.send({ type: 'data', update: update(2, [2]) });
+    expect(store.getState().connection.notice?.text).toBe('Socket reconnected');
+    expect(workers).toHaveLength(1);
+    expect(store.getState().series.byKey['val_F1_SCORE_macro']?.byExperiment[0]?.epochs).toEqual([0, 1, 2]);
+  });
+
+  it('a new connection request replaces the worker and forgets the old grid search; clear stops it', () => {
+    const { store, workers, storage } = testStore();
+    store.dispatch(connectRequested(settings));
+    workers[0]?.send({ type: 'data', update: update(0, [0]) });
+    store.dispatch(connectRequested({ ...settings, gridSearchId: 'gs-2' }));
+    expect(workers[0]?.terminated).toBe(true);
+    expect(store.getState().series.keys).toEqual([]);
+    workers[0]?.send({ type: 'data', update: update(1, [1]) }); // late message of the old worker: ignored
+    expect(store.getState().series.keys).toEqual([]);
+    store.dispatch(settingsCleared());
+    expect(workers[1]?.terminated).toBe(true);
+    expect(storage.getItem(SETTINGS_KEY)).toBeNull();
+    expect(store.getState().connection.status).toBe('idle');
+  });
+
+  it('counts ignored events for the warning', () => {
+    const { store, workers } = testStore();
+    store.dispatch(connectRequested(settings));
+    const folder = createEventFolder();
+    folder.fold(0, { event_type: 'nope' });
+    folder.fold(1, { event_type: 'job_status', payload: {} });
+    workers[0]?.send({ type: 'data', update: folder.take() });
+    expect(store.getState().connection).toMatchObject({ unknownEvents: 1, malformedEvents: 1 });
+    expect(store.getState().connection.problems).toHaveLength(2);
+  });
+});

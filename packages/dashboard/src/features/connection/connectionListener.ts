@@ -1,0 +1,81 @@
+import { createListenerMiddleware } from '@reduxjs/toolkit';
+import type { Dispatch } from '@reduxjs/toolkit';
+import { dataReceived, dataReset } from '../events/dataActions';
+import { connectRequested, settingsCleared } from '../settings/settingsSlice';
+import { EMPTY_SETTINGS, writeStoredSettings } from '../settings/settingsStorage';
+import {
+  historyDone,
+  roomKnown,
+  serverErrorReceived,
+  socketConnectError,
+  socketConnected,
+  socketDisconnected,
+  statsReceived,
+} from './connectionSlice';
+import type { WorkerLike } from './createSocketWorker';
+import type { FromWorker, ToWorker } from './workerMessages';
+
+export interface ConnectionListenerOptions {
+  createWorker: () => WorkerLike;
+  storage: Storage | undefined;
+}
+
+function forward(dispatch: Dispatch, message: FromWorker): void {
+  switch (message.type) {
+    case 'connected':
+      return void dispatch(socketConnected({ reconnect: message.reconnect }));
+    case 'disconnected':
+      return void dispatch(socketDisconnected({ reason: message.reason }));
+    case 'connectError':
+      return void dispatch(socketConnectError({ message: message.message, attempt: message.attempt }));
+    case 'stats':
+      return void dispatch(statsReceived(message));
+    case 'data':
+      return void dispatch(dataReceived(message.update));
+    case 'historyDone':
+      return void dispatch(historyDone({ nextEventId: message.nextEventId }));
+    case 'roomKnown':
+      return void dispatch(roomKnown(message.known));
+    case 'serverError':
+      return void dispatch(serverErrorReceived(message.message));
+  }
+}
+
+/**
+ * Owns the socket worker: a connection request saves the settings, forgets the old data and
+ * starts a fresh worker; the worker reconnects by itself, so a dropped socket keeps the data.
+ */
+export function createConnectionListener(options: ConnectionListenerOptions) {
+  const listener = createListenerMiddleware();
+  let worker: WorkerLike | undefined;
+  const post = (message: ToWorker) => worker?.postMessage(message);
+  const close = () => {
+    post({ type: 'close' });
+    worker?.terminate();
+    worker = undefined;
+  };
+
+  listener.startListening({
+    actionCreator: connectRequested,
+    effect: (action, api) => {
+      close();
+      api.dispatch(dataReset());
+      writeStoredSettings(options.storage, action.payload);
+      const w = options.createWorker();
+      worker = w;
+      w.onmessage = (event: MessageEvent) => {
+        if (worker === w) forward(api.dispatch, event.data as FromWorker);
+      };
+      post({ type: 'connect', settings: action.payload, lastEventId: -1 });
+    },
+  });
+  listener.startListening({
+    actionCreator: settingsCleared,
+    effect: (_action, api) => {
+      close();
+      api.dispatch(dataReset());
+      writeStoredSettings(options.storage, EMPTY_SETTINGS);
+    },
+  });
+  return { middleware: listener.middleware, close };
+}

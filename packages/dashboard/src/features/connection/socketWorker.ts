@@ -1,0 +1,142 @@
+/// <reference lib="webworker" />
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, HistoryChunk, MlgymEventMessage, ServerToClientEvents } from '@mlgym/protocol';
+import { createEventFolder } from '../events/eventFolder';
+import type { EventFolder } from '../events/eventFolder';
+import type { Settings } from '../settings/settingsStorage';
+import type { FromWorker, ToWorker } from './workerMessages';
+
+/** The page gets at most this many data posts per second. */
+const POSTS_PER_SECOND = 10;
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (message: FromWorker) => self.postMessage(message);
+const decoder = new TextDecoder();
+
+let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+let folder: EventFolder = createEventFolder();
+let timers: number[] = [];
+let messages = 0;
+let inLastSecond = 0;
+let pingSentAt = 0;
+let ping = -1;
+
+function flush(): void {
+  if (folder.pending) post({ type: 'data', update: folder.take() });
+}
+
+/** Folds an event unless a resumed or repeated delivery already brought it. */
+function accept(eventId: number, data: unknown): void {
+  if (eventId <= folder.lastEventId) return;
+  folder.fold(eventId, data);
+  messages++;
+  inLastSecond++;
+}
+
+function onEvent(message: MlgymEventMessage): void {
+  if (message.event_id === 'batched_events') {
+    if (!Array.isArray(message.data)) return;
+    for (const item of message.data as Array<{ event_id?: unknown; data?: unknown }>) {
+      if (typeof item?.event_id === 'number') accept(item.event_id, item.data);
+    }
+  } else if (typeof message.event_id === 'number') {
+    accept(message.event_id, message.data);
+  }
+}
+
+function onChunk(chunk: HistoryChunk): void {
+  const text = decoder.decode(chunk.jsonl);
+  let start = 0;
+  for (let i = 0; i < chunk.count; i++) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? undefined : end);
+    start = end + 1;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      data = line; // counted as malformed by the folder
+    }
+    accept(chunk.first_event_id + i, data);
+    if (end < 0) break;
+  }
+}
+
+function stop(): void {
+  for (const t of timers) clearInterval(t);
+  timers = [];
+  socket?.removeAllListeners();
+  socket?.close();
+  socket = undefined;
+}
+
+function start(settings: Settings, lastEventId: number): void {
+  stop();
+  folder = createEventFolder(lastEventId);
+  messages = 0;
+  let attempts = 0;
+  let connectedBefore = false;
+  const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(settings.socketConnectionUrl, {
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    timeout: 10_000,
+  });
+  socket = s;
+  s.on('connect', () => {
+    attempts = 0;
+    post({ type: 'connected', reconnect: connectedBefore });
+    connectedBefore = true;
+    pingSentAt = 0;
+    // Asked before joining: joining an unknown grid search may create its folder on the server.
+    s.emit('list_grid_searches', (list) => {
+      if (Array.isArray(list))
+        post({ type: 'roomKnown', known: list.some((g) => g.grid_search_id === settings.gridSearchId) });
+    });
+    s.emit('join', {
+      rooms: [settings.gridSearchId],
+      client_id: 'mlboard',
+      last_event_id: folder.lastEventId,
+      history_format: 'jsonl',
+    });
+  });
+  s.on('disconnect', (reason) => {
+    flush();
+    post({ type: 'disconnected', reason: `disconnected (${reason})` });
+  });
+  s.on('connect_error', (error) => {
+    attempts++;
+    post({ type: 'connectError', message: error.message, attempt: attempts });
+  });
+  s.on('mlgym_event', onEvent);
+  s.on('mlgym_event_chunk', onChunk);
+  s.on('history_done', (done) => {
+    flush();
+    post({ type: 'historyDone', nextEventId: done.next_event_id });
+  });
+  s.on('mlgym_error', (e) => post({ type: 'serverError', message: `${e.code}: ${e.message}` }));
+  s.on('pong', () => {
+    if (pingSentAt) ping = Date.now() - pingSentAt;
+    pingSentAt = 0;
+  });
+  timers.push(
+    self.setInterval(flush, 1000 / POSTS_PER_SECOND),
+    self.setInterval(() => {
+      if (s.connected && pingSentAt === 0) {
+        pingSentAt = Date.now();
+        s.emit('ping');
+      }
+      post({ type: 'stats', ping: s.connected ? ping : -1, throughput: inLastSecond, messages });
+      inLastSecond = 0;
+    }, 1000),
+  );
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === 'connect') start(message.settings, message.lastEventId);
+  else if (message.type === 'close') stop();
+};

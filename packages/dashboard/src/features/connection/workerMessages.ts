@@ -1,0 +1,16 @@
+import type { DataUpdate } from '../events/dataUpdate';
+import type { Settings } from '../settings/settingsStorage';
+
+/** Page → worker. */
+export type ToWorker = { type: 'connect'; settings: Settings; lastEventId: number } | { type: 'close' };
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'connected'; reconnect: boolean }
+  | { type: 'disconnected'; reason: string }
+  | { type: 'connectError'; message: string; attempt: number }
+  | { type: 'stats'; ping: number; throughput: number; messages: number }
+  | { type: 'data'; update: DataUpdate }
+  | { type: 'historyDone'; nextEventId: number }
+  | { type: 'roomKnown'; known: boolean }
+  | { type: 'serverError'; message: string };

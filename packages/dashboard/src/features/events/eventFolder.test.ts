@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { evaluation, experimentConfig, experimentStatus, jobStatus } from '../../test/events';
+import { createEventFolder } from './eventFolder';
+
+describe('createEventFolder', () => {
+  it('folds every event type of the protocol into rows, configs and points', () => {
+    const folder = createEventFolder();
+    [
+      experimentConfig(0, 0.01, 16),
+      jobStatus(0, 'RUNNING'),
+      experimentStatus(0, 1, 'evaluation', 3),
+      evaluation(0, 0, { f1: 0.5, loss: 0.9 }),
+      evaluation(0, 1, { f1: 0.6, loss: 0.7 }),
+    ].forEach((e, i) => folder.fold(i, e));
+    const update = folder.take();
+    expect(update.events).toBe(5);
+    expect(update.lastEventId).toBe(4);
+    expect(update.rows).toEqual([
+      {
+        experiment_id: 0,
+        job_id: '2024-01-01--00-00-00-0',
+        job_type: 1,
+        job_status: 'RUNNING',
+        starting_time: 1_700_000_000,
+        finishing_time: -1,
+        error: null,
+        stacktrace: null,
+        model_status: 'evaluation',
+        num_epochs: 4,
+        current_epoch: 1,
+        splits: 'val,test',
+        current_split: 'val',
+        num_batches: 10,
+        current_batch: 3,
+      },
+    ]);
+    expect(update.configs[0]?.experiment_id).toBe(0);
+    expect(update.points).toEqual([
+      {
+        key: 'val_F1_SCORE_macro',
+        split: 'val',
+        tag: 'F1_SCORE_macro',
+        kind: 'metric',
+        experiment_id: 0,
+        epochs: [0, 1],
+        values: [0.5, 0.6],
+      },
+      {
+        key: 'val_cross_entropy_loss',
+        split: 'val',
+        tag: 'cross_entropy_loss',
+        kind: 'loss',
+        experiment_id: 0,
+        epochs: [0, 1],
+        values: [0.9, 0.7],
+      },
+    ]);
+    expect(update.unknown + update.malformed).toBe(0);
+  });
+
+  it('keeps one value per epoch: a repeated epoch overwrites, points come out sorted by epoch', () => {
+    const folder = createEventFolder();
+    folder.fold(0, evaluation(1, 2, { f1: 0.3 }));
+    folder.fold(1, evaluation(1, 0, { f1: 0.1 }));
+    folder.fold(2, evaluation(1, 2, { f1: 0.35 }));
+    const [points] = folder.take().points;
+    expect(points?.epochs).toEqual([0, 2]);
+    expect(points?.values).toEqual([0.1, 0.35]);
+  });
+
+  it('counts unknown and malformed events, keeps a message for each, and never throws', () => {
+    const folder = createEventFolder();
+    folder.fold(0, { event_type: 'job_scheduled', creation_ts: 1, payload: {} });
+    folder.fold(1, { event_type: 'evaluation_result', creation_ts: 1, payload: { experiment_id: 'x' } });
+    folder.fold(2, 'not json at all');
+    folder.fold(3, null);
+    folder.fold(4, evaluation(0, 0, { f1: 0.5 }));
+    const update = folder.take();
+    expect(update.unknown).toBe(1);
+    expect(update.malformed).toBe(3);
+    expect(update.problems[0]).toBe('event 0 has an unknown event_type "job_scheduled"');
+    expect(update.problems[1]).toMatch(/^event 1 \(evaluation_result\) is malformed at payload\./);
+    expect(update.points).toHaveLength(1);
+  });
+
+  it('stores null scores as gaps and leaves per-class score lists out of the charts', () => {
+    const folder = createEventFolder();
+    folder.fold(0, evaluation(0, 0, { f1: null }));
+    folder.fold(1, {
+      ...evaluation(0, 1, {}),
+      payload: {
+        ...evaluation(0, 1, {}).payload,
+        metric_scores: [{ metric: 'F1_SCORE_macro', split: 'val', score: [0.1, 0.2] }],
+      },
+    });
+    const update = folder.take();
+    const [points] = update.points;
+    expect(points?.epochs).toEqual([0]);
+    expect(points?.values).toEqual([null]);
+    expect(update.missingScores).toBe(1);
+    expect(update.problems).toEqual([
+      'no number for val_F1_SCORE_macro of experiment 0 at epoch 0 (null or NaN): drawn as a gap',
+    ]);
+  });
+
+  it('starts a new update after take and remembers the last event id across takes', () => {
+    const folder = createEventFolder(41);
+    folder.fold(42, jobStatus(3, 'INIT'));
+    folder.take();
+    expect(folder.pending).toBe(false);
+    expect(folder.lastEventId).toBe(42);
+    expect(folder.take().rows).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { experimentConfig } from '../../test/events';
+import { deriveHyperParameters } from './hyperParameters';
+
+const config = (id: number, lr: number, bs: number) => {
+  const e = experimentConfig(id, lr, bs);
+  if (e.event_type !== 'experiment_config') throw new Error('fixture');
+  return e.payload.config;
+};
+
+describe('deriveHyperParameters', () => {
+  it('turns the leaves that differ between experiments into columns, labelled without the config levels', () => {
+    const hp = deriveHyperParameters({ 0: config(0, 0.01, 16), 1: config(1, 0.001, 16), 2: config(2, 0.01, 64) });
+    expect(hp.columns).toEqual([
+      {
+        id: 'hp:data_loaders.config.batch_size',
+        path: 'data_loaders.config.batch_size',
+        label: 'data_loaders.batch_size',
+      },
+      { id: 'hp:optimizer.config.params.lr', path: 'optimizer.config.params.lr', label: 'optimizer.params.lr' },
+    ]);
+    expect(hp.values[1]).toEqual({ 'hp:data_loaders.config.batch_size': 16, 'hp:optimizer.config.params.lr': 0.001 });
+  });
+
+  it('has no columns for a single experiment or identical configs, and compares lists as values', () => {
+    expect(deriveHyperParameters({ 0: config(0, 0.01, 16) }).columns).toEqual([]);
+    expect(deriveHyperParameters({ 0: config(0, 0.01, 16), 1: config(1, 0.01, 16) }).columns).toEqual([]);
+    const hp = deriveHyperParameters({ 0: { layers: [1, 2] }, 1: { layers: [1, 3] } });
+    expect(hp.values[0]).toEqual({ 'hp:layers': '[1,2]' });
+  });
+
+  it('counts a key present in some experiments only as swept', () => {
+    const hp = deriveHyperParameters({ 0: { a: 1 }, 1: { a: 1, dropout: 0.5 } });
+    expect(hp.columns.map((c) => c.path)).toEqual(['dropout']);
+    expect(hp.values[0]).toEqual({});
+  });
+});

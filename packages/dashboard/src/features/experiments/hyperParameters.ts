@@ -1,0 +1,74 @@
+export type HyperValue = string | number | boolean | null;
+
+export interface HyperColumn {
+  /** Grid field id: `hp:` + the dotted path in the experiment config. */
+  id: string;
+  path: string;
+  /** The path without the `config` levels of the component graph, e.g. `optimizer.lr`. */
+  label: string;
+}
+
+export interface HyperParameters {
+  columns: HyperColumn[];
+  /** Per experiment id: the values of those columns. */
+  values: Record<number, Record<string, HyperValue>>;
+}
+
+function flatten(value: unknown, path: string, out: Map<string, HyperValue>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
+    return;
+  }
+  if (path === '') return;
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    out.set(path, value);
+  } else {
+    out.set(path, JSON.stringify(value) ?? null);
+  }
+}
+
+/**
+ * The swept hyper-parameters: every leaf of the experiments' configs whose value is not the same
+ * in all experiments (present in some and absent in others counts as differing).
+ */
+export function deriveHyperParameters(configs: Record<number, Record<string, unknown>>): HyperParameters {
+  const flat = new Map<number, Map<string, HyperValue>>();
+  for (const [id, config] of Object.entries(configs)) {
+    const leaves = new Map<string, HyperValue>();
+    flatten(config, '', leaves);
+    flat.set(Number(id), leaves);
+  }
+  const paths = new Set<string>();
+  for (const leaves of flat.values()) for (const p of leaves.keys()) paths.add(p);
+  const swept: string[] = [];
+  for (const path of paths) {
+    let first: string | undefined;
+    for (const leaves of flat.values()) {
+      const v = leaves.has(path) ? JSON.stringify(leaves.get(path)) : '<absent>';
+      if (first === undefined) first = v;
+      else if (v !== first) {
+        swept.push(path);
+        break;
+      }
+    }
+  }
+  swept.sort();
+  const values: HyperParameters['values'] = {};
+  for (const [id, leaves] of flat) {
+    const row: Record<string, HyperValue> = {};
+    for (const p of swept) if (leaves.has(p)) row[`hp:${p}`] = leaves.get(p) ?? null;
+    values[id] = row;
+  }
+  return {
+    columns: swept.map((path) => ({
+      id: `hp:${path}`,
+      path,
+      label:
+        path
+          .split('.')
+          .filter((s) => s !== 'config')
+          .join('.') || path,
+    })),
+    values,
+  };
+}

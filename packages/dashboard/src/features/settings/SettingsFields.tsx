@@ -1,0 +1,34 @@
+import { Stack, TextField } from '@mui/material';
+import type { Settings } from './settingsStorage';
+
+/** The three connection fields, with the original's labels and helper texts. */
+export function SettingsFields({ value, onChange }: { value: Settings; onChange: (next: Settings) => void }) {
+  return (
+    <Stack spacing={2}>
+      <TextField
+        label="Grid Search-id"
+        placeholder="Enter grid search id here!..."
+        helperText="eg: 2022-11-06--17-59-10"
+        value={value.gridSearchId}
+        onChange={(e) => onChange({ ...value, gridSearchId: e.target.value })}
+        fullWidth
+      />
+      <TextField
+        label="Socket Connection Url"
+        placeholder="Enter socket connection url here!..."
+        helperText="eg: http://127.0.0.1:5002"
+        value={value.socketConnectionUrl}
+        onChange={(e) => onChange({ ...value, socketConnectionUrl: e.target.value })}
+        fullWidth
+      />
+      <TextField
+        label="Rest API Url"
+        placeholder="Enter rest api url here!..."
+        helperText="eg: http://127.0.0.1:5001"
+        value={value.restApiUrl}
+        onChange={(e) => onChange({ ...value, restApiUrl: e.target.value })}
+        fullWidth
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,32 @@
+import { useEffect } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { useAppSelector } from '../../app/hooks';
+
+const PARAMS = [
+  ['run_id', 'gridSearchId'],
+  ['ws_endpoint', 'socketConnectionUrl'],
+  ['rest_endpoint', 'restApiUrl'],
+] as const;
+
+/**
+ * Keeps the connection in every page's URL, so reloading or sharing any page reconnects to the same
+ * grid search without the popup.
+ */
+export function useSettingsInUrl(): void {
+  const { current, requested } = useAppSelector((s) => s.settings);
+  const location = useLocation();
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (!requested) return;
+    const params = new URLSearchParams(location.search);
+    let changed = false;
+    for (const [name, key] of PARAMS) {
+      if (params.get(name) !== current[key]) {
+        params.set(name, current[key]);
+        changed = true;
+      }
+    }
+    if (changed)
+      navigate({ pathname: location.pathname, search: `?${params}`, hash: location.hash }, { replace: true });
+  }, [current, requested, location, navigate]);
+}

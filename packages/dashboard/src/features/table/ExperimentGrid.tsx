@@ -1,0 +1,154 @@
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import { IconButton, Tooltip } from '@mui/material';
+import OpenInNewIcon from '@mui/icons-material/OpenInNew';
+import {
+  ClientSideRowModelModule,
+  CsvExportModule,
+  ExternalFilterModule,
+  ModuleRegistry,
+  RowApiModule,
+  RowStyleModule,
+  TooltipModule,
+  themeQuartz,
+} from 'ag-grid-community';
+import type { ColDef, GetRowIdParams, IRowNode, ValueFormatterParams } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { useNavigate } from 'react-router-dom';
+import { useAppSelector } from '../../app/hooks';
+import { formatDuration, formatNumber, formatPercent, formatTime } from './cellFormat';
+import { ProgressCell, StatusCell } from './cellRenderers';
+import type { GridRow } from './rowFilter';
+import type { ColumnSpec } from './tableSelectors';
+import { selectFilteredExperimentIds, selectGridRows, selectShownColumns } from './tableSelectors';
+
+// Only what the table uses (the whole community bundle would double the page's weight).
+ModuleRegistry.registerModules([
+  ClientSideRowModelModule,
+  ExternalFilterModule,
+  CsvExportModule,
+  RowApiModule,
+  RowStyleModule,
+  TooltipModule,
+]);
+
+const theme = themeQuartz.withParams({ fontFamily: 'inherit', headerFontWeight: 600, spacing: 6 });
+
+export interface ExperimentGridHandle {
+  exportCsv(fileName: string): void;
+  displayedRowCount(): number;
+}
+
+const format = (fn: (v: unknown) => string) => (p: ValueFormatterParams<GridRow>) => fn(p.value);
+
+function columnDef(c: ColumnSpec): ColDef<GridRow> {
+  const base: ColDef<GridRow> = {
+    colId: c.id,
+    field: c.id,
+    headerName: c.label,
+    headerTooltip: c.description ?? c.id,
+    sortable: true,
+    resizable: true,
+    filter: false,
+  };
+  if (c.id === 'experiment_id') return { ...base, initialWidth: 130 };
+  if (c.id === 'status') return { ...base, cellRenderer: StatusCell, initialWidth: 140 };
+  if (c.id === 'duration')
+    return { ...base, valueFormatter: format(formatDuration), type: 'numericColumn', initialWidth: 120 };
+  switch (c.type) {
+    case 'progress':
+      return { ...base, cellRenderer: ProgressCell, valueFormatter: format(formatPercent), initialWidth: 150 };
+    case 'time':
+      return { ...base, valueFormatter: format(formatTime), initialWidth: 170 };
+    case 'number':
+      return { ...base, valueFormatter: format(formatNumber), initialWidth: c.group === 'experiment' ? 110 : 150 };
+    default:
+      return { ...base, initialWidth: c.id === 'error' ? 240 : 130 };
+  }
+}
+
+function OpenCell({ data }: { data?: GridRow }) {
+  const navigate = useNavigate();
+  if (!data) return null;
+  return (
+    <Tooltip title="Go to the Experiment Page">
+      <IconButton
+        size="small"
+        aria-label={`Open experiment ${data.experiment_id}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          navigate(`/experiment?experiment_id=${data.experiment_id}`);
+        }}
+      >
+        <OpenInNewIcon fontSize="small" />
+      </IconButton>
+    </Tooltip>
+  );
+}
+
+/**
+ * The experiment table (ag-grid: virtualised rows, ARIA grid roles). Filtering is external: the same
+ * pure predicate filters the chart lines, so table and charts never disagree.
+ */
+export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function ExperimentGrid(_props, ref) {
+  const rows = useAppSelector(selectGridRows);
+  const shown = useAppSelector(selectShownColumns);
+  const filtered = useAppSelector(selectFilteredExperimentIds);
+  const grid = useRef<AgGridReact<GridRow>>(null);
+  const filterRef = useRef(filtered);
+  filterRef.current = filtered;
+  const navigate = useNavigate();
+
+  useImperativeHandle(ref, () => ({
+    exportCsv: (fileName) => grid.current?.api.exportDataAsCsv({ fileName, columnKeys: shown.map((c) => c.id) }),
+    displayedRowCount: () => grid.current?.api.getDisplayedRowCount() ?? 0,
+  }));
+
+  useEffect(() => {
+    grid.current?.api?.onFilterChanged();
+  }, [filtered]);
+
+  const columnDefs = useMemo<ColDef<GridRow>[]>(
+    () => [
+      ...shown.map(columnDef),
+      {
+        colId: '__open',
+        headerName: '',
+        width: 56,
+        sortable: false,
+        resizable: false,
+        cellRenderer: OpenCell,
+        suppressHeaderMenuButton: true,
+      },
+    ],
+    [shown],
+  );
+  const getRowId = useCallback((p: GetRowIdParams<GridRow>) => String(p.data.experiment_id), []);
+  const isExternalFilterPresent = useCallback(() => filterRef.current !== null, []);
+  const doesExternalFilterPass = useCallback(
+    (node: IRowNode<GridRow>) => !node.data || (filterRef.current?.has(node.data.experiment_id) ?? true),
+    [],
+  );
+
+  return (
+    <div style={{ height: 'calc(100vh - 230px)', minHeight: 320, width: '100%' }}>
+      <AgGridReact<GridRow>
+        ref={grid}
+        theme={theme}
+        rowData={rows}
+        columnDefs={columnDefs}
+        getRowId={getRowId}
+        suppressFieldDotNotation
+        isExternalFilterPresent={isExternalFilterPresent}
+        doesExternalFilterPass={doesExternalFilterPass}
+        onRowClicked={(e) => e.data && navigate(`/experiment?experiment_id=${e.data.experiment_id}`)}
+        rowStyle={{ cursor: 'pointer' }}
+        // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
+        suppressColumnVirtualisation={shown.length <= 60}
+        animateRows={false}
+        enableCellTextSelection
+        tooltipShowDelay={300}
+        overlayNoRowsTemplate="No experiments match (or none yet)."
+      />
+    </div>
+  );
+});

@@ -1,0 +1,137 @@
+import { createSelector } from '@reduxjs/toolkit';
+import type { RootState } from '../../app/store';
+import { experimentsAdapter } from '../experiments/experimentsSlice';
+import { deriveHyperParameters } from '../experiments/hyperParameters';
+import { batchProgress, displayStatus, durationSeconds, epochProgress } from '../experiments/experimentView';
+import type { GridRow } from './rowFilter';
+import { compilePattern, rowPredicate } from './rowFilter';
+
+export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time';
+
+export interface ColumnSpec {
+  id: string;
+  label: string;
+  type: ColumnType;
+  group: 'experiment' | 'hyper-parameter' | 'score';
+  /** Shown in the header tooltip. */
+  description?: string;
+}
+
+/** Shown before the hyper-parameters and scores (what a person scans first). */
+const LEAD_COLUMNS: ColumnSpec[] = [
+  { id: 'experiment_id', label: 'Experiment', type: 'number', group: 'experiment' },
+  { id: 'status', label: 'Status', type: 'set', group: 'experiment' },
+  { id: 'epoch_progress', label: 'Epochs', type: 'progress', group: 'experiment' },
+];
+
+/** Shown after the scores. */
+const TAIL_COLUMNS: ColumnSpec[] = [
+  { id: 'batch_progress', label: 'Batches', type: 'progress', group: 'experiment' },
+  { id: 'model_status', label: 'Model status', type: 'set', group: 'experiment' },
+  { id: 'current_epoch', label: 'Epoch', type: 'number', group: 'experiment' },
+  { id: 'num_epochs', label: 'Num epochs', type: 'number', group: 'experiment' },
+  { id: 'current_split', label: 'Split', type: 'set', group: 'experiment' },
+  { id: 'starting_time', label: 'Start', type: 'time', group: 'experiment' },
+  { id: 'finishing_time', label: 'End', type: 'time', group: 'experiment' },
+  { id: 'duration', label: 'Duration', type: 'number', group: 'experiment' },
+  { id: 'job_id', label: 'Job id', type: 'text', group: 'experiment' },
+  { id: 'error', label: 'Error', type: 'text', group: 'experiment' },
+];
+
+const rowSelectors = experimentsAdapter.getSelectors((s: RootState) => s.experiments);
+export const selectExperimentRows = rowSelectors.selectAll;
+export const selectExperimentById = rowSelectors.selectById;
+
+export const selectHyperParameters = createSelector([(s: RootState) => s.experiments.configs], deriveHyperParameters);
+
+/** Per experiment, the value at the highest epoch of every series (null values skipped). */
+export const selectLatestScores = createSelector([(s: RootState) => s.series.byKey], (byKey) => {
+  const out: Record<number, Record<string, number>> = {};
+  for (const series of Object.values(byKey)) {
+    for (const id of series.experimentIds) {
+      const points = series.byExperiment[id];
+      if (!points) continue;
+      for (let i = points.values.length - 1; i >= 0; i--) {
+        const v = points.values[i];
+        if (v !== null && v !== undefined) {
+          (out[id] ??= {})[series.key] = v;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+});
+
+export const selectColumns = createSelector(
+  [selectHyperParameters, (s: RootState) => s.series.keys],
+  (hyper, keys): ColumnSpec[] => [
+    ...LEAD_COLUMNS,
+    ...hyper.columns.map((c): ColumnSpec => ({
+      id: c.id,
+      label: c.label,
+      type: 'number',
+      group: 'hyper-parameter',
+      description: c.path,
+    })),
+    ...keys.map((k): ColumnSpec => ({ id: k, label: k, type: 'number', group: 'score' })),
+    ...TAIL_COLUMNS,
+  ],
+);
+
+export const selectShownColumns = createSelector(
+  [selectColumns, (s: RootState) => s.table.hiddenColumns],
+  (columns, hidden) => columns.filter((c) => c.id === 'experiment_id' || !hidden.includes(c.id)),
+);
+
+/** The table's rows: status fields, progress, hyper-parameters and latest scores, one per experiment. */
+export const selectGridRows = createSelector(
+  [selectExperimentRows, selectHyperParameters, selectLatestScores],
+  (rows, hyper, scores): GridRow[] =>
+    rows.map((r) => ({
+      experiment_id: r.experiment_id,
+      status: displayStatus(r),
+      model_status: r.model_status ?? null,
+      epoch_progress: epochProgress(r),
+      batch_progress: batchProgress(r),
+      current_epoch: r.current_epoch ?? null,
+      num_epochs: r.num_epochs ?? null,
+      current_split: r.current_split ?? null,
+      starting_time: r.starting_time !== undefined && r.starting_time >= 0 ? r.starting_time : null,
+      finishing_time: r.finishing_time !== undefined && r.finishing_time >= 0 ? r.finishing_time : null,
+      duration: durationSeconds(r),
+      job_id: r.job_id ?? null,
+      error: r.error ?? null,
+      ...hyper.values[r.experiment_id],
+      ...scores[r.experiment_id],
+    })),
+);
+
+export const selectQuickFilterError = createSelector(
+  [(s: RootState) => s.table.quickFilter],
+  (quick) => compilePattern(quick).error,
+);
+
+function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.size !== b.size) return false;
+  for (const id of a) if (!b.has(id)) return false;
+  return true;
+}
+
+/**
+ * Experiment ids that pass the table's filters, or null when no filter is active. The result keeps
+ * its identity while the set is unchanged, so charts do not redraw for every new point.
+ */
+export const selectFilteredExperimentIds = createSelector(
+  [selectGridRows, (s: RootState) => s.table.quickFilter, (s: RootState) => s.table.columnFilters, selectShownColumns],
+  (rows, quick, columnFilters, shown): ReadonlySet<number> | null => {
+    const test = rowPredicate(
+      { quick, columns: columnFilters },
+      shown.map((c) => c.id),
+    );
+    if (!test) return null;
+    return new Set(rows.filter(test).map((r) => r.experiment_id));
+  },
+  { memoizeOptions: { resultEqualityCheck: sameIds } },
+);
