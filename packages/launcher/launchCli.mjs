@@ -17,8 +17,8 @@ export function workspaceRoot(from) {
 
 /**
  * Builds the app owning `appDir` when its `dist/cli.js` is missing: `turbo run build --filter=<name>...` (the app
- * and everything it depends on), with one notice line on stderr. Build output goes to stderr, never stdout (which
- * may be piped, e.g. `mlgym run --json`). Returns the path of the CLI.
+ * and everything it depends on), with one notice line on stderr (turbo's output only if the build fails, and never on
+ * stdout, which may be piped: `mlgym run --json`). Returns the path of the CLI.
  */
 export function ensureBuilt(appDir, { stderr = process.stderr } = {}) {
   const cli = join(appDir, 'dist', 'cli.js');
@@ -30,11 +30,14 @@ export function ensureBuilt(appDir, { stderr = process.stderr } = {}) {
     throw new Error(`${name}: ${cli} is missing and turbo is not installed; run \`npm ci && npm run build\` first`);
   }
   stderr.write(`${name}: first use, building ${name} and what it depends on (turbo run build --filter=${name}...)…\n`);
+  // turbo's own summary is noise here; it is shown only when the build fails.
   const built = spawnSync(turbo, ['run', 'build', `--filter=${name}...`, '--output-logs=errors-only'], {
     cwd: root,
-    stdio: ['ignore', 2, 2],
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (built.status !== 0 || !existsSync(cli)) {
+    stderr.write(`${built.stdout ?? ''}${built.stderr ?? ''}`);
     throw new Error(`${name}: building failed (${built.error?.message ?? `exit ${built.status}`}); see above`);
   }
   return cli;
