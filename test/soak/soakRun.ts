@@ -1,0 +1,173 @@
+// One soak round: a grid search on process_count 2 through both MLboard endpoints (and ml_board when it is in the
+// tree) while the harness SIGKILLs, once each and at moments drawn from a seed, a pool worker, each service and
+// the run itself, restarting each (the run by a warm start). The checks live in checks.ts.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appBin, startBoardServices, startProcess } from '../../scripts/lib/services.mjs';
+import { warmStartConfig } from '../../scripts/lib/runConfigs.mjs';
+import { repo } from '../helpers.js';
+
+export const SOAK_GS_CONFIG = join(repo, 'test/fixtures/soak/gs_config.yml');
+
+/** mulberry32: a small seeded generator, so a failing round replays from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SoakShape {
+  numEpochs: number;
+  batches: number;
+}
+
+export function writeRunConfig(dir: string, shape: SoakShape, logging: string): string {
+  const file = join(dir, 'run_config.yml');
+  writeFileSync(
+    file,
+    `run_configuration: {type: train, config: {num_epochs: ${shape.numEpochs}, num_batches_per_epoch: ${shape.batches}, gs_config_path: ${SOAK_GS_CONFIG}, seed: 1}}\n` +
+      // Retries resume an experiment whose worker was killed (or that lost the REST endpoint) from its checkpoint.
+      'environment: {type: multiprocessing, config: {process_count: 2, computation_device_ids: [], backend: wasm, max_retries: 5}}\n' +
+      logging,
+  );
+  return file;
+}
+
+type Proc = Awaited<ReturnType<typeof startProcess>>;
+
+function runMlgym(config: string, env: Record<string, string>): Promise<Proc> {
+  return startProcess({ name: 'mlgym run', bin: appBin('mlgym')!, args: ['run', '--config_path', config], env });
+}
+
+/** The undisturbed run of `shape`, into local storage: its folder and how long it took. */
+export async function referenceRun(shape: SoakShape, env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'mlgym-soak-ref-'));
+  const storage = join(dir, 'event_storage');
+  const config = writeRunConfig(dir, shape, `logging: {event_storage_path: ${storage}}\n`);
+  const started = Date.now();
+  const run = await runMlgym(config, env);
+  const { code } = await run.exited;
+  if (code !== 0) throw new Error(`the reference run failed (${code}):\n${run.output()}`);
+  const [gs] = readdirSync(storage).filter((d) => !d.startsWith('.'));
+  return { gsDir: join(storage, gs!), seconds: (Date.now() - started) / 1000 };
+}
+
+/** Pids of the pool workers of a run (its children started with `_worker`). */
+function workersOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const ppid = Number(
+        readFileSync(`/proc/${entry}/stat`, 'utf8')
+          .replace(/^.*\) /s, '')
+          .split(' ')[1],
+      );
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('_worker')) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export type Victim = 'worker' | 'ws' | 'rest' | 'board' | 'run';
+
+export interface SoakOptions {
+  seed: number;
+  shape: SoakShape;
+  /** Seconds the undisturbed run took: kills are drawn within its first 60 %. */
+  referenceSeconds: number;
+  env: Record<string, string>;
+  log: (line: string) => void;
+  /**
+   * Called once the board is up and again once the run is over (`done`), with ml_board's URL for the grid
+   * search: the place for the Chromium check of the page (reconnected by itself, every experiment done with
+   * the scores of the log). Not called when apps/ml_board is absent.
+   */
+  onBoard?: (state: { boardUrl: string; gridSearchId: string | undefined; done: boolean }) => Promise<void>;
+}
+
+export interface SoakOutcome {
+  gsDir: string;
+  kills: Array<{ victim: Victim; atSeconds: number; detail: string }>;
+  skipped: Victim[];
+  exitCode: number | null;
+  output: string;
+}
+
+export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
+  const { shape, env, log } = options;
+  const random = seededRandom(options.seed);
+  const dir = mkdtempSync(join(tmpdir(), 'mlgym-soak-'));
+  const storage = join(dir, 'event_storage');
+  const services = await startBoardServices({ storage, env });
+  const victims: Victim[] = ['worker', 'ws', 'rest', ...(services.boardUrl ? ['board' as const] : []), 'run'];
+  const window = Math.max(4, options.referenceSeconds * 0.6);
+  const plan = victims.map((victim) => ({ victim, at: 1.5 + random() * (window - 1.5) })).sort((a, b) => a.at - b.at);
+  log(`kills planned at ${plan.map((p) => `${p.victim} ${p.at.toFixed(1)}s`).join(', ')}`);
+  const config = writeRunConfig(
+    dir,
+    shape,
+    `logging: {websocket_logging_servers: [${services.wsUrl}], gs_rest_api_endpoint: ${services.restUrl}}\n`,
+  );
+  let output = '';
+  let run = await runMlgym(config, env);
+  const gridSearchId = () => readdirSync(storage).find((d) => !d.startsWith('.'));
+  await options.onBoard?.({ boardUrl: services.boardUrl!, gridSearchId: gridSearchId(), done: false });
+  const started = Date.now();
+  const kills: SoakOutcome['kills'] = [];
+  const skipped: Victim[] = [];
+  const runOver = () => run.child.exitCode !== null || run.child.signalCode !== null;
+
+  for (const { victim, at } of plan) {
+    await sleep(Math.max(0, started + at * 1000 - Date.now()));
+    if (runOver()) {
+      skipped.push(victim);
+      continue;
+    }
+    const when = (Date.now() - started) / 1000;
+    if (victim === 'worker') {
+      let pids = workersOf(run.child.pid!);
+      for (let i = 0; i < 100 && pids.length === 0 && !runOver(); i++) await sleep(50);
+      pids = workersOf(run.child.pid!);
+      if (pids.length === 0) {
+        skipped.push(victim);
+        continue;
+      }
+      const pid = pids[Math.floor(random() * pids.length)]!;
+      process.kill(pid, 'SIGKILL');
+      kills.push({ victim, atSeconds: when, detail: `pool worker ${pid}` });
+    } else if (victim === 'run') {
+      run.kill();
+      await run.exited;
+      output += run.output();
+      const id = gridSearchId();
+      if (!id) throw new Error(`the run was killed before it stored its grid search:\n${output}`);
+      run = await runMlgym(warmStartConfig(config, id, services), env);
+      kills.push({ victim, atSeconds: when, detail: `mlgym run, then a warm start of ${id}` });
+    } else {
+      const service = services.services[victim];
+      service.kill();
+      await service.exited;
+      const pause = 200 + random() * 1500;
+      await sleep(pause);
+      await services.restart(victim);
+      kills.push({ victim, atSeconds: when, detail: `${service.name}, restarted after ${pause.toFixed(0)} ms` });
+    }
+    log(`killed ${kills.at(-1)!.detail} at ${when.toFixed(1)}s`);
+  }
+  const { code } = await run.exited;
+  output += run.output();
+  const id = gridSearchId();
+  if (services.boardUrl) await options.onBoard?.({ boardUrl: services.boardUrl, gridSearchId: id, done: true });
+  await services.stopAll();
+  return { gsDir: join(storage, id ?? 'missing'), kills, skipped, exitCode: code, output };
+}
