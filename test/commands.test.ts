@@ -1,11 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repo } from './helpers.js';
 
-const APPS = ['mlgym', 'ml_board_ws_endpoint', 'ml_board_rest_endpoint'];
+// ml_board joins them once apps/ml_board is in the tree.
+const APPS = ['mlgym', 'ml_board_ws_endpoint', 'ml_board_rest_endpoint', 'ml_board'].filter((app) =>
+  existsSync(join(repo, 'apps', app, 'package.json')),
+);
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { bin?: Record<string, string> };
 
 describe('commands on the PATH', () => {

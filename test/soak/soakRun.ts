@@ -27,16 +27,54 @@ export interface SoakShape {
   batches: number;
 }
 
-export function writeRunConfig(dir: string, shape: SoakShape, logging: string): string {
+/** A Redis queue and the `mlgym worker` processes that take its jobs. */
+export interface Distributed {
+  redisUrl: string;
+  queue: string;
+}
+
+export function writeRunConfig(dir: string, shape: SoakShape, logging: string, distributed?: Distributed): string {
   const file = join(dir, 'run_config.yml');
+  // Retries resume an experiment whose worker was killed (or that lost the REST endpoint) from its checkpoint.
+  const environment = distributed
+    ? `{type: distributed, config: {redis_url: ${distributed.redisUrl}, queue_name: ${distributed.queue}, backend: wasm, max_retries: 5}}`
+    : '{type: multiprocessing, config: {process_count: 2, computation_device_ids: [], backend: wasm, max_retries: 5}}';
   writeFileSync(
     file,
     `run_configuration: {type: train, config: {num_epochs: ${shape.numEpochs}, num_batches_per_epoch: ${shape.batches}, gs_config_path: ${SOAK_GS_CONFIG}, seed: 1}}\n` +
-      // Retries resume an experiment whose worker was killed (or that lost the REST endpoint) from its checkpoint.
-      'environment: {type: multiprocessing, config: {process_count: 2, computation_device_ids: [], backend: wasm, max_retries: 5}}\n' +
-      logging,
+      `environment: ${environment}\n${logging}`,
   );
   return file;
+}
+
+function startWorker(distributed: Distributed, env: Record<string, string>): Promise<Proc> {
+  return startProcess({
+    name: 'mlgym worker',
+    bin: appBin('mlgym')!,
+    args: ['worker', '--redis_url', distributed.redisUrl, '--queue_name', distributed.queue, '--lock_ms', '3000'],
+    env,
+    ready: /waiting for experiments/,
+  });
+}
+
+/** Pids of the processes in the group led by `pid` (a distributed worker and the job process it runs). */
+function groupOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        return (
+          Number(
+            readFileSync(`/proc/${e}/stat`, 'utf8')
+              .replace(/^.*\) /s, '')
+              .split(' ')[2],
+          ) === pid
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 type Proc = Awaited<ReturnType<typeof startProcess>>;
@@ -88,6 +126,11 @@ export interface SoakOptions {
   env: Record<string, string>;
   log: (line: string) => void;
   /**
+   * Run on a Redis queue taken by two `mlgym worker` processes instead of a process pool: the worker killed is
+   * a busy `mlgym worker` (with its job process), restarted like the services; the run itself is not killed.
+   */
+  distributed?: Distributed;
+  /**
    * Called once the board is up and again once the run is over (`done`), with ml_board's URL for the grid
    * search: the place for the Chromium check of the page (reconnected by itself, every experiment done with
    * the scores of the log). Not called when apps/ml_board is absent.
@@ -109,7 +152,16 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'mlgym-soak-'));
   const storage = join(dir, 'event_storage');
   const services = await startBoardServices({ storage, env });
-  const victims: Victim[] = ['worker', 'ws', 'rest', ...(services.boardUrl ? ['board' as const] : []), 'run'];
+  const workers = options.distributed
+    ? await Promise.all([0, 1].map(() => startWorker(options.distributed!, env)))
+    : [];
+  const victims: Victim[] = [
+    'worker',
+    'ws',
+    'rest',
+    ...(services.boardUrl ? ['board' as const] : []),
+    ...(options.distributed ? [] : ['run' as const]),
+  ];
   const window = Math.max(4, options.referenceSeconds * 0.6);
   const plan = victims.map((victim) => ({ victim, at: 1.5 + random() * (window - 1.5) })).sort((a, b) => a.at - b.at);
   log(`kills planned at ${plan.map((p) => `${p.victim} ${p.at.toFixed(1)}s`).join(', ')}`);
@@ -117,6 +169,7 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
     dir,
     shape,
     `logging: {websocket_logging_servers: [${services.wsUrl}], gs_rest_api_endpoint: ${services.restUrl}}\n`,
+    options.distributed,
   );
   let output = '';
   let run = await runMlgym(config, env);
@@ -134,7 +187,21 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
       continue;
     }
     const when = (Date.now() - started) / 1000;
-    if (victim === 'worker') {
+    if (victim === 'worker' && options.distributed) {
+      // A busy worker: its process group holds the job process too.
+      for (let i = 0; i < 100 && !workers.some((w) => groupOf(w.child.pid!).length > 1) && !runOver(); i++)
+        await sleep(50);
+      const index = workers.findIndex((w) => groupOf(w.child.pid!).length > 1);
+      if (index < 0) {
+        skipped.push(victim);
+        continue;
+      }
+      const worker = workers[index]!;
+      worker.kill();
+      await worker.exited;
+      workers[index] = await startWorker(options.distributed, env);
+      kills.push({ victim, atSeconds: when, detail: `busy mlgym worker ${worker.child.pid} and its job, restarted` });
+    } else if (victim === 'worker') {
       let pids = workersOf(run.child.pid!);
       for (let i = 0; i < 100 && pids.length === 0 && !runOver(); i++) await sleep(50);
       pids = workersOf(run.child.pid!);
@@ -168,6 +235,7 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   output += run.output();
   const id = gridSearchId();
   if (services.boardUrl) await options.onBoard?.({ boardUrl: services.boardUrl, gridSearchId: id, done: true });
+  await Promise.all(workers.map((w) => w.stop()));
   await services.stopAll();
   return { gsDir: join(storage, id ?? 'missing'), kills, skipped, exitCode: code, output };
 }
