@@ -48,7 +48,7 @@ const resumeHint = () =>
   say(`\nCheckpoints are intact. Continue this run with:  npm start -- --resume ${gridSearchId}`);
 
 async function shutdown(code) {
-  if (run) await run.stop('SIGINT', 30_000);
+  if (run) await run.stop('SIGINT', 30_000, { leaderOnly: true });
   await Promise.all([...live].map((service) => service.stop()));
   if (gridSearchId && !runEnded && !args['board-only']) resumeHint();
   process.exit(code);

@@ -72,9 +72,13 @@ export function startProcess({ name, bin, args, env, ready, timeoutMs = 120_000,
     child,
     exited,
     output: () => text,
-    /** Signals the whole group; with `graceMs`, SIGKILLs what is left of it after that long. Resolves when gone. */
-    async stop(signal = 'SIGTERM', graceMs = 10_000) {
-      signalGroup(child.pid, signal);
+    /**
+     * Signals the whole group (or, with `leaderOnly`, the leader, which stops what it started itself: `mlgym run`
+     * stops its pool workers on SIGINT); SIGKILLs what is left of the group after `graceMs`. Resolves when gone.
+     */
+    async stop(signal = 'SIGTERM', graceMs = 10_000, { leaderOnly = false } = {}) {
+      if (leaderOnly) child.kill(signal);
+      else signalGroup(child.pid, signal);
       const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
