@@ -78,11 +78,12 @@ const endpoints = await startBoardServices({
     if (/error|warn|cannot/i.test(line)) process.stderr.write(`[${name}] ${line}\n`);
   },
 });
+/** ml_board's URL, opened on grid search `id` (its query kept as ml_board wrote it, readable). */
 const boardUrl = (id) => {
-  if (!endpoints.boardUrl) return undefined;
-  const url = new URL(endpoints.boardUrl);
-  if (id) url.searchParams.set('run_id', id);
-  return url.href;
+  const url = endpoints.boardUrl;
+  if (!url || !id) return url;
+  if (/[?&]run_id=/.test(url)) return url.replace(/([?&]run_id=)[^&#]*/, `$1${encodeURIComponent(id)}`);
+  return `${url}${url.includes('?') ? '&' : '?'}run_id=${encodeURIComponent(id)}`;
 };
 function banner(lines) {
   const width = Math.max(...lines.map((l) => l.length));
