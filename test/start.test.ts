@@ -71,7 +71,7 @@ describe('npm start', () => {
     const storage = mkdtempSync(join(tmpdir(), 'mlgym-start-'));
     const config = runConfig(3);
     const first = npmStart('--config_path', config, '--storage', storage);
-    const gs = () => /grid search (\S+)/.exec(first.output())?.[1];
+    const gs = () => /grid search ([\w.-]+)/.exec(first.output())?.[1];
     // Interrupted once the first checkpoint is stored, so the run is mid-way.
     await until(
       () =>
