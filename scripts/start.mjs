@@ -16,15 +16,25 @@ import { parseArgs } from 'node:util';
 import { appBin, live, repo, startBoardServices, startProcess } from './lib/services.mjs';
 import { trainingConfig, warmStartConfig } from './lib/runConfigs.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    resume: { type: 'string' },
-    'board-only': { type: 'boolean', default: false },
-    config_path: { type: 'string', default: join(repo, 'example/grid_search_example/run_config.yml') },
-    storage: { type: 'string', default: join(repo, 'event_storage') },
-    any_port: { type: 'boolean', default: false },
-  },
-});
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        resume: { type: 'string' },
+        'board-only': { type: 'boolean', default: false },
+        config_path: { type: 'string', default: join(repo, 'example/grid_search_example/run_config.yml') },
+        storage: { type: 'string', default: join(repo, 'event_storage') },
+        any_port: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(
+      `npm start: ${error.message}\nusage: npm start [-- --resume <grid search id> | --board-only] [--config_path <run_config.yml>] [--storage <folder>] [--any_port]\n`,
+    );
+    process.exit(2);
+  }
+}
+const args = options();
 const storage = resolve(args.storage);
 const source = resolve(args.config_path);
 /** A path as typed from here when it lies below, else absolute. */
