@@ -2,6 +2,8 @@
 // Replay a failing round with MLGYM_SOAK_SEED=<seed printed by it>.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, until as waitFor } from './helpers.js';
 import { processesMarked } from './processes.js';
@@ -19,6 +21,7 @@ const say = (line: string) => process.stdout.write(`soak: ${line}\n`);
 
 afterAll(() => {
   for (const pid of processesMarked(MARK, mark)) process.kill(pid, 'SIGKILL');
+  if (reference) rmSync(dirname(dirname(reference.gsDir)), { recursive: true, force: true });
 });
 
 // Debian's redis-server (.ci/run installs it): the distributed variant runs when it is there.
@@ -40,7 +43,8 @@ async function soakRounds(distributed?: Distributed): Promise<void> {
   for (let round = 1; ; round++) {
     const seed = fixedSeed !== undefined ? Number(fixedSeed) : randomInt(2 ** 31);
     say(`${distributed ? 'distributed ' : ''}round ${round}: seed ${seed} (replay with MLGYM_SOAK_SEED=${seed})`);
-    const outcome = await soakRun({ seed, shape, referenceSeconds: reference.seconds, env, log: say, distributed });
+    const outcome = await soakRun({ seed, shape, env, log: say, distributed });
+    say(`round folder ${outcome.dir}`);
     expect(outcome.exitCode, outcome.output).toBe(0);
     expect(outcome.skipped, 'kills that found the run already over').toEqual([]);
     const events = readEvents(outcome.gsDir);
@@ -51,6 +55,8 @@ async function soakRounds(distributed?: Distributed): Promise<void> {
     expect(digests.length).toBeGreaterThanOrEqual(4 * shape.numEpochs * 3);
     for (const d of digests) expect(d.recorded, d.file).toBe(d.actual);
     await waitFor(() => processesMarked(MARK, mark).length === 0 || !!distributed, 10_000, 'no process left');
+    // A failed round keeps its folder (named in the failure) for a look; a passed one is removed.
+    rmSync(outcome.dir, { recursive: true, force: true });
     if (Date.now() > until || fixedSeed !== undefined) break;
   }
 }

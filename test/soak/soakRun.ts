@@ -1,7 +1,7 @@
 // One soak round: a grid search on process_count 2 through both MLboard endpoints (and ml_board when it is in the
 // tree) while the harness SIGKILLs, once each and at moments drawn from a seed, a pool worker, each service and
 // the run itself, restarting each (the run by a warm start). The checks live in checks.ts.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appBin, startBoardServices, startProcess } from '../../scripts/lib/services.mjs';
@@ -9,6 +9,21 @@ import { warmStartConfig } from '../../scripts/lib/runConfigs.mjs';
 import { repo } from '../helpers.js';
 
 export const SOAK_GS_CONFIG = join(repo, 'test/fixtures/soak/gs_config.yml');
+/** Experiments in SOAK_GS_CONFIG (its learning-rate sweep). */
+export const EXPERIMENTS = 4;
+
+/** Checkpoints (epochs with a training_state.json) stored so far under a storage folder. */
+function checkpointsStored(storage: string): number {
+  if (!existsSync(storage)) return 0;
+  let count = 0;
+  for (const gs of readdirSync(storage).filter((d) => !d.startsWith('.'))) {
+    for (const experiment of readdirSync(join(storage, gs)).filter((d) => /^\d+$/.test(d))) {
+      for (const epoch of readdirSync(join(storage, gs, experiment)).filter((d) => /^\d+$/.test(d)))
+        if (existsSync(join(storage, gs, experiment, epoch, 'training_state.json'))) count += 1;
+    }
+  }
+  return count;
+}
 
 /** mulberry32: a small seeded generator, so a failing round replays from its seed. */
 export function seededRandom(seed: number): () => number {
@@ -121,8 +136,6 @@ export type Victim = 'worker' | 'ws' | 'rest' | 'board' | 'run';
 export interface SoakOptions {
   seed: number;
   shape: SoakShape;
-  /** Seconds the undisturbed run took: kills are drawn within its first 60 %. */
-  referenceSeconds: number;
   env: Record<string, string>;
   log: (line: string) => void;
   /**
@@ -139,6 +152,8 @@ export interface SoakOptions {
 }
 
 export interface SoakOutcome {
+  /** The round's folder (storage, run configs), and the grid search in it. */
+  dir: string;
   gsDir: string;
   kills: Array<{ victim: Victim; atSeconds: number; detail: string }>;
   skipped: Victim[];
@@ -162,9 +177,15 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
     ...(services.boardUrl ? ['board' as const] : []),
     ...(options.distributed ? [] : ['run' as const]),
   ];
-  const window = Math.max(4, options.referenceSeconds * 0.6);
-  const plan = victims.map((victim) => ({ victim, at: 1.5 + random() * (window - 1.5) })).sort((a, b) => a.at - b.at);
-  log(`kills planned at ${plan.map((p) => `${p.victim} ${p.at.toFixed(1)}s`).join(', ')}`);
+  // Kill moments are drawn in units of progress (checkpoints stored, out of experiments × epochs) plus a delay of
+  // up to a second, so they fall inside the run however fast this machine is today.
+  const total = EXPERIMENTS * shape.numEpochs;
+  const plan = victims
+    .map((victim) => ({ victim, after: 1 + Math.floor(random() * total * 0.65), delay: random() * 1000 }))
+    .sort((a, b) => a.after - b.after || a.delay - b.delay);
+  log(
+    `kills planned: ${plan.map((p) => `${p.victim} ${p.delay.toFixed(0)} ms after checkpoint ${p.after}/${total}`).join(', ')}`,
+  );
   const config = writeRunConfig(
     dir,
     shape,
@@ -180,8 +201,9 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   const skipped: Victim[] = [];
   const runOver = () => run.child.exitCode !== null || run.child.signalCode !== null;
 
-  for (const { victim, at } of plan) {
-    await sleep(Math.max(0, started + at * 1000 - Date.now()));
+  for (const { victim, after, delay } of plan) {
+    while (checkpointsStored(storage) < after && !runOver()) await sleep(50);
+    await sleep(delay);
     if (runOver()) {
       skipped.push(victim);
       continue;
@@ -237,5 +259,5 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   if (services.boardUrl) await options.onBoard?.({ boardUrl: services.boardUrl, gridSearchId: id, done: true });
   await Promise.all(workers.map((w) => w.stop()));
   await services.stopAll();
-  return { gsDir: join(storage, id ?? 'missing'), kills, skipped, exitCode: code, output };
+  return { dir, gsDir: join(storage, id ?? 'missing'), kills, skipped, exitCode: code, output };
 }
