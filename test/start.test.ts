@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repo, until } from './helpers.js';
 import { processesMarked } from './processes.js';
 import { checkpointDigests } from './soak/checks.js';
+import { pickPort } from '../scripts/lib/services.mjs';
 
 const MARK = 'MLGYM_START_TEST';
 const mark = randomUUID();
@@ -46,6 +48,17 @@ function runConfig(epochs: number): string {
 }
 
 describe('npm start', () => {
+  it("takes the original's ports when they are free, other free ports when not", async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const taken = (server.address() as { port: number }).port;
+    const instead = await pickPort(taken);
+    expect(instead).not.toBe(taken);
+    expect(instead).toBeGreaterThan(0);
+    await new Promise((r) => server.close(r));
+    expect(await pickPort(taken)).toBe(taken);
+  });
+
   it('--board-only serves the storage over HTTP on every service; SIGINT stops every process it started', async () => {
     const storage = mkdtempSync(join(tmpdir(), 'mlgym-start-'));
     const start = npmStart('--board-only', '--storage', storage);
