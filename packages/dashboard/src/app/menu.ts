@@ -2,6 +2,9 @@ import type { SvgIconComponent } from '@mui/icons-material';
 import DashboardIcon from '@mui/icons-material/TableChart';
 import GraphsIcon from '@mui/icons-material/ShowChart';
 import SettingsIcon from '@mui/icons-material/Settings';
+import SweepIcon from '@mui/icons-material/Timeline';
+import CompareIcon from '@mui/icons-material/CompareArrows';
+import CvIcon from '@mui/icons-material/Assessment';
 
 export interface MenuItem {
   label: string;
@@ -13,5 +16,8 @@ export interface MenuItem {
 export const MENU: MenuItem[] = [
   { label: 'Dashboard', path: '/dashboard', icon: DashboardIcon },
   { label: 'Graphs', path: '/analysisboard', icon: GraphsIcon },
+  { label: 'Sweep', path: '/sweep', icon: SweepIcon },
+  { label: 'Compare', path: '/compare', icon: CompareIcon },
+  { label: 'CV report', path: '/cv-report', icon: CvIcon },
   { label: 'Settings', path: '/settings', icon: SettingsIcon },
 ];

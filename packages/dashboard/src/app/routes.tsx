@@ -7,6 +7,9 @@ const DashboardPage = lazy(() => import('../features/table/DashboardPage'));
 const ExperimentPage = lazy(() => import('../features/experiment/ExperimentPage'));
 const ModelCardPage = lazy(() => import('../features/modelcard/ModelCardPage'));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
+const SweepPage = lazy(() => import('../features/sweep/SweepPage'));
+const ComparePage = lazy(() => import('../features/compare/ComparePage'));
+const CvReportPage = lazy(() => import('../features/cvReport/CvReportPage'));
 
 export interface RouteSpec {
   path: string;
@@ -25,4 +28,7 @@ export const ROUTES: RouteSpec[] = [
   { path: '/experiment', element: <ExperimentPage />, title: 'Experiment', popup: true },
   { path: '/modelcard', element: <ModelCardPage />, title: 'Model card', popup: true },
   { path: '/settings', element: <SettingsPage />, title: 'Settings', popup: false },
+  { path: '/sweep', element: <SweepPage />, title: 'Sweep', popup: true },
+  { path: '/compare', element: <ComparePage />, title: 'Compare', popup: true },
+  { path: '/cv-report', element: <CvReportPage />, title: 'CV report', popup: true },
 ];

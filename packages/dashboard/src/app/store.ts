@@ -1,5 +1,7 @@
 import { combineSlices, configureStore } from '@reduxjs/toolkit';
 import { chartsSlice } from '../features/charts/chartsSlice';
+import { compareSlice } from '../features/compare/compareSlice';
+import { sweepSlice } from '../features/sweep/sweepSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
 import { createConnectionListener } from '../features/connection/connectionListener';
 import type { WorkerLike } from '../features/connection/createSocketWorker';
@@ -17,6 +19,8 @@ export const rootReducer = combineSlices(
   seriesSlice,
   tableSlice,
   chartsSlice,
+  sweepSlice,
+  compareSlice,
   api,
 );
 export type RootState = ReturnType<typeof rootReducer>;

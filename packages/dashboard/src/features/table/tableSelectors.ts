@@ -5,6 +5,7 @@ import { deriveHyperParameters } from '../experiments/hyperParameters';
 import { batchProgress, displayStatus, durationSeconds, epochProgress } from '../experiments/experimentView';
 import type { GridRow } from './rowFilter';
 import { compilePattern, rowPredicate } from './rowFilter';
+import { selectAnalysisFilterIds } from '../sweep/analysisSelectors';
 
 export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time';
 
@@ -124,12 +125,24 @@ function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): 
  * its identity while the set is unchanged, so charts do not redraw for every new point.
  */
 export const selectFilteredExperimentIds = createSelector(
-  [selectGridRows, (s: RootState) => s.table.quickFilter, (s: RootState) => s.table.columnFilters, selectShownColumns],
-  (rows, quick, columnFilters, shown): ReadonlySet<number> | null => {
-    const test = rowPredicate(
-      { quick, columns: columnFilters },
+  [
+    selectGridRows,
+    (s: RootState) => s.table,
+    selectShownColumns,
+    // Parallel-coordinate brushes and the compare focus filter like any other filter (lazy: no import cycle).
+    (s: RootState) => selectAnalysisFilterIds(s),
+  ],
+  (rows, table, shown, analysis): ReadonlySet<number> | null => {
+    const own = rowPredicate(
+      { quick: table.quickFilter, columns: table.columnFilters },
       shown.map((c) => c.id),
     );
+    const test =
+      own && analysis
+        ? (r: GridRow) => analysis.has(r.experiment_id) && own(r)
+        : analysis
+          ? (r: GridRow) => analysis.has(r.experiment_id)
+          : own;
     if (!test) return null;
     return new Set(rows.filter(test).map((r) => r.experiment_id));
   },

@@ -1,0 +1,369 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, FIXTURE_GS, NESTED_GS, NESTED_REPORT, SECOND_GS, startBoard } from './mlboardPagesHarness.js';
+import type { Board } from './mlboardPagesHarness.js';
+
+// Pages of MLboard part 2 in Debian's Chromium over the recorded tabular grid search: what a person
+// sees is checked against the stored files.
+
+// Stored JSON read back by the test, navigated freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+interface StoredEvent {
+  event_type: string;
+  payload: Record<string, unknown> & { experiment_id: number };
+}
+
+let board: Board;
+const contexts: BrowserContext[] = [];
+
+function fixtureFile(...parts: Array<string | number>): string {
+  return join(board.storage, FIXTURE_GS, ...parts.map(String));
+}
+
+function events(): StoredEvent[] {
+  return readFileSync(fixtureFile('event_storage.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as StoredEvent);
+}
+
+/** Opens a page of the board connected to a grid search (as the URL ml_board prints does). */
+async function open(path: string, gs = FIXTURE_GS): Promise<Page> {
+  const context = await board.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const query = new URLSearchParams({ run_id: gs, ws_endpoint: board.wsUrl, rest_endpoint: board.restUrl });
+  await page.goto(`${board.boardUrl}${path}${path.includes('?') ? '&' : '?'}${query}`);
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+/** Navigates inside the app (the store and its connection stay), as a click on a link does. */
+async function go(page: Page, path: string): Promise<void> {
+  await page.evaluate((p) => {
+    history.pushState({}, '', p);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+/** What the viewport shows (the README's tour uses these). */
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+/** Experiment ids the dashboard's ARIA grid shows (ag-grid renders pinned parts as extra rows with the same id). */
+async function tableRows(page: Page): Promise<number[]> {
+  const ids = await page
+    .locator('[role="row"][row-id]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('row-id')));
+  return [...new Set(ids.map(Number))].sort((a, b) => a - b);
+}
+
+beforeAll(async () => {
+  board = await startBoard();
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await board?.close();
+});
+
+describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
+  it('experiment page: overview, times, progress, checkpoints, config and charts match the stored files', async () => {
+    const page = await open('/experiment?experiment_id=1');
+    await page.getByTestId('overview').waitFor();
+    const field = (card: string, name: string) => page.getByTestId(card).locator(`[data-field="${name}"]`);
+    const system = JSON.parse(readFileSync(fixtureFile(1, 'system_info.json'), 'utf8')) as Record<string, Json>;
+    const jobs = events().filter((e) => e.event_type === 'job_status' && e.payload.experiment_id === 1);
+    const last = jobs.at(-1)!.payload as { starting_time: number; finishing_time: number; job_type: number };
+    const local = (s: number) => new Date(s * 1000).toLocaleString('sv-SE', { hour12: false });
+    await expect.poll(() => field('overview', 'Experiment ID').textContent()).toBe('1');
+    expect(await field('overview', 'Job Type').textContent()).toBe(String(last.job_type));
+    expect(await field('overview', 'Device').textContent()).toBe(
+      `${system.tfjs_backend.backend} on ${system.processor} (${system.num_processor_cores} cores)`,
+    );
+    expect(await field('times', 'Start').textContent()).toBe(local(last.starting_time));
+    expect(await field('times', 'End').textContent()).toBe(local(last.finishing_time));
+    expect(await field('state', 'Job Status').textContent()).toBe('COMPLETED');
+    expect(
+      await page.locator('[role="meter"]').evaluateAll((m) => m.map((x) => x.getAttribute('aria-valuenow'))),
+    ).toEqual(['100', '100']);
+
+    // Checkpoints: every stored epoch, each file with its size and sha256.
+    const epochs = readdirSync(fixtureFile(1)).filter((d) => /^\d+$/.test(d));
+    await page
+      .getByText(`stored epoch${epochs.length === 1 ? '' : 's'}: ${epochs.sort().reverse().join(', ')}`)
+      .waitFor();
+    const epoch = epochs[0]!;
+    const files = readdirSync(fixtureFile(1, epoch))
+      .filter((f) => !f.startsWith('.'))
+      .sort();
+    for (const f of files) {
+      const bytes = readFileSync(fixtureFile(1, epoch, f));
+      const row = page.locator(`tr[data-file="${f}"]`);
+      await expect.poll(() => row.locator('[data-field="sha256"]').textContent()).toContain(sha256(bytes));
+      expect(await row.locator('[data-field="size"]').getAttribute('title')).toBe(`${bytes.length} bytes`);
+    }
+    // Downloading through the page saves the exact stored bytes under the file's own name.
+    const stored = readFileSync(fixtureFile(1, epoch, 'model.ckpt'));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Download model.ckpt of epoch ${epoch}` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('model.ckpt');
+    const saved = readFileSync((await download.path())!);
+    expect(sha256(saved)).toBe(sha256(stored));
+    await page.getByText('verified after download').waitFor();
+
+    // The config: swept leaves are those that differ between the stored experiment configs.
+    const configs = [0, 1, 2, 3].map((i) => JSON.parse(readFileSync(fixtureFile(i, 'experiment_config.json'), 'utf8')));
+    const lr = (c: Json) => c.optimizer.config.params.lr;
+    const batch = (c: Json) => c.data_loaders.config.batch_size;
+    expect(new Set(configs.map(lr)).size).toBeGreaterThan(1);
+    const swept = await page
+      .locator('[data-swept="true"]')
+      .evaluateAll((e) => e.map((x) => x.getAttribute('data-path')));
+    expect(swept.sort()).toEqual(['data_loaders.config.batch_size', 'optimizer.config.params.lr']);
+    expect(await page.locator('[data-path="optimizer.config.params.lr"]').textContent()).toContain(
+      String(lr(configs[1])),
+    );
+    expect(await page.locator('[data-path="data_loaders.config.batch_size"]').textContent()).toContain(
+      String(batch(configs[1])),
+    );
+
+    // One chart per series the experiment reported, on real epochs.
+    const keys = new Set<string>();
+    for (const e of events())
+      if (e.event_type === 'evaluation_result' && e.payload.experiment_id === 1) {
+        const p = e.payload as unknown as {
+          metric_scores: Array<{ split: string; metric: string }>;
+          loss_scores: Array<{ split: string; loss: string }>;
+        };
+        for (const m of p.metric_scores) keys.add(`${m.split}_${m.metric}`);
+        for (const l of p.loss_scores) keys.add(`${l.split}_${l.loss}`);
+      }
+    const labels = await page
+      .getByTestId('experiment-charts')
+      .locator('canvas[role="img"]')
+      .evaluateAll((c) => c.map((x) => x.getAttribute('aria-label')));
+    expect(labels.map((l) => l?.split(' of ')[0]).sort()).toEqual([...keys].sort());
+    expect(labels.every((l) => l?.endsWith(': 3 epochs'))).toBe(true);
+    await shot(page, 'experiment');
+
+    // An experiment without events says so.
+    await go(page, '/experiment?experiment_id=99');
+    await page.getByTestId('experiment-missing').waitFor();
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('model card: every section, parameter counts from model_summary.json; the HTML download works offline', async () => {
+    const page = await open('/modelcard?experiment_id=2');
+    await page.getByTestId('pipeline-graph').waitFor();
+    const summary = JSON.parse(readFileSync(fixtureFile(2, 'model_summary.json'), 'utf8')) as {
+      trainable_params: number;
+    };
+    const config = JSON.parse(readFileSync(fixtureFile(2, 'experiment_config.json'), 'utf8')) as Record<string, Json>;
+    const components = Object.keys(config).filter((k) => typeof config[k]?.component_type_key === 'string');
+    await expect
+      .poll(() => page.getByRole('row', { name: /Trainable parameters/ }).textContent())
+      .toBe(`Trainable parameters${summary.trainable_params}`);
+    expect(await page.locator('[data-testid="pipeline-graph"] [data-node]').count()).toBe(components.length);
+    await page.locator('[data-node="optimizer"]').click();
+    expect(await page.getByTestId('pipeline-node-config').textContent()).toContain(
+      JSON.stringify(config.optimizer.config.params.lr),
+    );
+    await page.locator('[data-section="results"] canvas').first().waitFor();
+    const charts = await page.locator('[data-section="results"] canvas').count();
+    await page
+      .locator('[data-section="pipeline"]')
+      .evaluate((e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 80));
+    await shot(page, 'modelcard');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Experiment_2_ModelCard.html');
+    // Saved under its own name (.html), as a browser would: Chromium sniffs extension-less files as text.
+    const file = join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(file);
+
+    // A fresh context with the network cut off.
+    const offline = await board.browser.newContext({ offline: true, viewport: { width: 1400, height: 1000 } });
+    contexts.push(offline);
+    const requests: string[] = [];
+    await offline.route(/^https?:/, (route) => {
+      requests.push(route.request().url());
+      return route.abort();
+    });
+    const view = await offline.newPage();
+    await view.goto(`file://${file}`);
+    for (const title of [
+      'Model Details',
+      'Training',
+      'Evaluation',
+      'Dataset',
+      'Pipeline Graph',
+      'Results Visualizations',
+      'Environment',
+    ])
+      expect(await view.getByRole('heading', { name: title, exact: true }).isVisible(), title).toBe(true);
+    const images = await view.locator('[data-section="results"] img').evaluateAll((imgs) =>
+      imgs.map((i) => ({
+        ok: (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+        src: (i as HTMLImageElement).src.slice(0, 22),
+      })),
+    );
+    expect(images).toHaveLength(charts);
+    expect(images.every((i) => i.ok && i.src === 'data:image/png;base64,')).toBe(true);
+    expect(await view.locator('svg [data-node]').count()).toBe(components.length);
+    // The page's styles came along: cards are white on the grey page, as in the app.
+    const background = await view
+      .locator('[data-section="details"]')
+      .evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(background).toBe('rgb(255, 255, 255)');
+    expect(await view.getByText(String(summary.trainable_params)).first().isVisible()).toBe(true);
+    expect(requests).toEqual([]);
+    await view.screenshot({ path: join(ARTIFACTS, 'modelcard-offline.png'), fullPage: true });
+  });
+
+  it('settings: shows the stored gs_config and run_config; changing the grid search reconnects to it; clear does not reconnect', async () => {
+    const page = await open('/settings');
+    const gsConfig = readFileSync(fixtureFile('grid_search_config.yml'), 'utf8');
+    const runConfig = readFileSync(fixtureFile('run_config.yml'), 'utf8');
+    await expect.poll(() => page.getByLabel('grid_search_config.yml').textContent()).toBe(gsConfig);
+    expect(await page.getByLabel('run_config.yml').textContent()).toBe(runConfig);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'run_config.yml' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('run_config.yml');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(runConfig);
+    await page.getByTestId('connection-state').getByText('connected').waitFor();
+    await shot(page, 'settings');
+
+    // Pick the other grid search (2 experiments) and save: the page reconnects to it.
+    await page.getByRole('button', { name: new RegExp(SECOND_GS) }).click();
+    await page.getByRole('button', { name: /Save and connect/ }).click();
+    await expect
+      .poll(() => page.getByTestId('connection-state').textContent())
+      .toBe(`Grid search ${SECOND_GS}: connected.`);
+    expect(new URL(page.url()).searchParams.get('run_id')).toBe(SECOND_GS);
+    await go(page, '/dashboard');
+    await expect.poll(() => tableRows(page)).toEqual([0, 1]);
+
+    // Clear: fields empty, no connection attempted, nothing reconnects on reload.
+    await go(page, '/settings');
+    await page.getByTestId('connection-state').getByText('connected').waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Not connected.');
+    expect(await page.getByLabel('Grid Search-id').inputValue()).toBe('');
+    expect(new URL(page.url()).search).toBe('');
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('connection-state').textContent()).toBe('Not connected.');
+  });
+
+  it('parallel coordinates: brushing an axis changes the table rows and the chart lines', async () => {
+    const page = await open('/sweep');
+    await page.getByTestId('parallel-coordinates').waitFor();
+    await expect.poll(() => page.getByTestId('sweep-count').textContent()).toBe('4 of 4 experiments pass the filters');
+    const configs = [0, 1, 2, 3].map((i) => JSON.parse(readFileSync(fixtureFile(i, 'experiment_config.json'), 'utf8')));
+    const lrs = configs.map((c) => c.optimizer.config.params.lr as number);
+    const top = Math.max(...lrs);
+    const expected = [0, 1, 2, 3].filter((i) => lrs[i] === top);
+    // Drag over the top fifth of the learning-rate axis.
+    const axis = page.locator('[data-axis="hp:optimizer.config.params.lr"]');
+    const box = (await axis.boundingBox())!;
+    const x = box.x + box.width / 2;
+    await page.mouse.move(x, box.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + box.height * 0.1, { steps: 3 });
+    await page.mouse.move(x, box.y + box.height * 0.2, { steps: 3 });
+    await page.mouse.up();
+    await expect
+      .poll(() => page.getByTestId('sweep-count').textContent())
+      .toBe(`${expected.length} of 4 experiments pass the filters`);
+    const highlighted = await page
+      .locator('path[data-experiment][data-selected="true"]')
+      .evaluateAll((p) => p.map((x) => Number(x.getAttribute('data-experiment'))));
+    expect(highlighted.sort()).toEqual(expected);
+    await shot(page, 'sweep');
+
+    // The table and the charts filter by the brush (same store: in-app navigation).
+    await page.getByRole('link', { name: 'Table' }).click();
+    await expect.poll(() => tableRows(page)).toEqual(expected);
+    await go(page, '/analysisboard');
+    const label = page.locator('canvas[aria-label^="val_accuracy:"]');
+    await expect
+      .poll(() => label.getAttribute('aria-label'))
+      .toBe(`val_accuracy: ${expected.length} experiments (${expected.join(', ')})`);
+  });
+
+  it('compare: marks the differing config keys and keeps only the compared lines on the charts', async () => {
+    const page = await open('/compare?ids=0,3');
+    await page.getByRole('table', { name: 'Compared configurations' }).waitFor();
+    const c0 = JSON.parse(readFileSync(fixtureFile(0, 'experiment_config.json'), 'utf8'));
+    const c3 = JSON.parse(readFileSync(fixtureFile(3, 'experiment_config.json'), 'utf8'));
+    const leaves = (o: unknown, p = '', out = new Map<string, string>()) => {
+      if (o && typeof o === 'object' && !Array.isArray(o))
+        for (const [k, v] of Object.entries(o)) leaves(v, p ? `${p}.${k}` : k, out);
+      else out.set(p, JSON.stringify(o));
+      return out;
+    };
+    const [l0, l3] = [leaves(c0), leaves(c3)];
+    const differing = [...new Set([...l0.keys(), ...l3.keys()])].filter((k) => l0.get(k) !== l3.get(k)).sort();
+    expect(differing.length).toBeGreaterThan(0);
+    // The configs arrive with the grid search's history.
+    await expect
+      .poll(async () =>
+        (
+          await page.locator('tr[data-differs="true"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-path')))
+        ).sort(),
+      )
+      .toEqual(differing);
+    await shot(page, 'compare');
+    await page.getByLabel('Only differing keys').uncheck();
+    expect(await page.locator('tr[data-differs="false"]').count()).toBe(
+      new Set([...l0.keys(), ...l3.keys()]).size - differing.length,
+    );
+    await page.getByLabel('Only these in the table and charts').check();
+    await page.getByRole('link', { name: 'Charts' }).click();
+    const label = page.locator('canvas[aria-label^="val_accuracy:"]');
+    await expect.poll(() => label.getAttribute('aria-label')).toBe('val_accuracy: 2 experiments (0, 3)');
+  });
+
+  it('CV report: the configuration chosen per outer fold and mean (std) of the outer scores, as mlgym run printed them', async () => {
+    const cli = readFileSync(NESTED_REPORT, 'utf8');
+    const folds = [
+      ...cli.matchAll(/outer fold (\d+): configuration (\d+) \(inner mean ([\d.]+)\) → experiment (\d+)/g),
+    ];
+    const summary = [...cli.matchAll(/^ {4}(\S+): ([\d.]+) \(([\d.]+)\)$/gm)];
+    expect(folds.length).toBe(2);
+    expect(summary.length).toBe(4);
+    const page = await open('/cv-report', NESTED_GS);
+    await page.getByRole('table', { name: 'Outer folds' }).waitFor();
+    const header = await page.locator('table[aria-label="Outer folds"] thead th').allTextContents();
+    for (const [, fold, combination, inner, experiment] of folds) {
+      const row = page.locator(`tr[data-outer-fold="${fold}"] td`);
+      await expect.poll(async () => (await row.allTextContents())[3]).toBe(experiment);
+      const cells = await row.allTextContents();
+      expect(cells[1]).toMatch(new RegExp(`^${combination}: `));
+      expect(cells[2]).toBe(inner);
+    }
+    const means = await page.locator('tr[data-summary] td').allTextContents();
+    for (const [, tag, mean, std] of summary) {
+      const column = header.indexOf(`test_${tag}`);
+      expect(column, `column test_${tag}`).toBeGreaterThan(3);
+      // The summary row spans the first four columns with one cell.
+      expect(means[column - 3]).toBe(`${mean} (± ${std})`);
+    }
+    await shot(page, 'cv-report');
+  });
+});
