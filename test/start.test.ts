@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,14 @@ import { pickPort } from '../scripts/lib/services.mjs';
 const MARK = 'MLGYM_START_TEST';
 const mark = randomUUID();
 const started: ChildProcess[] = [];
+const folders: string[] = [];
+const folder = (prefix: string) => {
+  folders.push(mkdtempSync(join(tmpdir(), prefix)));
+  return folders.at(-1)!;
+};
 afterAll(() => {
   for (const pid of processesMarked(MARK, mark)) process.kill(pid, 'SIGKILL');
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
 /** `npm start -- …args` (the script itself; the test run has built everything already). */
@@ -37,7 +43,7 @@ async function noneLeft(): Promise<void> {
 }
 
 function runConfig(epochs: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mlgym-start-cfg-'));
+  const dir = folder('mlgym-start-cfg-');
   const file = join(dir, 'run_config.yml');
   writeFileSync(
     file,
@@ -60,7 +66,7 @@ describe('npm start', () => {
   });
 
   it('--board-only serves the storage over HTTP on every service; SIGINT stops every process it started', async () => {
-    const storage = mkdtempSync(join(tmpdir(), 'mlgym-start-'));
+    const storage = folder('mlgym-start-');
     const start = npmStart('--board-only', '--storage', storage);
     await until(() => start.output().includes('Press Ctrl-C to stop.'), 60_000, 'the board to be up');
     const ws = /websocket endpoint (http:\S+)/.exec(start.output())![1]!;
@@ -81,7 +87,7 @@ describe('npm start', () => {
   });
 
   it('Ctrl-C during training: every process stops, checkpoints verify, and the printed --resume finishes the run', async () => {
-    const storage = mkdtempSync(join(tmpdir(), 'mlgym-start-'));
+    const storage = folder('mlgym-start-');
     const config = runConfig(3);
     const first = npmStart('--config_path', config, '--storage', storage);
     const gs = () => /grid search ([\w.-]+)/.exec(first.output())?.[1];
