@@ -2,22 +2,20 @@ import { spawnSync } from 'node:child_process';
 import {
   accessSync,
   constants,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { repo } from './helpers.js';
 
-// ml_board joins them once apps/ml_board is in the tree.
-const APPS = ['mlgym', 'ml_board_ws_endpoint', 'ml_board_rest_endpoint', 'ml_board'].filter((app) =>
-  existsSync(join(repo, 'apps', app, 'package.json')),
-);
+const APPS = ['mlgym', 'ml_board_ws_endpoint', 'ml_board_rest_endpoint', 'ml_board'];
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { bin?: Record<string, string> };
 
 describe('commands on the PATH', () => {
@@ -38,6 +36,33 @@ describe('commands on the PATH', () => {
     // Well under a second on an idle machine (about 0.15 s); generous here for a loaded test run.
     expect(ms).toBeLessThan(2_000);
   });
+
+  // What keeps `--help` fast whatever the machine's load: a resolve hook records every module the command loads.
+  it.each(APPS)(
+    '%s --help loads commander and nothing else from node_modules (the heavy modules load lazily)',
+    (app) => {
+      const dir = mkdtempSync(join(tmpdir(), 'mlgym-help-'));
+      const hooks = join(dir, 'hooks.mjs');
+      writeFileSync(
+        hooks,
+        'export async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  process.stderr.write(`resolved ${r.url}\\n`);\n  return r;\n}\n',
+      );
+      const register = join(dir, 'register.mjs');
+      writeFileSync(
+        register,
+        `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+      );
+      const help = spawnSync(process.execPath, ['--import', register, join(repo, 'node_modules/.bin', app), '--help'], {
+        encoding: 'utf8',
+      });
+      rmSync(dir, { recursive: true, force: true });
+      expect(help.status, help.stderr).toBe(0);
+      const loaded = [...help.stderr.matchAll(/^resolved (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
+      const packages = new Set(loaded.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
+      expect(loaded.some((f) => f.endsWith(`apps/${app}/dist/cli.js`))).toBe(true);
+      expect([...packages]).toEqual(['commander']);
+    },
+  );
 });
 
 describe('@mlgym/launcher', () => {
