@@ -2,11 +2,14 @@
 // Replay a failing round with MLGYM_SOAK_SEED=<seed printed by it>.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, until as waitFor } from './helpers.js';
+import { freePort, repo, until as waitFor } from './helpers.js';
 import { processesMarked } from './processes.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './mlboardHarness.js';
+import { boardPageCheck } from './soak/boardPage.js';
 import { checkpointDigests, eventLogProblems, finalCheckpoints, readEvents, scoresByEpoch } from './soak/checks.js';
 import { referenceRun, soakRun } from './soak/soakRun.js';
 import type { Distributed } from './soak/soakRun.js';
@@ -19,7 +22,8 @@ const shape = { numEpochs: 4, batches: 20 };
 const env = { [MARK]: mark };
 const say = (line: string) => process.stdout.write(`soak: ${line}\n`);
 
-afterAll(() => {
+afterAll(async () => {
+  await browser?.close();
   for (const pid of processesMarked(MARK, mark)) process.kill(pid, 'SIGKILL');
   if (reference) rmSync(dirname(dirname(reference.gsDir)), { recursive: true, force: true });
 });
@@ -29,8 +33,11 @@ const REDIS = spawnSync('which', ['redis-server'], { encoding: 'utf8' }).stdout.
 
 let reference: Awaited<ReturnType<typeof referenceRun>>;
 let expected: { checkpoints: ReturnType<typeof finalCheckpoints>; scores: ReturnType<typeof scoresByEpoch> };
+// MLboard's page is watched in Debian's Chromium whenever apps/ml_board is in the tree.
+const BOARD = existsSync(join(repo, 'apps/ml_board/package.json'));
+let browser: Browser | undefined;
 beforeAll(async () => {
-  reference = await referenceRun(shape, env);
+  [reference, browser] = await Promise.all([referenceRun(shape, env), BOARD ? launchChromium() : undefined]);
   say(`undisturbed run: ${reference.seconds.toFixed(1)} s`);
   expected = { checkpoints: finalCheckpoints(reference.gsDir), scores: scoresByEpoch(readEvents(reference.gsDir)) };
 }, 300_000);
@@ -43,7 +50,12 @@ async function soakRounds(distributed?: Distributed): Promise<void> {
   for (let round = 1; ; round++) {
     const seed = fixedSeed !== undefined ? Number(fixedSeed) : randomInt(2 ** 31);
     say(`${distributed ? 'distributed ' : ''}round ${round}: seed ${seed} (replay with MLGYM_SOAK_SEED=${seed})`);
-    const outcome = await soakRun({ seed, shape, env, log: say, distributed });
+    const board =
+      browser &&
+      boardPageCheck(browser, { log: say, screenshotName: `soak-dashboard${distributed ? '-distributed' : ''}` });
+    const outcome = await soakRun({ seed, shape, env, log: say, distributed, onBoard: board?.onBoard }).finally(() =>
+      board?.close(),
+    );
     say(`round folder ${outcome.dir}`);
     expect(outcome.exitCode, outcome.output).toBe(0);
     expect(outcome.skipped, 'kills that found the run already over').toEqual([]);
@@ -54,6 +66,18 @@ async function soakRounds(distributed?: Distributed): Promise<void> {
     const digests = checkpointDigests(outcome.gsDir);
     expect(digests.length).toBeGreaterThanOrEqual(4 * shape.numEpochs * 3);
     for (const d of digests) expect(d.recorded, d.file).toBe(d.actual);
+    if (board) {
+      // The page (final table checked in onBoard) was never reloaded for the websocket: it went from connected to
+      // reconnecting when the endpoint was killed, and back by itself.
+      const seen = board.report();
+      say(
+        `board page: ${seen.states.join(' → ')}; final table ${seen.settleSeconds.toFixed(1)} s after the run; ${seen.reloads.length ? `reloaded (${seen.reloads.join('; ')})` : 'never reloaded'}`,
+      );
+      const reload = seen.states.indexOf('(reload)');
+      const live = reload < 0 ? seen.states : seen.states.slice(0, reload);
+      expect(live.join(' ')).toMatch(/^(connecting )?connected( \S+)* reconnecting( \S+)* connected$/);
+      expect(seen.errors).toEqual([]);
+    }
     await waitFor(() => processesMarked(MARK, mark).length === 0 || !!distributed, 10_000, 'no process left');
     // A failed round keeps its folder (named in the failure) for a look; a passed one is removed.
     rmSync(outcome.dir, { recursive: true, force: true });

@@ -144,11 +144,12 @@ export interface SoakOptions {
    */
   distributed?: Distributed;
   /**
-   * Called once the board is up and again once the run is over (`done`), with ml_board's URL for the grid
-   * search: the place for the Chromium check of the page (reconnected by itself, every experiment done with
-   * the scores of the log). Not called when apps/ml_board is absent.
+   * Called once the board is up and the run has created its grid search (before training), and again once the
+   * run is over (`done`), with ml_board's URL and the grid search: the place for the Chromium check of the page
+   * (reconnected by itself, every experiment done with the scores of the log). Not called when apps/ml_board is
+   * absent.
    */
-  onBoard?: (state: { boardUrl: string; gridSearchId: string | undefined; done: boolean }) => Promise<void>;
+  onBoard?: (state: { boardUrl: string; gridSearchId: string; gsDir: string; done: boolean }) => Promise<void>;
 }
 
 export interface SoakOutcome {
@@ -195,7 +196,13 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   let output = '';
   let run = await runMlgym(config, env);
   const gridSearchId = () => readdirSync(storage).find((d) => !d.startsWith('.'));
-  await options.onBoard?.({ boardUrl: services.boardUrl!, gridSearchId: gridSearchId(), done: false });
+  if (services.boardUrl && options.onBoard) {
+    // The run names its grid search (a folder in the storage) before it trains anything.
+    for (let i = 0; i < 600 && !gridSearchId() && run.child.exitCode === null; i++) await sleep(50);
+    const id = gridSearchId();
+    if (!id) throw new Error(`the run stored no grid search within 30 s:\n${run.output()}`);
+    await options.onBoard({ boardUrl: services.boardUrl, gridSearchId: id, gsDir: join(storage, id), done: false });
+  }
   const started = Date.now();
   const kills: SoakOutcome['kills'] = [];
   const skipped: Victim[] = [];
@@ -256,8 +263,12 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   const { code } = await run.exited;
   output += run.output();
   const id = gridSearchId();
-  if (services.boardUrl) await options.onBoard?.({ boardUrl: services.boardUrl, gridSearchId: id, done: true });
-  await Promise.all(workers.map((w) => w.stop()));
-  await services.stopAll();
+  try {
+    if (services.boardUrl && id)
+      await options.onBoard?.({ boardUrl: services.boardUrl, gridSearchId: id, gsDir: join(storage, id), done: true });
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await services.stopAll();
+  }
   return { dir, gsDir: join(storage, id ?? 'missing'), kills, skipped, exitCode: code, output };
 }
