@@ -10,7 +10,7 @@
 //
 // Ctrl-C stops every process it started (each runs in its own process group): the run first (it stops before
 // the next batch; stored checkpoints stay intact), then the services. The resume hint is printed at the end.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appBin, live, repo, startBoardServices, startProcess } from './lib/services.mjs';
@@ -48,6 +48,23 @@ mkdirSync(storage, { recursive: true });
 
 const before = new Set(readdirSync(storage));
 let gridSearchId = args.resume;
+
+/** Grid searches stored (folders with an event log), newest first: by their timestamp names, else by last write. */
+function storedGridSearches() {
+  const found = readdirSync(storage)
+    .filter((d) => existsSync(join(storage, d, 'event_storage.log')))
+    .map((d) => ({
+      id: d,
+      stamped: /^\d{4}-\d\d-\d\d--\d\d-\d\d-\d\d/.test(d),
+      mtime: statSync(join(storage, d, 'event_storage.log')).mtimeMs,
+    }));
+  found.sort(
+    (a, b) => Number(b.stamped) - Number(a.stamped) || (a.stamped ? b.id.localeCompare(a.id) : b.mtime - a.mtime),
+  );
+  return found.map((g) => g.id);
+}
+// --board-only opens the newest stored grid search at once; the page's picker lists the others.
+const stored = args['board-only'] ? storedGridSearches() : [];
 let run;
 let interrupted = false;
 // Child processes keep the event loop busy; this keeps the script alive even if they did not.
@@ -103,7 +120,7 @@ function banner(lines) {
 }
 banner([
   endpoints.boardUrl
-    ? `MLboard:  ${boardUrl(gridSearchId)}`
+    ? `MLboard:  ${boardUrl(gridSearchId ?? stored[0])}`
     : 'MLboard:  (apps/ml_board is not in this tree; the endpoints below serve the data)',
   `websocket endpoint ${endpoints.wsUrl}   REST endpoint ${endpoints.restUrl}`,
   `event storage ${shown(storage)}`,
@@ -137,13 +154,21 @@ if (!args['board-only']) {
     if (gridSearchId) resumeHint();
   }
 }
+/** What --board-only found, in words. */
+const storedLine = () =>
+  stored.length === 0
+    ? 'no grid search yet'
+    : stored.length === 1
+      ? `grid search ${stored[0]}`
+      : `${stored.length} grid searches; the URL opens the newest (${stored[0]})`;
 banner([
   args['board-only']
-    ? 'Serving what is stored.'
+    ? `Serving what is stored: ${storedLine()}.`
     : `Training ${runEnded && gridSearchId ? `of grid search ${gridSearchId} ` : ''}is over.`,
   endpoints.boardUrl
-    ? `MLboard:  ${boardUrl(args['board-only'] ? undefined : gridSearchId)}`
+    ? `MLboard:  ${boardUrl(args['board-only'] ? stored[0] : gridSearchId)}`
     : `websocket endpoint ${endpoints.wsUrl}   REST endpoint ${endpoints.restUrl}`,
+  ...(stored.length > 1 && endpoints.boardUrl ? [`Others: pick one from the list at ${endpoints.boardUrl}`] : []),
   'Press Ctrl-C to stop.',
 ]);
 await forever();

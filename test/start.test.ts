@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,11 @@ describe('npm start', () => {
 
   it('--board-only serves the storage over HTTP on every service; SIGINT stops every process it started', async () => {
     const storage = folder('mlgym-start-');
+    // Two recorded grid searches (MLboard's fixtures): the printed URL opens the newest at once.
+    cpSync(join(repo, 'test/fixtures/mlboard'), storage, { recursive: true });
+    const ids = readdirSync(storage).filter((d) => existsSync(join(storage, d, 'event_storage.log')));
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const newest = ids.sort().at(-1)!;
     const start = npmStart('--board-only', '--storage', storage);
     await until(() => start.output().includes('Press Ctrl-C to stop.'), 60_000, 'the board to be up');
     const ws = /websocket endpoint (http:\S+)/.exec(start.output())![1]!;
@@ -76,6 +81,9 @@ describe('npm start', () => {
     const board = /MLboard: {2}(http:\S+)/.exec(start.output())?.[1];
     if (existsSync(join(repo, 'apps/ml_board/package.json'))) {
       expect(board).toBeDefined();
+      expect(board).toBe(`${new URL(board!).origin}/?rest_endpoint=${rest}&ws_endpoint=${ws}&run_id=${newest}`);
+      expect(start.output()).toContain(`${ids.length} grid searches; the URL opens the newest (${newest})`);
+      expect(start.output()).toContain(`Others: pick one from the list at ${board!.replace(/&run_id=.*/, '')}`);
       expect((await fetch(board!)).status).toBe(200);
     } else expect(start.output()).toContain('apps/ml_board is not in this tree');
     expect(processesMarked(MARK, mark).length).toBeGreaterThanOrEqual(3);
