@@ -119,6 +119,9 @@ export function boardPageCheck(
     url.searchParams.set('run_id', state.gridSearchId!);
     origin = url.origin;
     ({ context, page, errors } = await openPage(browser));
+    // Every column of the table is in the DOM at any width; a smaller window is less for Chromium to paint while
+    // the soak's processes share the machine.
+    await page.setViewportSize({ width: 1100, height: 500 });
     // A request for the page's own files that fails means ml_board was down when the page needed it.
     page.on('requestfailed', (r) => {
       if (r.url().startsWith(origin)) boardFailures.push(`${r.url()}: ${r.failure()?.errorText ?? 'failed'}`);
