@@ -1,4 +1,4 @@
-// Lets `npm test` and `npm run example` work straight after a clone: installs the locked
+// Lets `npm test` and `npm start` work straight after a clone: installs the locked
 // dependencies when node_modules is missing or older than package-lock.json.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';

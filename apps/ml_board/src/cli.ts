@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { boardUrl } from './boardUrl.js';
-import { createBoardApp } from './createBoardApp.js';
 
 function fail(message: string): never {
   process.stderr.write(`ml_board: ${message}\n`);
@@ -71,6 +70,8 @@ try {
   fail('cannot find the @mlgym/dashboard package; run `npm install` and `npm run build` first');
 }
 
+// Imported after parsing, so `--help` and a bad flag answer without loading express and compression.
+const { createBoardApp } = await import('./createBoardApp.js');
 let app: ReturnType<typeof createBoardApp>;
 try {
   app = createBoardApp(distDir);

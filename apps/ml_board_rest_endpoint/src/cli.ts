@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import type { Server } from 'node:http';
 import { Command, InvalidArgumentError } from 'commander';
-import { createRestApp, sweepTemporaries } from '@mlgym/rest-endpoint';
 
 function port(value: string): number {
   const n = Number(value);
@@ -39,6 +38,8 @@ const opts = program.opts<{
   cors_allowed_origins: string[];
   max_upload_mb: number;
 }>();
+// Imported after parsing, so `--help` answers without loading express and the endpoint.
+const { createRestApp, sweepTemporaries } = await import('@mlgym/rest-endpoint');
 const token = opts.auth_token ?? process.env['ML_BOARD_AUTH_TOKEN'];
 const app = createRestApp({
   storagePath: opts.event_storage_path,

@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { FileEventStorage } from '@mlgym/event-store';
 import type { FsyncPolicy } from '@mlgym/event-store';
-import { isMlgymError } from '@mlgym/protocol';
-import { createWsEndpoint } from '@mlgym/ws-endpoint';
 
 function port(value: string): number {
   const n = Number(value);
@@ -43,6 +40,12 @@ const opts = program.opts<{
   cors_allowed_origins: string[];
   fsync: FsyncPolicy;
 }>();
+// Imported after parsing, so `--help` answers without loading socket.io, zod and the store.
+const [{ FileEventStorage }, { isMlgymError }, { createWsEndpoint }] = await Promise.all([
+  import('@mlgym/event-store'),
+  import('@mlgym/protocol'),
+  import('@mlgym/ws-endpoint'),
+]);
 const storage = new FileEventStorage(opts.event_storage_path, { fsync: opts.fsync });
 const endpoint = createWsEndpoint({
   storage,

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { main } from './main.js';
 
-const code = await main(process.argv.slice(2), {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  tty: process.stderr.isTTY === true,
-});
+const code = await main(
+  process.argv.slice(2),
+  {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    tty: process.stderr.isTTY === true,
+  },
+  // Worker processes run this file itself, whether it was started directly or through bin/mlgym.mjs.
+  { entry: fileURLToPath(import.meta.url) },
+);
 // A worker keeps running until its job is done; it exits by itself.
 if (code >= 0) process.exitCode = code;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { BACKEND_NAMES, main } from './main.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 
@@ -73,5 +73,15 @@ describe('mlgym run --resume arguments', () => {
     const both = await run('run', '--resume', 'x', '--config_path', config);
     expect(both.err).toContain('--resume: takes no --config_path');
     expect((await run('run')).err).toContain('--config_path: missing');
+  });
+});
+
+describe('mlgym --help', () => {
+  it('lists exactly the backends the protocol accepts', async () => {
+    const { BACKENDS } = await import('@mlgym/protocol');
+    expect([...BACKEND_NAMES]).toEqual([...BACKENDS]);
+    const { code, out } = await run('run', '--help');
+    expect(code).toBe(0);
+    expect(out.replace(/\s+/g, ' ')).toContain(`compute backend (${BACKENDS.join(' | ')})`);
   });
 });

@@ -1,11 +1,22 @@
 import { Command, CommanderError } from 'commander';
-import { BACKENDS, isMlgymError } from '@mlgym/protocol';
-import { runDistributedWorker, runWorker, waitForGridSearch } from '@mlgym/core';
-import { runCommand } from './commands/runCommand.js';
 import type { Output, RunCommandOptions } from './commands/runCommand.js';
 
-/** Exit codes: 0 ok, 1 unexpected failure, 2 invalid input (config, arguments), 3 not available. */
-export async function main(argv: readonly string[], io: Output): Promise<number> {
+/**
+ * The backends `--backend` accepts, for the help text only (runCommand validates against @mlgym/protocol's
+ * BackendSchema; a test keeps the two equal). Listed here so `--help` loads neither zod nor tfjs.
+ */
+export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Where the CLI was started from: the script a pool or distributed worker process runs with `_worker`. */
+export interface MainOptions {
+  entry?: string | undefined;
+}
+
+/**
+ * Exit codes: 0 ok, 1 unexpected failure, 2 invalid input (config, arguments), 3 not available.
+ * Heavy modules (@mlgym/core and tfjs, zod) are imported inside the actions, so `--help` answers at once.
+ */
+export async function main(argv: readonly string[], io: Output, options: MainOptions = {}): Promise<number> {
   let code = 0;
   const program = new Command('mlgym')
     .description('Deep-learning experiments declared in YAML, trained on TensorFlow.js')
@@ -30,12 +41,10 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     .option('--rest_endpoint, --rest-endpoint <url>', 'with --resume: the ml_board_rest_endpoint holding the run')
     .option('--dry-run', 'load and validate everything, print the experiment list, train nothing', false)
     .option('--json', 'print the experiment list as one JSON array', false)
-    .option('--backend <backend>', `compute backend (${BACKENDS.join(' | ')})`)
+    .option('--backend <backend>', `compute backend (${BACKEND_NAMES.join(' | ')})`)
     .action(async (opts: RunCommandOptions) => {
-      code = await runCommand(
-        { ...opts, workerEntry: process.argv[1]?.endsWith('cli.js') ? process.argv[1] : undefined },
-        io,
-      );
+      const { runCommand } = await import('./commands/runCommand.js');
+      code = await runCommand({ ...opts, workerEntry: options.entry }, io);
     });
 
   program
@@ -48,13 +57,14 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     .action(async (opts: { redisUrl: string; concurrency: number; queueName?: string; lockMs: number }) => {
       const stop = new AbortController();
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+      const { runDistributedWorker } = await import('@mlgym/core');
       io.err(`mlgym worker: waiting for experiments on ${opts.redisUrl}`);
       await runDistributedWorker({
         redisUrl: opts.redisUrl,
         queueName: opts.queueName,
         concurrency: opts.concurrency,
         lockDurationMs: opts.lockMs,
-        workerModule: process.argv[1] ?? '',
+        workerModule: options.entry ?? process.argv[1] ?? '',
         workerArgs: ['_worker'],
         log: (line) => io.err(`mlgym worker: ${line}`),
         signal: stop.signal,
@@ -68,6 +78,7 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     .requiredOption('--gridsearch_id, --gridsearch-id <id>', 'the grid search to follow')
     .option('--queue_name, --queue-name <name>', 'queue (environment.config.queue_name of the run)')
     .action(async (opts: { redisUrl: string; gridsearchId: string; queueName?: string }) => {
+      const { waitForGridSearch } = await import('@mlgym/core');
       const results = await waitForGridSearch(opts.redisUrl, opts.gridsearchId, {
         queueName: opts.queueName,
         log: (line) => io.err(`mlgym: ${line}`),
@@ -80,7 +91,8 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     });
 
   // Internal: a pool worker process (runs the one job its parent sends over IPC).
-  program.command('_worker', { hidden: true }).action(() => {
+  program.command('_worker', { hidden: true }).action(async () => {
+    const { runWorker } = await import('@mlgym/core');
     runWorker();
     code = -1;
   });
@@ -89,6 +101,7 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const { isMlgymError } = await import('@mlgym/protocol');
     if (isMlgymError(error)) {
       io.err(`mlgym: error[${error.code}]: ${error.message}`);
       return 2;

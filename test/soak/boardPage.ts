@@ -1,0 +1,163 @@
+// The soak's look at MLboard in Chromium: the dashboard table, opened once the board is up (before training) and
+// kept open through every kill. The websocket data must come back by itself (the page is never reloaded for it);
+// only if ml_board's own restart left the page without its files is the page reloaded, and that is reported.
+// At the end the table, read as a person reads it, must show every experiment COMPLETED with the final scores of
+// the event log.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { openPage, screenshot } from '../mlboardHarness.js';
+import { readEvents } from './checks.js';
+import type { SoakOptions } from './soakRun.js';
+
+type BoardState = Parameters<NonNullable<SoakOptions['onBoard']>>[0];
+
+/** What a table cell shows for a score: integers as they are, else 4 significant digits (cellFormat.ts). */
+export function tableNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
+}
+
+export interface TableRow {
+  status: string;
+  scores: Record<string, string>;
+}
+
+/** Per experiment: COMPLETED and its last evaluation_result in the log, as the table shows it. */
+export function expectedTable(gsDir: string): Record<string, TableRow> {
+  const out: Record<string, TableRow> = {};
+  for (const e of readEvents(gsDir)) {
+    if (e.event_type !== 'evaluation_result') continue;
+    const p = e.payload as {
+      experiment_id: number;
+      metric_scores: Array<{ metric: string; split: string; score: number }>;
+      loss_scores: Array<{ loss: string; split: string; score: number }>;
+    };
+    const scores: Record<string, string> = {};
+    for (const m of p.metric_scores) scores[`${m.split}_${m.metric}`] = tableNumber(m.score);
+    for (const l of p.loss_scores) scores[`${l.split}_${l.loss}`] = tableNumber(l.score);
+    out[String(p.experiment_id)] = { status: 'COMPLETED', scores };
+  }
+  return out;
+}
+
+/**
+ * The table's rows as shown: status cell and the cells of `keys`, by experiment id. ag-grid renders a row once per
+ * pinned section (same row-id), so cells are gathered over every element of a row.
+ */
+async function readTable(page: Page, keys: string[]): Promise<Record<string, TableRow>> {
+  const cells = await page
+    .locator('[role="grid"] [role="row"][row-id]')
+    .evaluateAll((rows) =>
+      rows.map((r) => [
+        r.getAttribute('row-id') ?? '',
+        [...r.querySelectorAll<HTMLElement>('[col-id]')].map((c) => [c.getAttribute('col-id') ?? '', c.innerText]),
+      ]),
+    );
+  const out: Record<string, TableRow> = {};
+  for (const [id, pairs] of cells as Array<[string, Array<[string, string]>]>) {
+    const row = (out[id] ??= { status: '', scores: {} });
+    for (const [col, text] of pairs) {
+      if (col === 'status') row.status = text.trim();
+      else if (keys.includes(col)) row.scores[col] = text.trim();
+    }
+  }
+  return out;
+}
+
+/** The grid search chip's state (connecting, connected, reconnecting) as its label says. */
+const CHIP = '[aria-label^="Grid search "]';
+
+export interface BoardPageReport {
+  /**
+   * Connection states in the order the chip showed them, from the page's first render (repeats folded); a reload
+   * shows as `(reload)`.
+   */
+  states: string[];
+  reloads: string[];
+  errors: string[];
+  /** Seconds from the end of the run until the table showed the log's final state. */
+  settleSeconds: number;
+}
+
+/**
+ * `onBoard` for soakRun (the final state is polled until it matches or `timeoutMs` passes); `report()` after the
+ * round says what the page went through.
+ */
+export function boardPageCheck(
+  browser: Browser,
+  opts: { log: (line: string) => void; timeoutMs?: number; screenshotName?: string },
+) {
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let origin = '';
+  let errors: string[] = [];
+  const states: string[] = [];
+  const reloads: string[] = [];
+  const boardFailures: string[] = [];
+  let settleSeconds = NaN;
+
+  /** Every state the chip shows, told by the page itself (a MutationObserver, installed in every document). */
+  async function watch(p: Page): Promise<void> {
+    await p.exposeFunction('__mlgymChipChanged', (label: string) => {
+      const state = /, (\w+)$/.exec(label)?.[1];
+      if (state && states.at(-1) !== state) states.push(state);
+    });
+    await p.addInitScript((selector: string) => {
+      const tell = (window as unknown as { __mlgymChipChanged: (label: string) => void }).__mlgymChipChanged;
+      let last = '';
+      new MutationObserver(() => {
+        const label = document.querySelector(selector)?.getAttribute('aria-label') ?? '';
+        if (label && label !== last) tell((last = label));
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'] });
+    }, CHIP);
+  }
+
+  async function open(state: BoardState): Promise<void> {
+    const url = new URL(state.boardUrl);
+    url.pathname = '/dashboard';
+    url.searchParams.set('run_id', state.gridSearchId!);
+    origin = url.origin;
+    ({ context, page, errors } = await openPage(browser));
+    // Every column of the table is in the DOM at any width; a smaller window is less for Chromium to paint while
+    // the soak's processes share the machine.
+    await page.setViewportSize({ width: 1100, height: 500 });
+    // A request for the page's own files that fails means ml_board was down when the page needed it.
+    page.on('requestfailed', (r) => {
+      if (r.url().startsWith(origin)) boardFailures.push(`${r.url()}: ${r.failure()?.errorText ?? 'failed'}`);
+    });
+    await watch(page);
+    await page.goto(url.href);
+    await page.locator(`${CHIP}[aria-label$=", connected"]`).waitFor({ timeout: 30_000 });
+    opts.log(`board page open at ${url.href}`);
+  }
+
+  async function finish(state: BoardState): Promise<void> {
+    const ended = Date.now();
+    const p = page!;
+    if (boardFailures.length > 0 || (await p.locator('[role="grid"]').count()) === 0) {
+      reloads.push(boardFailures.join('; ') || 'no table on the page');
+      opts.log(`reloading the board page (ml_board was away when it needed it: ${reloads.at(-1)})`);
+      states.push('(reload)');
+      await p.reload();
+    }
+    const want = expectedTable(state.gsDir);
+    const keys = [...new Set(Object.values(want).flatMap((r) => Object.keys(r.scores)))];
+    await expect.poll(() => readTable(p, keys), { timeout: opts.timeoutMs ?? 60_000, interval: 250 }).toEqual(want);
+    settleSeconds = (Date.now() - ended) / 1000;
+    expect(await p.getByRole('grid').getAttribute('aria-rowcount')).toBe(String(Object.keys(want).length + 1));
+    expect(await p.locator(CHIP).getAttribute('aria-label')).toBe(`Grid search ${state.gridSearchId}, connected`);
+    if (opts.screenshotName) await screenshot(p, opts.screenshotName);
+    await context?.close();
+  }
+
+  return {
+    onBoard: (state: BoardState) => (state.done ? finish(state) : open(state)),
+    report(): BoardPageReport {
+      return { states, reloads, errors, settleSeconds };
+    },
+    async close(): Promise<void> {
+      await context?.close().catch(() => undefined);
+    },
+  };
+}
