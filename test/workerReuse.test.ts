@@ -14,7 +14,9 @@ const cli = join(repo, 'apps/mlgym/dist/cli.js');
 const worker = { module: cli, args: ['_worker'] };
 const FIXTURE = readFileSync(join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml'), 'utf8');
 const PLUGIN = join(repo, 'test/fixtures/plugins/faultyModel.mjs');
-const TRAIN = 'num_epochs: 2, num_batches_per_epoch: 2';
+const EPOCHS = 2;
+const BATCHES = 2;
+const TRAIN = `num_epochs: ${EPOCHS}, num_batches_per_epoch: ${BATCHES}`;
 
 /** What the launcher writes (the experiment's config) or what names the machine. */
 const INPUTS = new Set(['system_info.json', 'experiment_config.json']);
@@ -73,8 +75,8 @@ describe('reused pool workers', () => {
     const reversed = await runJobsInPool({
       gridSearchId: 'reversed',
       jobs: plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false })).reverse(),
-      numEpochs: 2,
-      numBatchesPerEpoch: 3,
+      numEpochs: EPOCHS,
+      numBatchesPerEpoch: BATCHES,
       backend: 'wasm',
       sink,
       processCount: 1,
