@@ -64,6 +64,10 @@ export const MultiprocessingEnvironmentSchema = z.strictObject({
     computation_device_ids: z.array(z.number().int().nonnegative()),
     /** Re-runs of a failed experiment, each from its last checkpoint. */
     max_retries: z.number().int().nonnegative().optional(),
+    /** Run many experiments one after another in each worker process, each as isolated as in a fresh one. @default true */
+    reuse_workers: z.boolean().optional(),
+    /** Experiments a reused worker runs before a fresh process replaces it. @default 50 */
+    max_jobs_per_worker: positiveInt.optional(),
     ...backendField,
   }),
 });
@@ -74,6 +78,10 @@ export const DistributedEnvironmentSchema = z.strictObject({
     redis_url: z.string().regex(/^rediss?:\/\//, { error: 'expected a redis URL such as redis://127.0.0.1:6379' }),
     queue_name: z.string().min(1).optional(),
     max_retries: z.number().int().nonnegative().optional(),
+    /** Run many experiments one after another in each worker process, each as isolated as in a fresh one. @default true */
+    reuse_workers: z.boolean().optional(),
+    /** Experiments a reused worker runs before a fresh process replaces it. @default 50 */
+    max_jobs_per_worker: positiveInt.optional(),
     ...backendField,
   }),
 });

@@ -89,7 +89,9 @@ function loadMnist(): { train: Sample[]; test: Sample[] } {
       (i % MNIST_TEST_EVERY === MNIST_TEST_EVERY - 1 ? test : train).push([image, digit, digit]);
     }
   }
-  mnistCache = { train, test };
+  // Shared by every job a reused worker runs: frozen, so no job can change what the next one reads.
+  for (const sample of [...train, ...test]) Object.freeze(sample);
+  mnistCache = { train: Object.freeze(train) as Sample[], test: Object.freeze(test) as Sample[] };
   return mnistCache;
 }
 

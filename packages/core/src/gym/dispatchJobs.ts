@@ -70,6 +70,8 @@ export async function dispatchJobs(
         restEndpoint: logging.gs_rest_api_endpoint,
         websocketServers: logging.websocket_logging_servers,
         plugins: settings.plugins,
+        reuseWorkers: env.config.reuse_workers,
+        maxJobsPerWorker: env.config.max_jobs_per_worker,
       },
     });
   }
@@ -86,6 +88,8 @@ export async function dispatchJobs(
       signal: ctx.signal,
       configDir: ctx.configDir,
       plugins: settings.plugins,
+      reuseWorkers: env.config.reuse_workers,
+      maxJobsPerWorker: env.config.max_jobs_per_worker,
     });
   }
   return runJobsInProcess({

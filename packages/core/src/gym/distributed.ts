@@ -4,10 +4,14 @@ import { Queue, Worker } from 'bullmq';
 import type { ConnectionOptions, Job } from 'bullmq';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
+import type { MlgymEvent } from '@mlgym/protocol';
+import type { ChildProcess } from 'node:child_process';
 import type { EventSink } from '../reporting/eventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { announceJobs, jobStatusEvent } from './jobEvents.js';
-import { forkJob } from './processPool.js';
+import { DEFAULT_MAX_JOBS_PER_WORKER, forkJob } from './processPool.js';
+import type { WorkerRequest } from './processPool.js';
+import { WorkerProcess } from './workerProcess.js';
 import type { JobResult, JobSpec } from './runGridSearch.js';
 
 /** What a queued experiment carries: everything a worker on another machine needs. */
@@ -23,6 +27,9 @@ export interface DistributedJobData {
   websocketServers: string[];
   /** Absolute plugin modules; they must exist at the same paths on the worker machines. */
   plugins?: string[] | undefined;
+  /** Run it in a reused worker process (`reuse_workers`, default true), which runs at most `maxJobsPerWorker` jobs. */
+  reuseWorkers?: boolean | undefined;
+  maxJobsPerWorker?: number | undefined;
 }
 
 export function redisConnection(url: string): ConnectionOptions {
@@ -173,12 +180,34 @@ export interface DistributedWorkerOptions {
 }
 
 /**
- * Takes experiments off the queue until stopped. Each runs in a fresh process that checkpoints over
+ * Takes experiments off the queue until stopped. Each runs in a worker process (reused for job after
+ * job unless the run says `reuse_workers: false`, see `runWorker`) that checkpoints over
  * the REST endpoint and resumes from the last checkpoint, so a job whose worker died (SIGKILL, lost
  * machine) continues on another worker once its lock expires; events go to the websocket servers.
  */
 export async function runDistributedWorker(options: DistributedWorkerOptions): Promise<void> {
   const lockDuration = options.lockDurationMs ?? 30_000;
+  // Idle reusable workers; at most `concurrency` exist, as BullMQ runs at most that many jobs at once.
+  const idle: WorkerProcess[] = [];
+  const running = new Set<ChildProcess>();
+  const runInWorker = async (d: DistributedJobData, request: WorkerRequest, onEvent: (e: MlgymEvent) => void) => {
+    if (d.reuseWorkers === false)
+      return forkJob({ module: options.workerModule, args: options.workerArgs, request, onEvent });
+    const limit = d.maxJobsPerWorker ?? DEFAULT_MAX_JOBS_PER_WORKER;
+    let worker = idle.pop();
+    if (worker && (worker.retired || worker.jobsRun >= limit)) {
+      await worker.stop(`ran ${worker.jobsRun} jobs, its limit`);
+      options.log?.(`worker ${worker.pid} retired (${worker.retired}); starting a fresh one`);
+      worker = undefined;
+    }
+    worker ??= new WorkerProcess({ module: options.workerModule, args: options.workerArgs, running });
+    try {
+      return await worker.run({ ...request, reuse: true }, onEvent);
+    } finally {
+      if (worker.retired) options.log?.(`worker ${worker.pid} retired (${worker.retired})`);
+      else idle.push(worker);
+    }
+  };
   const processJob = async (job: Job<DistributedJobData>) => {
     const d = job.data;
     const spoolDir = join(tmpdir(), 'mlgym-spool');
@@ -189,11 +218,9 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
       `experiment ${d.experimentId} of ${d.gridSearchId}: ${job.attemptsStarted > 1 || job.stalledCounter > 0 ? 'resuming' : 'starting'}`,
     );
     try {
-      const outcome = await forkJob({
-        module: options.workerModule,
-        args: options.workerArgs,
-        onEvent: (e) => reporter.emit(e),
-        request: {
+      const outcome = await runInWorker(
+        d,
+        {
           type: 'run',
           job: { experimentId: d.experimentId, config: d.config, resume: true },
           gridSearchId: d.gridSearchId,
@@ -204,7 +231,8 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
           store: { kind: 'http', baseUrl: d.restEndpoint },
           plugins: d.plugins,
         },
-      });
+        (e) => reporter.emit(e),
+      );
       const end = Date.now() / 1000;
       reporter.emit(
         jobStatusEvent(d.gridSearchId, d.experimentId, 'DONE', {
@@ -234,4 +262,5 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
     options.signal?.addEventListener('abort', () => resolve());
   });
   await worker.close();
+  await Promise.all(idle.map((w) => w.stop('the worker is stopping')));
 }

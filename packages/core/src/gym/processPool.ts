@@ -1,9 +1,15 @@
-import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { announceJobs, jobStatusEvent } from './jobEvents.js';
 import type { JobResult, JobSpec, RunJobsOptions } from './runGridSearch.js';
+import { WorkerProcess } from './workerProcess.js';
+import type { ForkedOutcome } from './workerProcess.js';
+
+export type { ForkedOutcome } from './workerProcess.js';
+
+/** Jobs a reused worker runs before it is replaced by a fresh one (bounds what any leak can cost). */
+export const DEFAULT_MAX_JOBS_PER_WORKER = 50;
 
 /** Where a worker finds the grid-search store (stores themselves cannot cross a process boundary). */
 export type StoreDescriptor = { kind: 'local'; root: string } | { kind: 'http'; baseUrl: string };
@@ -22,12 +28,14 @@ export interface WorkerRequest {
   configDir?: string | undefined;
   /** Absolute plugin modules to load into the worker's registry. */
   plugins?: string[] | undefined;
+  /** Keep the worker for further jobs (it still exits after a failed or leaking job). */
+  reuse?: boolean | undefined;
 }
 
-/** Worker → parent. */
+/** Worker → parent. `retire` says why a reused worker exits after this job. */
 export type WorkerMessage =
   | { type: 'event'; event: MlgymEvent }
-  | { type: 'done'; result: Omit<JobResult, 'seconds'> }
+  | { type: 'done'; result: Omit<JobResult, 'seconds'>; retire?: string | undefined }
   | { type: 'failed'; error: string; stack?: string | undefined };
 
 export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' | 'plan'> {
@@ -44,11 +52,16 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
   signal?: AbortSignal;
   configDir?: string | undefined;
   plugins?: string[] | undefined;
+  /** Run many jobs per worker process (`reuse_workers`); otherwise a fresh process per job. @default true */
+  reuseWorkers?: boolean | undefined;
+  /** Jobs per reused worker before a fresh one replaces it (`max_jobs_per_worker`). @default 50 */
+  maxJobsPerWorker?: number | undefined;
 }
 
 /**
- * Runs jobs in up to `processCount` isolated worker processes, one fresh process per job (as the
- * original's pool), forwarding their events to the sink. A worker that throws, exits or is killed
+ * Runs jobs in up to `processCount` isolated worker processes, forwarding their events to the sink.
+ * With `reuseWorkers` a worker runs job after job, each as isolated as in a fresh process (see
+ * `runWorker`); without it, one fresh process per job (as the original's pool). A worker that throws, exits or is killed
  * ends its job DONE with the error and exit cause; the other jobs go on; `maxRetries` re-runs a
  * failed job from its last checkpoint. Unlike the original pool, a dead worker never hangs the run.
  */
@@ -58,6 +71,9 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
   const queue = options.jobs.map((job) => ({ job, attempt: 0 }));
   const results = new Map<number, JobResult>();
   const running = new Set<ChildProcess>();
+  const reuse = options.reuseWorkers ?? true;
+  const maxJobs = options.maxJobsPerWorker ?? DEFAULT_MAX_JOBS_PER_WORKER;
+  const workers: Array<WorkerProcess | undefined> = [];
   options.signal?.addEventListener('abort', () => {
     for (const child of running) child.kill('SIGTERM');
   });
@@ -81,6 +97,23 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
     if (devices.length > 0) env['CUDA_VISIBLE_DEVICES'] = String(devices[slot % devices.length]);
     return env;
   };
+  /** The slot's worker, replaced by a fresh one when it retired or reached its job limit. */
+  const workerFor = async (slot: number): Promise<WorkerProcess> => {
+    const old = workers[slot];
+    if (old && !old.retired && old.jobsRun < maxJobs) return old;
+    if (old) {
+      await old.stop(`ran ${old.jobsRun} jobs, its limit`);
+      if (reuse) options.log?.(`worker ${old.pid} retired (${old.retired}); starting a fresh one`);
+    }
+    const fresh = new WorkerProcess({
+      module: options.workerModule,
+      args: options.workerArgs,
+      env: workerEnv(slot),
+      running,
+    });
+    workers[slot] = fresh;
+    return fresh;
+  };
   const runOne = async (job: JobSpec, attempt: number, slot: number): Promise<JobResult> => {
     const start = Date.now() / 1000;
     sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
@@ -98,16 +131,9 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       store: options.store,
       configDir: options.configDir,
       plugins: options.plugins,
+      reuse,
     };
-    const forked = forkJob({
-      module: options.workerModule,
-      args: options.workerArgs,
-      request,
-      onEvent: (e) => sink.emit(e),
-      running,
-      env: workerEnv(slot),
-    });
-    const outcome = await forked;
+    const outcome = await (await workerFor(slot)).run(request, (e) => sink.emit(e));
     const end = Date.now() / 1000;
     if (outcome.result) {
       sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
@@ -147,7 +173,11 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       }
     }
   };
-  await Promise.all(Array.from({ length: lanes }, (_, slot) => lane(slot)));
+  try {
+    await Promise.all(Array.from({ length: lanes }, (_, slot) => lane(slot)));
+  } finally {
+    await Promise.all(workers.map((w) => w?.stop('the pool is done')));
+  }
   return options.jobs.map((j) => results.get(j.experimentId)).filter((r): r is JobResult => r !== undefined);
 }
 
@@ -162,39 +192,12 @@ export interface ForkJobOptions {
   running?: Set<ChildProcess>;
 }
 
-export type ForkedOutcome =
-  | { result: Omit<JobResult, 'seconds'>; error?: undefined; stack?: undefined }
-  | { result?: undefined; error: string; stack: string | null };
-
-/** Runs one job in a fresh worker process and reports how it ended, whether it finished, threw, exited or was killed. */
-export function forkJob(options: ForkJobOptions): Promise<ForkedOutcome> {
-  return new Promise((resolve) => {
-    // The worker is a plain node process: the parent's execArgv (a test runner's loaders, say) stays behind.
-    const child = fork(options.module, options.args, {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      execArgv: [],
-      env: { ...process.env, ...options.env },
-    });
-    options.running?.add(child);
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    let outcome: WorkerMessage | undefined;
-    child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'event') options.onEvent(message.event);
-      else outcome = message;
-    });
-    child.once('exit', (code, signal) => {
-      options.running?.delete(child);
-      if (outcome?.type === 'done') resolve({ result: outcome.result });
-      else if (outcome?.type === 'failed') resolve({ error: outcome.error, stack: outcome.stack ?? null });
-      else {
-        const last = stderr.trim().split('\n').at(-1);
-        resolve({
-          error: `worker process exited ${signal ? `with signal ${signal}` : `with code ${code}`}${last ? `: ${last}` : ''}`,
-          stack: stderr || null,
-        });
-      }
-    });
-    child.send(options.request);
-  });
+/** Runs one job in a fresh worker process that exits after it, and reports how it ended. */
+export async function forkJob(options: ForkJobOptions): Promise<ForkedOutcome> {
+  const worker = new WorkerProcess(options);
+  try {
+    return await worker.run({ ...options.request, reuse: false }, options.onEvent);
+  } finally {
+    await worker.stop('ran its single job');
+  }
 }

@@ -58,7 +58,11 @@ export const layerListModel: ModelFactory = (definition, seed) => {
     (convs.length > 0 ? [28, 28, convs[0]?.params['in_channels'] ?? 1] : [fcs[0]?.params['in_features'] ?? 1]);
   let nextSeed = seed;
   const init = () => tf.initializers.glorotUniform({ seed: nextSeed++ });
-  const model = tf.sequential();
+  // tfjs names layers from process-wide counters (dense_Dense7 in a worker's 7th model); fixed names
+  // keep weight names, optimizer filters and the model card the same in every process.
+  const counts = new Map<string, number>();
+  const name = (prefix: string) => `${prefix}${counts.set(prefix, (counts.get(prefix) ?? 0) + 1).get(prefix)}`;
+  const model = tf.sequential({ name: 'sequential_1' });
   convs.forEach((c, i) => {
     model.add(
       tf.layers.conv2d({
@@ -66,14 +70,16 @@ export const layerListModel: ModelFactory = (definition, seed) => {
         filters: c.params['out_channels'] as number,
         kernelSize: c.params['kernel_size'] ?? 3,
         strides: c.params['stride'] ?? 1,
+        name: name('conv2d_Conv2D'),
         activation: 'relu',
         kernelInitializer: init(),
         biasInitializer: 'zeros',
       }),
     );
   });
-  if (convs.length > 0) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  if (convs.length > 0 || inputShape.length > 1) model.add(tf.layers.flatten(convs.length > 0 ? {} : { inputShape }));
+  if (convs.length > 0) model.add(tf.layers.maxPooling2d({ poolSize: 2, name: name('max_pooling2d_MaxPooling2D') }));
+  if (convs.length > 0 || inputShape.length > 1)
+    model.add(tf.layers.flatten({ ...(convs.length > 0 ? {} : { inputShape }), name: name('flatten_Flatten') }));
   const flat = model.layers.length > 0 ? (model.outputs[0]?.shape[1] as number) : inputShape.reduce((a, b) => a * b, 1);
   const declared = fcs[0]?.params['in_features'];
   if (declared !== undefined && declared !== flat) {
@@ -89,6 +95,7 @@ export const layerListModel: ModelFactory = (definition, seed) => {
       tf.layers.dense({
         ...(model.layers.length === 0 ? { inputShape } : {}),
         units: f.params['out_features'] as number,
+        name: name('dense_Dense'),
         activation: i < fcs.length - 1 ? 'relu' : 'linear',
         kernelInitializer: init(),
         biasInitializer: 'zeros',

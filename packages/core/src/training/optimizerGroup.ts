@@ -20,6 +20,9 @@ interface Member {
   scheduler: LrScheduler;
 }
 
+/** A weight's name as a fresh process gives it: tfjs adds `_1`, `_2`… to names already used in the process. */
+type NameOf = (v: tf.Variable) => string;
+
 const DEFAULT_SCHEDULER: LrSchedulerSpec = { lr_scheduler_key: 'dummy', params: {}, step_per: 'epoch' };
 
 /**
@@ -28,24 +31,31 @@ const DEFAULT_SCHEDULER: LrSchedulerSpec = { lr_scheduler_key: 'dummy', params: 
  * their state saved and restored together.
  */
 export class OptimizerGroup {
-  private constructor(private readonly members: Member[]) {}
+  private constructor(
+    private readonly members: Member[],
+    private readonly nameOf: NameOf,
+  ) {}
 
+  /** `names` (parallel to `variables`): the weights' names without tfjs's per-process suffixes. */
   static create(
     spec: OptimizerSpec | OptimizerBundleSpec,
     schedulerSpec: LrSchedulerSpec | undefined,
     variables: tf.Variable[],
+    names?: readonly string[],
   ): OptimizerGroup {
+    const canonical = new Map(variables.map((v, i) => [v, names?.[i] ?? v.name]));
+    const nameOf: NameOf = (v) => canonical.get(v) ?? v.name;
     const schedule = schedulerSpec ?? DEFAULT_SCHEDULER;
     const member = (id: string, s: OptimizerSpec, vars: tf.Variable[]): Member => {
       const opt = createOptimizer(s);
       return { id, opt, variables: vars, scheduler: createLrScheduler(schedule, opt.baseLr) };
     };
-    if (!('bundle' in spec)) return new OptimizerGroup([member('', spec, variables)]);
+    if (!('bundle' in spec)) return new OptimizerGroup([member('', spec, variables)], nameOf);
     const claimed = new Set<tf.Variable>();
     const members = Object.entries(spec.optimizers_config).map(([id, s]) => {
       const filters = spec.optimizer_key_to_param_key_filters[id] ?? [];
       // A weight matched by several optimizers is updated by the first one only.
-      const mine = variables.filter((v) => !claimed.has(v) && filters.some((f) => v.name.includes(f)));
+      const mine = variables.filter((v) => !claimed.has(v) && filters.some((f) => nameOf(v).includes(f)));
       for (const v of mine) claimed.add(v);
       return member(id, s, mine);
     });
@@ -54,10 +64,10 @@ export class OptimizerGroup {
         code: 'CONFIG_INVALID',
         keyPath: 'optimizer_key_to_param_key_filters',
         problem: 'no weight name matches any filter',
-        expected: `substrings of ${variables.map((v) => v.name).join(', ')}`,
+        expected: `substrings of ${variables.map(nameOf).join(', ')}`,
       });
     }
-    return new OptimizerGroup(members);
+    return new OptimizerGroup(members, nameOf);
   }
 
   get scheduleStep(): 'epoch' | 'batch' {
@@ -96,7 +106,13 @@ export class OptimizerGroup {
       // getWeights() makes a new `iter` scalar on each call; the slots are the optimizer's own.
       fresh.push(...weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
       const prefix = m.id ? `${m.id}::` : '';
-      for (const w of [...weights, ...m.opt.extraState()]) named.push({ name: `${prefix}${w.name}`, tensor: w.tensor });
+      // Slots are named after their weight (`<weight>/m`); the file uses the process-independent name.
+      const rename = (n: string) => {
+        const v = m.variables.find((x) => n.startsWith(`${x.name}/`));
+        return v ? `${this.nameOf(v)}${n.slice(v.name.length)}` : n;
+      };
+      for (const w of [...weights, ...m.opt.extraState()])
+        named.push({ name: `${prefix}${rename(w.name)}`, tensor: w.tensor });
     }
     try {
       return await encodeTensors(named);

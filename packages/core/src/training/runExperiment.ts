@@ -80,8 +80,14 @@ const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
   const { components } = options;
-  const variables = components.model.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizers = OptimizerGroup.create(components.optimizer, components.lr_scheduler, variables);
+  const weights = components.model.model.trainableWeights;
+  const variables = weights.map((w) => w.read() as tf.Variable);
+  const optimizers = OptimizerGroup.create(
+    components.optimizer,
+    components.lr_scheduler,
+    variables,
+    weights.map((w) => w.originalName),
+  );
   try {
     return await train(options, optimizers);
   } finally {
