@@ -45,7 +45,10 @@ describe('commands on the PATH', () => {
       const hooks = join(dir, 'hooks.mjs');
       writeFileSync(
         hooks,
-        'export async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  process.stderr.write(`resolved ${r.url}\\n`);\n  return r;\n}\n',
+        // Written synchronously: the hooks run on their own thread, whose buffered stderr can be lost when the
+        // command exits right after its last import.
+        "import { writeSync } from 'node:fs';\n" +
+          'export async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  writeSync(2, `resolved ${r.url}\\n`);\n  return r;\n}\n',
       );
       const register = join(dir, 'register.mjs');
       writeFileSync(

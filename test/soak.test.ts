@@ -18,7 +18,7 @@ const MARK = 'MLGYM_SOAK';
 const mark = randomUUID();
 const minutes = Number(process.env['MLGYM_SOAK_MINUTES'] ?? 0);
 const fixedSeed = process.env['MLGYM_SOAK_SEED'];
-const shape = { numEpochs: 4, batches: 20 };
+const shape = { numEpochs: 4, batches: 30 };
 const env = { [MARK]: mark };
 const say = (line: string) => process.stdout.write(`soak: ${line}\n`);
 

@@ -36,13 +36,16 @@ const gridSearches = (root: string) => (existsSync(root) ? readdirSync(root).fil
 /** sha256 of every file of an experiment's checkpoint folder. */
 function checkpointHashes(root: string, gs: string, experiment: number, epoch: number): Record<string, string> {
   const dir = join(root, gs, String(experiment), String(epoch));
+  // The store's `.<file>.sha256` records carry a per-write version, so only the checkpoint files are compared.
   return Object.fromEntries(
-    readdirSync(dir).map((f) => [
-      f,
-      createHash('sha256')
-        .update(readFileSync(join(dir, f)))
-        .digest('hex'),
-    ]),
+    readdirSync(dir)
+      .filter((f) => !f.startsWith('.'))
+      .map((f) => [
+        f,
+        createHash('sha256')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex'),
+      ]),
   );
 }
 /** Starts a run and resolves once checkpoint `epoch` of experiment 0 is complete (its state file is written last). */

@@ -206,6 +206,7 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   const started = Date.now();
   const kills: SoakOutcome['kills'] = [];
   const skipped: Victim[] = [];
+  const restarts: Promise<void>[] = [];
   const runOver = () => run.child.exitCode !== null || run.child.signalCode !== null;
 
   for (const { victim, after, delay } of plan) {
@@ -244,22 +245,32 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
     } else if (victim === 'run') {
       run.kill();
       await run.exited;
+      await Promise.all(restarts); // the warm start reads the stored run through the REST endpoint
       output += run.output();
       const id = gridSearchId();
       if (!id) throw new Error(`the run was killed before it stored its grid search:\n${output}`);
       run = await runMlgym(warmStartConfig(config, id, services), env);
       kills.push({ victim, atSeconds: when, detail: `mlgym run, then a warm start of ${id}` });
     } else {
+      // The service stays down for a while, but the schedule goes on meanwhile: with reused workers a small
+      // run can finish within the pauses of a few restarts done one after another.
       const service = services.services[victim];
       service.kill();
       await service.exited;
       const pause = 200 + random() * 1500;
-      await sleep(pause);
-      await services.restart(victim);
-      kills.push({ victim, atSeconds: when, detail: `${service.name}, restarted after ${pause.toFixed(0)} ms` });
+      log(`killed ${service.name} at ${when.toFixed(1)}s, restarting it in ${pause.toFixed(0)} ms`);
+      restarts.push(
+        sleep(pause)
+          .then(() => services.restart(victim))
+          .then(() => {
+            kills.push({ victim, atSeconds: when, detail: `${service.name}, restarted after ${pause.toFixed(0)} ms` });
+          }),
+      );
+      continue;
     }
     log(`killed ${kills.at(-1)!.detail} at ${when.toFixed(1)}s`);
   }
+  await Promise.all(restarts);
   const { code } = await run.exited;
   output += run.output();
   const id = gridSearchId();
