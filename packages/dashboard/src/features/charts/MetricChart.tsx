@@ -1,10 +1,12 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Button, IconButton, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import SendIcon from '@mui/icons-material/Send';
-import type { Chart, ChartData, ChartDataset, ChartOptions, LegendItem, TooltipItem } from 'chart.js';
+import type { Chart, ChartData, ChartDataset, ChartOptions, LegendItem, Plugin, TooltipItem } from 'chart.js';
 import { Line } from 'react-chartjs-2';
 import { useNavigate } from 'react-router-dom';
+import { debugSwitches } from '../../app/debugSwitches';
 import { useAppSelector } from '../../app/hooks';
+import { chartDrawn } from '../../app/perfHooks';
 import { selectHyperParameters } from '../table/tableSelectors';
 import { formatNumber } from '../table/cellFormat';
 import { bestExperiment } from './bestExperiment';
@@ -15,7 +17,8 @@ import { experimentColor } from './experimentColor';
 import { legendClick } from './legendClick';
 import './chartSetup';
 
-type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number };
+/** `pointCount`: points in the line before decimation (chart.js swaps `data` for the decimated points). */
+type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number; pointCount?: number };
 const BEST_LABEL = 'best';
 const VISUALLY_HIDDEN = {
   position: 'absolute',
@@ -52,6 +55,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
       return {
         label: `experiment_${id}`,
         experimentId: id,
+        pointCount: points.length,
         data: points,
         borderColor: color,
         backgroundColor: color,
@@ -84,6 +88,23 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
   const live = useRef({ hyper, ids, hidden, best });
   live.current = { hyper, ids, hidden, best };
   const goTo = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
+  // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
+  const plugins = useMemo<Plugin<'line'>[]>(
+    () => [
+      {
+        id: 'mlboardDrawn',
+        afterDraw: (chart) => {
+          const counts: Array<[number, number]> = [];
+          chart.data.datasets.forEach((d, i) => {
+            const { experimentId, pointCount } = d as Pick<LineDataset, 'experimentId' | 'pointCount'>;
+            if (experimentId !== undefined && chart.isDatasetVisible(i)) counts.push([experimentId, pointCount ?? 0]);
+          });
+          chartDrawn(chart.canvas, seriesKey, counts);
+        },
+      },
+    ],
+    [seriesKey],
+  );
 
   const options = useMemo<ChartOptions<'line'>>(
     () => ({
@@ -98,7 +119,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
         y: { type: logScale ? 'logarithmic' : 'linear' },
       },
       plugins: {
-        decimation: { enabled: true, algorithm: 'min-max' },
+        decimation: { enabled: debugSwitches.decimation, algorithm: 'min-max' },
         legend: {
           labels: {
             usePointStyle: true,
@@ -182,6 +203,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
           ref={chartRef}
           data={data}
           options={options}
+          plugins={plugins}
           role="img"
           aria-label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
           aria-describedby={descriptionId}

@@ -3,6 +3,8 @@ import type { Dispatch } from '@reduxjs/toolkit';
 import { dataReceived, dataReset } from '../events/dataActions';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 import { EMPTY_SETTINGS, writeStoredSettings } from '../settings/settingsStorage';
+import { debugSwitches } from '../../app/debugSwitches';
+import { perfHooks } from '../../app/perfHooks';
 import {
   historyDone,
   roomKnown,
@@ -31,9 +33,13 @@ function forward(dispatch: Dispatch, message: FromWorker): void {
     case 'stats':
       return void dispatch(statsReceived(message));
     case 'data':
-      return void dispatch(dataReceived(message.update));
+      dispatch(dataReceived(message.update));
+      perfHooks().events += message.update.events;
+      return;
     case 'historyDone':
-      return void dispatch(historyDone({ nextEventId: message.nextEventId }));
+      dispatch(historyDone({ nextEventId: message.nextEventId }));
+      perfHooks().historyDoneAt ??= performance.now();
+      return;
     case 'roomKnown':
       return void dispatch(roomKnown(message.known));
     case 'serverError':
@@ -66,7 +72,7 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
       w.onmessage = (event: MessageEvent) => {
         if (worker === w) forward(api.dispatch, event.data as FromWorker);
       };
-      post({ type: 'connect', settings: action.payload, lastEventId: -1 });
+      post({ type: 'connect', settings: action.payload, lastEventId: -1, batching: debugSwitches.batching });
     },
   });
   listener.startListening({

@@ -22,6 +22,7 @@ let messages = 0;
 let inLastSecond = 0;
 let pingSentAt = 0;
 let ping = -1;
+let batching = true;
 
 function flush(): void {
   if (folder.pending) post({ type: 'data', update: folder.take() });
@@ -111,8 +112,9 @@ function start(settings: Settings, lastEventId: number): void {
     attempts++;
     post({ type: 'connectError', message: error.message, attempt: attempts });
   });
-  s.on('mlgym_event', onEvent);
-  s.on('mlgym_event_chunk', onChunk);
+  // Without batching (a debug switch), every socket message reaches the page on its own, as in the original.
+  s.on('mlgym_event', batching ? onEvent : (m) => (onEvent(m), flush()));
+  s.on('mlgym_event_chunk', batching ? onChunk : (c) => (onChunk(c), flush()));
   s.on('history_done', (done) => {
     flush();
     post({ type: 'historyDone', nextEventId: done.next_event_id });
@@ -137,6 +139,8 @@ function start(settings: Settings, lastEventId: number): void {
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  if (message.type === 'connect') start(message.settings, message.lastEventId);
-  else if (message.type === 'close') stop();
+  if (message.type === 'connect') {
+    batching = message.batching ?? true;
+    start(message.settings, message.lastEventId);
+  } else if (message.type === 'close') stop();
 };

@@ -2,7 +2,15 @@ import type { DataUpdate } from '../events/dataUpdate';
 import type { Settings } from '../settings/settingsStorage';
 
 /** Page → worker. */
-export type ToWorker = { type: 'connect'; settings: Settings; lastEventId: number } | { type: 'close' };
+export type ToWorker =
+  | {
+      type: 'connect';
+      settings: Settings;
+      lastEventId: number;
+      /** false: post once per socket message instead of at most ~10 times a second (a debug switch). */
+      batching?: boolean;
+    }
+  | { type: 'close' };
 
 /** Worker → page. */
 export type FromWorker =
