@@ -9,6 +9,11 @@ import type { FromWorker, ToWorker } from './workerMessages';
 
 /** The page gets at most this many data posts per second. */
 const POSTS_PER_SECOND = 10;
+/**
+ * While the stored history streams in, posts are rarer: each post redraws every chart it touches
+ * with all its points, so ten partial redraws a second made a long history load several times slower.
+ */
+const HISTORY_POST_MS = 2000;
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -24,8 +29,17 @@ let pingSentAt = 0;
 let ping = -1;
 let batching = true;
 
+let inHistory = true;
+let lastPost = 0;
+
 function flush(): void {
-  if (folder.pending) post({ type: 'data', update: folder.take() });
+  if (!folder.pending) return;
+  lastPost = performance.now();
+  post({ type: 'data', update: folder.take() });
+}
+
+function tick(): void {
+  if (!inHistory || performance.now() - lastPost >= HISTORY_POST_MS) flush();
 }
 
 /** Folds an event unless a resumed or repeated delivery already brought it. */
@@ -77,6 +91,8 @@ function start(settings: Settings, lastEventId: number): void {
   stop();
   folder = createEventFolder(lastEventId);
   messages = 0;
+  inHistory = true;
+  lastPost = performance.now();
   let attempts = 0;
   let connectedBefore = false;
   const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(settings.socketConnectionUrl, {
@@ -116,6 +132,7 @@ function start(settings: Settings, lastEventId: number): void {
   s.on('mlgym_event', batching ? onEvent : (m) => (onEvent(m), flush()));
   s.on('mlgym_event_chunk', batching ? onChunk : (c) => (onChunk(c), flush()));
   s.on('history_done', (done) => {
+    inHistory = false;
     flush();
     post({ type: 'historyDone', nextEventId: done.next_event_id });
   });
@@ -125,7 +142,7 @@ function start(settings: Settings, lastEventId: number): void {
     pingSentAt = 0;
   });
   timers.push(
-    self.setInterval(flush, 1000 / POSTS_PER_SECOND),
+    self.setInterval(tick, 1000 / POSTS_PER_SECOND),
     self.setInterval(() => {
       if (s.connected && pingSentAt === 0) {
         pingSentAt = Date.now();
