@@ -6,7 +6,7 @@
 // Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE).
-/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement */
+/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -225,8 +225,8 @@ async function tableFilled(page, url, want, timeout) {
 async function scrollTable(page, want) {
   return page.evaluate(async (last) => {
     // the grid's vertical scroller (the element with the most to scroll)
-    const viewport = [...document.querySelectorAll('[role="grid"] [class*="viewport"]')]
-      .filter((e) => e.scrollHeight > e.clientHeight + 1)
+    const viewport = [...document.querySelectorAll('.ag-root-wrapper *')]
+      .filter((e) => e.scrollHeight > e.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(e).overflowY))
       .sort((a, b) => b.scrollHeight - a.scrollHeight)[0];
     const frame = () => new Promise((r) => requestAnimationFrame(r));
     const until = async (id) => {
