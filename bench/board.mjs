@@ -200,7 +200,11 @@ async function chartsDrawn(page, url, want, timeout) {
     { series: SERIES, lines: want.experiments, points: want.points },
     { polling: 'raf', timeout },
   );
-  return page.evaluate(() => window.__mlboard.lastDrawAt);
+  return page.evaluate(() => ({
+    at: window.__mlboard.lastDrawAt,
+    draws: window.__mlboard.draws,
+    historyDoneAt: window.__mlboard.historyDoneAt,
+  }));
 }
 
 /** ms from navigation until the table holds one row per experiment showing its last scores. */
@@ -294,7 +298,10 @@ async function loadCase({ browser, stack }, want, variant, opts = {}) {
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
   }
-  r.charts = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
+  const drawn = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
+  r.charts = drawn.at;
+  r.draws = drawn.draws;
+  r.historyDoneAt = drawn.historyDoneAt;
   if (cdp) r.profile = (await cdp.send('Profiler.stop')).profile;
   if (opts.heap) r.heap = await heapUsed(c.page);
   r.errors = [...t.errors, ...c.errors];
