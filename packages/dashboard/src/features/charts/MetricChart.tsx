@@ -177,18 +177,33 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
     [logScale, goTo],
   );
 
+  // Built once per change of its lines, not on every render (1,000 experiments make 1,000 entries).
+  const description = useMemo(
+    () =>
+      ids
+        .map((id) => {
+          const p = series?.byExperiment[id];
+          const n = p?.epochs.length ?? 0;
+          const missing = p?.values.filter((v) => v === null).length ?? 0;
+          const gaps = missing ? ` (${missing} not a number)` : '';
+          return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
+        })
+        .join('; '),
+    [ids, series],
+  );
+  const menuItems = useMemo(
+    () =>
+      ids.map((id) => (
+        <MenuItem key={id} value={String(id)}>
+          {id}
+        </MenuItem>
+      )),
+    [ids],
+  );
+
   if (!series) return null;
   const lines = ids.length;
   const descriptionId = `chart-desc-${seriesKey}`;
-  const description = ids
-    .map((id) => {
-      const p = series.byExperiment[id];
-      const n = p?.epochs.length ?? 0;
-      const missing = p?.values.filter((v) => v === null).length ?? 0;
-      const gaps = missing ? ` (${missing} not a number)` : '';
-      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
-    })
-    .join('; ');
   return (
     <Paper
       sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1 }}
@@ -233,11 +248,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey }: { seriesKey:
           onChange={(e) => setTarget(e.target.value)}
           sx={{ minWidth: 140 }}
         >
-          {ids.map((id) => (
-            <MenuItem key={id} value={String(id)}>
-              {id}
-            </MenuItem>
-          ))}
+          {menuItems}
         </TextField>
         <Tooltip title="Go to the Experiment Page">
           <span>
