@@ -13,7 +13,7 @@ const POSTS_PER_SECOND = 10;
  * While the stored history streams in, posts are rarer: each post redraws every chart it touches
  * with all its points, so ten partial redraws a second made a long history load several times slower.
  */
-const HISTORY_POST_MS = 2000;
+const HISTORY_POST_MS = 5000;
 
 declare const self: DedicatedWorkerGlobalScope;
 
