@@ -522,7 +522,7 @@ try {
     for (const v of VARIANTS) {
       const r = await loadCase({ browser, stack }, want, v, { profile: v === 'default' && flags.profile });
       console.log(
-        `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+        `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws)${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
       figures[`case1_${v}_ready_ms`] = Math.round(r.ready);
       if (v === 'default') {
@@ -549,7 +549,7 @@ try {
       const r = await loadCase({ browser, stack }, want, v, { interact: true, heap: true });
       const filter = Math.max(...r.filter);
       console.log(
-        `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)}, scroll to end and back ${ms(r.scroll)}, filter applied ${ms(r.filter[0])} / cleared ${ms(r.filter[1])}, JS heap ${mb(r.heap)}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+        `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws), scroll to end and back ${ms(r.scroll)}, filter applied ${ms(r.filter[0])} / cleared ${ms(r.filter[1])}, JS heap ${mb(r.heap)}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
       figures[`case2_${v}_ready_ms`] = Math.round(r.ready);
       figures[`case2_${v}_filter_ms`] = Math.round(filter);

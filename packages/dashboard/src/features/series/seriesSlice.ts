@@ -53,12 +53,14 @@ export const seriesSlice = createSlice({
             };
             insertSorted(state.keys, p.key, (a, b) => a.localeCompare(b));
           }
-          let points = s.byExperiment[p.experiment_id];
-          if (!points) {
-            points = s.byExperiment[p.experiment_id] = { epochs: [], values: [] };
+          const points = s.byExperiment[p.experiment_id];
+          if (points) upsertPoints(points, p.epochs, p.values);
+          else {
+            // A new line takes the worker's sorted arrays as they are: pushing them point by point
+            // through Immer's proxies was the largest cost of applying a stored history.
+            s.byExperiment[p.experiment_id] = { epochs: p.epochs, values: p.values };
             insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
           }
-          upsertPoints(points, p.epochs, p.values);
         }
       })
       .addCase(dataReset, () => initialState);
