@@ -1,10 +1,11 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Button, IconButton, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import SendIcon from '@mui/icons-material/Send';
-import type { Chart, ChartData } from 'chart.js';
+import type { Chart, ChartData, Plugin } from 'chart.js';
 import { Line } from 'react-chartjs-2';
 import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
+import { chartDrawn } from '../../app/perfHooks';
 import { selectHyperParameters } from '../table/tableSelectors';
 import { formatNumber } from '../table/cellFormat';
 import { bestExperiment } from './bestExperiment';
@@ -64,6 +65,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
       return {
         label: `experiment_${id}`,
         experimentId: id,
+        pointCount: points.length,
         data: points,
         borderColor: color,
         backgroundColor: color,
@@ -99,6 +101,23 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const live = useRef({ hyper, ids, best });
   live.current = { hyper, ids, best };
   const goTo = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
+  // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
+  const plugins = useMemo<Plugin<'line'>[]>(
+    () => [
+      {
+        id: 'mlboardDrawn',
+        afterDraw: (chart) => {
+          const counts: Array<[number, number]> = [];
+          chart.data.datasets.forEach((d, i) => {
+            const { experimentId, pointCount } = d as LineDataset;
+            if (experimentId !== undefined && chart.isDatasetVisible(i)) counts.push([experimentId, pointCount ?? 0]);
+          });
+          chartDrawn(chart.canvas, seriesKey, counts);
+        },
+      },
+    ],
+    [seriesKey],
+  );
 
   const onLegendClick = useCallback((id: number) => setHidden((h) => legendClick(h, live.current.ids, id)), []);
   const options = useMemo(
@@ -106,18 +125,33 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
     [logScale, onLegendClick, goTo],
   );
 
+  // Built once per change of its lines, not on every render (1,000 experiments make 1,000 entries).
+  const description = useMemo(
+    () =>
+      ids
+        .map((id) => {
+          const p = series?.byExperiment[id];
+          const n = p?.epochs.length ?? 0;
+          const missing = p?.values.filter((v) => v === null).length ?? 0;
+          const gaps = missing ? ` (${missing} not a number)` : '';
+          return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
+        })
+        .join('; '),
+    [ids, series],
+  );
+  const menuItems = useMemo(
+    () =>
+      ids.map((id) => (
+        <MenuItem key={id} value={String(id)}>
+          {id}
+        </MenuItem>
+      )),
+    [ids],
+  );
+
   if (!series) return null;
   const lines = ids.length;
   const descriptionId = `chart-desc-${seriesKey}`;
-  const description = ids
-    .map((id) => {
-      const p = series.byExperiment[id];
-      const n = p?.epochs.length ?? 0;
-      const missing = p?.values.filter((v) => v === null).length ?? 0;
-      const gaps = missing ? ` (${missing} not a number)` : '';
-      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
-    })
-    .join('; ');
   return (
     <Paper
       sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1 }}
@@ -132,6 +166,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
           ref={chartRef}
           data={drawn}
           options={options}
+          plugins={plugins}
           role="img"
           aria-label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
           aria-describedby={descriptionId}
@@ -162,11 +197,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
             onChange={(e) => setTarget(e.target.value)}
             sx={{ minWidth: 170 }}
           >
-            {ids.map((id) => (
-              <MenuItem key={id} value={String(id)}>
-                {id}
-              </MenuItem>
-            ))}
+            {menuItems}
           </TextField>
           <Tooltip title="Go to the Experiment Page">
             <span>

@@ -4,8 +4,10 @@ import type { HyperParameters } from '../experiments/hyperParameters';
 import { formatNumber } from '../table/cellFormat';
 import type { Best } from './bestExperiment';
 import type { XY } from './chartData';
+import { debugSwitches } from '../../app/debugSwitches';
 
-export type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number };
+/** `pointCount`: points in the line before decimation (chart.js swaps `data` for the decimated points). */
+export type LineDataset = ChartDataset<'line', XY[]> & { experimentId?: number; pointCount?: number };
 /** The star dataset that marks the best value; not an experiment, so not in the legend. */
 export const BEST_LABEL = 'best';
 
@@ -36,7 +38,7 @@ export function chartOptions({ logScale, live, onLegendClick, onLineClick }: Cha
       y: { type: logScale ? 'logarithmic' : 'linear' },
     },
     plugins: {
-      decimation: { enabled: true, algorithm: 'min-max' },
+      decimation: { enabled: debugSwitches.decimation, algorithm: 'min-max' },
       legend: {
         labels: {
           usePointStyle: true,

@@ -26,7 +26,7 @@ describe('connection listener', () => {
       socketConnectionUrl: 'http://127.0.0.1:5002',
       restApiUrl: 'http://127.0.0.1:5001',
     };
-    expect(workers[0]?.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1 }]);
+    expect(workers[0]?.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1, batching: true }]);
     expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '')).toEqual(normalised);
     expect(store.getState().connection.status).toBe('connecting');
 

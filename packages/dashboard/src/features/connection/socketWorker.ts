@@ -11,6 +11,11 @@ import type { FromWorker, ToWorker } from './workerMessages';
 const POSTS_PER_SECOND = 10;
 /** A page that has not acknowledged a post for this long gets the next one anyway. */
 const ACK_TIMEOUT_MS = 5000;
+/**
+ * While the stored history streams in, posts are rarer: each post redraws every chart it touches
+ * with all its points, so ten partial redraws a second made a long history load several times slower.
+ */
+const HISTORY_POST_MS = 5000;
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -24,6 +29,10 @@ let messages = 0;
 let inLastSecond = 0;
 let pingSentAt = 0;
 let ping = -1;
+let batching = true;
+
+let inHistory = true;
+let lastPost = 0;
 
 // Backpressure: while the page is still applying the last post, events keep folding into the next
 // one, so a busy page gets fewer, larger updates instead of a growing queue.
@@ -32,8 +41,13 @@ let unackedSince = 0;
 function flush(force = false): void {
   if (!folder.pending) return;
   if (!force && unackedSince && Date.now() - unackedSince < ACK_TIMEOUT_MS) return;
+  lastPost = performance.now();
   post({ type: 'data', update: folder.take() });
   unackedSince = Date.now();
+}
+
+function tick(): void {
+  if (!inHistory || performance.now() - lastPost >= HISTORY_POST_MS) flush();
 }
 
 /** Folds an event unless a resumed or repeated delivery already brought it. */
@@ -86,6 +100,8 @@ function start(settings: Settings, lastEventId: number): void {
   folder = createEventFolder(lastEventId);
   messages = 0;
   unackedSince = 0;
+  inHistory = true;
+  lastPost = performance.now();
   let attempts = 0;
   let connectedBefore = false;
   const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(settings.socketConnectionUrl, {
@@ -121,9 +137,11 @@ function start(settings: Settings, lastEventId: number): void {
     attempts++;
     post({ type: 'connectError', message: error.message, attempt: attempts });
   });
-  s.on('mlgym_event', onEvent);
-  s.on('mlgym_event_chunk', onChunk);
+  // Without batching (a debug switch), every socket message reaches the page on its own, as in the original.
+  s.on('mlgym_event', batching ? onEvent : (m) => (onEvent(m), flush(true)));
+  s.on('mlgym_event_chunk', batching ? onChunk : (c) => (onChunk(c), flush(true)));
   s.on('history_done', (done) => {
+    inHistory = false;
     flush(true);
     post({ type: 'historyDone', nextEventId: done.next_event_id });
   });
@@ -133,7 +151,7 @@ function start(settings: Settings, lastEventId: number): void {
     pingSentAt = 0;
   });
   timers.push(
-    self.setInterval(() => flush(), 1000 / POSTS_PER_SECOND),
+    self.setInterval(tick, 1000 / POSTS_PER_SECOND),
     self.setInterval(() => {
       if (s.connected && pingSentAt === 0) {
         pingSentAt = Date.now();
@@ -147,7 +165,9 @@ function start(settings: Settings, lastEventId: number): void {
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  if (message.type === 'connect') start(message.settings, message.lastEventId);
-  else if (message.type === 'ack') unackedSince = 0;
+  if (message.type === 'connect') {
+    batching = message.batching ?? true;
+    start(message.settings, message.lastEventId);
+  } else if (message.type === 'ack') unackedSince = 0;
   else if (message.type === 'close') stop();
 };

@@ -3,7 +3,13 @@ import type { Settings } from '../settings/settingsStorage';
 
 /** Page → worker. */
 export type ToWorker =
-  | { type: 'connect'; settings: Settings; lastEventId: number }
+  | {
+      type: 'connect';
+      settings: Settings;
+      lastEventId: number;
+      /** false: post once per socket message instead of at most ~10 times a second (a debug switch). */
+      batching?: boolean;
+    }
   /** The page applied the last data post and may take the next one. */
   | { type: 'ack' }
   | { type: 'close' };

@@ -54,12 +54,17 @@ export const seriesSlice = createSlice({
             insertSorted(state.keys, p.key, (a, b) => a.localeCompare(b));
           }
           const existing = s.byExperiment[p.experiment_id];
-          if (!existing) insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
-          // Merged on plain copies, not through the draft: a proxy trap per point costs more than the copy.
-          const base = existing && isDraft(existing) ? original(existing) : existing;
-          const next = { epochs: base ? base.epochs.slice() : [], values: base ? base.values.slice() : [] };
-          upsertPoints(next, p.epochs, p.values);
-          s.byExperiment[p.experiment_id] = next;
+          if (existing) {
+            // Merged on plain copies, not through the draft: a proxy trap per point costs more than the copy.
+            const base = isDraft(existing) ? original(existing) : existing;
+            const next = { epochs: base ? base.epochs.slice() : [], values: base ? base.values.slice() : [] };
+            upsertPoints(next, p.epochs, p.values);
+            s.byExperiment[p.experiment_id] = next;
+          } else {
+            // A new line takes the worker's sorted arrays as they are (they are the page's own copy).
+            s.byExperiment[p.experiment_id] = { epochs: p.epochs, values: p.values };
+            insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
+          }
         }
       })
       .addCase(dataReset, () => initialState);

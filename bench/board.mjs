@@ -1,0 +1,596 @@
+// npm run bench:board — MLboard at scale, in Debian's Chromium through playwright-core.
+// Generates stored grid searches as real event logs, serves them with the real ml_board_ws_endpoint,
+// ml_board_rest_endpoint and ml_board processes, and measures what a person waits for. Each figure is
+// measured as shipped and with `?decimation=off` and `?batching=off` (the dashboard's debug switches).
+//
+// Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
+// --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
+// --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE).
+/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { io as connect } from 'socket.io-client';
+import { chromium } from 'playwright-core';
+import { startApp } from './startApp.mjs';
+
+const { values: flags } = parseArgs({
+  options: {
+    'live-seconds': { type: 'string', default: '60' },
+    long: { type: 'boolean', default: false },
+    cases: { type: 'string', default: '1,2,3' },
+    scale: { type: 'string', default: '1' },
+    variants: { type: 'string', default: 'default,decimation,batching' },
+    profile: { type: 'string' },
+  },
+});
+const CASES = new Set(flags.cases.split(',').map(Number));
+const SCALE = Number(flags.scale);
+const LIVE_SECONDS = flags.long ? 600 : Number(flags['live-seconds']);
+const VARIANTS = flags.variants.split(',');
+const QUERY = { default: '', decimation: '&decimation=off', batching: '&batching=off' };
+const repo = resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SPLITS = ['train', 'val', 'test'];
+const METRICS = ['F1_SCORE_macro', 'accuracy', 'auroc'];
+const LOSS = 'cross_entropy_loss';
+const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'];
+const SERIES = SPLITS.length * (METRICS.length + 1);
+
+const pct = (list, p) => {
+  if (!list.length) return NaN;
+  const s = [...list].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const ms = (v) => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'n/a');
+const mb = (v) => (Number.isFinite(v) ? `${(v / 2 ** 20).toFixed(1)} MB` : 'n/a');
+
+// ---------- stored grid searches ----------
+
+const config = (id) => ({
+  optimizer: { config: { name: OPTIMIZERS[id % 4], params: { lr: [0.1, 0.01, 0.001, 0.0001][(id >> 2) % 4] } } },
+  data_loaders: { config: { batch_size: [16, 32, 64][(id >> 4) % 3] } },
+  model: { config: { hidden: 64 } },
+});
+const evaluation = (gs, id, epoch) => ({
+  grid_search_id: gs,
+  experiment_id: id,
+  epoch,
+  metric_scores: SPLITS.flatMap((split) =>
+    METRICS.map((metric, m) => ({
+      metric,
+      split,
+      score: 0.5 + 0.4 * (1 - Math.exp(-epoch / 30)) - m * 0.01 + ((id * 7919 + epoch * 31) % 100) / 5000,
+    })),
+  ),
+  loss_scores: SPLITS.map((split) => ({
+    loss: LOSS,
+    split,
+    score: 0.2 + Math.exp(-epoch / 40) + ((id * 104729 + epoch) % 100) / 2000,
+  })),
+});
+const status = (gs, id, epoch, { epochs, batch }) => ({
+  grid_search_id: gs,
+  experiment_id: id,
+  status: 'train',
+  num_epochs: epochs,
+  current_epoch: epoch,
+  splits: SPLITS,
+  current_split: 'train',
+  num_batches: 10,
+  current_batch: batch,
+});
+const job = (gs, id, state, [start, end]) => ({
+  job_id: `${gs}-${id}`,
+  job_type: 1,
+  status: state,
+  grid_search_id: gs,
+  experiment_id: id,
+  starting_time: start,
+  finishing_time: end,
+  error: null,
+  stacktrace: null,
+});
+const line = (event_type, payload, ts) => `${JSON.stringify({ event_type, creation_ts: ts, payload })}\n`;
+
+/** Writes `<root>/<gs>/event_storage.log`: per experiment its config, job states, progress and scores. */
+async function generate(root, gs, experiments, epochs) {
+  mkdirSync(join(root, gs), { recursive: true });
+  const out = createWriteStream(join(root, gs, 'event_storage.log'));
+  let events = 0;
+  const ts = 1_796_000_000_000_000;
+  for (let id = 0; id < experiments; id++) {
+    let text = line('experiment_config', { grid_search_id: gs, experiment_id: id, job_id: id, config: config(id) }, ts);
+    text += line('job_status', job(gs, id, 'RUNNING', [1_796_000_000 + id, -1]), ts);
+    for (let e = 0; e < epochs; e++) {
+      text += line('experiment_status', status(gs, id, e, { epochs, batch: 9 }), ts);
+      text += line('evaluation_result', evaluation(gs, id, e), ts);
+    }
+    text += line('job_status', job(gs, id, 'DONE', [1_796_000_000 + id, 1_796_000_100 + id]), ts);
+    events += 3 + 2 * epochs;
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return { gs, experiments, epochs, events, points: experiments * epochs };
+}
+
+// ---------- processes ----------
+
+const freePort = () =>
+  new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => done(port));
+    });
+  });
+
+async function startStack(storage) {
+  const boardPort = await freePort();
+  const cors = ['--cors_allowed_origins', `http://127.0.0.1:${boardPort}`];
+  const [ws, rest] = await Promise.all([
+    startApp('ml_board_ws_endpoint', ['--event_storage_path', storage, ...cors]),
+    startApp('ml_board_rest_endpoint', ['--event_storage_path', storage, ...cors]),
+  ]);
+  const child = spawn(
+    process.execPath,
+    [
+      join(repo, 'apps/ml_board/dist/cli.js'),
+      '--ml_board_port',
+      String(boardPort),
+      '--ws_endpoint',
+      ws.url,
+      '--rest_endpoint',
+      rest.url,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let text = '';
+  const url = await new Promise((done, fail) => {
+    child.stdout.on('data', (c) => {
+      text += c;
+      const m = /====> ACCESS MLBOARD VIA (\S+)/.exec(text);
+      if (m) done(m[1]);
+    });
+    child.once('exit', (code) => fail(new Error(`ml_board exited with ${code}`)));
+  });
+  return {
+    ws,
+    /** The page URL for a grid search, a route and a variant's debug switches. */
+    url: (gs, route, variant) => {
+      const u = new URL(url);
+      u.pathname = route;
+      u.searchParams.set('run_id', gs);
+      return u.toString() + QUERY[variant];
+    },
+    async stop() {
+      for (const c of [child, ws.child, rest.child]) {
+        c.removeAllListeners('exit');
+        c.kill('SIGTERM');
+      }
+    },
+  };
+}
+
+// ---------- page measures ----------
+
+async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+/** ms from navigation until every chart has drawn all its lines and points. */
+async function chartsDrawn(page, url, want, timeout) {
+  await page.goto(url);
+  await page.waitForFunction(
+    ({ series, lines, points }) => {
+      const canvases = [...document.querySelectorAll('canvas[role="img"]')];
+      return (
+        canvases.length === series &&
+        canvases.every((c) => c.dataset.lines === String(lines) && c.dataset.points === String(points))
+      );
+    },
+    { series: SERIES, lines: want.experiments, points: want.points },
+    { polling: 'raf', timeout },
+  );
+  return page.evaluate(() => ({
+    at: window.__mlboard.lastDrawAt,
+    draws: window.__mlboard.draws,
+    historyDoneAt: window.__mlboard.historyDoneAt,
+  }));
+}
+
+/** ms from navigation until the table holds one row per experiment showing its last scores. */
+async function tableFilled(page, url, want, timeout) {
+  await page.goto(url);
+  return page
+    .waitForFunction(
+      ({ rows }) => {
+        const grid = document.querySelector('[role="grid"]');
+        if (grid?.getAttribute('aria-rowcount') !== String(rows + 1) || window.__mlboard?.historyDoneAt == null)
+          return false;
+        // the history is applied, so the rows drawn show their last scores
+        return grid.querySelector('[role="row"][row-id="0"] [role="gridcell"]') ? performance.now() : false;
+      },
+      { rows: want.experiments },
+      { polling: 'raf', timeout },
+    )
+    .then((h) => h.jsonValue());
+}
+
+/** Scrolls the table to its end and back; ms until the last (then first) row is drawn. */
+async function scrollTable(page, want) {
+  return page.evaluate(async (last) => {
+    // the grid's vertical scroller (the element with the most to scroll)
+    const viewport = [...document.querySelectorAll('.ag-root-wrapper *')]
+      .filter((e) => e.scrollHeight > e.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(e).overflowY))
+      .sort((a, b) => b.scrollHeight - a.scrollHeight)[0];
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const until = async (id) => {
+      const t0 = performance.now();
+      while (!document.querySelector(`[role="row"][row-id="${id}"]`)) await frame();
+      return performance.now() - t0;
+    };
+    viewport.scrollTop = viewport.scrollHeight;
+    const down = await until(last);
+    viewport.scrollTop = 0;
+    const up = await until(0);
+    return Math.max(down, up);
+  }, want.experiments - 1);
+}
+
+/** Types a quick filter matching one optimizer in four, then clears it; ms until the grid shows each. */
+async function toggleFilter(page, want) {
+  const matching = Array.from({ length: want.experiments }, (_, id) => OPTIMIZERS[id % 4] === 'rmsprop').filter(
+    Boolean,
+  ).length;
+  return page.evaluate(
+    async ({ all, matching }) => {
+      const input = [...document.querySelectorAll('input')].find((i) =>
+        i.closest('.MuiFormControl-root')?.textContent?.includes('Filter rows'),
+      );
+      const grid = document.querySelector('[role="grid"]');
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const apply = async (text, rows) => {
+        const t0 = performance.now();
+        setValue.call(input, text);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        while (grid.getAttribute('aria-rowcount') !== String(rows + 1)) await frame();
+        return performance.now() - t0;
+      };
+      return [await apply('rmsprop', matching), await apply('', all)];
+    },
+    { all: want.experiments, matching },
+  );
+}
+
+async function heapUsed(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+async function loadCase({ browser, stack }, want, variant, opts = {}) {
+  try {
+    return await measureLoad({ browser, stack }, want, variant, opts);
+  } catch (e) {
+    // a variant that does not finish is a figure too (the switched-off design may be that slow)
+    if (!(e instanceof Error && e.name === 'TimeoutError')) throw e;
+    const na = {
+      table: NaN,
+      charts: NaN,
+      ready: NaN,
+      draws: NaN,
+      historyDoneAt: NaN,
+      scroll: NaN,
+      filter: [NaN, NaN],
+      heap: NaN,
+    };
+    return { ...na, errors: [`did not finish within ${LOAD_TIMEOUT / 1000} s`] };
+  }
+}
+
+const LOAD_TIMEOUT = 150_000;
+
+async function measureLoad({ browser, stack }, want, variant, opts) {
+  const timeout = LOAD_TIMEOUT;
+  const t = await newPage(browser);
+  const table = await tableFilled(t.page, stack.url(want.gs, '/dashboard', variant), want, timeout);
+  const r = { table };
+  if (opts.interact) {
+    r.scroll = await scrollTable(t.page, want);
+    r.filter = await toggleFilter(t.page, want);
+  }
+  await t.context.close();
+  const c = await newPage(browser);
+  let cdp;
+  if (opts.profile) {
+    cdp = await c.context.newCDPSession(c.page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
+  const drawn = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
+  r.charts = drawn.at;
+  r.draws = drawn.draws;
+  r.historyDoneAt = drawn.historyDoneAt;
+  if (cdp) r.profile = (await cdp.send('Profiler.stop')).profile;
+  if (opts.heap) r.heap = await heapUsed(c.page);
+  r.errors = [...t.errors, ...c.errors];
+  await c.context.close();
+  r.ready = Math.max(r.table, r.charts);
+  return r;
+}
+
+/** Self time per function (top 15) and per script. */
+function summarise(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    const f = n.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0) / 1000);
+  }
+  const byScript = new Map();
+  for (const [name, t] of self) {
+    const script = name.split(' ').pop().split(':')[0] || name;
+    byScript.set(script, (byScript.get(script) ?? 0) + t);
+  }
+  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
+  return { functions: top(self, 15), scripts: top(byScript, 8) };
+}
+
+// ---------- live ----------
+
+/** 20 publishers, each `rate` events/s: 4 progress events then one evaluation (12 scores) per epoch. */
+async function live({ browser, stack, storage }, variant, seconds) {
+  const gs = `live-${variant}-${Date.now()}`;
+  const experiments = 20;
+  const rate = 50;
+  const cycle = flags.long ? 600 : Infinity; // --long: epochs re-sent in a loop, so the data stays one size
+  const t = await newPage(browser);
+  await t.page.addInitScript(() => {
+    const seen = new Map(); // `${key} ${id}` -> points seen
+    window.__bench = { frames: [], visible: [], draws: 0 };
+    let last = 0;
+    const loop = (now) => {
+      if (last) window.__bench.frames.push(now - last);
+      last = now;
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+    addEventListener('mlboard:drawn', (e) => {
+      const at = Date.now();
+      for (const [id, n] of e.detail.counts) {
+        const k = `${e.detail.key} ${id}`;
+        const before = seen.get(k) ?? 0;
+        for (let i = before; i < n; i++) window.__bench.visible.push([e.detail.key, id, i, at]);
+        if (n > before) seen.set(k, n);
+      }
+    });
+  });
+  // publishers first, so the page opens on a known grid search
+  const pubs = await Promise.all(
+    Array.from({ length: experiments }, async () => {
+      const s = connect(stack.ws.url, { transports: ['websocket'], forceNew: true });
+      await once(s, 'connect');
+      return s;
+    }),
+  );
+  const emitted = new Map(); // `${id} ${epoch}` -> emit time (first time only)
+  const seqs = new Array(experiments).fill(0);
+  /** One acknowledged batch of one publisher; sequence numbers are claimed before sending. */
+  const send = (id, events) => {
+    const first_seq = seqs[id];
+    seqs[id] += events.length;
+    return new Promise((r) =>
+      pubs[id].emit('mlgym_events', { publisher_id: `${gs}-${id}`, first_seq, events }, r),
+    ).then((ack) => {
+      if (!ack.ok) throw new Error(`publish refused: ${ack.message}`);
+    });
+  };
+  await Promise.all(
+    pubs.map((_, id) =>
+      send(id, [
+        {
+          event_type: 'experiment_config',
+          creation_ts: 0,
+          payload: { grid_search_id: gs, experiment_id: id, job_id: id, config: config(id) },
+        },
+      ]),
+    ),
+  );
+  await t.page.goto(stack.url(gs, '/', variant));
+  await t.page.waitForFunction(() => window.__mlboard?.historyDoneAt != null, null, { timeout: 60_000 });
+  await t.page.evaluate(() => (window.__bench.frames.length = 0));
+  const heap = [];
+  const t0 = Date.now();
+  const step = new Array(experiments).fill(0);
+  const pending = [];
+  let nextHeap = t0 + 30_000;
+  while (Date.now() - t0 < seconds * 1000) {
+    const due = Math.floor(((Date.now() - t0) / 1000) * rate);
+    for (let id = 0; id < experiments; id++) {
+      const events = [];
+      const now = Date.now();
+      for (; step[id] < due; step[id]++) {
+        const epoch = Math.floor(step[id] / 5) % cycle;
+        if (step[id] % 5 === 4) {
+          events.push({ event_type: 'evaluation_result', creation_ts: now * 1000, payload: evaluation(gs, id, epoch) });
+          if (!emitted.has(`${id} ${epoch}`)) emitted.set(`${id} ${epoch}`, now);
+        } else
+          events.push({
+            event_type: 'experiment_status',
+            creation_ts: now * 1000,
+            payload: status(gs, id, epoch, { epochs: Number.isFinite(cycle) ? cycle : 1_000_000, batch: step[id] % 5 }),
+          });
+      }
+      if (events.length) pending.push(send(id, events));
+    }
+    if (flags.long && Date.now() >= nextHeap) {
+      heap.push(await heapUsed(t.page));
+      nextHeap += 30_000;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.all(pending);
+  const logged = readFileSync(join(storage, gs, 'event_storage.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean).length;
+  // wait for the page to catch up (bounded), then compare counts
+  await t.page
+    .waitForFunction((n) => window.__mlboard.events >= n, logged, { timeout: 30_000, polling: 200 })
+    .catch(() => {});
+  await new Promise((r) => setTimeout(r, 500));
+  const page = await t.page.evaluate(() => ({
+    events: window.__mlboard.events,
+    frames: window.__bench.frames,
+    visible: window.__bench.visible,
+    charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
+  }));
+  const visibleAt = new Map();
+  for (const [, id, i, at] of page.visible) {
+    const k = `${id} ${i}`;
+    visibleAt.set(k, Math.max(visibleAt.get(k) ?? 0, at)); // the slowest of the charts
+  }
+  const latency = [];
+  for (const [k, at] of emitted) if (visibleAt.has(k)) latency.push(visibleAt.get(k) - at);
+  // every experiment's line: one point per evaluation sent (step s is an evaluation when s % 5 === 4)
+  const perLine = step.map((s) => Math.min(Math.floor(s / 5), cycle));
+  const expectedPoints = perLine.reduce((a, b) => a + b, 0);
+  for (const p of pubs) p.close();
+  await t.context.close();
+  return {
+    seconds,
+    logged,
+    pageEvents: page.events,
+    dropped: logged - page.events,
+    chartsComplete:
+      page.charts.length === SERIES &&
+      page.charts.every(([l, p]) => l === String(experiments) && p === String(expectedPoints)),
+    expectedPoints,
+    chartPoints: page.charts.map((c) => c[1]),
+    frameP95: pct(page.frames, 95),
+    frames: page.frames.length,
+    latencyP95: pct(latency, 95),
+    latencyP50: pct(latency, 50),
+    latencyCount: latency.length,
+    unseen: emitted.size - latency.length,
+    heap,
+    errors: t.errors,
+  };
+}
+
+// ---------- main ----------
+
+const root = mkdtempSync(join(tmpdir(), 'mlboard-bench-'));
+const stack = await startStack(root);
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--js-flags=--expose-gc',
+  ],
+});
+const figures = {};
+const goals = {};
+try {
+  const [load1, load5] = readFileSync('/proc/loadavg', 'utf8').split(' ');
+  console.log(`load average at start: ${load1} ${load5} (absolute timings are pessimistic on a loaded machine)`);
+  if (CASES.has(1)) {
+    const want = await generate(root, 'case1', Math.max(1, Math.round(100 * SCALE)), 200);
+    console.log(
+      `\ncase 1: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
+    );
+    for (const v of VARIANTS) {
+      const r = await loadCase({ browser, stack }, want, v, { profile: v === 'default' && flags.profile });
+      console.log(
+        `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws)${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+      );
+      figures[`case1_${v}_ready_ms`] = Math.round(r.ready);
+      if (v === 'default') {
+        figures.case1_table_ms = Math.round(r.table);
+        figures.case1_charts_ms = Math.round(r.charts);
+        goals.case1_ready_under_2s = r.ready < 2000 && r.errors.length === 0;
+      }
+      if (r.profile) {
+        writeFileSync(flags.profile, JSON.stringify(r.profile));
+        console.log(`  CPU profile of the chart load (self time, top 15) — full profile in ${flags.profile}:`);
+        const { functions, scripts } = summarise(r.profile);
+        for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+        console.log('  top functions:');
+        for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+      }
+    }
+  }
+  if (CASES.has(2)) {
+    const want = await generate(root, 'case2', Math.max(4, Math.round(1000 * SCALE)), 50);
+    console.log(
+      `\ncase 2: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
+    );
+    for (const v of VARIANTS) {
+      const r = await loadCase({ browser, stack }, want, v, { interact: true, heap: true });
+      const filter = Math.max(...r.filter);
+      console.log(
+        `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws), scroll to end and back ${ms(r.scroll)}, filter applied ${ms(r.filter[0])} / cleared ${ms(r.filter[1])}, JS heap ${mb(r.heap)}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+      );
+      figures[`case2_${v}_ready_ms`] = Math.round(r.ready);
+      figures[`case2_${v}_filter_ms`] = Math.round(filter);
+      figures[`case2_${v}_heap_mb`] = Math.round(r.heap / 2 ** 20);
+      if (v === 'default') {
+        figures.case2_scroll_ms = Math.round(r.scroll);
+        goals.case2_interactive_under_3s = r.ready < 3000 && r.errors.length === 0;
+        goals.case2_filter_under_200ms = filter < 200;
+        goals.case4_heap_after_case2_under_300mb = r.heap < 300 * 2 ** 20;
+      }
+    }
+  }
+  if (CASES.has(3)) {
+    console.log(`\ncase 3: live, 20 experiments × 50 events/s for ${LIVE_SECONDS} s (analysis board open)`);
+    for (const v of VARIANTS) {
+      const r = await live({ browser, stack, storage: root }, v, LIVE_SECONDS);
+      console.log(
+        `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+      );
+      figures[`case3_${v}_frame_p95_ms`] = Math.round(r.frameP95);
+      figures[`case3_${v}_latency_p95_ms`] = Math.round(r.latencyP95);
+      figures[`case3_${v}_dropped`] = r.dropped;
+      if (v === 'default') {
+        goals.case3_frame_p95_under_50ms = r.frameP95 < 50;
+        goals.case3_latency_p95_under_500ms = r.latencyP95 < 500;
+        goals.case3_nothing_dropped = r.dropped === 0 && r.chartsComplete && r.unseen === 0;
+        if (flags.long) {
+          const h = r.heap.slice(2); // from minute 1 on, once every line holds its cycle of epochs
+          const mean = h.reduce((a, b) => a + b, 0) / h.length;
+          figures.case4_heap_min_mb = Math.round(Math.min(...h) / 2 ** 20);
+          figures.case4_heap_max_mb = Math.round(Math.max(...h) / 2 ** 20);
+          goals.case4_heap_flat_10pct = h.every((x) => Math.abs(x - mean) <= 0.1 * mean);
+        }
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await stack.stop();
+  rmSync(root, { recursive: true, force: true });
+}
+const [load1] = readFileSync('/proc/loadavg', 'utf8').split(' ');
+figures.load_average_at_end = Number(load1);
+console.log(JSON.stringify({ bench: 'board', ...figures, goal_met: goals }));

@@ -1,0 +1,39 @@
+/**
+ * What a benchmark or an end-to-end test needs to know without guessing, kept on
+ * `window.__mlboard`:
+ * - `events`: events the page has applied (the worker's folded count, summed);
+ * - `historyDoneAt`: `performance.now()` when the stored history was folded and applied;
+ * - `draws`, `lastDrawAt`: chart draws so far and when the last one ended.
+ * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
+ * before decimation), and every draw dispatches a `mlboard:drawn` window event whose detail is
+ * `{ key, counts: [[experimentId, points], …] }`.
+ */
+export interface MlboardHooks {
+  events: number;
+  historyDoneAt: number | null;
+  draws: number;
+  lastDrawAt: number | null;
+}
+
+declare global {
+  interface Window {
+    __mlboard?: MlboardHooks;
+  }
+}
+
+export function perfHooks(): MlboardHooks {
+  if (typeof window === 'undefined') return { events: 0, historyDoneAt: null, draws: 0, lastDrawAt: null };
+  return (window.__mlboard ??= { events: 0, historyDoneAt: null, draws: 0, lastDrawAt: null });
+}
+
+/** Records one chart draw on its canvas and on `window.__mlboard`. */
+export function chartDrawn(canvas: HTMLCanvasElement, key: string, counts: Array<[number, number]>): void {
+  let points = 0;
+  for (const c of counts) points += c[1];
+  canvas.dataset['lines'] = String(counts.length);
+  canvas.dataset['points'] = String(points);
+  const hooks = perfHooks();
+  hooks.draws++;
+  hooks.lastDrawAt = performance.now();
+  window.dispatchEvent(new CustomEvent('mlboard:drawn', { detail: { key, counts } }));
+}
