@@ -258,6 +258,8 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     await screenshot(page, 'unreachable');
     await page.goto(`${base}&ws_endpoint=http://127.0.0.1:${stack.ws.port}&run_id=no-such-run`);
     await page.getByText('Unknown grid search "no-such-run"').waitFor({ timeout: 15_000 });
+    // The charts page loads lazily: wait for it rather than counting at once.
+    await page.getByText('--- No Data To Visualize ---').waitFor({ timeout: 10_000 });
     expect(await page.getByText('--- No Data To Visualize ---').count()).toBe(1);
     await openFromDrawer(page, 'Dashboard');
     await page.getByText('0 of 0 experiments').waitFor();
