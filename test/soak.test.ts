@@ -38,7 +38,9 @@ const BOARD = existsSync(join(repo, 'apps/ml_board/package.json'));
 let browser: Browser | undefined;
 beforeAll(async () => {
   [reference, browser] = await Promise.all([referenceRun(shape, env), BOARD ? launchChromium() : undefined]);
-  say(`undisturbed run: ${reference.seconds.toFixed(1)} s`);
+  say(
+    `undisturbed run: ${reference.seconds.toFixed(1)} s, a checkpoint every ${reference.checkpointSeconds.toFixed(2)} s`,
+  );
   expected = { checkpoints: finalCheckpoints(reference.gsDir), scores: scoresByEpoch(readEvents(reference.gsDir)) };
 }, 300_000);
 
@@ -53,9 +55,15 @@ async function soakRounds(distributed?: Distributed): Promise<void> {
     const board =
       browser &&
       boardPageCheck(browser, { log: say, screenshotName: `soak-dashboard${distributed ? '-distributed' : ''}` });
-    const outcome = await soakRun({ seed, shape, env, log: say, distributed, onBoard: board?.onBoard }).finally(() =>
-      board?.close(),
-    );
+    const outcome = await soakRun({
+      seed,
+      shape,
+      checkpointSeconds: reference.checkpointSeconds,
+      env,
+      log: say,
+      distributed,
+      onBoard: board?.onBoard,
+    }).finally(() => board?.close());
     say(`round folder ${outcome.dir}`);
     expect(outcome.exitCode, outcome.output).toBe(0);
     expect(outcome.skipped, 'kills that found the run already over').toEqual([]);

@@ -1,7 +1,7 @@
 // One soak round: a grid search on process_count 2 through both MLboard endpoints (and ml_board when it is in the
 // tree) while the harness SIGKILLs, once each and at moments drawn from a seed, a pool worker, each service and
 // the run itself, restarting each (the run by a warm start). The checks live in checks.ts.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appBin, startBoardServices, startProcess } from '../../scripts/lib/services.mjs';
@@ -108,7 +108,20 @@ export async function referenceRun(shape: SoakShape, env: Record<string, string>
   const { code } = await run.exited;
   if (code !== 0) throw new Error(`the reference run failed (${code}):\n${run.output()}`);
   const [gs] = readdirSync(storage).filter((d) => !d.startsWith('.'));
-  return { gsDir: join(storage, gs!), seconds: (Date.now() - started) / 1000 };
+  const gsDir = join(storage, gs!);
+  // Training speed apart from process start-up: the span between the first and the last checkpoint written.
+  const written = readdirSync(gsDir)
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((e) =>
+      readdirSync(join(gsDir, e))
+        .filter((d) => /^\d+$/.test(d))
+        .map((epoch) => join(gsDir, e, epoch, 'training_state.json')),
+    )
+    .filter((f) => existsSync(f))
+    .map((f) => statSync(f).mtimeMs)
+    .sort((a, b) => a - b);
+  const checkpointSeconds = (written.at(-1)! - written[0]!) / 1000 / Math.max(1, written.length - 1);
+  return { gsDir, seconds: (Date.now() - started) / 1000, checkpointSeconds };
 }
 
 /** Pids of the pool workers of a run (its children started with `_worker`). */
@@ -136,6 +149,8 @@ export type Victim = 'worker' | 'ws' | 'rest' | 'board' | 'run';
 export interface SoakOptions {
   seed: number;
   shape: SoakShape;
+  /** Seconds between checkpoints in the undisturbed run (its duration over its checkpoints): bounds the delays. */
+  checkpointSeconds: number;
   env: Record<string, string>;
   log: (line: string) => void;
   /**
@@ -179,10 +194,12 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
     ...(options.distributed ? [] : ['run' as const]),
   ];
   // Kill moments are drawn in units of progress (checkpoints stored, out of experiments × epochs) plus a delay of
-  // up to a second, so they fall inside the run however fast this machine is today.
+  // at most one checkpoint interval of the undisturbed run, counted from when that checkpoint appeared (delays do
+  // not add up), so they fall inside the run however fast the machine is.
   const total = EXPERIMENTS * shape.numEpochs;
+  const maxDelay = Math.min(1000, (options.checkpointSeconds * 1000) / 2);
   const plan = victims
-    .map((victim) => ({ victim, after: 1 + Math.floor(random() * total * 0.65), delay: random() * 1000 }))
+    .map((victim) => ({ victim, after: 1 + Math.floor(random() * total * 0.5), delay: random() * maxDelay }))
     .sort((a, b) => a.after - b.after || a.delay - b.delay);
   log(
     `kills planned: ${plan.map((p) => `${p.victim} ${p.delay.toFixed(0)} ms after checkpoint ${p.after}/${total}`).join(', ')}`,
@@ -209,66 +226,82 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   const restarts: Promise<void>[] = [];
   const runOver = () => run.child.exitCode !== null || run.child.signalCode !== null;
 
-  for (const { victim, after, delay } of plan) {
-    while (checkpointsStored(storage) < after && !runOver()) await sleep(50);
-    await sleep(delay);
-    if (runOver()) {
-      skipped.push(victim);
-      continue;
-    }
-    const when = (Date.now() - started) / 1000;
-    if (victim === 'worker' && options.distributed) {
-      // A busy worker: its process group holds the job process too.
-      for (let i = 0; i < 100 && !workers.some((w) => groupOf(w.child.pid!).length > 1) && !runOver(); i++)
-        await sleep(50);
-      const index = workers.findIndex((w) => groupOf(w.child.pid!).length > 1);
-      if (index < 0) {
+  // When each count of checkpoints was first seen, polled in the background so that a kill that took a while
+  // (a restart of the run) does not push the later ones back.
+  const firstSeen: number[] = [];
+  const watchProgress = () => {
+    const count = checkpointsStored(storage);
+    for (let c = 0; c <= count; c++) firstSeen[c] ??= Date.now();
+  };
+  const watcher = setInterval(watchProgress, 20);
+  try {
+    for (const { victim, after, delay } of plan) {
+      while (firstSeen[after] === undefined && !runOver()) await sleep(20);
+      if (firstSeen[after] !== undefined) await sleep(firstSeen[after] + delay - Date.now());
+      if (runOver()) {
         skipped.push(victim);
         continue;
       }
-      const worker = workers[index]!;
-      worker.kill();
-      await worker.exited;
-      workers[index] = await startWorker(options.distributed, env);
-      kills.push({ victim, atSeconds: when, detail: `busy mlgym worker ${worker.child.pid} and its job, restarted` });
-    } else if (victim === 'worker') {
-      let pids = workersOf(run.child.pid!);
-      for (let i = 0; i < 100 && pids.length === 0 && !runOver(); i++) await sleep(50);
-      pids = workersOf(run.child.pid!);
-      if (pids.length === 0) {
-        skipped.push(victim);
+      const when = (Date.now() - started) / 1000;
+      if (victim === 'worker' && options.distributed) {
+        // A busy worker: its process group holds the job process too.
+        for (let i = 0; i < 100 && !workers.some((w) => groupOf(w.child.pid!).length > 1) && !runOver(); i++)
+          await sleep(50);
+        const index = workers.findIndex((w) => groupOf(w.child.pid!).length > 1);
+        if (index < 0) {
+          skipped.push(victim);
+          continue;
+        }
+        const worker = workers[index]!;
+        worker.kill();
+        await worker.exited;
+        workers[index] = await startWorker(options.distributed, env);
+        kills.push({ victim, atSeconds: when, detail: `busy mlgym worker ${worker.child.pid} and its job, restarted` });
+      } else if (victim === 'worker') {
+        let pids = workersOf(run.child.pid!);
+        for (let i = 0; i < 100 && pids.length === 0 && !runOver(); i++) await sleep(50);
+        pids = workersOf(run.child.pid!);
+        if (pids.length === 0) {
+          skipped.push(victim);
+          continue;
+        }
+        const pid = pids[Math.floor(random() * pids.length)]!;
+        process.kill(pid, 'SIGKILL');
+        kills.push({ victim, atSeconds: when, detail: `pool worker ${pid}` });
+      } else if (victim === 'run') {
+        run.kill();
+        await run.exited;
+        await Promise.all(restarts); // the warm start reads the stored run through the REST endpoint
+        output += run.output();
+        const id = gridSearchId();
+        if (!id) throw new Error(`the run was killed before it stored its grid search:\n${output}`);
+        run = await runMlgym(warmStartConfig(config, id, services), env);
+        kills.push({ victim, atSeconds: when, detail: `mlgym run, then a warm start of ${id}` });
+      } else {
+        // The service stays down for a while, but the schedule goes on meanwhile: with reused workers a small
+        // run can finish within the pauses of a few restarts done one after another.
+        const service = services.services[victim];
+        service.kill();
+        await service.exited;
+        const pause = 200 + random() * 1500;
+        log(`killed ${service.name} at ${when.toFixed(1)}s, restarting it in ${pause.toFixed(0)} ms`);
+        restarts.push(
+          sleep(pause)
+            .then(() => services.restart(victim))
+            .then(() => {
+              kills.push({
+                victim,
+                atSeconds: when,
+                detail: `${service.name}, restarted after ${pause.toFixed(0)} ms`,
+              });
+            }),
+        );
         continue;
       }
-      const pid = pids[Math.floor(random() * pids.length)]!;
-      process.kill(pid, 'SIGKILL');
-      kills.push({ victim, atSeconds: when, detail: `pool worker ${pid}` });
-    } else if (victim === 'run') {
-      run.kill();
-      await run.exited;
-      await Promise.all(restarts); // the warm start reads the stored run through the REST endpoint
-      output += run.output();
-      const id = gridSearchId();
-      if (!id) throw new Error(`the run was killed before it stored its grid search:\n${output}`);
-      run = await runMlgym(warmStartConfig(config, id, services), env);
-      kills.push({ victim, atSeconds: when, detail: `mlgym run, then a warm start of ${id}` });
-    } else {
-      // The service stays down for a while, but the schedule goes on meanwhile: with reused workers a small
-      // run can finish within the pauses of a few restarts done one after another.
-      const service = services.services[victim];
-      service.kill();
-      await service.exited;
-      const pause = 200 + random() * 1500;
-      log(`killed ${service.name} at ${when.toFixed(1)}s, restarting it in ${pause.toFixed(0)} ms`);
-      restarts.push(
-        sleep(pause)
-          .then(() => services.restart(victim))
-          .then(() => {
-            kills.push({ victim, atSeconds: when, detail: `${service.name}, restarted after ${pause.toFixed(0)} ms` });
-          }),
-      );
-      continue;
+      log(`killed ${kills.at(-1)!.detail} at ${when.toFixed(1)}s`);
     }
-    log(`killed ${kills.at(-1)!.detail} at ${when.toFixed(1)}s`);
+  } finally {
+    clearInterval(watcher);
   }
   await Promise.all(restarts);
   const { code } = await run.exited;
