@@ -10,8 +10,9 @@ import { repo } from './helpers.js';
 // One thread per worker whatever the process count, so only reuse and order differ between runs.
 process.env['MLGYM_THREADS'] = '1';
 
-const cli = join(repo, 'apps/mlgym/dist/cli.js');
-const worker = { module: cli, args: ['_worker'] };
+// The worker script `mlgym run` starts (processPool.test.ts drives the CLI's `_worker` command instead).
+const workerJs = join(repo, 'apps/mlgym/dist/worker.js');
+const worker = { module: workerJs, args: [] };
 const FIXTURE = readFileSync(join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml'), 'utf8');
 const PLUGIN = join(repo, 'test/fixtures/plugins/faultyModel.mjs');
 const EPOCHS = 2;
@@ -80,8 +81,8 @@ describe('reused pool workers', () => {
       backend: 'wasm',
       sink,
       processCount: 1,
-      workerModule: cli,
-      workerArgs: ['_worker'],
+      workerModule: workerJs,
+      workerArgs: [],
       store: { kind: 'local', root: store },
       configDir: dirname(plan.gs.source.file),
       reuseWorkers: true,

@@ -124,7 +124,7 @@ export async function referenceRun(shape: SoakShape, env: Record<string, string>
   return { gsDir, seconds: (Date.now() - started) / 1000, checkpointSeconds };
 }
 
-/** Pids of the pool workers of a run (its children started with `_worker`). */
+/** Pids of the pool workers of a run (its children running apps/mlgym/dist/worker.js). */
 function workersOf(pid: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
@@ -134,7 +134,8 @@ function workersOf(pid: number): number[] {
           .replace(/^.*\) /s, '')
           .split(' ')[1],
       );
-      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('_worker')) found.push(Number(entry));
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('worker.js'))
+        found.push(Number(entry));
     } catch {
       // gone meanwhile
     }

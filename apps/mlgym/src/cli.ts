@@ -9,8 +9,8 @@ const code = await main(
     err: (text) => process.stderr.write(`${text}\n`),
     tty: process.stderr.isTTY === true,
   },
-  // Worker processes run this file itself, whether it was started directly or through bin/mlgym.mjs.
-  { entry: fileURLToPath(import.meta.url) },
+  // Worker processes run worker.js beside this file, whether the CLI was started directly or through bin/mlgym.mjs.
+  { workerEntry: fileURLToPath(new URL('./worker.js', import.meta.url)) },
 );
 // A worker keeps running until its job is done; it exits by itself.
 if (code >= 0) process.exitCode = code;

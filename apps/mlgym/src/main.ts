@@ -7,9 +7,9 @@ import type { Output, RunCommandOptions } from './commands/runCommand.js';
  */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
-/** Where the CLI was started from: the script a pool or distributed worker process runs with `_worker`. */
+/** The script a pool or distributed worker process runs (dist/worker.js): it loads only what a job needs. */
 export interface MainOptions {
-  entry?: string | undefined;
+  workerEntry?: string | undefined;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
     .option('--backend <backend>', `compute backend (${BACKEND_NAMES.join(' | ')})`)
     .action(async (opts: RunCommandOptions) => {
       const { runCommand } = await import('./commands/runCommand.js');
-      code = await runCommand({ ...opts, workerEntry: options.entry }, io);
+      code = await runCommand({ ...opts, workerEntry: options.workerEntry }, io);
     });
 
   program
@@ -64,8 +64,8 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
         queueName: opts.queueName,
         concurrency: opts.concurrency,
         lockDurationMs: opts.lockMs,
-        workerModule: options.entry ?? process.argv[1] ?? '',
-        workerArgs: ['_worker'],
+        workerModule: options.workerEntry ?? '',
+        workerArgs: [],
         log: (line) => io.err(`mlgym worker: ${line}`),
         signal: stop.signal,
       });
@@ -90,9 +90,9 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
       code = results.some((r) => r.status === 'failed') ? 1 : 0;
     });
 
-  // Internal: a pool worker process (runs the one job its parent sends over IPC).
+  // Internal, kept for runs started by an older CLI: a worker process (runs the jobs its parent sends over IPC).
   program.command('_worker', { hidden: true }).action(async () => {
-    const { runWorker } = await import('@mlgym/core');
+    const { runWorker } = await import('@mlgym/core/worker');
     runWorker();
     code = -1;
   });

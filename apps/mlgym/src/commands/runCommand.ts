@@ -28,7 +28,7 @@ export interface RunCommandOptions {
   json: boolean;
   backend?: string | undefined;
   registry?: ComponentRegistry | undefined;
-  /** The CLI script, started with `_worker` for multiprocessing runs. */
+  /** The worker script (dist/worker.js) that multiprocessing runs start. */
   workerEntry?: string | undefined;
 }
 
@@ -134,7 +134,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     abort.abort();
   };
   process.once('SIGINT', onSigint);
-  const worker = options.workerEntry ? { module: options.workerEntry, args: ['_worker'] } : undefined;
+  const worker = options.workerEntry ? { module: options.workerEntry, args: [] } : undefined;
   const progress = new ProgressView((text) => io.err(text), io.tty ?? false);
   const summary = await runFromRunConfig(run, {
     registry: options.registry,

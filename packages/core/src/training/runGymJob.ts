@@ -30,8 +30,9 @@ export interface GymJobOptions extends Omit<RunExperimentOptions, 'components'> 
 export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutcome & { backend: BackendRecord }> {
   const backend = await selectBackend(options.backend ?? 'auto');
   if (options.resume) await checkSameBackend(options, backend);
-  // The machine that trains (a worker's, not the launcher's) with its backend goes on the model card.
-  await options.store.putConfig(
+  // The machine that trains (a worker's, not the launcher's) with its backend goes on the model card; written
+  // while the components are built (a durable write waits for the disk or the REST endpoint).
+  const recorded = options.store.putConfig(
     options.gridSearchId,
     'system_info.json',
     JSON.stringify(systemInfo(backend, process.cwd())),
@@ -49,8 +50,12 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
     seed: options.seed,
     services,
   });
-  const components = (await builder.buildAll()) as unknown as ExperimentComponents;
+  const components = (await builder.buildAll().catch(async (error: unknown) => {
+    await recorded.catch(() => undefined);
+    throw error;
+  })) as unknown as ExperimentComponents;
   try {
+    await recorded;
     // Everything but the build inputs goes on to the training loop.
     const { config: _c, backend: _b, seed: _s, registry: _r, source: _src, configDir: _d, ...training } = options;
     const outcome = await runExperiment({ ...training, components });
