@@ -390,9 +390,9 @@ describe('endpoint fuzzing (fast-check)', () => {
                 expect(code, `${op.method} ${op.path}`).not.toBe(500);
               }
             }
-            // A second try absorbs a scheduling hiccup of this shared machine; a blocked loop fails both.
+            // Further tries absorb scheduling hiccups of a loaded two-core machine; a blocked loop fails them all.
             let ms = await pingMs(sockets[(who + 1) % 3] as Socket);
-            if (ms >= 100) ms = await pingMs(sockets[(who + 1) % 3] as Socket);
+            for (let retry = 0; retry < 2 && ms >= 100; retry++) ms = await pingMs(sockets[(who + 1) % 3] as Socket);
             slowest = Math.max(slowest, ms);
             expect(ms, 'ping round trip').toBeLessThan(100);
             await logsAgree(
