@@ -57,6 +57,8 @@ export const live = new Set();
  * Starts `node <bin> ...args` as the leader of a new process group. Resolves once `ready` matches its output
  * (stdout or stderr), with the match; rejects if it exits first or `timeoutMs` passes. `echo` receives every
  * output line (e.g. to prefix and print it).
+ * @param {{ name: string, bin: string, args: string[], env?: Record<string, string>, ready?: RegExp,
+ *   timeoutMs?: number, echo?: (line: string) => void, stdio?: 'pipe' | 'inherit' }} options
  */
 export function startProcess({ name, bin, args, env, ready, timeoutMs = 120_000, echo, stdio = 'pipe' }) {
   const child = spawn(process.execPath, [bin, ...args], {
@@ -134,6 +136,8 @@ const BOARD_URL = /====> ACCESS MLBOARD VIA (\S+)/;
 /**
  * The MLboard services on one storage folder: ml_board_ws_endpoint, ml_board_rest_endpoint and, when
  * apps/ml_board is in the tree, ml_board. `ports` are preferred ports (taken when free, else free ones).
+ * @param {{ storage: string, ports?: { ws?: number, rest?: number, board?: number }, runId?: string,
+ *   echo?: (name: string, line: string) => void, env?: Record<string, string> }} options
  */
 export async function startBoardServices({ storage, ports = {}, runId, echo, env }) {
   const boardBin = appBin('ml_board');
@@ -171,7 +175,8 @@ export async function startBoardServices({ storage, ports = {}, runId, echo, env
     };
   }
   const start = (key) => startProcess({ ...specs[key], env, echo: echo && ((line) => echo(specs[key].name, line)) });
-  const running = {};
+  /** @type {Record<'ws' | 'rest' | 'board', Awaited<ReturnType<typeof startProcess>>>} */
+  const running = /** @type {any} */ ({});
   try {
     for (const key of Object.keys(specs)) running[key] = await start(key);
   } catch (error) {
