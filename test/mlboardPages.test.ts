@@ -131,6 +131,9 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     expect(
       await page.locator('[role="meter"]').evaluateAll((m) => m.map((x) => x.getAttribute('aria-valuenow'))),
     ).toEqual(['100', '100']);
+    expect(await page.locator('[role="meter"]').evaluateAll((m) => m.map((x) => x.getAttribute('data-state')))).toEqual(
+      ['complete', 'complete'],
+    );
 
     // Checkpoints: every stored epoch, each file with its size and sha256.
     const epochs = readdirSync(fixtureFile(1)).filter((d) => /^\d+$/.test(d));
@@ -421,6 +424,10 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await error.getByText('Stack trace').click();
     expect(await trace.isVisible()).toBe(true);
     expect(await trace.textContent()).toBe(STACK);
+    // However far it got, a failed experiment's gauges are not the green of a completed one.
+    expect(await page.locator('[role="meter"]').evaluateAll((m) => m.map((x) => x.getAttribute('data-state')))).toEqual(
+      ['failed', 'failed'],
+    );
     await shot(page, 'experiment-failed');
     expect(pageErrors.get(page)).toEqual([]);
   });

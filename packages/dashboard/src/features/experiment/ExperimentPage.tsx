@@ -101,11 +101,13 @@ function Details({ id, row, system }: { id: number; row: ExperimentRow; system: 
           title="Epochs"
           detail={progressDetail(row.current_epoch, row.num_epochs, done, 1)}
           share={epochProgress(row)}
+          failed={!!row.error}
         />
         <ProgressGauge
           title="Batches"
           detail={progressDetail(row.current_batch, row.num_batches, done, row.model_status === 'train' ? 1 : 0)}
           share={batchProgress(row)}
+          failed={!!row.error}
         />
       </Stack>
     </>

@@ -1,8 +1,21 @@
 import { Box, Paper, Typography } from '@mui/material';
 import { formatPercent } from './timeFormat';
 
-/** A half-circle gauge (SVG, so it also appears in exported pages) with a rounded percentage. */
-export function ProgressGauge({ title, detail, share }: { title: string; detail: string; share: number | null }) {
+/**
+ * A half-circle gauge (SVG, so it also appears in exported pages) with a rounded percentage: green when complete,
+ * red for an experiment that failed (however far it got), blue while under way.
+ */
+export function ProgressGauge({
+  title,
+  detail,
+  share,
+  failed = false,
+}: {
+  title: string;
+  detail: string;
+  share: number | null;
+  failed?: boolean;
+}) {
   const clamped = share === null ? 0 : Math.min(1, Math.max(0, share));
   const r = 80;
   const length = Math.PI * r;
@@ -21,13 +34,14 @@ export function ProgressGauge({ title, detail, share }: { title: string; detail:
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={share === null ? undefined : Math.round(clamped * 100)}
-          aria-valuetext={formatPercent(share)}
+          aria-valuetext={`${formatPercent(share)}${failed ? ' (failed)' : ''}`}
+          data-state={failed ? 'failed' : clamped >= 1 ? 'complete' : 'running'}
         >
           <path d={`M 30 110 A ${r} ${r} 0 0 1 190 110`} fill="none" stroke="#e3e7ee" strokeWidth="22" />
           <path
             d={`M 30 110 A ${r} ${r} 0 0 1 190 110`}
             fill="none"
-            stroke={clamped >= 1 ? '#2e7d32' : '#1976d2'}
+            stroke={failed ? '#d32f2f' : clamped >= 1 ? '#2e7d32' : '#1976d2'}
             strokeWidth="22"
             strokeDasharray={`${clamped * length} ${length}`}
           />
