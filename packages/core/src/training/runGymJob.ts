@@ -38,6 +38,8 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
     JSON.stringify(systemInfo(backend, process.cwd())),
     options.experimentId,
   );
+  // Awaited once the components are built; a failure before that must not leave the write's rejection unhandled.
+  recorded.catch(() => undefined);
   const registry = options.registry ?? createDefaultRegistry();
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in options.config)];
   const graph = ComponentGraph.fromConfig(options.config, registry, { requested, source: options.source });
