@@ -72,18 +72,20 @@ export async function startStack(storage: string, opts: { runId?: string; wsPort
     `http://127.0.0.1:${rest.port}`,
     ...(opts.runId ? ['--run_id', opts.runId] : []),
   ]);
-  return {
+  const stack: Stack = {
     ws,
     rest,
     board,
     storage,
     wsArgs,
     async stop() {
-      const all = [this.board, this.ws, this.rest];
+      // Tests replace a service they restarted on the stack: stop what is there now.
+      const all = [stack.board, stack.ws, stack.rest];
       for (const p of all) p.child.kill('SIGTERM');
       await Promise.all(all.map((p) => stopped(p.child)));
     },
   };
+  return stack;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -118,12 +118,12 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     const field = (card: string, name: string) => page.getByTestId(card).locator(`[data-field="${name}"]`);
     const system = JSON.parse(readFileSync(fixtureFile(1, 'system_info.json'), 'utf8')) as Record<string, Json>;
     const jobs = events().filter((e) => e.event_type === 'job_status' && e.payload.experiment_id === 1);
-    const last = jobs.at(-1)!.payload as { starting_time: number; finishing_time: number; job_type: number };
+    const last = jobs.at(-1)!.payload as Json as { starting_time: number; finishing_time: number; job_type: number };
     const local = (s: number) => new Date(s * 1000).toLocaleString('sv-SE', { hour12: false });
     await poll(() => field('overview', 'Experiment ID').textContent()).toBe('1');
     expect(await field('overview', 'Job Type').textContent()).toBe(String(last.job_type));
     expect(await field('overview', 'Device').textContent()).toBe(
-      `${system.tfjs_backend.backend} on ${system.processor} (${system.num_processor_cores} cores)`,
+      `${system['tfjs_backend'].backend} on ${system['processor']} (${system['num_processor_cores']} cores)`,
     );
     expect(await field('times', 'Start').textContent()).toBe(local(last.starting_time));
     expect(await field('times', 'End').textContent()).toBe(local(last.finishing_time));
@@ -216,7 +216,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     expect(await page.locator('[data-testid="pipeline-graph"] [data-node]').count()).toBe(components.length);
     await page.locator('[data-node="optimizer"]').click();
     expect(await page.getByTestId('pipeline-node-config').textContent()).toContain(
-      JSON.stringify(config.optimizer.config.params.lr),
+      JSON.stringify(config['optimizer'].config.params.lr),
     );
     await page.locator('[data-section="results"] canvas').first().waitFor();
     const charts = await page.locator('[data-section="results"] canvas').count();
