@@ -7,10 +7,13 @@ import { registerTrainingDeclarations } from './trainingComponentSchemas.js';
 /** Collator ids used by the original's example configs. */
 export const BUILTIN_INJECTABLE_IDS = ['id_conv_mnist_standard_collator', 'id_computation_device'] as const;
 
-/** Components a gym job builds; the first four are required. */
+/**
+ * Components a gym job builds; the first four are required. `callbacks` is a plugin's component whose
+ * value is a training callback or a list of them.
+ */
 export const GYM_COMPONENTS = {
   required: ['model', 'trainer', 'optimizer', 'evaluator'],
-  optional: ['lr_scheduler', 'early_stopping_strategy', 'checkpointing_strategy'],
+  optional: ['lr_scheduler', 'early_stopping_strategy', 'checkpointing_strategy', 'callbacks'],
 } as const;
 
 /** A registry with every built-in component family and injectable registered. */

@@ -9,6 +9,7 @@ import { systemInfo } from '../gym/systemInfo.js';
 import { ComponentBuilder } from '../registry/componentBuilder.js';
 import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
+import { callbacksOf } from './callbacksOf.js';
 import { runExperiment } from './runExperiment.js';
 import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from './runExperiment.js';
 
@@ -49,11 +50,13 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
     seed: options.seed,
     services,
   });
-  const components = (await builder.buildAll()) as unknown as ExperimentComponents;
+  const built = await builder.buildAll();
+  const components = built as unknown as ExperimentComponents;
   try {
     // Everything but the build inputs goes on to the training loop.
     const { config: _c, backend: _b, seed: _s, registry: _r, source: _src, configDir: _d, ...training } = options;
-    const outcome = await runExperiment({ ...training, components });
+    const callbacks = [...callbacksOf(built['callbacks']), ...(options.callbacks ?? [])];
+    const outcome = await runExperiment({ ...training, components, callbacks });
     return { ...outcome, backend };
   } finally {
     components.model.model.dispose();
