@@ -58,8 +58,8 @@ export { LocalEventSink } from './reporting/localEventSink.js';
 export { selectBackend } from './backend/selectBackend.js';
 export type { BackendRecord } from './backend/selectBackend.js';
 export { registerWasmGradientKernels } from './backend/wasmGradientKernels.js';
-export { runGymJob } from './training/runGymJob.js';
-export type { GymJobOptions } from './training/runGymJob.js';
+export { runGymJob } from './gym/runGymJob.js';
+export type { GymJobOptions } from './gym/runGymJob.js';
 export { runExperiment } from './training/runExperiment.js';
 export type {
   ExperimentComponents,
@@ -87,15 +87,14 @@ export { runFromRunConfig } from './gym/runFromRunConfig.js';
 export type { RunFromConfigOptions, RunSummary } from './gym/runFromRunConfig.js';
 export { planWarmStart } from './gym/warmStartPlan.js';
 export type { ExperimentAction, WarmStartOverrides, WarmStartPlan } from './gym/warmStartPlan.js';
-export { runJobsInProcess } from './gym/runGridSearch.js';
-export type { JobResult, JobSpec, RunJobsOptions } from './gym/runGridSearch.js';
+export type { JobResult, JobSpec } from './gym/jobSpec.js';
 export { newGridSearchId } from './gym/gridSearchId.js';
 export { systemInfo } from './gym/systemInfo.js';
 export { runJobsInPool } from './gym/processPool.js';
 export type { PoolOptions, StoreDescriptor, WorkerMessage, WorkerRequest } from './gym/processPool.js';
 export { runWorker } from './gym/jobWorker.js';
-export { formatNestedCvReport, nestedCvReport } from './validation/nestedCvReport.js';
-export type { NestedCvReport, NestedCvSelection } from './validation/nestedCvReport.js';
+export { formatNestedCvReport, nestedCvReport } from './gym/nestedCvReport.js';
+export type { NestedCvReport, NestedCvSelection } from './gym/nestedCvReport.js';
 export {
   queueNameOf,
   redisConnection,

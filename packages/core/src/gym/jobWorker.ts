@@ -5,7 +5,7 @@ import type { Backend } from '@mlgym/protocol';
 import type { EventSink } from '../reporting/eventSink.js';
 import { createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import { loadPlugins } from '../registry/loadPlugins.js';
-import { runGymJob } from '../training/runGymJob.js';
+import { runGymJob } from './runGymJob.js';
 import type { WorkerMessage, WorkerRequest } from './processPool.js';
 
 /** Forwards events to the parent process over IPC. */

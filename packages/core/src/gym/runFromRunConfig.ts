@@ -14,7 +14,7 @@ import { LocalEventSink } from '../reporting/localEventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
 import { dispatchJobs } from './dispatchJobs.js';
-import type { JobResult, JobSpec } from './runGridSearch.js';
+import type { JobResult, JobSpec } from './jobSpec.js';
 import { systemInfo } from './systemInfo.js';
 import { planWarmStart } from './warmStartPlan.js';
 import type { WarmStartOverrides } from './warmStartPlan.js';

@@ -5,13 +5,13 @@ import { selectBackend } from '../backend/selectBackend.js';
 import type { BackendRecord } from '../backend/selectBackend.js';
 import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import type { YamlSource } from '../config/yamlSource.js';
-import { systemInfo } from '../gym/systemInfo.js';
+import { systemInfo } from './systemInfo.js';
 import { ComponentBuilder } from '../registry/componentBuilder.js';
 import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
-import { callbacksOf } from './callbacksOf.js';
-import { runExperiment } from './runExperiment.js';
-import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from './runExperiment.js';
+import { callbacksOf } from '../training/callbacksOf.js';
+import { runExperiment } from '../training/runExperiment.js';
+import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from '../training/runExperiment.js';
 
 /** What `runExperiment` takes, with the experiment config in place of the built components. */
 export interface GymJobOptions extends Omit<RunExperimentOptions, 'components'> {
