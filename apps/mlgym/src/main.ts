@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
     .action(async (opts: { redisUrl: string; concurrency: number; queueName?: string; lockMs: number }) => {
       const stop = new AbortController();
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-      const { runDistributedWorker } = await import('@mlgym/core');
+      const { runDistributedWorker } = await import('@mlgym/core/worker');
       io.err(`mlgym worker: waiting for experiments on ${opts.redisUrl}`);
       await runDistributedWorker({
         redisUrl: opts.redisUrl,
@@ -92,8 +92,8 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
 
   // Internal: a pool worker process (runs the one job its parent sends over IPC).
   program.command('_worker', { hidden: true }).action(async () => {
-    const { runWorker } = await import('@mlgym/core');
-    runWorker();
+    const { startJobWorker } = await import('./startJobWorker.js');
+    await startJobWorker();
     code = -1;
   });
 

@@ -83,6 +83,7 @@ async function chooseRun(options: RunCommandOptions): Promise<{ run: LoadedRunCo
     gridSearchId: options.resume,
     eventStoragePath: options.eventStoragePath,
     restEndpoint: options.restEndpoint,
+    authToken: process.env['ML_BOARD_AUTH_TOKEN'],
   });
 }
 
@@ -143,6 +144,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     storeLabel,
     worker,
     signal: abort.signal,
+    authToken: process.env['ML_BOARD_AUTH_TOKEN'],
     notice: (line) => io.err(`mlgym: ${line}`),
     observe: (event) => progress.observe(event),
     // On a terminal the progress view shows what the log lines would say.

@@ -1,0 +1,9 @@
+/**
+ * `@mlgym/core/worker`: the insides of worker processes, for the app that starts them (`mlgym
+ * _worker`, `mlgym worker`). Users and apps otherwise need only the main entry point.
+ */
+export { runWorker } from './gym/jobWorker.js';
+export type { WorkerHost } from './gym/jobWorker.js';
+export { runDistributedWorker } from './gym/distributed.js';
+export type { DistributedWorkerOptions } from './gym/distributed.js';
+export type { StoreDescriptor, WorkerMessage, WorkerRequest } from './gym/processPool.js';
