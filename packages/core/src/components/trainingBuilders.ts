@@ -4,22 +4,40 @@ import { fitFeatureEncoders } from '../data/featureEncoder.js';
 import type { FeatureEncodingConfig } from '../data/featureEncoder.js';
 import type { BuildContext, ComponentDefinition, ComponentRegistry } from '../registry/componentRegistry.js';
 import { CHECKPOINTING } from '../training/checkpointingStrategy.js';
-import { DataLoader, standardCollator } from '../training/dataLoader.js';
-import type { Collator, SamplingStrategy } from '../training/dataLoader.js';
+import type { Collator, DataLoader, SamplingStrategy } from '../training/dataLoader.js';
 import { EARLY_STOPPING } from '../training/earlyStopping.js';
-import { evalComponent } from '../training/evaluator.js';
 import type { EvalComponent } from '../training/evaluator.js';
-import { createLoss } from '../training/losses.js';
 import type { LossSpec } from '../training/losses.js';
 import type { MetricSpec } from '../training/metrics.js';
-import { builtinModels } from '../training/models.js';
 import type { MlgymModel, ModelFactory } from '../training/models.js';
-import { createPostProcessor } from '../training/postProcessors.js';
 import type { PostProcessor } from '../training/postProcessors.js';
 import type { TrainerComponent } from '../training/runExperiment.js';
 import { didYouMean } from '../util/nearest.js';
 
 type Config = Record<string, unknown>;
+
+/**
+ * The tfjs side of the builders, imported on the first build: planning (`mlgym run --dry-run`)
+ * validates every config against the schemas without loading TensorFlow.js.
+ */
+async function engine() {
+  const [dataLoader, evaluator, losses, models, postProcessors] = await Promise.all([
+    import('../training/dataLoader.js'),
+    import('../training/evaluator.js'),
+    import('../training/losses.js'),
+    import('../training/models.js'),
+    import('../training/postProcessors.js'),
+  ]);
+  return {
+    DataLoader: dataLoader.DataLoader,
+    standardCollator: dataLoader.standardCollator,
+    evalComponent: evaluator.evalComponent,
+    createLoss: losses.createLoss,
+    builtinModels: models.builtinModels,
+    createPostProcessor: postProcessors.createPostProcessor,
+  };
+}
+type Engine = Awaited<ReturnType<typeof engine>>;
 
 function attach(
   registry: ComponentRegistry,
@@ -50,6 +68,7 @@ function seedOf(ctx: BuildContext<Config>, own: unknown): number {
 }
 
 function loaders(
+  { DataLoader }: Engine,
   ctx: BuildContext<Config>,
   strategyOf: (split: string, index: number) => { strategy: SamplingStrategy; seed: number; labelPos?: number },
 ): Record<string, DataLoader> {
@@ -71,7 +90,10 @@ function loaders(
   return out;
 }
 
-function postProcessors(specs: unknown): { all: PostProcessor[]; bySplit: Record<string, PostProcessor[]> } {
+function postProcessors(
+  { createPostProcessor }: Engine,
+  specs: unknown,
+): { all: PostProcessor[]; bySplit: Record<string, PostProcessor[]> } {
   const all: PostProcessor[] = [];
   const bySplit: Record<string, PostProcessor[]> = {};
   for (const spec of (specs as Config[] | undefined) ?? []) {
@@ -90,15 +112,16 @@ function splitTable(entries: unknown, key: string): Record<string, string[]> | u
 
 /** Builders for the training families (their schemas are declared in trainingComponentSchemas). */
 export function registerTrainingBuilders(registry: ComponentRegistry): void {
-  attach(registry, 'DATA_COLLATOR', 'DEFAULT', ({ config }) => {
+  attach(registry, 'DATA_COLLATOR', 'DEFAULT', async ({ config }) => {
     const type = config['collator_type'];
     const params = (config['collator_params'] as Config | undefined) ?? {};
-    return typeof type === 'function' ? (type as (p: Config) => Collator)(params) : standardCollator(params);
+    if (typeof type === 'function') return (type as (p: Config) => Collator)(params);
+    return (await engine()).standardCollator(params);
   });
-  attach(registry, 'DATA_LOADER', 'DEFAULT', (ctx) => {
+  attach(registry, 'DATA_LOADER', 'DEFAULT', async (ctx) => {
     const seeds = ctx.config['seeds'];
     const weighted = ctx.config['weigthed_sampling_split_name'];
-    return loaders(ctx, (split, i) => {
+    return loaders(await engine(), ctx, (split, i) => {
       // A list of seeds (as the original example writes) is read in requirement order.
       const own = Array.isArray(seeds) ? seeds[i] : (seeds as Record<string, number> | undefined)?.[split];
       const seed = seedOf(ctx, own);
@@ -107,11 +130,11 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
         : { strategy: 'RANDOM', seed };
     });
   });
-  attach(registry, 'DATA_LOADER', 'FUTURE', (ctx) => {
+  attach(registry, 'DATA_LOADER', 'FUTURE', async (ctx) => {
     const strategies =
       (ctx.config['sampling_strategies'] as
         Record<string, { strategy: SamplingStrategy; seed?: number; label_pos?: number }> | undefined) ?? {};
-    return loaders(ctx, (split) => {
+    return loaders(await engine(), ctx, (split) => {
       const s = strategies[split];
       return s
         ? { strategy: s.strategy, seed: seedOf(ctx, s.seed), labelPos: s.label_pos }
@@ -139,7 +162,7 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
       }),
     );
   });
-  attach(registry, 'MODEL_REGISTRY', 'DEFAULT', () => builtinModels());
+  attach(registry, 'MODEL_REGISTRY', 'DEFAULT', async () => (await engine()).builtinModels());
   attach(registry, 'MODEL', 'DEFAULT', (ctx): MlgymModel => {
     const factory = ctx.requirements['model_registry'];
     if (typeof factory !== 'function') {
@@ -162,16 +185,21 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
   attach(registry, 'OPTIMIZER', 'DEFAULT', ({ config }) => config);
   attach(registry, 'OPTIMIZER', 'BUNDLE', ({ config }) => ({ bundle: true, ...config }));
   attach(registry, 'LR_SCHEDULER', 'DEFAULT', ({ config }) => config);
-  attach(registry, 'LOSS_FUNCTION_REGISTRY', 'DEFAULT', () => ({ create: createLoss }));
+  attach(registry, 'LOSS_FUNCTION_REGISTRY', 'DEFAULT', async () => ({ create: (await engine()).createLoss }));
   attach(registry, 'METRIC_REGISTRY', 'DEFAULT', () => ({ metrics: true }));
-  attach(registry, 'PREDICTION_POSTPROCESSING_REGISTRY', 'DEFAULT', () => ({ create: createPostProcessor }));
-  attach(registry, 'TRAIN_COMPONENT', 'DEFAULT', ({ config }) => ({
-    loss: createLoss(config['loss_fun_config'] as LossSpec),
-    postProcessors: postProcessors(config['post_processors_config']).all,
+  attach(registry, 'PREDICTION_POSTPROCESSING_REGISTRY', 'DEFAULT', async () => ({
+    create: (await engine()).createPostProcessor,
   }));
-  attach(registry, 'TRAINER', 'DEFAULT', ({ requirements }): TrainerComponent => {
+  attach(registry, 'TRAIN_COMPONENT', 'DEFAULT', async ({ config }) => {
+    const parts = await engine();
+    return {
+      loss: parts.createLoss(config['loss_fun_config'] as LossSpec),
+      postProcessors: postProcessors(parts, config['post_processors_config']).all,
+    };
+  });
+  attach(registry, 'TRAINER', 'DEFAULT', async ({ requirements }): Promise<TrainerComponent> => {
     const loader = requirements['data_loaders'];
-    if (!(loader instanceof DataLoader)) {
+    if (!(loader instanceof (await engine()).DataLoader)) {
       throw MlgymError.fromIssue({
         code: 'SUBSCRIPTION_INVALID',
         problem: 'TRAINER needs its data_loaders requirement subscribed to one split (e.g. subscription: train)',
@@ -179,11 +207,12 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
     }
     return { loader, ...(requirements['train_component'] as Omit<TrainerComponent, 'loader'>) };
   });
-  attach(registry, 'EVAL_COMPONENT', 'DEFAULT', ({ config, requirements }): EvalComponent => {
-    const post = postProcessors(config['post_processors_config']);
-    return evalComponent({
+  attach(registry, 'EVAL_COMPONENT', 'DEFAULT', async ({ config, requirements }): Promise<EvalComponent> => {
+    const parts = await engine();
+    const post = postProcessors(parts, config['post_processors_config']);
+    return parts.evalComponent({
       loaders: requirements['data_loaders'] as Record<string, DataLoader>,
-      losses: ((config['loss_funs_config'] as LossSpec[] | undefined) ?? []).map(createLoss),
+      losses: ((config['loss_funs_config'] as LossSpec[] | undefined) ?? []).map(parts.createLoss),
       metricSpecs: (config['metrics_config'] as MetricSpec[] | undefined) ?? [],
       postProcessors: post.all,
       splitPostProcessors: post.bySplit,
