@@ -1,5 +1,7 @@
 import { ComponentRegistry } from '../registry/componentRegistry.js';
 import { registerDataComponents } from './dataComponents.js';
+import { registerLrSchedulerFamily } from './lrSchedulerFamily.js';
+import { registerOptimizerFamily } from './optimizerFamily.js';
 import { registerSourceComponents } from './sourceComponents.js';
 import { registerTrainingBuilders } from './trainingBuilders.js';
 import { registerTrainingDeclarations } from './trainingComponentSchemas.js';
@@ -22,6 +24,8 @@ export function createDefaultRegistry(): ComponentRegistry {
   registerDataComponents(registry);
   registerSourceComponents(registry);
   registerTrainingDeclarations(registry);
+  registerOptimizerFamily(registry);
+  registerLrSchedulerFamily(registry);
   registerTrainingBuilders(registry);
   registry.registerInjectable('id_conv_mnist_standard_collator', { collator: 'standard' });
   registry.registerInjectable('id_computation_device', { device: 'default' });

@@ -182,9 +182,6 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
       inputShape: (model.inputs[0]?.shape ?? []).slice(1) as number[],
     };
   });
-  attach(registry, 'OPTIMIZER', 'DEFAULT', ({ config }) => config);
-  attach(registry, 'OPTIMIZER', 'BUNDLE', ({ config }) => ({ bundle: true, ...config }));
-  attach(registry, 'LR_SCHEDULER', 'DEFAULT', ({ config }) => config);
   attach(registry, 'LOSS_FUNCTION_REGISTRY', 'DEFAULT', async () => ({ create: (await engine()).createLoss }));
   attach(registry, 'METRIC_REGISTRY', 'DEFAULT', () => ({ metrics: true }));
   attach(registry, 'PREDICTION_POSTPROCESSING_REGISTRY', 'DEFAULT', async () => ({

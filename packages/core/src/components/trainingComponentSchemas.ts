@@ -6,67 +6,6 @@ import type { ComponentRegistry, RequirementSpec } from '../registry/componentRe
  * --dry-run` check a whole experiment before anything trains; the builders come with the
  * training engine.
  */
-const positive = z.number().positive();
-const rate = z.number().nonnegative();
-const beta = z.number().min(0).max(1);
-
-const optimizerParams = {
-  SGD: z.strictObject({
-    lr: positive,
-    momentum: rate.optional(),
-    dampening: rate.optional(),
-    weight_decay: rate.optional(),
-    nesterov: z.boolean().optional(),
-  }),
-  ADAM: z.strictObject({
-    lr: positive.optional(),
-    betas: z.tuple([beta, beta]).optional(),
-    eps: positive.optional(),
-    weight_decay: rate.optional(),
-    amsgrad: z.boolean().optional(),
-  }),
-  ADAMW: z.strictObject({
-    lr: positive.optional(),
-    betas: z.tuple([beta, beta]).optional(),
-    eps: positive.optional(),
-    weight_decay: rate.optional(),
-    amsgrad: z.boolean().optional(),
-  }),
-  ADADELTA: z.strictObject({
-    lr: positive.optional(),
-    rho: beta.optional(),
-    eps: positive.optional(),
-    weight_decay: rate.optional(),
-  }),
-  RMSPROP: z.strictObject({
-    lr: positive.optional(),
-    alpha: beta.optional(),
-    eps: positive.optional(),
-    weight_decay: rate.optional(),
-    momentum: rate.optional(),
-    centered: z.boolean().optional(),
-  }),
-} as const;
-
-export const OptimizerConfigSchema = z.discriminatedUnion('optimizer_key', [
-  z.strictObject({ optimizer_key: z.literal('SGD'), params: optimizerParams.SGD }),
-  z.strictObject({ optimizer_key: z.literal('ADAM'), params: optimizerParams.ADAM.default({}) }),
-  z.strictObject({ optimizer_key: z.literal('ADAMW'), params: optimizerParams.ADAMW.default({}) }),
-  z.strictObject({ optimizer_key: z.literal('ADADELTA'), params: optimizerParams.ADADELTA.default({}) }),
-  z.strictObject({ optimizer_key: z.literal('RMSPROP'), params: optimizerParams.RMSPROP.default({}) }),
-]);
-
-export const LR_SCHEDULER_KEYS = [
-  'dummy',
-  'ConstantLR',
-  'LinearLR',
-  'StepLR',
-  'ExponentialLR',
-  'CosineAnnealingLR',
-  'WarmupLR',
-  'hugging_face_scheduler',
-] as const;
-
 /** A loss/metric/post-processor spec: `key` picks the entry; the other keys are its arguments. */
 const registrySpec = z.looseObject({ key: z.string().min(1), tag: z.string().optional() });
 const postProcessorSpec = z.looseObject({
@@ -128,20 +67,6 @@ export function registerTrainingDeclarations(registry: ComponentRegistry): void 
       batch_size: z.number().int().positive().default(1),
       sampling_strategies: z.record(z.string(), samplingStrategy).default({}),
       drop_last: z.boolean().default(false),
-    }),
-  });
-  registry.register('OPTIMIZER', 'DEFAULT', { configSchema: OptimizerConfigSchema });
-  registry.register('OPTIMIZER', 'BUNDLE', {
-    configSchema: z.strictObject({
-      optimizers_config: z.record(z.string(), OptimizerConfigSchema),
-      optimizer_key_to_param_key_filters: z.record(z.string(), z.array(z.string())),
-    }),
-  });
-  registry.register('LR_SCHEDULER', 'DEFAULT', {
-    configSchema: z.strictObject({
-      lr_scheduler_key: z.enum(LR_SCHEDULER_KEYS),
-      params: z.record(z.string(), z.unknown()).default({}),
-      step_per: z.enum(['epoch', 'batch']).default('epoch'),
     }),
   });
   for (const family of [
