@@ -1,5 +1,7 @@
 import { ComponentRegistry } from '../registry/componentRegistry.js';
+import { registerCheckpointingFamily } from './checkpointingFamily.js';
 import { registerDataComponents } from './dataComponents.js';
+import { registerEarlyStoppingFamily } from './earlyStoppingFamily.js';
 import { registerLrSchedulerFamily } from './lrSchedulerFamily.js';
 import { registerOptimizerFamily } from './optimizerFamily.js';
 import { registerSourceComponents } from './sourceComponents.js';
@@ -26,6 +28,8 @@ export function createDefaultRegistry(): ComponentRegistry {
   registerTrainingDeclarations(registry);
   registerOptimizerFamily(registry);
   registerLrSchedulerFamily(registry);
+  registerEarlyStoppingFamily(registry);
+  registerCheckpointingFamily(registry);
   registerTrainingBuilders(registry);
   registry.registerInjectable('id_conv_mnist_standard_collator', { collator: 'standard' });
   registry.registerInjectable('id_computation_device', { device: 'default' });

@@ -3,16 +3,13 @@ import type { DatasetIterator } from '../data/datasetIterator.js';
 import { fitFeatureEncoders } from '../data/featureEncoder.js';
 import type { FeatureEncodingConfig } from '../data/featureEncoder.js';
 import type { BuildContext, ComponentDefinition, ComponentRegistry } from '../registry/componentRegistry.js';
-import { CHECKPOINTING } from '../training/checkpointingStrategy.js';
 import type { Collator, DataLoader, SamplingStrategy } from '../training/dataLoader.js';
-import { EARLY_STOPPING } from '../training/earlyStopping.js';
 import type { EvalComponent } from '../training/evaluator.js';
 import type { LossSpec } from '../training/losses.js';
 import type { MetricSpec } from '../training/metrics.js';
 import type { MlgymModel, ModelFactory } from '../training/models.js';
 import type { PostProcessor } from '../training/postProcessors.js';
 import type { TrainerComponent } from '../training/runExperiment.js';
-import { didYouMean } from '../util/nearest.js';
 
 type Config = Record<string, unknown>;
 
@@ -48,19 +45,6 @@ function attach(
   const found = registry.lookup(type, variant);
   if (!('definition' in found)) throw new Error(`${type}/${variant} must be declared before its builder is attached`);
   registry.replace(type, variant, { ...(found.definition as ComponentDefinition<Config>), build });
-}
-
-function fromMap<T>(map: Record<string, (config: Config) => T>, key: unknown, what: string, config: Config): T {
-  const make = map[String(key)];
-  if (!make) {
-    throw MlgymError.fromIssue({
-      code: 'UNKNOWN_VARIANT',
-      problem: `unknown ${what} "${String(key)}"`,
-      expected: `one of ${Object.keys(map).join(', ')}`,
-      hint: didYouMean(String(key), Object.keys(map)),
-    });
-  }
-  return make(config);
 }
 
 function seedOf(ctx: BuildContext<Config>, own: unknown): number {
@@ -218,22 +202,4 @@ export function registerTrainingBuilders(registry: ComponentRegistry): void {
     });
   });
   attach(registry, 'EVALUATOR', 'DEFAULT', ({ requirements }) => requirements['eval_component']);
-  attach(registry, 'EARLY_STOPPING_STRATEGY_REGISTRY', 'DEFAULT', () => EARLY_STOPPING);
-  attach(registry, 'EARLY_STOPPING_STRATEGY', 'DEFAULT', ({ config }) =>
-    fromMap(
-      EARLY_STOPPING,
-      config['early_stopping_key'],
-      'early stopping strategy',
-      (config['early_stopping_config'] as Config | undefined) ?? {},
-    ),
-  );
-  attach(registry, 'CHECKPOINTING_STRATEGY_REGISTRY', 'DEFAULT', () => CHECKPOINTING);
-  attach(registry, 'CHECKPOINTING_STRATEGY', 'DEFAULT', ({ config }) =>
-    fromMap(
-      CHECKPOINTING,
-      config['checkpointing_key'],
-      'checkpointing strategy',
-      (config['checkpointing_config'] as Config | undefined) ?? {},
-    ),
-  );
 }

@@ -74,8 +74,6 @@ export function registerTrainingDeclarations(registry: ComponentRegistry): void 
     'LOSS_FUNCTION_REGISTRY',
     'METRIC_REGISTRY',
     'PREDICTION_POSTPROCESSING_REGISTRY',
-    'EARLY_STOPPING_STRATEGY_REGISTRY',
-    'CHECKPOINTING_STRATEGY_REGISTRY',
   ]) {
     registry.register(family, 'DEFAULT', { configSchema: noConfig });
   }
@@ -119,18 +117,4 @@ export function registerTrainingDeclarations(registry: ComponentRegistry): void 
     }),
   });
   registry.register('EVALUATOR', 'DEFAULT', { requirements: req('eval_component'), configSchema: noConfig });
-  registry.register('EARLY_STOPPING_STRATEGY', 'DEFAULT', {
-    requirements: req('early_stopping_strategy_registry'),
-    configSchema: z.strictObject({
-      early_stopping_key: z.string().min(1),
-      early_stopping_config: z.record(z.string(), z.unknown()).default({}),
-    }),
-  });
-  registry.register('CHECKPOINTING_STRATEGY', 'DEFAULT', {
-    requirements: req('checkpointing_strategy_registry'),
-    configSchema: z.strictObject({
-      checkpointing_key: z.string().min(1),
-      checkpointing_config: z.record(z.string(), z.unknown()).default({}),
-    }),
-  });
 }

@@ -88,3 +88,80 @@ describe('LR_SCHEDULER', () => {
     ).toMatch(/lr_scheduler\.config\.lr_scheduler_key: hugging_face_scheduler is not available here; use LinearLR/);
   });
 });
+
+describe('EARLY_STOPPING_STRATEGY and CHECKPOINTING_STRATEGY', () => {
+  const registries = {
+    early_stopping_strategy_registry: {
+      component_type_key: 'EARLY_STOPPING_STRATEGY_REGISTRY',
+      variant_key: 'DEFAULT',
+    },
+    checkpointing_strategy_registry: { component_type_key: 'CHECKPOINTING_STRATEGY_REGISTRY', variant_key: 'DEFAULT' },
+  };
+  const check = (name: string, entry: Record<string, unknown>) =>
+    Promise.resolve()
+      .then(() =>
+        ComponentGraph.fromConfig({ ...registries, [name]: entry }, createDefaultRegistry(), { requested: [name] }),
+      )
+      .then(
+        () => 'accepted',
+        (e: unknown) => (e as Error).message,
+      );
+  const stopping = (config: Record<string, unknown>) => ({
+    component_type_key: 'EARLY_STOPPING_STRATEGY',
+    variant_key: 'DEFAULT',
+    requirements: [{ name: 'early_stopping_strategy_registry', component_name: 'early_stopping_strategy_registry' }],
+    config,
+  });
+  const checkpointing = (config: Record<string, unknown>) => ({
+    component_type_key: 'CHECKPOINTING_STRATEGY',
+    variant_key: 'DEFAULT',
+    requirements: [{ name: 'checkpointing_strategy_registry', component_name: 'checkpointing_strategy_registry' }],
+    config,
+  });
+
+  it('accept the original configs and refuse what a strategy would not read, at the key', async () => {
+    const lastK = {
+      split_name: 'val',
+      monitoring_key: 'F1_SCORE_macro',
+      epochs_window: 5,
+      min_relative_improvement: 0.01,
+    };
+    expect(
+      await check(
+        's',
+        stopping({
+          early_stopping_key: 'LAST_K_EPOCHS_IMPROVEMENT_STRATEGY',
+          early_stopping_config: { ...lastK, is_increase_task: true },
+        }),
+      ),
+    ).toBe('accepted');
+    expect(
+      await check(
+        's',
+        stopping({
+          early_stopping_key: 'LAST_K_EPOCHS_IMPROVEMENT_STRATEGY',
+          early_stopping_config: { ...lastK, epochs_window: 1 },
+        }),
+      ),
+    ).toMatch(/s\.config\.early_stopping_config\.epochs_window: value out of range/);
+    expect(
+      await check(
+        's',
+        stopping({
+          early_stopping_key: 'PATIENCE_STRATEGY',
+          early_stopping_config: { split_name: 'val', patience: 3 },
+        }),
+      ),
+    ).toMatch(/s\.config\.early_stopping_config\.monitoring_key: required key is missing/);
+    expect(await check('s', stopping({ early_stopping_key: 'PATIENCE', early_stopping_config: {} }))).toMatch(
+      /s\.config\.early_stopping_key: value not allowed.*PATIENCE_STRATEGY/,
+    );
+    expect(await check('c', checkpointing({ checkpointing_key: 'SAVE_ALL_CHECKPOINTING_STRATEGY' }))).toBe('accepted');
+    expect(
+      await check(
+        'c',
+        checkpointing({ checkpointing_key: 'KEEP_LAST_N_CHECKPOINTING_STRATEGY', checkpointing_config: { k: 2 } }),
+      ),
+    ).toMatch(/c\.config\.checkpointing_config\.k: unknown key "k"/);
+  });
+});

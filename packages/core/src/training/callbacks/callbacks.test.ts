@@ -7,9 +7,10 @@ import { LocalGridSearchStore } from '@mlgym/storage';
 import { MemoryEventSink } from '../../reporting/eventSink.js';
 import { CallbackList } from '../callbackList.js';
 import { callbacksOf } from '../callbacksOf.js';
-import { CHECKPOINTING } from '../checkpointingStrategy.js';
+import { createCheckpointingStrategy } from '../checkpointingStrategy.js';
 import type { LoaderState } from '../dataLoader.js';
-import { patience } from '../earlyStopping.js';
+import { patience as patienceStrategy } from '../earlyStopping.js';
+import type { PatienceConfig } from '../earlyStopping.js';
 import type { SplitResult } from '../earlyStopping.js';
 import type { FitContext } from '../trainingCallback.js';
 import { CheckpointCallback } from './checkpointCallback.js';
@@ -34,11 +35,23 @@ const context = (over: Partial<FitContext> = {}): FitContext => ({
   ...over,
 });
 const ids = { gridSearchId: 'gs', experimentId: 4 };
+/** PATIENCE_STRATEGY on the val loss, with the schema's defaults. */
+const patience = (config: Partial<PatienceConfig>) =>
+  patienceStrategy({
+    patience: 5,
+    min_delta: 0,
+    split_name: 'val',
+    monitoring_key: 'loss',
+    mode: 'min',
+    is_increase_task: false,
+    restore_best_weights: false,
+    ...config,
+  });
 const val = (loss: number): SplitResult[] => [{ split: 'val', metrics: { acc: Number.NaN }, losses: { loss } }];
 
 /** A model's weights as real tensors, for the callbacks that copy and restore them. */
 class Weights {
-  tensors = [tf.tensor1d([1, 2]), tf.tensor1d([3])];
+  tensors: tf.Tensor[] = [tf.tensor1d([1, 2]), tf.tensor1d([3])];
   getWeights = () => this.tensors;
   setWeights = (next: tf.Tensor[]) => {
     const old = this.tensors;
@@ -173,7 +186,7 @@ describe('CheckpointCallback', () => {
         restore: async (bytes) => void restored.push(bytes),
       },
       loader: { getState: () => loaderState, setState: (s) => void (loaderState = s) },
-      strategy: CHECKPOINTING['SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY']!({}),
+      strategy: createCheckpointingStrategy({ checkpointing_key: 'SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY' }),
       earlyStopping,
       resume,
     });
