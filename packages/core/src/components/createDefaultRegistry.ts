@@ -5,8 +5,11 @@ import { registerEarlyStoppingFamily } from './earlyStoppingFamily.js';
 import { registerLrSchedulerFamily } from './lrSchedulerFamily.js';
 import { registerOptimizerFamily } from './optimizerFamily.js';
 import { registerSourceComponents } from './sourceComponents.js';
-import { registerTrainingBuilders } from './trainingBuilders.js';
-import { registerTrainingDeclarations } from './trainingComponentSchemas.js';
+import { registerDataLoaderFamily } from './dataLoaderFamily.js';
+import { registerEvaluatorFamily } from './evaluatorFamily.js';
+import { registerFeatureEncodingFamily } from './featureEncodingFamily.js';
+import { registerModelFamily } from './modelFamily.js';
+import { registerTrainerFamily } from './trainerFamily.js';
 
 /** Collator ids used by the original's example configs. */
 export const BUILTIN_INJECTABLE_IDS = ['id_conv_mnist_standard_collator', 'id_computation_device'] as const;
@@ -25,12 +28,15 @@ export function createDefaultRegistry(): ComponentRegistry {
   const registry = new ComponentRegistry();
   registerDataComponents(registry);
   registerSourceComponents(registry);
-  registerTrainingDeclarations(registry);
+  registerDataLoaderFamily(registry);
+  registerFeatureEncodingFamily(registry);
+  registerModelFamily(registry);
   registerOptimizerFamily(registry);
   registerLrSchedulerFamily(registry);
   registerEarlyStoppingFamily(registry);
   registerCheckpointingFamily(registry);
-  registerTrainingBuilders(registry);
+  registerTrainerFamily(registry);
+  registerEvaluatorFamily(registry);
   registry.registerInjectable('id_conv_mnist_standard_collator', { collator: 'standard' });
   registry.registerInjectable('id_computation_device', { device: 'default' });
   return registry;
