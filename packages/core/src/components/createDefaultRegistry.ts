@@ -9,6 +9,7 @@ import { registerDataLoaderFamily } from './dataLoaderFamily.js';
 import { registerEvaluatorFamily } from './evaluatorFamily.js';
 import { registerFeatureEncodingFamily } from './featureEncodingFamily.js';
 import { registerModelFamily } from './modelFamily.js';
+import { registerSampleTransformFamilies } from './sampleTransformFamilies.js';
 import { registerTrainerFamily } from './trainerFamily.js';
 
 /** Collator ids used by the original's example configs. */
@@ -27,6 +28,7 @@ export const GYM_COMPONENTS = {
 export function createDefaultRegistry(): ComponentRegistry {
   const registry = new ComponentRegistry();
   registerDataComponents(registry);
+  registerSampleTransformFamilies(registry);
   registerSourceComponents(registry);
   registerDataLoaderFamily(registry);
   registerFeatureEncodingFamily(registry);
