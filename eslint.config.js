@@ -2,6 +2,58 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/** Imports no package source may make: apps, and other packages' sources or build output. */
+const PACKAGE_BOUNDARIES = [
+  { group: ['**/apps/**'], message: 'Packages never import apps.' },
+  {
+    group: ['@mlgym/*/src/**', '@mlgym/*/dist/**'],
+    message: 'Import a package by its name (its public entry points).',
+  },
+];
+
+/**
+ * The layers of @mlgym/core, lowest first: a folder imports only from its own layer and the ones
+ * below it. util, config (the YAML language) → sweep, validation (folds), data, backend, reporting →
+ * registry → training (the loop and its callbacks) → components (the built-in component families,
+ * built from training parts) → experiments (planning: expands sweeps and checks component graphs) →
+ * gym (orchestration: jobs, pool, distributed, reports).
+ */
+const CORE_LAYERS = [
+  ['util'],
+  ['config'],
+  ['sweep', 'validation', 'data', 'backend', 'reporting'],
+  ['registry'],
+  ['training'],
+  ['components'],
+  ['experiments'],
+  ['gym'],
+];
+const coreLayerRules = CORE_LAYERS.map((layer, i) => {
+  const above = CORE_LAYERS.slice(i + 1).flat();
+  return {
+    files: layer.map((folder) => `packages/core/src/${folder}/**/*.ts`),
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...PACKAGE_BOUNDARIES,
+            ...(above.length === 0
+              ? []
+              : [
+                  {
+                    regex: `^(\\.\\./)+(${above.join('|')})/`,
+                    message: `${layer.join(', ')} ${layer.length > 1 ? 'are' : 'is'} below ${above.join(', ')} in @mlgym/core's layers (eslint.config.js): no upward imports.`,
+                  },
+                ]),
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'event_storage/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -27,7 +79,24 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@mlgym/*/src/**'] }],
+      'no-restricted-imports': ['error', { patterns: PACKAGE_BOUNDARIES }],
+    },
+  },
+  ...coreLayerRules,
+  {
+    files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.mjs', 'scripts/**/*.mjs', 'example/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@mlgym/*/src/**', '@mlgym/*/dist/**'],
+              message: "Import a package by its name (its public entry points, e.g. '@mlgym/core/worker').",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -92,8 +92,8 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
 
   // Internal, kept for runs started by an older CLI: a worker process (runs the jobs its parent sends over IPC).
   program.command('_worker', { hidden: true }).action(async () => {
-    const { runWorker } = await import('@mlgym/core/worker');
-    runWorker();
+    const { startJobWorker } = await import('./startJobWorker.js');
+    await startJobWorker();
     code = -1;
   });
 

@@ -1,5 +1,5 @@
 // A pool or distributed worker process: its parent sends jobs over IPC. Started directly (not through the CLI),
 // so a worker loads only what a job needs: no commander, no Redis client, no planning code.
-import { runWorker } from '@mlgym/core/worker';
+import { startJobWorker } from './startJobWorker.js';
 
-runWorker();
+await startJobWorker();

@@ -1,14 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
-import {
-  createDefaultRegistry,
-  formatNestedCvReport,
-  loadPlugins,
-  loadRunConfig,
-  nestedCvReport,
-  planExperiments,
-  resumeRunConfig,
-  runFromRunConfig,
-} from '@mlgym/core';
+// Planning only: a dry run loads no TensorFlow.js; the training side (`@mlgym/core`) is imported to run.
+import { createDefaultRegistry, loadPlugins, loadRunConfig, planExperiments } from '@mlgym/core/planning';
 import type { ComponentRegistry, JobResult, LoadedRunConfig } from '@mlgym/core';
 import { BackendSchema, MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
@@ -79,10 +71,12 @@ async function chooseRun(options: RunCommandOptions): Promise<{ run: LoadedRunCo
   }
   if (options.configPath !== undefined) throw badFlag('--resume', 'takes no --config_path (it reads the stored run)');
   if (options.dryRun) throw badFlag('--dry-run', 'plans train runs; --resume continues stored experiments');
+  const { resumeRunConfig } = await import('@mlgym/core');
   return resumeRunConfig({
     gridSearchId: options.resume,
     eventStoragePath: options.eventStoragePath,
     restEndpoint: options.restEndpoint,
+    authToken: process.env['ML_BOARD_AUTH_TOKEN'],
   });
 }
 
@@ -128,6 +122,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     io.out(options.json ? formatPlanJson(plan) : formatPlanTable(plan));
     return 0;
   }
+  const { formatNestedCvReport, nestedCvReport, runFromRunConfig } = await import('@mlgym/core');
   const abort = new AbortController();
   const onSigint = () => {
     io.err('mlgym: interrupted; stopping workers (checkpoints stay intact: a warm start continues)');
@@ -143,6 +138,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     storeLabel,
     worker,
     signal: abort.signal,
+    authToken: process.env['ML_BOARD_AUTH_TOKEN'],
     notice: (line) => io.err(`mlgym: ${line}`),
     observe: (event) => progress.observe(event),
     // On a terminal the progress view shows what the log lines would say.

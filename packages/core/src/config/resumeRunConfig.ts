@@ -12,6 +12,8 @@ export interface ResumeOptions {
   eventStoragePath?: string | undefined;
   /** The run lives behind ml_board_rest_endpoint instead. */
   restEndpoint?: string | undefined;
+  /** Bearer token of that endpoint (the CLI passes ML_BOARD_AUTH_TOKEN). */
+  authToken?: string | undefined;
 }
 
 export interface ResumeRunConfig {
@@ -30,7 +32,7 @@ export async function resumeRunConfig(options: ResumeOptions): Promise<ResumeRun
   const local = resolve(options.eventStoragePath ?? 'event_storage');
   const storeLabel = options.restEndpoint ?? local;
   const store = options.restEndpoint
-    ? new HttpGridSearchStore({ baseUrl: options.restEndpoint, authToken: process.env['ML_BOARD_AUTH_TOKEN'] })
+    ? new HttpGridSearchStore({ baseUrl: options.restEndpoint, authToken: options.authToken })
     : new LocalGridSearchStore(local);
   const stored = await store.getConfig(id, 'run_config.yml');
   if (stored === undefined) {

@@ -7,8 +7,8 @@ import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import type { EventSink } from '../reporting/eventSink.js';
 import { submitAndWait } from './distributed.js';
 import { runJobsInPool } from './processPool.js';
-import { runJobsInProcess } from './runGridSearch.js';
-import type { JobResult, JobSpec } from './runGridSearch.js';
+import { runJobsInProcess } from './runJobsInProcess.js';
+import type { JobResult, JobSpec } from './jobSpec.js';
 
 export interface DispatchContext {
   gridSearchId: string;

@@ -12,7 +12,7 @@ import { announceJobs, jobStatusEvent } from './jobEvents.js';
 import { DEFAULT_MAX_JOBS_PER_WORKER, forkJob } from './processPool.js';
 import type { WorkerRequest } from './processPool.js';
 import { WorkerProcess } from './workerProcess.js';
-import type { JobResult, JobSpec } from './runGridSearch.js';
+import type { JobResult, JobSpec } from './jobSpec.js';
 
 /** What a queued experiment carries: everything a worker on another machine needs. */
 export interface DistributedJobData {

@@ -5,13 +5,28 @@ import type { Backend } from '@mlgym/protocol';
 import type { EventSink } from '../reporting/eventSink.js';
 import { createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import { loadPlugins } from '../registry/loadPlugins.js';
-import { runGymJob } from '../training/runGymJob.js';
+import { runGymJob } from './runGymJob.js';
 import type { WorkerMessage, WorkerRequest } from './processPool.js';
+
+/** What a worker process gives the job loop; the app that starts the process builds it (IPC, exit, settings). */
+export interface WorkerHost {
+  /** Calls `handler` with each request of the parent. */
+  onRequest(handler: (request: WorkerRequest) => void): void;
+  /** Sends a message to the parent; `sent` runs once it is handed over. */
+  send(message: WorkerMessage, sent?: () => void): void;
+  /** Ends the worker process (after its last message was handed over). */
+  exit(code: number): void;
+  /** Bearer token of an HTTP checkpoint store (ML_BOARD_AUTH_TOKEN). */
+  authToken?: string | undefined;
+  /** A reused worker whose resident memory grows past this many MB is retired. @default 3072 */
+  maxRssMb?: number | undefined;
+}
 
 /** Forwards events to the parent process over IPC. */
 class ParentSink implements EventSink {
+  constructor(private readonly host: WorkerHost) {}
   emit(event: MlgymEvent): void {
-    process.send?.({ type: 'event', event } satisfies WorkerMessage);
+    this.host.send({ type: 'event', event } satisfies WorkerMessage);
   }
   async flush(): Promise<boolean> {
     return true;
@@ -30,24 +45,21 @@ const DEFAULT_MAX_RSS_MB = 3072;
  * its baseline; a job that failed, left tensors behind or grew the process past its memory bound
  * retires the worker (it says why and exits), so the next job in that slot starts in a fresh one.
  */
-export function runWorker(): void {
+export function runWorker(host: WorkerHost): void {
   let jobs = 0;
   let busy = false;
-  process.on('message', (request: WorkerRequest) => {
+  host.onRequest((request) => {
     if (request.type !== 'run' || busy) return;
     busy = true;
     jobs += 1;
-    void runRequest(request, jobs).then((message) => {
+    void runRequest(request, jobs, host).then((message) => {
       busy = false;
       const exit = message.type !== 'done' || message.retire !== undefined || !request.reuse;
-      process.send?.(message, () => {
-        if (exit) process.exit(message.type === 'failed' ? 1 : 0);
+      host.send(message, () => {
+        if (exit) host.exit(message.type === 'failed' ? 1 : 0);
       });
     });
   });
-  process.on('SIGTERM', () => process.exit(143));
-  // The parent died (killed, say): nobody is left to report to, and the job will run elsewhere.
-  process.on('disconnect', () => process.exit(1));
 }
 
 const memoryOf = () => {
@@ -58,6 +70,7 @@ const memoryOf = () => {
 async function runRequest(
   request: WorkerRequest,
   jobNumber: number,
+  host: WorkerHost,
 ): Promise<Exclude<WorkerMessage, { type: 'event' }>> {
   // tfjs counts nothing before its first backend is set up; the baseline is what the worker holds between jobs.
   const baseline = jobNumber === 1 ? undefined : memoryOf();
@@ -67,7 +80,7 @@ async function runRequest(
     const store =
       request.store.kind === 'local'
         ? new LocalGridSearchStore(request.store.root)
-        : new HttpGridSearchStore({ baseUrl: request.store.baseUrl, authToken: process.env['ML_BOARD_AUTH_TOKEN'] });
+        : new HttpGridSearchStore({ baseUrl: request.store.baseUrl, authToken: host.authToken });
     const outcome = await runGymJob({
       config: request.job.config,
       gridSearchId: request.gridSearchId,
@@ -75,7 +88,7 @@ async function runRequest(
       numEpochs: request.numEpochs,
       numBatchesPerEpoch: request.numBatchesPerEpoch,
       store,
-      sink: new ParentSink(),
+      sink: new ParentSink(host),
       backend: request.backend as Backend | undefined,
       seed: request.seed,
       resume: request.job.resume,
@@ -89,7 +102,7 @@ async function runRequest(
       stoppedEarly: outcome.stoppedEarly,
       final: outcome.history.at(-1)?.results,
     };
-    return { type: 'done', result, retire: request.reuse ? retireReason(baseline) : undefined };
+    return { type: 'done', result, retire: request.reuse ? retireReason(baseline, host.maxRssMb) : undefined };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     return { type: 'failed', error: err.message, stack: err.stack };
@@ -97,7 +110,10 @@ async function runRequest(
 }
 
 /** Why this worker must not run another job, if it must not. */
-function retireReason(baseline: { numTensors: number; numBytes: number } | undefined): string | undefined {
+function retireReason(
+  baseline: { numTensors: number; numBytes: number } | undefined,
+  maxMb = DEFAULT_MAX_RSS_MB,
+): string | undefined {
   const now = memoryOf();
   if (baseline === undefined) {
     // The first job's baseline is zero tensors: the backend keeps none of its own between jobs.
@@ -106,7 +122,6 @@ function retireReason(baseline: { numTensors: number; numBytes: number } | undef
   } else if (now.numTensors !== baseline.numTensors || now.numBytes !== baseline.numBytes) {
     return `the job left ${now.numTensors - baseline.numTensors} tensors (${now.numBytes - baseline.numBytes} bytes) behind`;
   }
-  const maxMb = Number(process.env['MLGYM_WORKER_MAX_RSS_MB'] ?? DEFAULT_MAX_RSS_MB);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   if (rssMb > maxMb) return `the worker uses ${rssMb.toFixed(0)} MB, more than its bound of ${maxMb} MB`;
   return undefined;

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { announceJobs, jobStatusEvent } from './jobEvents.js';
-import type { JobResult, JobSpec, RunJobsOptions } from './runGridSearch.js';
+import type { JobResult, JobSpec, RunJobsOptions } from './jobSpec.js';
 import { WorkerProcess } from './workerProcess.js';
 import type { ForkedOutcome } from './workerProcess.js';
 

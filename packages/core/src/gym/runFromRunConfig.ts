@@ -14,7 +14,7 @@ import { LocalEventSink } from '../reporting/localEventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
 import { dispatchJobs } from './dispatchJobs.js';
-import type { JobResult, JobSpec } from './runGridSearch.js';
+import type { JobResult, JobSpec } from './jobSpec.js';
 import { systemInfo } from './systemInfo.js';
 import { planWarmStart } from './warmStartPlan.js';
 import type { WarmStartOverrides } from './warmStartPlan.js';
@@ -37,6 +37,8 @@ export interface RunFromConfigOptions {
   signal?: AbortSignal | undefined;
   /** Sees every event the run emits (progress displays). */
   observe?: ((event: MlgymEvent) => void) | undefined;
+  /** Bearer token of the REST endpoint in `logging.gs_rest_api_endpoint` (the CLI passes ML_BOARD_AUTH_TOKEN). */
+  authToken?: string | undefined;
 }
 
 export interface RunSummary {
@@ -51,10 +53,11 @@ async function connect(
   run: LoadedRunConfig,
   gridSearchId: string,
   log: (line: string) => void,
+  authToken: string | undefined,
 ): Promise<{ store: GridSearchStore; sink: EventSink; close: () => Promise<void> }> {
   const logging = run.config.logging ?? undefined;
   const store = logging?.gs_rest_api_endpoint
-    ? new HttpGridSearchStore({ baseUrl: logging.gs_rest_api_endpoint, authToken: process.env['ML_BOARD_AUTH_TOKEN'] })
+    ? new HttpGridSearchStore({ baseUrl: logging.gs_rest_api_endpoint, authToken })
     : new LocalGridSearchStore(run.eventStoragePath);
   if (logging?.websocket_logging_servers?.length) {
     const reporter = await WebsocketReporter.create({
@@ -100,13 +103,17 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       (await newGridSearchId(
         async (id) =>
           (await (
-            provisional ?? new HttpGridSearchStore({ baseUrl: run.config.logging?.gs_rest_api_endpoint as string })
+            provisional ??
+            new HttpGridSearchStore({
+              baseUrl: run.config.logging?.gs_rest_api_endpoint as string,
+              authToken: options.authToken,
+            })
           ).getConfig(id, 'run_config.yml')) !== undefined,
       ));
   } else {
     gridSearchId = rc.config.gridsearch_id;
   }
-  const connection = await connect(run, gridSearchId, log);
+  const connection = await connect(run, gridSearchId, log, options.authToken);
   const { store, close } = connection;
   const observe = options.observe;
   const sink: EventSink = observe

@@ -5,7 +5,7 @@ import type { GridSearchStore } from '@mlgym/storage';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
 import { resolveAgainst } from '../config/loadRunConfig.js';
 import { batchesPerEpochOf, newestCheckpoint } from '../training/newestCheckpoint.js';
-import type { JobSpec } from './runGridSearch.js';
+import type { JobSpec } from './jobSpec.js';
 import { storedSettings, trainedBackends } from './storedSettings.js';
 
 /** Settings given on the command line (`mlgym run --resume … --num_epochs N`); they win over the config. */

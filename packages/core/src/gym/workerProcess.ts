@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
-import type { JobResult } from './runGridSearch.js';
+import type { JobResult } from './jobSpec.js';
 import type { WorkerMessage, WorkerRequest } from './processPool.js';
 
 export type ForkedOutcome =

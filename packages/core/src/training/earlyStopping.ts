@@ -42,24 +42,38 @@ function monitored(results: readonly SplitResult[], split: string, key: string):
   return value;
 }
 
+/** What a strategy watches: a metric or loss of one evaluated split. */
+interface Monitored {
+  split_name: string;
+  monitoring_key: string;
+}
+
+/** LAST_K_EPOCHS_IMPROVEMENT_STRATEGY's config, complete (the EARLY_STOPPING_STRATEGY schema checks it). */
+export interface LastKEpochsImprovementConfig extends Monitored {
+  min_relative_improvement: number;
+  /** At least 2. */
+  epochs_window: number;
+  is_increase_task: boolean;
+}
+
+/** PATIENCE_STRATEGY's config, complete. */
+export interface PatienceConfig extends Monitored {
+  patience: number;
+  min_delta: number;
+  mode: 'min' | 'max';
+  /** The original's spelling of mode: max. */
+  is_increase_task: boolean;
+  restore_best_weights: boolean;
+}
+
 /**
  * The original's LAST_K_EPOCHS_IMPROVEMENT_STRATEGY, exactly: a ring buffer of the last W values,
  * seeded with a synthetic history that improves by 1.1·r per step; stop when no consecutive
  * relative step inside the window improves by at least r.
  */
-export function lastKEpochsImprovement(config: Record<string, unknown>): EarlyStoppingStrategy {
-  const r = Number(config['min_relative_improvement']);
-  const w = Number(config['epochs_window']);
-  const split = String(config['split_name']);
-  const key = String(config['monitoring_key']);
-  const increase = config['is_increase_task'] === true;
-  if (!(w >= 2) || !Number.isFinite(r)) {
-    throw MlgymError.fromIssue({
-      code: 'CONFIG_INVALID',
-      keyPath: 'early_stopping_config',
-      problem: 'needs min_relative_improvement (number) and epochs_window (≥ 2)',
-    });
-  }
+export function lastKEpochsImprovement(config: LastKEpochsImprovementConfig): EarlyStoppingStrategy {
+  const { min_relative_improvement: r, epochs_window: w, split_name: split, monitoring_key: key } = config;
+  const increase = config.is_increase_task;
   let values: number[] = [];
   for (let i = 0, v = 1; i < w; i++, v *= 1 + 1.1 * r) values.push(v);
   if (!increase) values.reverse();
@@ -78,12 +92,9 @@ export function lastKEpochsImprovement(config: Record<string, unknown>): EarlySt
 }
 
 /** Keras-style patience: stop after `patience` epochs without an improvement of `min_delta` over the best. */
-export function patience(config: Record<string, unknown>): EarlyStoppingStrategy {
-  const wait = Number(config['patience'] ?? 5);
-  const delta = Number(config['min_delta'] ?? 0);
-  const split = String(config['split_name']);
-  const key = String(config['monitoring_key']);
-  const increase = config['mode'] === 'max' || config['is_increase_task'] === true;
+export function patience(config: PatienceConfig): EarlyStoppingStrategy {
+  const { patience: wait, min_delta: delta, split_name: split, monitoring_key: key } = config;
+  const increase = config.mode === 'max' || config.is_increase_task;
   let best: number | undefined;
   let bestEpoch: number | undefined;
   let since = 0;
@@ -98,7 +109,7 @@ export function patience(config: Record<string, unknown>): EarlyStoppingStrategy
       return since >= wait;
     },
     bestEpoch: () => bestEpoch,
-    restoreBestWeights: config['restore_best_weights'] === true,
+    restoreBestWeights: config.restore_best_weights,
     getState: () => ({ best, best_epoch: bestEpoch, since }),
     setState(state) {
       const s = state as { best?: number; best_epoch?: number; since: number };
@@ -109,7 +120,16 @@ export function patience(config: Record<string, unknown>): EarlyStoppingStrategy
   };
 }
 
-export const EARLY_STOPPING: Record<string, (config: Record<string, unknown>) => EarlyStoppingStrategy> = {
-  LAST_K_EPOCHS_IMPROVEMENT_STRATEGY: lastKEpochsImprovement,
-  PATIENCE_STRATEGY: patience,
-};
+/** An early-stopping strategy by key, with its complete config. */
+export type EarlyStoppingSpec =
+  | { early_stopping_key: 'LAST_K_EPOCHS_IMPROVEMENT_STRATEGY'; early_stopping_config: LastKEpochsImprovementConfig }
+  | { early_stopping_key: 'PATIENCE_STRATEGY'; early_stopping_config: PatienceConfig };
+
+export function createEarlyStopping(spec: EarlyStoppingSpec): EarlyStoppingStrategy {
+  switch (spec.early_stopping_key) {
+    case 'LAST_K_EPOCHS_IMPROVEMENT_STRATEGY':
+      return lastKEpochsImprovement(spec.early_stopping_config);
+    case 'PATIENCE_STRATEGY':
+      return patience(spec.early_stopping_config);
+  }
+}

@@ -39,13 +39,14 @@ function rows(t: tf.Tensor): Column {
 
 /**
  * Evaluates every split in order: the loss is averaged per sample (not per batch) and metrics are
- * computed once on the whole split.
+ * computed once on the whole split. `onProgress` runs after each batch; the evaluation waits for it
+ * (the training loop yields to the event loop there).
  */
-export function evaluate(
+export async function evaluate(
   model: MlgymModel,
   component: EvalComponent,
-  onProgress?: (p: EvaluationProgress) => void,
-): SplitResult[] {
+  onProgress?: (p: EvaluationProgress) => void | Promise<void>,
+): Promise<SplitResult[]> {
   const splits = Object.keys(component.loaders);
   const results: SplitResult[] = [];
   for (const split of splits) {
@@ -82,7 +83,7 @@ export function evaluate(
       });
       tf.dispose([batch.samples, ...Object.values(batch.targets)]);
       count += batch.size;
-      onProgress?.({ split, splits, batch: ++batchIndex, batches });
+      await onProgress?.({ split, splits, batch: ++batchIndex, batches });
     }
     const result: SplitResult = { split, metrics: {}, losses: {} };
     for (const l of losses) result.losses[l.tag] = (lossSums.get(l.tag) ?? 0) / count;

@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 
-export interface OptimizerSpec {
-  optimizer_key: 'SGD' | 'ADAM' | 'ADAMW' | 'ADADELTA' | 'RMSPROP';
-  params: Record<string, unknown>;
-}
+/** An optimizer with every parameter given (the OPTIMIZER schema writes PyTorch's defaults in). */
+export type OptimizerSpec =
+  | { optimizer_key: 'SGD'; params: { lr: number; momentum: number; nesterov: boolean; weight_decay: number } }
+  | {
+      optimizer_key: 'ADAM' | 'ADAMW';
+      params: { lr: number; betas: readonly [number, number]; eps: number; weight_decay: number };
+    }
+  | { optimizer_key: 'ADADELTA'; params: { lr: number; rho: number; eps: number; weight_decay: number } }
+  | {
+      optimizer_key: 'RMSPROP';
+      params: { lr: number; alpha: number; momentum: number; eps: number; centered: boolean; weight_decay: number };
+    };
 
 /** A tfjs optimizer plus what tfjs lacks: weight decay (coupled L2 or AdamW's decoupled form). */
 export interface TrainingOptimizer {
@@ -25,41 +33,31 @@ export interface TrainingOptimizer {
  */
 const ADAM_POWERS = ['accBeta1', 'accBeta2'] as const;
 
-const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
-
-/** PyTorch's defaults, so a config means the same thing here as in the original. */
+/** The tfjs optimizer for a complete spec (see `OptimizerSpec`). */
 export function createOptimizer(spec: OptimizerSpec): TrainingOptimizer {
-  const p = spec.params;
-  const wd = num(p['weight_decay'], spec.optimizer_key === 'ADAMW' ? 0.01 : 0);
-  const betas = (p['betas'] as [number, number] | undefined) ?? [0.9, 0.999];
-  let lr: number;
+  const wd = spec.params.weight_decay;
+  const lr = spec.params.lr;
   let optimizer: tf.Optimizer;
   switch (spec.optimizer_key) {
     case 'SGD': {
-      lr = num(p['lr'], 0.01);
-      const momentum = num(p['momentum'], 0);
-      optimizer = momentum > 0 ? tf.train.momentum(lr, momentum, p['nesterov'] === true) : tf.train.sgd(lr);
+      const { momentum, nesterov } = spec.params;
+      optimizer = momentum > 0 ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
       break;
     }
     case 'ADAM':
-    case 'ADAMW':
-      lr = num(p['lr'], 0.001);
-      optimizer = tf.train.adam(lr, betas[0], betas[1], num(p['eps'], 1e-8));
+    case 'ADAMW': {
+      const [beta1, beta2] = spec.params.betas;
+      optimizer = tf.train.adam(lr, beta1, beta2, spec.params.eps);
       break;
+    }
     case 'ADADELTA':
-      lr = num(p['lr'], 1);
-      optimizer = tf.train.adadelta(lr, num(p['rho'], 0.9), num(p['eps'], 1e-6));
+      optimizer = tf.train.adadelta(lr, spec.params.rho, spec.params.eps);
       break;
-    case 'RMSPROP':
-      lr = num(p['lr'], 0.01);
-      optimizer = tf.train.rmsprop(
-        lr,
-        num(p['alpha'], 0.99),
-        num(p['momentum'], 0),
-        num(p['eps'], 1e-8),
-        p['centered'] === true,
-      );
+    case 'RMSPROP': {
+      const { alpha, momentum, eps, centered } = spec.params;
+      optimizer = tf.train.rmsprop(lr, alpha, momentum, eps, centered);
       break;
+    }
   }
   const decoupled = spec.optimizer_key === 'ADAMW';
   let current = lr;

@@ -9,7 +9,7 @@ import { planExperiments } from '../experiments/planExperiments.js';
 import { MemoryEventSink } from '../reporting/eventSink.js';
 import { decodeTensors } from './checkpointCodec.js';
 import type { ExperimentComponents } from './runExperiment.js';
-import { runGymJob } from './runGymJob.js';
+import { runGymJob } from '../gym/runGymJob.js';
 
 async function mlpConfig(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'mlgym-train-'));

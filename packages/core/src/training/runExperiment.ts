@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
-import type { MlgymEvent } from '@mlgym/protocol';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { EventSink } from '../reporting/eventSink.js';
-import { creationTs } from '../reporting/eventSink.js';
+import { CallbackList } from './callbackList.js';
+import { CheckpointCallback } from './callbacks/checkpointCallback.js';
+import { EarlyStoppingCallback } from './callbacks/earlyStoppingCallback.js';
+import { EvaluationReporter } from './callbacks/evaluationReporter.js';
+import { LrScheduleCallback } from './callbacks/lrScheduleCallback.js';
+import { ProgressReporter } from './callbacks/progressReporter.js';
 import type { CheckpointingStrategy } from './checkpointingStrategy.js';
-import { BEST_FILE, MODEL_FILE, OPTIMIZER_FILE, STATE_FILE, newestCheckpoint } from './newestCheckpoint.js';
-import type { TrainingState } from './newestCheckpoint.js';
-import { decodeTensors, encodeTensors } from './checkpointCodec.js';
 import type { DataLoader } from './dataLoader.js';
 import type { EarlyStoppingStrategy, SplitResult } from './earlyStopping.js';
+import { EventLoopPacer } from './eventLoopPacer.js';
 import { evaluate } from './evaluator.js';
 import type { EvalComponent } from './evaluator.js';
 import type { LossFunction } from './losses.js';
@@ -54,6 +56,8 @@ export interface RunExperimentOptions {
   callbacks?: TrainingCallback[];
   /** Aborting stops training before the next batch (checkpoints already written stay valid). */
   signal?: AbortSignal | undefined;
+  /** Longest stretch of work between two yields to the event loop. @default 100 */
+  yieldEveryMs?: number | undefined;
 }
 
 export interface ExperimentOutcome {
@@ -68,15 +72,14 @@ export interface ExperimentOutcome {
   alreadyComplete: boolean;
 }
 
-/** Throttle of the original: report when current_batch mod max(1, floor(n/10)) == 0 (and the last batch). */
-const reportable = (batch: number, n: number) => batch % Math.max(1, Math.floor(n / 10)) === 0 || batch === n - 1;
-
 /**
  * Trains one experiment: epochs of `num_batches_per_epoch` batches from an endless, seeded stream,
- * evaluation after each epoch, then the epoch-end callbacks (early stopping, checkpointing). A
- * checkpoint holds weights, optimizer slots, scheduler position, the data-stream cursor with its
- * random state, and the strategies' state; resuming starts at the epoch after it and replays the
- * exact data order, so a resumed run ends bitwise equal to an uninterrupted one.
+ * evaluation after each epoch. Everything else is a callback (see `trainingCallback.ts`), in this
+ * order: learning-rate schedule, progress events, evaluation events, early stopping, checkpoints
+ * (which also resume: a checkpoint holds weights, optimizer slots, the data-stream cursor with its
+ * random state and the strategies' state, so a resumed run ends bitwise equal to an uninterrupted
+ * one), then the caller's callbacks. The loop yields to the event loop every `yieldEveryMs` of work,
+ * so events leave the process and an abort is seen during an epoch; it stops before the next batch.
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
   const { components } = options;
@@ -88,15 +91,40 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     variables,
     weights.map((w) => w.originalName),
   );
+  const ids = { gridSearchId: options.gridSearchId, experimentId: options.experimentId };
+  const { model, trainer, early_stopping_strategy: stopping } = components;
+  const earlyStopping = stopping ? new EarlyStoppingCallback(stopping, model.model) : undefined;
+  const callbacks = new CallbackList([
+    new LrScheduleCallback(optimizers),
+    new ProgressReporter(options.sink, ids, trainer.loader.datasetTag ?? 'train'),
+    new EvaluationReporter(options.sink, ids),
+    ...(earlyStopping ? [earlyStopping] : []),
+    new CheckpointCallback({
+      ...ids,
+      store: options.store,
+      model: model.model,
+      optimizers,
+      loader: trainer.loader,
+      strategy: components.checkpointing_strategy,
+      earlyStopping,
+      resume: options.resume,
+    }),
+    ...(options.callbacks ?? []),
+  ]);
   try {
-    return await train(options, optimizers);
+    return await train(options, callbacks, optimizers);
   } finally {
+    earlyStopping?.dispose();
     optimizers.dispose();
   }
 }
 
-async function train(options: RunExperimentOptions, optimizers: OptimizerGroup): Promise<ExperimentOutcome> {
-  const { components, gridSearchId, experimentId, store, sink } = options;
+async function train(
+  options: RunExperimentOptions,
+  callbacks: CallbackList,
+  optimizers: OptimizerGroup,
+): Promise<ExperimentOutcome> {
+  const { components, gridSearchId, experimentId, store } = options;
   const { model, trainer, evaluator } = components;
   const loader = trainer.loader;
   const n = options.numBatchesPerEpoch ?? loader.length;
@@ -105,49 +133,20 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
     numEpochs: options.numEpochs,
     batchesPerEpoch: n,
     globalBatch: 0,
+    startEpoch: 0,
     stop: false,
     stoppedEarly: false,
-  };
-  const outcome: ExperimentOutcome = {
-    startEpoch: 0,
-    lastEpoch: -1,
-    stoppedEarly: false,
-    history: [],
     alreadyComplete: false,
   };
-  let best: tf.Tensor[] | undefined;
-
-  if (options.resume) {
-    const found = await newestCheckpoint(store, gridSearchId, experimentId);
-    if (found) {
-      const { epoch: last, state, files } = found;
-      if (state.epoch !== last) {
-        throw MlgymError.fromIssue({
-          code: 'STORAGE_CORRUPT',
-          problem: `checkpoint ${gridSearchId}/${experimentId}/${last} holds the state of epoch ${state.epoch}`,
-          hint: 'Delete that epoch folder to resume from the one before',
-        });
-      }
-      const weights = decodeTensors(files.get(MODEL_FILE) as Uint8Array);
-      model.model.setWeights(weights.map((w) => w.tensor));
-      tf.dispose(weights.map((w) => w.tensor));
-      await optimizers.restore(files.get(OPTIMIZER_FILE) as Uint8Array);
-      loader.setState(state.loader);
-      const savedBest = files.get(BEST_FILE);
-      if (savedBest) best = decodeTensors(savedBest).map((w) => tf.keep(w.tensor));
-      components.early_stopping_strategy?.setState(state.early_stopping);
-      components.checkpointing_strategy?.setState(state.checkpointing);
-      ctx.globalBatch = state.global_batch;
-      outcome.startEpoch = last + 1;
-      outcome.lastEpoch = last;
-      if (state.stopped_early || last + 1 >= options.numEpochs) {
-        tf.dispose(best ?? []);
-        outcome.alreadyComplete = true;
-        outcome.stoppedEarly = state.stopped_early;
-        return outcome;
-      }
-    }
-  }
+  await callbacks.onTrainBegin(ctx);
+  const outcome: ExperimentOutcome = {
+    startEpoch: ctx.startEpoch,
+    lastEpoch: ctx.startEpoch - 1,
+    stoppedEarly: ctx.stoppedEarly,
+    history: [],
+    alreadyComplete: ctx.alreadyComplete,
+  };
+  if (ctx.alreadyComplete) return outcome;
 
   await store.putConfig(
     gridSearchId,
@@ -159,36 +158,11 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
     }),
     experimentId,
   );
-  const callbacks = options.callbacks ?? [];
-  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-  const trainTag = loader.datasetTag ?? 'train';
-  const status = (s: {
-    status: 'train' | 'evaluation';
-    epoch: number;
-    splits: string[];
-    split: string;
-    batches: number;
-    batch: number;
-  }): MlgymEvent => ({
-    event_type: 'experiment_status',
-    creation_ts: creationTs(),
-    payload: {
-      grid_search_id: gridSearchId,
-      experiment_id: experimentId,
-      status: s.status,
-      num_epochs: options.numEpochs,
-      current_epoch: s.epoch,
-      splits: s.splits,
-      current_split: s.split,
-      num_batches: s.batches,
-      current_batch: s.batch,
-    },
-  });
-  const evalSplits = Object.keys(evaluator.loaders);
+  const pace = new EventLoopPacer(options.yieldEveryMs);
 
-  for (let epoch = outcome.startEpoch; epoch < options.numEpochs && !ctx.stop; epoch++) {
+  for (let epoch = ctx.startEpoch; epoch < options.numEpochs && !ctx.stop; epoch++) {
     ctx.epoch = epoch;
-    if (optimizers.scheduleStep === 'epoch') optimizers.schedule(epoch);
+    await callbacks.onEpochBegin(ctx);
     for (let b = 0; b < n; b++) {
       if (options.signal?.aborted) {
         throw MlgymError.fromIssue({
@@ -196,7 +170,7 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
           problem: `interrupted during epoch ${epoch}; a warm start continues from the last checkpoint`,
         });
       }
-      if (optimizers.scheduleStep === 'batch') optimizers.schedule(ctx.globalBatch);
+      callbacks.onBatchBegin(ctx, b);
       const batch = loader.next();
       const cost = optimizers.step(() => {
         const input = batch.samples.reshape([batch.size, ...model.inputShape]);
@@ -208,97 +182,20 @@ async function train(options: RunExperimentOptions, optimizers: OptimizerGroup):
       });
       tf.dispose([batch.samples, ...Object.values(batch.targets)]);
       ctx.globalBatch++;
-      for (const cb of callbacks) cb.onBatchEnd?.(ctx, { batch: b, loss: () => cost.dataSync()[0] ?? Number.NaN });
-      if (reportable(b, n)) {
-        sink.emit(status({ status: 'train', epoch, splits: [trainTag], split: trainTag, batches: n, batch: b }));
-      }
+      callbacks.onBatchEnd(ctx, { batch: b, loss: () => cost.dataSync()[0] ?? Number.NaN });
       cost.dispose();
+      await pace.maybeYield();
     }
 
-    const results = evaluate(model, evaluator, (p) => {
-      if (reportable(p.batch - 1, p.batches)) {
-        sink.emit(
-          status({
-            status: 'evaluation',
-            epoch,
-            splits: evalSplits,
-            split: p.split,
-            batches: p.batches,
-            batch: p.batch,
-          }),
-        );
-      }
+    const results = await evaluate(model, evaluator, async (p) => {
+      callbacks.onTestBatchEnd(ctx, p);
+      await pace.maybeYield();
     });
-    for (const r of results) {
-      sink.emit({
-        event_type: 'evaluation_result',
-        creation_ts: creationTs(),
-        payload: {
-          grid_search_id: gridSearchId,
-          experiment_id: experimentId,
-          epoch,
-          metric_scores: Object.entries(r.metrics).map(([metric, score]) => ({
-            metric,
-            split: r.split,
-            score: Number.isNaN(score) ? null : score,
-          })),
-          loss_scores: Object.entries(r.losses).map(([loss, score]) => ({
-            loss,
-            split: r.split,
-            score: Number.isNaN(score) ? null : score,
-          })),
-        },
-      });
-    }
     outcome.history.push({ epoch, results });
     outcome.lastEpoch = epoch;
-
-    const stopping = components.early_stopping_strategy;
-    if (stopping?.shouldStop(epoch, results)) {
-      ctx.stop = true;
-      ctx.stoppedEarly = true;
-    }
-    if (stopping?.restoreBestWeights && stopping.bestEpoch?.() === epoch) {
-      tf.dispose(best ?? []);
-      best = model.model.getWeights().map((w) => tf.keep(w.clone()));
-    }
-    const strategy = components.checkpointing_strategy;
-    const instruction = strategy?.decide(epoch, results, ctx.stop || epoch === options.numEpochs - 1) ?? {
-      save: false,
-      delete: [],
-    };
-    if (instruction.save) {
-      const state: TrainingState = {
-        epoch,
-        global_batch: ctx.globalBatch,
-        num_epochs: options.numEpochs,
-        num_batches_per_epoch: n,
-        stopped_early: ctx.stoppedEarly,
-        loader: loader.getState(),
-        early_stopping: components.early_stopping_strategy?.getState() ?? null,
-        checkpointing: strategy?.getState() ?? null,
-      };
-      await store.saveCheckpoint({ gridSearchId, experimentId, epoch }, [
-        {
-          name: MODEL_FILE,
-          bytes: await encodeTensors(model.model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }))),
-        },
-        { name: OPTIMIZER_FILE, bytes: await optimizers.encode() },
-        ...(best
-          ? [{ name: BEST_FILE, bytes: await encodeTensors(best.map((tensor, i) => ({ name: `w${i}`, tensor }))) }]
-          : []),
-        { name: STATE_FILE, bytes: new TextEncoder().encode(JSON.stringify(state)) },
-      ]);
-    }
-    for (const old of instruction.delete) await store.deleteCheckpoint({ gridSearchId, experimentId, epoch: old });
-    for (const cb of callbacks) await cb.onEpochEnd?.(ctx, results);
+    await callbacks.onEpochEnd(ctx, results);
   }
   outcome.stoppedEarly = ctx.stoppedEarly;
-  if (best) {
-    // restore_best_weights: the model leaves training with its best epoch's weights.
-    model.model.setWeights(best);
-    tf.dispose(best);
-  }
-  for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
+  await callbacks.onTrainEnd(ctx);
   return outcome;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKPOINTING } from './checkpointingStrategy.js';
+import { createCheckpointingStrategy } from './checkpointingStrategy.js';
+import type { CheckpointingSpec } from './checkpointingStrategy.js';
 import { lastKEpochsImprovement, patience } from './earlyStopping.js';
 import type { SplitResult } from './earlyStopping.js';
 
@@ -56,7 +57,15 @@ describe('LAST_K_EPOCHS_IMPROVEMENT_STRATEGY (exactly the original)', () => {
 
 describe('patience early stopping', () => {
   it('stops after `patience` epochs without beating the best by min_delta, and remembers the best epoch', () => {
-    const s = patience({ patience: 2, min_delta: 0.01, split_name: 'val', monitoring_key: 'loss', mode: 'min' });
+    const s = patience({
+      patience: 2,
+      min_delta: 0.01,
+      split_name: 'val',
+      monitoring_key: 'loss',
+      mode: 'min',
+      is_increase_task: false,
+      restore_best_weights: false,
+    });
     const stops = [1.0, 0.8, 0.795, 0.81, 0.7].map((v, e) => s.shouldStop(e, val({}, { loss: v })));
     expect(stops).toEqual([false, false, false, true, false]);
     expect(s.bestEpoch?.()).toBe(4);
@@ -64,40 +73,44 @@ describe('patience early stopping', () => {
 });
 
 describe('checkpointing strategies', () => {
-  const run = (name: string, config: Record<string, unknown>, scores: number[]) => {
-    const s = CHECKPOINTING[name]!(config);
+  const run = (spec: CheckpointingSpec, scores: number[]) => {
+    const s = createCheckpointingStrategy(spec);
     return scores.map((v, e) => s.decide(e, val({ acc: v }), e === scores.length - 1));
   };
 
   it('save-last-only deletes the previous epoch; save-all keeps everything', () => {
-    expect(run('SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY', {}, [0, 0, 0])).toEqual([
+    expect(run({ checkpointing_key: 'SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY' }, [0, 0, 0])).toEqual([
       { save: true, delete: [] },
       { save: true, delete: [0] },
       { save: true, delete: [1] },
     ]);
-    expect(run('SAVE_ALL_CHECKPOINTING_STRATEGY', {}, [0, 0]).map((i) => i.delete)).toEqual([[], []]);
+    expect(run({ checkpointing_key: 'SAVE_ALL_CHECKPOINTING_STRATEGY' }, [0, 0]).map((i) => i.delete)).toEqual([
+      [],
+      [],
+    ]);
   });
 
   it('every-n saves every n-th and the last epoch; keep-last-n keeps a sliding window', () => {
-    expect(run('EVERY_N_EPOCHS_CHECKPOINTING_STRATEGY', { n: 2 }, [0, 0, 0, 0, 0]).map((i) => i.save)).toEqual([
-      false,
-      true,
-      false,
-      true,
-      true,
-    ]);
-    expect(run('KEEP_LAST_N_CHECKPOINTING_STRATEGY', { n: 2 }, [0, 0, 0, 0]).map((i) => i.delete)).toEqual([
-      [],
-      [],
-      [0],
-      [1],
-    ]);
+    expect(
+      run(
+        { checkpointing_key: 'EVERY_N_EPOCHS_CHECKPOINTING_STRATEGY', checkpointing_config: { n: 2 } },
+        [0, 0, 0, 0, 0],
+      ).map((i) => i.save),
+    ).toEqual([false, true, false, true, true]);
+    expect(
+      run(
+        { checkpointing_key: 'KEEP_LAST_N_CHECKPOINTING_STRATEGY', checkpointing_config: { n: 2 } },
+        [0, 0, 0, 0],
+      ).map((i) => i.delete),
+    ).toEqual([[], [], [0], [1]]);
   });
 
   it('best-k keeps the k best epochs by the monitored value, plus the newest', () => {
     const decisions = run(
-      'BEST_K_CHECKPOINTING_STRATEGY',
-      { k: 1, split_name: 'val', monitoring_key: 'acc', mode: 'max' },
+      {
+        checkpointing_key: 'BEST_K_CHECKPOINTING_STRATEGY',
+        checkpointing_config: { k: 1, split_name: 'val', monitoring_key: 'acc', mode: 'max' },
+      },
       [0.5, 0.9, 0.6, 0.7],
     );
     expect(decisions.map((d) => d.delete)).toEqual([[], [0], [], [2]]);

@@ -1,5 +1,5 @@
 import type { ExperimentPlan } from '../experiments/planExperiments.js';
-import type { JobResult } from '../gym/runGridSearch.js';
+import type { JobResult } from './jobSpec.js';
 
 export interface NestedCvSelection {
   /** Metric (or loss) tag that ranks the configurations. @default the first metric of `split` */

@@ -5,12 +5,13 @@ import { selectBackend } from '../backend/selectBackend.js';
 import type { BackendRecord } from '../backend/selectBackend.js';
 import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import type { YamlSource } from '../config/yamlSource.js';
-import { systemInfo } from '../gym/systemInfo.js';
+import { systemInfo } from './systemInfo.js';
 import { ComponentBuilder } from '../registry/componentBuilder.js';
 import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
-import { runExperiment } from './runExperiment.js';
-import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from './runExperiment.js';
+import { callbacksOf } from '../training/callbacksOf.js';
+import { runExperiment } from '../training/runExperiment.js';
+import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from '../training/runExperiment.js';
 
 /** What `runExperiment` takes, with the experiment config in place of the built components. */
 export interface GymJobOptions extends Omit<RunExperimentOptions, 'components'> {
@@ -52,15 +53,17 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
     seed: options.seed,
     services,
   });
-  const components = (await builder.buildAll().catch(async (error: unknown) => {
+  const built = await builder.buildAll().catch(async (error: unknown) => {
     await recorded.catch(() => undefined);
     throw error;
-  })) as unknown as ExperimentComponents;
+  });
+  const components = built as unknown as ExperimentComponents;
   try {
     await recorded;
     // Everything but the build inputs goes on to the training loop.
     const { config: _c, backend: _b, seed: _s, registry: _r, source: _src, configDir: _d, ...training } = options;
-    const outcome = await runExperiment({ ...training, components });
+    const callbacks = [...callbacksOf(built['callbacks']), ...(options.callbacks ?? [])];
+    const outcome = await runExperiment({ ...training, components, callbacks });
     return { ...outcome, backend };
   } finally {
     components.model.model.dispose();

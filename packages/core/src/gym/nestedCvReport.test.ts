@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentPlan, PlannedExperiment } from '../experiments/planExperiments.js';
-import type { JobResult } from '../gym/runGridSearch.js';
+import type { JobResult } from './jobSpec.js';
 import { formatNestedCvReport, nestedCvReport } from './nestedCvReport.js';
 
 /** 2 outer folds × 2 inner folds × 2 configurations, numbered as the planner does. */
