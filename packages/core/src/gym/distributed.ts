@@ -108,13 +108,14 @@ async function waitForJobs(
   while (results.size < ids.length && !options.signal?.aborted) {
     for (const id of ids) {
       if (results.has(id)) continue;
+      // The state first, then the job: a job read while active and completed just after would have no return value.
+      const state = await queue.getJobState(jobIdOf(gridSearchId, id));
       const job = await queue.getJob(jobIdOf(gridSearchId, id));
       if (!job)
         throw MlgymError.fromIssue({
           code: 'NOT_FOUND',
           problem: `job ${jobIdOf(gridSearchId, id)} is not in the queue`,
         });
-      const state = await job.getState();
       const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
       if (state === 'completed') {
         results.set(id, { ...(job.returnvalue as Omit<JobResult, 'seconds'>), seconds });
