@@ -204,6 +204,8 @@ async function chartsDrawn(page, url, want, timeout) {
     at: window.__mlboard.lastDrawAt,
     draws: window.__mlboard.draws,
     historyDoneAt: window.__mlboard.historyDoneAt,
+    timeline: window.__mlboard.timeline,
+    posts: window.__mlboard.posts,
   }));
 }
 
@@ -314,22 +316,74 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   await t.context.close();
   const c = await newPage(browser);
   let cdp;
+  let workers;
   if (opts.profile) {
     cdp = await c.context.newCDPSession(c.page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
+    workers = profileWorkers(cdp);
+    await workers.ready;
   }
   const drawn = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
   r.charts = drawn.at;
   r.draws = drawn.draws;
   r.historyDoneAt = drawn.historyDoneAt;
-  if (cdp) r.profile = (await cdp.send('Profiler.stop')).profile;
+  r.timeline = drawn.timeline;
+  r.posts = drawn.posts;
+  if (cdp) {
+    r.profile = (await cdp.send('Profiler.stop')).profile;
+    r.workerProfiles = await workers.stop();
+  }
   if (opts.heap) r.heap = await heapUsed(c.page);
   r.errors = [...t.errors, ...c.errors];
   await c.context.close();
   r.ready = Math.max(r.table, r.charts);
   return r;
+}
+
+/**
+ * CPU profiles of the page's dedicated workers (the socket worker folds the events there). Attached
+ * through the page's CDP session in non-flat mode, since playwright's sessions cannot address child
+ * sessions: commands travel as Target.sendMessageToTarget.
+ */
+function profileWorkers(cdp) {
+  let seq = 1_000_000;
+  const waiting = new Map();
+  const sessions = [];
+  const send = (sessionId, method, params = {}) =>
+    new Promise((done) => {
+      const id = seq++;
+      waiting.set(id, done);
+      cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+        .catch(() => done(null));
+    });
+  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const m = JSON.parse(message);
+    if (m.id !== undefined && waiting.has(m.id)) {
+      waiting.get(m.id)(m.result ?? null);
+      waiting.delete(m.id);
+    }
+  });
+  cdp.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
+    if (targetInfo.type !== 'worker') return;
+    sessions.push(sessionId);
+    await send(sessionId, 'Profiler.enable');
+    await send(sessionId, 'Profiler.setSamplingInterval', { interval: 500 });
+    await send(sessionId, 'Profiler.start');
+  });
+  return {
+    ready: cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false }),
+    async stop() {
+      const out = [];
+      for (const s of sessions) {
+        const r = await Promise.race([send(s, 'Profiler.stop'), new Promise((d) => setTimeout(() => d(null), 5000))]);
+        if (r?.profile) out.push(r.profile);
+      }
+      return out;
+    },
+  };
 }
 
 /** Self time per function (top 15) and per script. */
@@ -524,6 +578,10 @@ try {
       console.log(
         `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws)${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
+      if (r.timeline)
+        console.log(
+          `             timeline: first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
+        );
       figures[`case1_${v}_ready_ms`] = Math.round(r.ready);
       if (v === 'default') {
         figures.case1_table_ms = Math.round(r.table);
@@ -537,6 +595,14 @@ try {
         for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
         console.log('  top functions:');
         for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+        for (const [i, wp] of (r.workerProfiles ?? []).entries()) {
+          writeFileSync(`${flags.profile}.worker${i}.cpuprofile`, JSON.stringify(wp));
+          const w = summarise(wp);
+          console.log(`  socket worker ${i} (self time) — full profile in ${flags.profile}.worker${i}.cpuprofile:`);
+          for (const [name, t] of w.scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+          console.log('  top functions:');
+          for (const [name, t] of w.functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+        }
       }
     }
   }
