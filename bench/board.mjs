@@ -204,7 +204,7 @@ async function chartsDrawn(page, url, want, timeout) {
     at: window.__mlboard.lastDrawAt,
     draws: window.__mlboard.draws,
     historyDoneAt: window.__mlboard.historyDoneAt,
-    timeline: window.__mlboard.timeline,
+    timeline: window.__mlboard.timeline && { ...window.__mlboard.timeline, connected: window.__mlboard.connectedAt },
     posts: window.__mlboard.posts,
   }));
 }
@@ -469,6 +469,13 @@ async function live({ browser, stack, storage }, variant, seconds) {
   await t.page.goto(stack.url(gs, '/', variant));
   await t.page.waitForFunction(() => window.__mlboard?.historyDoneAt != null, null, { timeout: 60_000 });
   await t.page.evaluate(() => (window.__bench.frames.length = 0));
+  let cdp;
+  if (flags.profile && variant === 'default') {
+    cdp = await t.context.newCDPSession(t.page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+  }
   const heap = [];
   const t0 = Date.now();
   const step = new Array(experiments).fill(0);
@@ -500,6 +507,7 @@ async function live({ browser, stack, storage }, variant, seconds) {
     await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all(pending);
+  const profile = cdp && (await cdp.send('Profiler.stop')).profile;
   const logged = readFileSync(join(storage, gs, 'event_storage.log'), 'utf8')
     .split('\n')
     .filter(Boolean).length;
@@ -508,6 +516,26 @@ async function live({ browser, stack, storage }, variant, seconds) {
     .waitForFunction((n) => window.__mlboard.events >= n, logged, { timeout: 30_000, polling: 200 })
     .catch(() => {});
   await new Promise((r) => setTimeout(r, 500));
+  // Charts off screen draw when scrolled to (as a person would see them): bring each into view and
+  // give it a bounded time to catch up before its counts are read.
+  const canvases = await t.page.$$('canvas[role="img"]');
+  for (const c of canvases) {
+    await c.scrollIntoViewIfNeeded();
+    await c
+      .evaluate(
+        (el, n) =>
+          new Promise((done) => {
+            const t0 = performance.now();
+            const check = () =>
+              el.dataset.points === String(n) || performance.now() - t0 > 10_000
+                ? done()
+                : requestAnimationFrame(check);
+            check();
+          }),
+        step.reduce((a, s) => a + Math.min(Math.floor(s / 5), cycle), 0),
+      )
+      .catch(() => {});
+  }
   const page = await t.page.evaluate(() => ({
     events: window.__mlboard.events,
     frames: window.__bench.frames,
@@ -543,6 +571,7 @@ async function live({ browser, stack, storage }, variant, seconds) {
     latencyCount: latency.length,
     unseen: emitted.size - latency.length,
     heap,
+    profile,
     errors: t.errors,
   };
 }
@@ -580,7 +609,7 @@ try {
       );
       if (r.timeline)
         console.log(
-          `             timeline: first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
+          `             timeline: socket connected at ${ms(r.timeline.connected)}, first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
         );
       figures[`case1_${v}_ready_ms`] = Math.round(r.ready);
       if (v === 'default') {
@@ -635,6 +664,14 @@ try {
       console.log(
         `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
+      if (r.profile) {
+        writeFileSync(`${flags.profile}.live.cpuprofile`, JSON.stringify(r.profile));
+        const { functions, scripts } = summarise(r.profile);
+        console.log(`  CPU profile of the live page (self time) — full profile in ${flags.profile}.live.cpuprofile:`);
+        for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+        console.log('  top functions:');
+        for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+      }
       figures[`case3_${v}_frame_p95_ms`] = Math.round(r.frameP95);
       figures[`case3_${v}_latency_p95_ms`] = Math.round(r.latencyP95);
       figures[`case3_${v}_dropped`] = r.dropped;

@@ -4,6 +4,7 @@
  * - `events`: events the page has applied (the worker's folded count, summed);
  * - `historyDoneAt`: `performance.now()` when the stored history was folded and applied;
  * - `draws`, `lastDrawAt`: chart draws so far and when the last one ended;
+ * - `connectedAt`: when the socket worker first connected;
  * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
  * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
@@ -15,6 +16,7 @@ export interface MlboardHooks {
   historyDoneAt: number | null;
   draws: number;
   lastDrawAt: number | null;
+  connectedAt: number | null;
   posts: Array<[number, number, number]>;
   timeline: { firstChunk: number; historyReceived: number; workerFoldMs: number } | null;
 }
@@ -24,6 +26,7 @@ const fresh = (): MlboardHooks => ({
   historyDoneAt: null,
   draws: 0,
   lastDrawAt: null,
+  connectedAt: null,
   posts: [],
   timeline: null,
 });

@@ -30,6 +30,7 @@ function afterPaint(callback: () => void): void {
 function forward(dispatch: Dispatch, message: FromWorker): void {
   switch (message.type) {
     case 'connected':
+      perfHooks().connectedAt ??= performance.now();
       return void dispatch(socketConnected({ reconnect: message.reconnect }));
     case 'disconnected':
       return void dispatch(socketDisconnected({ reason: message.reason }));
