@@ -6,7 +6,7 @@
 // Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE).
-/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle */
+/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, innerHeight */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -427,6 +427,11 @@ async function live({ browser, stack, storage }, variant, seconds) {
     requestAnimationFrame(loop);
     addEventListener('mlboard:drawn', (e) => {
       const at = Date.now();
+      if (window.__bench.stopped) return;
+      // a value is visible when its chart is on screen: off-screen charts catch up when scrolled to
+      const canvas = document.querySelector(`canvas[aria-label^="${e.detail.key}:"]`);
+      const r = canvas?.getBoundingClientRect();
+      if (!r || r.bottom < 0 || r.top > innerHeight) return;
       for (const [id, n] of e.detail.counts) {
         const k = `${e.detail.key} ${id}`;
         const before = seen.get(k) ?? 0;
@@ -518,6 +523,10 @@ async function live({ browser, stack, storage }, variant, seconds) {
   await new Promise((r) => setTimeout(r, 500));
   // Charts off screen draw when scrolled to (as a person would see them): bring each into view and
   // give it a bounded time to catch up before its counts are read.
+  const shown = await t.page.evaluate(() => {
+    window.__bench.stopped = true;
+    return window.__bench.visible;
+  });
   const canvases = await t.page.$$('canvas[role="img"]');
   for (const c of canvases) {
     await c.scrollIntoViewIfNeeded();
@@ -539,11 +548,10 @@ async function live({ browser, stack, storage }, variant, seconds) {
   const page = await t.page.evaluate(() => ({
     events: window.__mlboard.events,
     frames: window.__bench.frames,
-    visible: window.__bench.visible,
     charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
   }));
   const visibleAt = new Map();
-  for (const [, id, i, at] of page.visible) {
+  for (const [, id, i, at] of shown) {
     const k = `${id} ${i}`;
     visibleAt.set(k, Math.max(visibleAt.get(k) ?? 0, at)); // the slowest of the charts
   }
