@@ -408,6 +408,48 @@ function summarise(profile) {
 
 // ---------- live ----------
 
+/**
+ * `promise`, or a TimeoutError after `ms`: a page that cannot keep up (e.g. with batching off) may
+ * answer nothing for minutes, and the bench must end with its figures anyway.
+ */
+function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => {
+      const e = new Error(`${what}: no answer within ${ms / 1000} s`);
+      e.name = 'TimeoutError';
+      fail(e);
+    }, ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The live case, or its figures as n/a with the reason when the page stopped answering. */
+async function liveCase(ctx, variant, seconds) {
+  try {
+    return await live(ctx, variant, seconds);
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'TimeoutError')) throw e;
+    return {
+      seconds,
+      logged: NaN,
+      pageEvents: NaN,
+      dropped: NaN,
+      chartsComplete: false,
+      expectedPoints: NaN,
+      chartPoints: [],
+      frameP95: NaN,
+      frames: 0,
+      latencyP95: NaN,
+      latencyP50: NaN,
+      latencyCount: 0,
+      unseen: NaN,
+      heap: [],
+      errors: [e.message],
+    };
+  }
+}
+
 /** 20 publishers, each `rate` events/s: 4 progress events then one evaluation (12 scores) per epoch. */
 async function live({ browser, stack, storage }, variant, seconds) {
   const gs = `live-${variant}-${Date.now()}`;
@@ -415,6 +457,16 @@ async function live({ browser, stack, storage }, variant, seconds) {
   const rate = 50;
   const cycle = flags.long ? 600 : Infinity; // --long: epochs re-sent in a loop, so the data stays one size
   const t = await newPage(browser);
+  const pubs = [];
+  try {
+    return await liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }, variant, seconds);
+  } finally {
+    for (const p of pubs) p.close();
+    await within(t.context.close(), 20_000, 'closing the page').catch(() => {});
+  }
+}
+
+async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }, variant, seconds) {
   await t.page.addInitScript(() => {
     const seen = new Map(); // `${key} ${id}` -> points seen
     window.__bench = { frames: [], visible: [], draws: 0 };
@@ -441,12 +493,14 @@ async function live({ browser, stack, storage }, variant, seconds) {
     });
   });
   // publishers first, so the page opens on a known grid search
-  const pubs = await Promise.all(
-    Array.from({ length: experiments }, async () => {
-      const s = connect(stack.ws.url, { transports: ['websocket'], forceNew: true });
-      await once(s, 'connect');
-      return s;
-    }),
+  pubs.push(
+    ...(await Promise.all(
+      Array.from({ length: experiments }, async () => {
+        const s = connect(stack.ws.url, { transports: ['websocket'], forceNew: true });
+        await once(s, 'connect');
+        return s;
+      }),
+    )),
   );
   const emitted = new Map(); // `${id} ${epoch}` -> emit time (first time only)
   const seqs = new Array(experiments).fill(0);
@@ -473,7 +527,11 @@ async function live({ browser, stack, storage }, variant, seconds) {
   );
   await t.page.goto(stack.url(gs, '/', variant));
   await t.page.waitForFunction(() => window.__mlboard?.historyDoneAt != null, null, { timeout: 60_000 });
-  await t.page.evaluate(() => (window.__bench.frames.length = 0));
+  await within(
+    t.page.evaluate(() => (window.__bench.frames.length = 0)),
+    20_000,
+    'the page after its history',
+  );
   let cdp;
   if (flags.profile && variant === 'default') {
     cdp = await t.context.newCDPSession(t.page);
@@ -506,13 +564,13 @@ async function live({ browser, stack, storage }, variant, seconds) {
       if (events.length) pending.push(send(id, events));
     }
     if (flags.long && Date.now() >= nextHeap) {
-      heap.push(await heapUsed(t.page));
+      heap.push(await within(heapUsed(t.page), 20_000, 'heap sample'));
       nextHeap += 30_000;
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  await Promise.all(pending);
-  const profile = cdp && (await cdp.send('Profiler.stop')).profile;
+  await within(Promise.all(pending), 30_000, 'the publishers’ acknowledgements');
+  const profile = cdp && (await within(cdp.send('Profiler.stop'), 30_000, 'the profiler')).profile;
   const logged = readFileSync(join(storage, gs, 'event_storage.log'), 'utf8')
     .split('\n')
     .filter(Boolean).length;
@@ -523,15 +581,19 @@ async function live({ browser, stack, storage }, variant, seconds) {
   await new Promise((r) => setTimeout(r, 500));
   // Charts off screen draw when scrolled to (as a person would see them): bring each into view and
   // give it a bounded time to catch up before its counts are read.
-  const shown = await t.page.evaluate(() => {
-    window.__bench.stopped = true;
-    return window.__bench.visible;
-  });
+  const shown = await within(
+    t.page.evaluate(() => {
+      window.__bench.stopped = true;
+      return window.__bench.visible;
+    }),
+    20_000,
+    'the page after the run',
+  );
   const canvases = await t.page.$$('canvas[role="img"]');
   for (const c of canvases) {
-    await c.scrollIntoViewIfNeeded();
-    await c
-      .evaluate(
+    await c.scrollIntoViewIfNeeded({ timeout: 10_000 }).catch(() => {});
+    await within(
+      c.evaluate(
         (el, n) =>
           new Promise((done) => {
             const t0 = performance.now();
@@ -542,14 +604,20 @@ async function live({ browser, stack, storage }, variant, seconds) {
             check();
           }),
         step.reduce((a, s) => a + Math.min(Math.floor(s / 5), cycle), 0),
-      )
-      .catch(() => {});
+      ),
+      15_000,
+      'a chart scrolled into view',
+    ).catch(() => {});
   }
-  const page = await t.page.evaluate(() => ({
-    events: window.__mlboard.events,
-    frames: window.__bench.frames,
-    charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
-  }));
+  const page = await within(
+    t.page.evaluate(() => ({
+      events: window.__mlboard.events,
+      frames: window.__bench.frames,
+      charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
+    })),
+    20_000,
+    'the page’s counts',
+  );
   const visibleAt = new Map();
   for (const [, id, i, at] of shown) {
     const k = `${id} ${i}`;
@@ -560,8 +628,6 @@ async function live({ browser, stack, storage }, variant, seconds) {
   // every experiment's line: one point per evaluation sent (step s is an evaluation when s % 5 === 4)
   const perLine = step.map((s) => Math.min(Math.floor(s / 5), cycle));
   const expectedPoints = perLine.reduce((a, b) => a + b, 0);
-  for (const p of pubs) p.close();
-  await t.context.close();
   return {
     seconds,
     logged,
@@ -668,7 +734,7 @@ try {
   if (CASES.has(3)) {
     console.log(`\ncase 3: live, 20 experiments × 50 events/s for ${LIVE_SECONDS} s (analysis board open)`);
     for (const v of VARIANTS) {
-      const r = await live({ browser, stack, storage: root }, v, LIVE_SECONDS);
+      const r = await liveCase({ browser, stack, storage: root }, v, LIVE_SECONDS);
       console.log(
         `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
