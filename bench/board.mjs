@@ -311,7 +311,15 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   const r = { table };
   if (opts.interact) {
     r.scroll = await scrollTable(t.page, want);
+    let cdp;
+    if (opts.profile) {
+      cdp = await t.context.newCDPSession(t.page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     r.filter = await toggleFilter(t.page, want);
+    if (cdp) r.filterProfile = (await cdp.send('Profiler.stop')).profile;
   }
   await t.context.close();
   const c = await newPage(browser);
@@ -439,6 +447,7 @@ async function liveCase(ctx, variant, seconds) {
       expectedPoints: NaN,
       chartPoints: [],
       frameP95: NaN,
+      idleFrameP95: NaN,
       frames: 0,
       latencyP95: NaN,
       latencyP50: NaN,
@@ -527,8 +536,15 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
   );
   await t.page.goto(stack.url(gs, '/', variant));
   await t.page.waitForFunction(() => window.__mlboard?.historyDoneAt != null, null, { timeout: 60_000 });
+  // the floor: frames of the same page with nothing arriving (on a loaded machine this is far above 16 ms)
   await within(
     t.page.evaluate(() => (window.__bench.frames.length = 0)),
+    20_000,
+    'the page after its history',
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  const idleFrames = await within(
+    t.page.evaluate(() => window.__bench.frames.splice(0)),
     20_000,
     'the page after its history',
   );
@@ -612,6 +628,10 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
   const page = await within(
     t.page.evaluate(() => ({
       events: window.__mlboard.events,
+      queuedDraws: window.__mlboard.queuedDraws,
+      drawMs: window.__mlboard.drawMs,
+      applyMs: window.__mlboard.posts.reduce((a, p) => a + p[1], 0),
+      posts: window.__mlboard.posts.length,
       frames: window.__bench.frames,
       charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
     })),
@@ -632,6 +652,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     seconds,
     logged,
     pageEvents: page.events,
+    work: `${page.queuedDraws} chart updates in ${Math.round(page.drawMs)} ms, last ${page.posts} data posts applied in ${Math.round(page.applyMs)} ms`,
     dropped: logged - page.events,
     chartsComplete:
       page.charts.length === SERIES &&
@@ -639,6 +660,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     expectedPoints,
     chartPoints: page.charts.map((c) => c[1]),
     frameP95: pct(page.frames, 95),
+    idleFrameP95: pct(idleFrames, 95),
     frames: page.frames.length,
     latencyP95: pct(latency, 95),
     latencyP50: pct(latency, 50),
@@ -648,6 +670,30 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     profile,
     errors: t.errors,
   };
+}
+
+function printProfile(r, file) {
+  writeFileSync(file, JSON.stringify(r.profile));
+  console.log(`  CPU profile of the chart load (self time, top 15) — full profile in ${file}:`);
+  const { functions, scripts } = summarise(r.profile);
+  for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+  console.log('  top functions:');
+  for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+  for (const [i, wp] of (r.workerProfiles ?? []).entries()) {
+    writeFileSync(`${file}.worker${i}.cpuprofile`, JSON.stringify(wp));
+    const w = summarise(wp);
+    console.log(`  socket worker ${i} (self time) — full profile in ${file}.worker${i}.cpuprofile:`);
+    for (const [name, t] of w.scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+    console.log('  top functions:');
+    for (const [name, t] of w.functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+  }
+}
+
+function printTimeline(r) {
+  if (r.timeline)
+    console.log(
+      `             timeline: socket connected at ${ms(r.timeline.connected)}, first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
+    );
 }
 
 // ---------- main ----------
@@ -681,32 +727,14 @@ try {
       console.log(
         `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws)${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
-      if (r.timeline)
-        console.log(
-          `             timeline: socket connected at ${ms(r.timeline.connected)}, first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
-        );
+      printTimeline(r);
       figures[`case1_${v}_ready_ms`] = Math.round(r.ready);
       if (v === 'default') {
         figures.case1_table_ms = Math.round(r.table);
         figures.case1_charts_ms = Math.round(r.charts);
         goals.case1_ready_under_2s = r.ready < 2000 && r.errors.length === 0;
       }
-      if (r.profile) {
-        writeFileSync(flags.profile, JSON.stringify(r.profile));
-        console.log(`  CPU profile of the chart load (self time, top 15) — full profile in ${flags.profile}:`);
-        const { functions, scripts } = summarise(r.profile);
-        for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
-        console.log('  top functions:');
-        for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
-        for (const [i, wp] of (r.workerProfiles ?? []).entries()) {
-          writeFileSync(`${flags.profile}.worker${i}.cpuprofile`, JSON.stringify(wp));
-          const w = summarise(wp);
-          console.log(`  socket worker ${i} (self time) — full profile in ${flags.profile}.worker${i}.cpuprofile:`);
-          for (const [name, t] of w.scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
-          console.log('  top functions:');
-          for (const [name, t] of w.functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
-        }
-      }
+      if (r.profile) printProfile(r, flags.profile);
     }
   }
   if (CASES.has(2)) {
@@ -715,11 +743,23 @@ try {
       `\ncase 2: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
     );
     for (const v of VARIANTS) {
-      const r = await loadCase({ browser, stack }, want, v, { interact: true, heap: true });
+      const r = await loadCase({ browser, stack }, want, v, {
+        interact: true,
+        heap: true,
+        profile: v === 'default' && flags.profile,
+      });
       const filter = Math.max(...r.filter);
       console.log(
         `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws), scroll to end and back ${ms(r.scroll)}, filter applied ${ms(r.filter[0])} / cleared ${ms(r.filter[1])}, JS heap ${mb(r.heap)}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
+      printTimeline(r);
+      if (r.profile) printProfile(r, `${flags.profile}.case2`);
+      if (r.filterProfile) {
+        writeFileSync(`${flags.profile}.filter.cpuprofile`, JSON.stringify(r.filterProfile));
+        console.log(`  CPU profile of the filter toggle — full profile in ${flags.profile}.filter.cpuprofile:`);
+        const { functions, scripts } = summarise(r.filterProfile);
+        for (const [name, t] of [...scripts, ...functions]) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+      }
       figures[`case2_${v}_ready_ms`] = Math.round(r.ready);
       figures[`case2_${v}_filter_ms`] = Math.round(filter);
       figures[`case2_${v}_heap_mb`] = Math.round(r.heap / 2 ** 20);
@@ -736,7 +776,7 @@ try {
     for (const v of VARIANTS) {
       const r = await liveCase({ browser, stack, storage: root }, v, LIVE_SECONDS);
       console.log(
-        `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+        `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames; ${ms(r.idleFrameP95)} with nothing arriving), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), page work: ${r.work}, charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
       if (r.profile) {
         writeFileSync(`${flags.profile}.live.cpuprofile`, JSON.stringify(r.profile));
@@ -747,6 +787,7 @@ try {
         for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
       }
       figures[`case3_${v}_frame_p95_ms`] = Math.round(r.frameP95);
+      figures[`case3_${v}_idle_frame_p95_ms`] = Math.round(r.idleFrameP95);
       figures[`case3_${v}_latency_p95_ms`] = Math.round(r.latencyP95);
       figures[`case3_${v}_dropped`] = r.dropped;
       if (v === 'default') {

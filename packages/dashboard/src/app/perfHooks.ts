@@ -4,6 +4,7 @@
  * - `events`: events the page has applied (the worker's folded count, summed);
  * - `historyDoneAt`: `performance.now()` when the stored history was folded and applied;
  * - `draws`, `lastDrawAt`: chart draws so far and when the last one ended;
+ * - `queuedDraws`, `drawMs`: chart updates run by the draw queue and the time they took;
  * - `connectedAt`: when the socket worker first connected;
  * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
  * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
@@ -16,6 +17,8 @@ export interface MlboardHooks {
   historyDoneAt: number | null;
   draws: number;
   lastDrawAt: number | null;
+  queuedDraws: number;
+  drawMs: number;
   connectedAt: number | null;
   posts: Array<[number, number, number]>;
   timeline: { firstChunk: number; historyReceived: number; workerFoldMs: number } | null;
@@ -26,6 +29,8 @@ const fresh = (): MlboardHooks => ({
   historyDoneAt: null,
   draws: 0,
   lastDrawAt: null,
+  queuedDraws: 0,
+  drawMs: 0,
   connectedAt: null,
   posts: [],
   timeline: null,

@@ -103,15 +103,18 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
     () => chartOptions({ logScale, legend, live, onLegendClick, onLineClick: goTo }),
     [logScale, legend, onLegendClick, goTo],
   );
-  const menuItems = useMemo(
-    () =>
-      ids.map((id) => (
-        <MenuItem key={id} value={String(id)}>
-          {id}
-        </MenuItem>
-      )),
-    [ids],
-  );
+  // The picker's items exist only while its menu is open: 1,000 experiments would otherwise be
+  // 1,000 elements per chart, made again whenever the lines change.
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const menuItems = useMemo(() => {
+    const item = (id: number | string) => (
+      <MenuItem key={id} value={String(id)}>
+        {id}
+      </MenuItem>
+    );
+    if (pickerOpen) return ids.map(item);
+    return target === '' ? [] : [item(target)];
+  }, [ids, pickerOpen, target]);
 
   if (!experimentIds) return null;
   const lines = ids.length;
@@ -153,6 +156,9 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
             label="Experiment Id"
             value={target}
             onChange={(e) => setTarget(e.target.value)}
+            slotProps={{
+              select: { open: pickerOpen, onOpen: () => setPickerOpen(true), onClose: () => setPickerOpen(false) },
+            }}
             sx={{ minWidth: 170 }}
           >
             {menuItems}
