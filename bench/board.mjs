@@ -454,6 +454,7 @@ async function liveCase(ctx, variant, seconds) {
       latencyCount: 0,
       unseen: NaN,
       heap: [],
+      work: 'n/a',
       errors: [e.message],
     };
   }
