@@ -48,6 +48,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
   const lines = useRef(new Map<number, Line>());
   const bestDataset = useRef<LineDataset>(newBestDataset());
   const owner = useRef({});
+  const initialOptions = useRef(options);
 
   useImperativeHandle(handle, () => ({ resetZoom: () => chartRef.current?.resetZoom() }), []);
 
@@ -66,10 +67,11 @@ export function ChartCanvas(props: ChartCanvasProps) {
         chartDrawn(chart.canvas, seriesKey, counts);
       },
     };
+    // made with the real options: defaults (aspect ratio, animation) would resize and animate it first
     const chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
       data: { datasets: [] },
-      options: {},
+      options: initialOptions.current,
       plugins: [drawnPlugin],
     });
     chartRef.current = chart;
@@ -90,7 +92,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
       owner.current,
       () => {
         if (chartRef.current !== chart) return;
-        if (chart.options !== options) chart.options = options;
+        chart.options = options;
         chart.data.datasets = syncLines(lines.current, input, bestDataset.current);
         chart.update('none');
       },
