@@ -6,7 +6,7 @@
 // Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE).
-/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle */
+/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, innerHeight */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -204,6 +204,8 @@ async function chartsDrawn(page, url, want, timeout) {
     at: window.__mlboard.lastDrawAt,
     draws: window.__mlboard.draws,
     historyDoneAt: window.__mlboard.historyDoneAt,
+    timeline: window.__mlboard.timeline && { ...window.__mlboard.timeline, connected: window.__mlboard.connectedAt },
+    posts: window.__mlboard.posts,
   }));
 }
 
@@ -309,27 +311,87 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   const r = { table };
   if (opts.interact) {
     r.scroll = await scrollTable(t.page, want);
+    let cdp;
+    if (opts.profile) {
+      cdp = await t.context.newCDPSession(t.page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     r.filter = await toggleFilter(t.page, want);
+    if (cdp) r.filterProfile = (await cdp.send('Profiler.stop')).profile;
   }
   await t.context.close();
   const c = await newPage(browser);
   let cdp;
+  let workers;
   if (opts.profile) {
     cdp = await c.context.newCDPSession(c.page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
+    workers = profileWorkers(cdp);
+    await workers.ready;
   }
   const drawn = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
   r.charts = drawn.at;
   r.draws = drawn.draws;
   r.historyDoneAt = drawn.historyDoneAt;
-  if (cdp) r.profile = (await cdp.send('Profiler.stop')).profile;
+  r.timeline = drawn.timeline;
+  r.posts = drawn.posts;
+  if (cdp) {
+    r.profile = (await cdp.send('Profiler.stop')).profile;
+    r.workerProfiles = await workers.stop();
+  }
   if (opts.heap) r.heap = await heapUsed(c.page);
   r.errors = [...t.errors, ...c.errors];
   await c.context.close();
   r.ready = Math.max(r.table, r.charts);
   return r;
+}
+
+/**
+ * CPU profiles of the page's dedicated workers (the socket worker folds the events there). Attached
+ * through the page's CDP session in non-flat mode, since playwright's sessions cannot address child
+ * sessions: commands travel as Target.sendMessageToTarget.
+ */
+function profileWorkers(cdp) {
+  let seq = 1_000_000;
+  const waiting = new Map();
+  const sessions = [];
+  const send = (sessionId, method, params = {}) =>
+    new Promise((done) => {
+      const id = seq++;
+      waiting.set(id, done);
+      cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+        .catch(() => done(null));
+    });
+  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const m = JSON.parse(message);
+    if (m.id !== undefined && waiting.has(m.id)) {
+      waiting.get(m.id)(m.result ?? null);
+      waiting.delete(m.id);
+    }
+  });
+  cdp.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
+    if (targetInfo.type !== 'worker') return;
+    sessions.push(sessionId);
+    await send(sessionId, 'Profiler.enable');
+    await send(sessionId, 'Profiler.setSamplingInterval', { interval: 500 });
+    await send(sessionId, 'Profiler.start');
+  });
+  return {
+    ready: cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false }),
+    async stop() {
+      const out = [];
+      for (const s of sessions) {
+        const r = await Promise.race([send(s, 'Profiler.stop'), new Promise((d) => setTimeout(() => d(null), 5000))]);
+        if (r?.profile) out.push(r.profile);
+      }
+      return out;
+    },
+  };
 }
 
 /** Self time per function (top 15) and per script. */
@@ -354,6 +416,50 @@ function summarise(profile) {
 
 // ---------- live ----------
 
+/**
+ * `promise`, or a TimeoutError after `ms`: a page that cannot keep up (e.g. with batching off) may
+ * answer nothing for minutes, and the bench must end with its figures anyway.
+ */
+function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => {
+      const e = new Error(`${what}: no answer within ${ms / 1000} s`);
+      e.name = 'TimeoutError';
+      fail(e);
+    }, ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The live case, or its figures as n/a with the reason when the page stopped answering. */
+async function liveCase(ctx, variant, seconds) {
+  try {
+    return await live(ctx, variant, seconds);
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'TimeoutError')) throw e;
+    return {
+      seconds,
+      logged: NaN,
+      pageEvents: NaN,
+      dropped: NaN,
+      chartsComplete: false,
+      expectedPoints: NaN,
+      chartPoints: [],
+      frameP95: NaN,
+      idleFrameP95: NaN,
+      frames: 0,
+      latencyP95: NaN,
+      latencyP50: NaN,
+      latencyCount: 0,
+      unseen: NaN,
+      heap: [],
+      work: 'n/a',
+      errors: [e.message],
+    };
+  }
+}
+
 /** 20 publishers, each `rate` events/s: 4 progress events then one evaluation (12 scores) per epoch. */
 async function live({ browser, stack, storage }, variant, seconds) {
   const gs = `live-${variant}-${Date.now()}`;
@@ -361,6 +467,16 @@ async function live({ browser, stack, storage }, variant, seconds) {
   const rate = 50;
   const cycle = flags.long ? 600 : Infinity; // --long: epochs re-sent in a loop, so the data stays one size
   const t = await newPage(browser);
+  const pubs = [];
+  try {
+    return await liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }, variant, seconds);
+  } finally {
+    for (const p of pubs) p.close();
+    await within(t.context.close(), 20_000, 'closing the page').catch(() => {});
+  }
+}
+
+async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }, variant, seconds) {
   await t.page.addInitScript(() => {
     const seen = new Map(); // `${key} ${id}` -> points seen
     window.__bench = { frames: [], visible: [], draws: 0 };
@@ -373,6 +489,11 @@ async function live({ browser, stack, storage }, variant, seconds) {
     requestAnimationFrame(loop);
     addEventListener('mlboard:drawn', (e) => {
       const at = Date.now();
+      if (window.__bench.stopped) return;
+      // a value is visible when its chart is on screen: off-screen charts catch up when scrolled to
+      const canvas = document.querySelector(`canvas[aria-label^="${e.detail.key}:"]`);
+      const r = canvas?.getBoundingClientRect();
+      if (!r || r.bottom < 0 || r.top > innerHeight) return;
       for (const [id, n] of e.detail.counts) {
         const k = `${e.detail.key} ${id}`;
         const before = seen.get(k) ?? 0;
@@ -382,12 +503,14 @@ async function live({ browser, stack, storage }, variant, seconds) {
     });
   });
   // publishers first, so the page opens on a known grid search
-  const pubs = await Promise.all(
-    Array.from({ length: experiments }, async () => {
-      const s = connect(stack.ws.url, { transports: ['websocket'], forceNew: true });
-      await once(s, 'connect');
-      return s;
-    }),
+  pubs.push(
+    ...(await Promise.all(
+      Array.from({ length: experiments }, async () => {
+        const s = connect(stack.ws.url, { transports: ['websocket'], forceNew: true });
+        await once(s, 'connect');
+        return s;
+      }),
+    )),
   );
   const emitted = new Map(); // `${id} ${epoch}` -> emit time (first time only)
   const seqs = new Array(experiments).fill(0);
@@ -414,7 +537,25 @@ async function live({ browser, stack, storage }, variant, seconds) {
   );
   await t.page.goto(stack.url(gs, '/', variant));
   await t.page.waitForFunction(() => window.__mlboard?.historyDoneAt != null, null, { timeout: 60_000 });
-  await t.page.evaluate(() => (window.__bench.frames.length = 0));
+  // the floor: frames of the same page with nothing arriving (on a loaded machine this is far above 16 ms)
+  await within(
+    t.page.evaluate(() => (window.__bench.frames.length = 0)),
+    20_000,
+    'the page after its history',
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  const idleFrames = await within(
+    t.page.evaluate(() => window.__bench.frames.splice(0)),
+    20_000,
+    'the page after its history',
+  );
+  let cdp;
+  if (flags.profile && variant === 'default') {
+    cdp = await t.context.newCDPSession(t.page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+  }
   const heap = [];
   const t0 = Date.now();
   const step = new Array(experiments).fill(0);
@@ -440,12 +581,13 @@ async function live({ browser, stack, storage }, variant, seconds) {
       if (events.length) pending.push(send(id, events));
     }
     if (flags.long && Date.now() >= nextHeap) {
-      heap.push(await heapUsed(t.page));
+      heap.push(await within(heapUsed(t.page), 20_000, 'heap sample'));
       nextHeap += 30_000;
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  await Promise.all(pending);
+  await within(Promise.all(pending), 30_000, 'the publishers’ acknowledgements');
+  const profile = cdp && (await within(cdp.send('Profiler.stop'), 30_000, 'the profiler')).profile;
   const logged = readFileSync(join(storage, gs, 'event_storage.log'), 'utf8')
     .split('\n')
     .filter(Boolean).length;
@@ -454,14 +596,51 @@ async function live({ browser, stack, storage }, variant, seconds) {
     .waitForFunction((n) => window.__mlboard.events >= n, logged, { timeout: 30_000, polling: 200 })
     .catch(() => {});
   await new Promise((r) => setTimeout(r, 500));
-  const page = await t.page.evaluate(() => ({
-    events: window.__mlboard.events,
-    frames: window.__bench.frames,
-    visible: window.__bench.visible,
-    charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
-  }));
+  // Charts off screen draw when scrolled to (as a person would see them): bring each into view and
+  // give it a bounded time to catch up before its counts are read.
+  const shown = await within(
+    t.page.evaluate(() => {
+      window.__bench.stopped = true;
+      return window.__bench.visible;
+    }),
+    20_000,
+    'the page after the run',
+  );
+  const canvases = await t.page.$$('canvas[role="img"]');
+  for (const c of canvases) {
+    await c.scrollIntoViewIfNeeded({ timeout: 10_000 }).catch(() => {});
+    await within(
+      c.evaluate(
+        (el, n) =>
+          new Promise((done) => {
+            const t0 = performance.now();
+            const check = () =>
+              el.dataset.points === String(n) || performance.now() - t0 > 10_000
+                ? done()
+                : requestAnimationFrame(check);
+            check();
+          }),
+        step.reduce((a, s) => a + Math.min(Math.floor(s / 5), cycle), 0),
+      ),
+      15_000,
+      'a chart scrolled into view',
+    ).catch(() => {});
+  }
+  const page = await within(
+    t.page.evaluate(() => ({
+      events: window.__mlboard.events,
+      queuedDraws: window.__mlboard.queuedDraws,
+      drawMs: window.__mlboard.drawMs,
+      applyMs: window.__mlboard.posts.reduce((a, p) => a + p[1], 0),
+      posts: window.__mlboard.posts.length,
+      frames: window.__bench.frames,
+      charts: [...document.querySelectorAll('canvas[role="img"]')].map((c) => [c.dataset.lines, c.dataset.points]),
+    })),
+    20_000,
+    'the page’s counts',
+  );
   const visibleAt = new Map();
-  for (const [, id, i, at] of page.visible) {
+  for (const [, id, i, at] of shown) {
     const k = `${id} ${i}`;
     visibleAt.set(k, Math.max(visibleAt.get(k) ?? 0, at)); // the slowest of the charts
   }
@@ -470,12 +649,11 @@ async function live({ browser, stack, storage }, variant, seconds) {
   // every experiment's line: one point per evaluation sent (step s is an evaluation when s % 5 === 4)
   const perLine = step.map((s) => Math.min(Math.floor(s / 5), cycle));
   const expectedPoints = perLine.reduce((a, b) => a + b, 0);
-  for (const p of pubs) p.close();
-  await t.context.close();
   return {
     seconds,
     logged,
     pageEvents: page.events,
+    work: `${page.queuedDraws} chart updates in ${Math.round(page.drawMs)} ms, last ${page.posts} data posts applied in ${Math.round(page.applyMs)} ms`,
     dropped: logged - page.events,
     chartsComplete:
       page.charts.length === SERIES &&
@@ -483,14 +661,40 @@ async function live({ browser, stack, storage }, variant, seconds) {
     expectedPoints,
     chartPoints: page.charts.map((c) => c[1]),
     frameP95: pct(page.frames, 95),
+    idleFrameP95: pct(idleFrames, 95),
     frames: page.frames.length,
     latencyP95: pct(latency, 95),
     latencyP50: pct(latency, 50),
     latencyCount: latency.length,
     unseen: emitted.size - latency.length,
     heap,
+    profile,
     errors: t.errors,
   };
+}
+
+function printProfile(r, file) {
+  writeFileSync(file, JSON.stringify(r.profile));
+  console.log(`  CPU profile of the chart load (self time, top 15) — full profile in ${file}:`);
+  const { functions, scripts } = summarise(r.profile);
+  for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+  console.log('  top functions:');
+  for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+  for (const [i, wp] of (r.workerProfiles ?? []).entries()) {
+    writeFileSync(`${file}.worker${i}.cpuprofile`, JSON.stringify(wp));
+    const w = summarise(wp);
+    console.log(`  socket worker ${i} (self time) — full profile in ${file}.worker${i}.cpuprofile:`);
+    for (const [name, t] of w.scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+    console.log('  top functions:');
+    for (const [name, t] of w.functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+  }
+}
+
+function printTimeline(r) {
+  if (r.timeline)
+    console.log(
+      `             timeline: socket connected at ${ms(r.timeline.connected)}, first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
+    );
 }
 
 // ---------- main ----------
@@ -524,20 +728,14 @@ try {
       console.log(
         `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws)${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
+      printTimeline(r);
       figures[`case1_${v}_ready_ms`] = Math.round(r.ready);
       if (v === 'default') {
         figures.case1_table_ms = Math.round(r.table);
         figures.case1_charts_ms = Math.round(r.charts);
         goals.case1_ready_under_2s = r.ready < 2000 && r.errors.length === 0;
       }
-      if (r.profile) {
-        writeFileSync(flags.profile, JSON.stringify(r.profile));
-        console.log(`  CPU profile of the chart load (self time, top 15) — full profile in ${flags.profile}:`);
-        const { functions, scripts } = summarise(r.profile);
-        for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
-        console.log('  top functions:');
-        for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
-      }
+      if (r.profile) printProfile(r, flags.profile);
     }
   }
   if (CASES.has(2)) {
@@ -546,11 +744,23 @@ try {
       `\ncase 2: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
     );
     for (const v of VARIANTS) {
-      const r = await loadCase({ browser, stack }, want, v, { interact: true, heap: true });
+      const r = await loadCase({ browser, stack }, want, v, {
+        interact: true,
+        heap: true,
+        profile: v === 'default' && flags.profile,
+      });
       const filter = Math.max(...r.filter);
       console.log(
         `  ${v.padEnd(10)} table filled ${ms(r.table)}, every chart drawn ${ms(r.charts)} (history applied at ${ms(r.historyDoneAt)}, ${r.draws} chart draws), scroll to end and back ${ms(r.scroll)}, filter applied ${ms(r.filter[0])} / cleared ${ms(r.filter[1])}, JS heap ${mb(r.heap)}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
+      printTimeline(r);
+      if (r.profile) printProfile(r, `${flags.profile}.case2`);
+      if (r.filterProfile) {
+        writeFileSync(`${flags.profile}.filter.cpuprofile`, JSON.stringify(r.filterProfile));
+        console.log(`  CPU profile of the filter toggle — full profile in ${flags.profile}.filter.cpuprofile:`);
+        const { functions, scripts } = summarise(r.filterProfile);
+        for (const [name, t] of [...scripts, ...functions]) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+      }
       figures[`case2_${v}_ready_ms`] = Math.round(r.ready);
       figures[`case2_${v}_filter_ms`] = Math.round(filter);
       figures[`case2_${v}_heap_mb`] = Math.round(r.heap / 2 ** 20);
@@ -565,11 +775,20 @@ try {
   if (CASES.has(3)) {
     console.log(`\ncase 3: live, 20 experiments × 50 events/s for ${LIVE_SECONDS} s (analysis board open)`);
     for (const v of VARIANTS) {
-      const r = await live({ browser, stack, storage: root }, v, LIVE_SECONDS);
+      const r = await liveCase({ browser, stack, storage: root }, v, LIVE_SECONDS);
       console.log(
-        `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
+        `  ${v.padEnd(10)} frame p95 ${ms(r.frameP95)} (${r.frames} frames; ${ms(r.idleFrameP95)} with nothing arriving), emit → visible p50 ${ms(r.latencyP50)} p95 ${ms(r.latencyP95)} (${r.latencyCount} points, ${r.unseen} not seen), log ${r.logged} events, page ${r.pageEvents} (dropped ${r.dropped}), page work: ${r.work}, charts complete: ${r.chartsComplete} (${r.expectedPoints} points per chart expected, got ${[...new Set(r.chartPoints)].join('/')})${r.heap.length ? `, heap ${r.heap.map(mb).join(' ')}` : ''}${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`,
       );
+      if (r.profile) {
+        writeFileSync(`${flags.profile}.live.cpuprofile`, JSON.stringify(r.profile));
+        const { functions, scripts } = summarise(r.profile);
+        console.log(`  CPU profile of the live page (self time) — full profile in ${flags.profile}.live.cpuprofile:`);
+        for (const [name, t] of scripts) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+        console.log('  top functions:');
+        for (const [name, t] of functions) console.log(`    ${ms(t).padStart(8)}  ${name}`);
+      }
       figures[`case3_${v}_frame_p95_ms`] = Math.round(r.frameP95);
+      figures[`case3_${v}_idle_frame_p95_ms`] = Math.round(r.idleFrameP95);
       figures[`case3_${v}_latency_p95_ms`] = Math.round(r.latencyP95);
       figures[`case3_${v}_dropped`] = r.dropped;
       if (v === 'default') {

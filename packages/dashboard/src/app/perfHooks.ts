@@ -3,7 +3,11 @@
  * `window.__mlboard`:
  * - `events`: events the page has applied (the worker's folded count, summed);
  * - `historyDoneAt`: `performance.now()` when the stored history was folded and applied;
- * - `draws`, `lastDrawAt`: chart draws so far and when the last one ended.
+ * - `draws`, `lastDrawAt`: chart draws so far and when the last one ended;
+ * - `queuedDraws`, `drawMs`: chart updates run by the draw queue and the time they took;
+ * - `connectedAt`: when the socket worker first connected;
+ * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
+ * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
  * before decimation), and every draw dispatches a `mlboard:drawn` window event whose detail is
  * `{ key, counts: [[experimentId, points], …] }`.
@@ -13,7 +17,24 @@ export interface MlboardHooks {
   historyDoneAt: number | null;
   draws: number;
   lastDrawAt: number | null;
+  queuedDraws: number;
+  drawMs: number;
+  connectedAt: number | null;
+  posts: Array<[number, number, number]>;
+  timeline: { firstChunk: number; historyReceived: number; workerFoldMs: number } | null;
 }
+
+const fresh = (): MlboardHooks => ({
+  events: 0,
+  historyDoneAt: null,
+  draws: 0,
+  lastDrawAt: null,
+  queuedDraws: 0,
+  drawMs: 0,
+  connectedAt: null,
+  posts: [],
+  timeline: null,
+});
 
 declare global {
   interface Window {
@@ -22,8 +43,8 @@ declare global {
 }
 
 export function perfHooks(): MlboardHooks {
-  if (typeof window === 'undefined') return { events: 0, historyDoneAt: null, draws: 0, lastDrawAt: null };
-  return (window.__mlboard ??= { events: 0, historyDoneAt: null, draws: 0, lastDrawAt: null });
+  if (typeof window === 'undefined') return fresh();
+  return (window.__mlboard ??= fresh());
 }
 
 /** Records one chart draw on its canvas and on `window.__mlboard`. */

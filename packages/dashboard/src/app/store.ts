@@ -51,7 +51,8 @@ export function makeStore(options: StoreOptions = {}) {
       getDefault({
         // Series arrays grow large; checking them on every action would cost more than the fold.
         immutableCheck: { ignoredPaths: ['series', 'experiments'] },
-        serializableCheck: { ignoredPaths: ['series', 'experiments'] },
+        // The worker's points arrive as typed arrays (transferred, not cloned).
+        serializableCheck: { ignoredPaths: ['series', 'experiments'], ignoredActionPaths: ['payload.points'] },
       })
         .prepend(connection.middleware, table.middleware)
         .concat(api.middleware),

@@ -1,23 +1,19 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Button, IconButton, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import SendIcon from '@mui/icons-material/Send';
-import type { Chart, ChartData, Plugin } from 'chart.js';
-import { Line } from 'react-chartjs-2';
 import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
-import { chartDrawn } from '../../app/perfHooks';
 import { selectHyperParameters } from '../table/tableSelectors';
 import { formatNumber } from '../table/cellFormat';
-import { bestExperiment } from './bestExperiment';
-import { chartTitle, toXY } from './chartData';
-import type { XY } from './chartData';
+import type { Best } from './bestExperiment';
+import { chartTitle } from './chartData';
 import { selectLineFilter } from './chartSelectors';
-import { experimentColor } from './experimentColor';
 import { legendClick } from './legendClick';
-import { BEST_LABEL, chartOptions } from './chartOptions';
-import type { LineDataset } from './chartOptions';
-import { useDeferredDraw, useInView } from './useDeferredDraw';
-import './chartSetup';
+import { LEGEND_MAX_LINES, chartOptions } from './chartOptions';
+import type { ChartLive } from './chartOptions';
+import { ChartCanvas } from './ChartCanvas';
+import type { ChartHandle } from './ChartCanvas';
+import { useBest } from './useBest';
 
 const VISUALLY_HIDDEN = {
   position: 'absolute',
@@ -28,6 +24,45 @@ const VISUALLY_HIDDEN = {
   whiteSpace: 'nowrap',
 } as const;
 
+const NO_IDS: readonly number[] = [];
+
+/** The screen reader's description of the lines: points and epochs per experiment. */
+const ChartDescription = memo(function ChartDescription(props: {
+  seriesKey: string;
+  ids: readonly number[];
+  id: string;
+}) {
+  const series = useAppSelector((s) => s.series.byKey[props.seriesKey]);
+  const text = props.ids
+    .map((id) => {
+      const p = series?.byExperiment[id];
+      const n = p?.epochs.length ?? 0;
+      let missing = 0;
+      for (const v of p?.values ?? []) if (v === null) missing++;
+      const gaps = missing ? ` (${missing} not a number)` : '';
+      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
+    })
+    .join('; ');
+  return (
+    <div id={props.id} style={VISUALLY_HIDDEN}>
+      {text}
+    </div>
+  );
+});
+
+/** "★ Best (highest): experiment_7 = 0.9 at epoch 12". */
+const BestText = memo(function BestText(props: { seriesKey: string; ids: readonly number[] }) {
+  const series = useAppSelector((s) => s.series.byKey[props.seriesKey]);
+  const best = useBest(series, props.ids);
+  return (
+    <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} data-testid="best">
+      {best
+        ? `★ Best (${series?.kind === 'loss' ? 'lowest' : 'highest'}): experiment_${best.experimentId} = ${formatNumber(best.value)} at epoch ${best.epoch}`
+        : 'No values yet'}
+    </Typography>
+  );
+});
+
 export interface MetricChartProps {
   seriesKey: string;
   /** Draw only these experiments (e.g. one experiment's page). @default all that pass the table's filters */
@@ -36,120 +71,52 @@ export interface MetricChartProps {
   showPicker?: boolean;
 }
 
-/** One `<split>_<metric or loss>` chart: one line per experiment, x = epoch. */
+/**
+ * One `<split>_<metric or loss>` chart: one line per experiment, x = epoch. This component renders
+ * again only when its lines or settings change; new points reach the canvas, the description and
+ * the best value through their own small subscribers.
+ */
 export const MetricChart = memo(function MetricChart({ seriesKey, experiments, showPicker = true }: MetricChartProps) {
-  const series = useAppSelector((s) => s.series.byKey[seriesKey]);
+  const experimentIds = useAppSelector((s) => s.series.byKey[seriesKey]?.experimentIds);
   const lineFilter = useAppSelector(selectLineFilter);
-  const smoothing = useAppSelector((s) => s.charts.smoothing);
   const logScale = useAppSelector((s) => s.charts.logScale);
   const hyper = useAppSelector(selectHyperParameters);
   const navigate = useNavigate();
-  const chartRef = useRef<Chart<'line', XY[]> | null>(null);
-  const boxRef = useRef<HTMLDivElement | null>(null);
-  const inView = useInView(boxRef);
+  const chartRef = useRef<ChartHandle | null>(null);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const [target, setTarget] = useState('');
 
   const ids = useMemo(() => {
-    if (!series) return [];
-    if (experiments) return series.experimentIds.filter((id) => experiments.includes(id));
-    return series.experimentIds.filter((id) => lineFilter === null || lineFilter.has(id));
-  }, [series, lineFilter, experiments]);
-  const best = useMemo(() => (series ? bestExperiment(series.kind, series.byExperiment, ids) : null), [series, ids]);
+    if (!experimentIds) return NO_IDS;
+    if (experiments) return experimentIds.filter((id) => experiments.includes(id));
+    return experimentIds.filter((id) => lineFilter === null || lineFilter.has(id));
+  }, [experimentIds, lineFilter, experiments]);
 
-  const data = useMemo<ChartData<'line', XY[]>>(() => {
-    const datasets: LineDataset[] = ids.map((id) => {
-      const color = experimentColor(id);
-      const isBest = best?.experimentId === id;
-      const points = series?.byExperiment[id] ? toXY(series.byExperiment[id], smoothing) : [];
-      return {
-        label: `experiment_${id}`,
-        experimentId: id,
-        pointCount: points.length,
-        data: points,
-        borderColor: color,
-        backgroundColor: color,
-        borderWidth: isBest ? 3 : 1.5,
-        // a line of one point would be invisible
-        pointRadius: points.length === 1 ? 3 : 0,
-        pointHoverRadius: 4,
-        pointHitRadius: 8,
-        spanGaps: true,
-        hidden: hidden.has(id),
-      };
-    });
-    if (best && !hidden.has(best.experimentId)) {
-      datasets.push({
-        label: BEST_LABEL,
-        data: [{ x: best.epoch, y: best.value }],
-        showLine: false,
-        pointStyle: 'star',
-        pointRadius: 9,
-        pointHoverRadius: 11,
-        borderWidth: 2,
-        borderColor: experimentColor(best.experimentId),
-        backgroundColor: experimentColor(best.experimentId),
-      });
-    }
-    return { datasets };
-  }, [ids, series, smoothing, hidden, best]);
-  // Redrawing costs about a millisecond per thousand points: big charts redraw less often.
-  const points = data.datasets.reduce((n, d) => n + d.data.length, 0);
-  const drawn = useDeferredDraw(data, 150 + points / 40, !inView);
-
-  // Tooltip and legend callbacks read the latest values through refs: options stay stable.
-  const live = useRef({ hyper, ids, best });
-  live.current = { hyper, ids, best };
+  // Tooltip and legend callbacks read the latest values through a ref: options stay stable.
+  const live = useRef<ChartLive & { ids: readonly number[] }>({ hyper, ids, best: null as Best | null });
+  live.current.hyper = hyper;
+  live.current.ids = ids;
   const goTo = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
-  // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
-  const plugins = useMemo<Plugin<'line'>[]>(
-    () => [
-      {
-        id: 'mlboardDrawn',
-        afterDraw: (chart) => {
-          const counts: Array<[number, number]> = [];
-          chart.data.datasets.forEach((d, i) => {
-            const { experimentId, pointCount } = d as LineDataset;
-            if (experimentId !== undefined && chart.isDatasetVisible(i)) counts.push([experimentId, pointCount ?? 0]);
-          });
-          chartDrawn(chart.canvas, seriesKey, counts);
-        },
-      },
-    ],
-    [seriesKey],
-  );
-
   const onLegendClick = useCallback((id: number) => setHidden((h) => legendClick(h, live.current.ids, id)), []);
+  const legend = ids.length <= LEGEND_MAX_LINES;
   const options = useMemo(
-    () => chartOptions({ logScale, live, onLegendClick, onLineClick: goTo }),
-    [logScale, onLegendClick, goTo],
+    () => chartOptions({ logScale, legend, live, onLegendClick, onLineClick: goTo }),
+    [logScale, legend, onLegendClick, goTo],
   );
+  // The picker's items exist only while its menu is open: 1,000 experiments would otherwise be
+  // 1,000 elements per chart, made again whenever the lines change.
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const menuItems = useMemo(() => {
+    const item = (id: number | string) => (
+      <MenuItem key={id} value={String(id)}>
+        {id}
+      </MenuItem>
+    );
+    if (pickerOpen) return ids.map(item);
+    return target === '' ? [] : [item(target)];
+  }, [ids, pickerOpen, target]);
 
-  // Built once per change of its lines, not on every render (1,000 experiments make 1,000 entries).
-  const description = useMemo(
-    () =>
-      ids
-        .map((id) => {
-          const p = series?.byExperiment[id];
-          const n = p?.epochs.length ?? 0;
-          const missing = p?.values.filter((v) => v === null).length ?? 0;
-          const gaps = missing ? ` (${missing} not a number)` : '';
-          return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
-        })
-        .join('; '),
-    [ids, series],
-  );
-  const menuItems = useMemo(
-    () =>
-      ids.map((id) => (
-        <MenuItem key={id} value={String(id)}>
-          {id}
-        </MenuItem>
-      )),
-    [ids],
-  );
-
-  if (!series) return null;
+  if (!experimentIds) return null;
   const lines = ids.length;
   const descriptionId = `chart-desc-${seriesKey}`;
   return (
@@ -161,27 +128,21 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
       <Typography component="h2" sx={{ fontWeight: 700, fontSize: 20, textAlign: 'center' }}>
         {chartTitle(seriesKey)}
       </Typography>
-      <Box sx={{ position: 'relative', height: 320 }} ref={boxRef}>
-        <Line
-          ref={chartRef}
-          data={drawn}
+      <Box sx={{ position: 'relative', height: 320 }}>
+        <ChartCanvas
+          seriesKey={seriesKey}
+          ids={ids}
+          hidden={hidden}
           options={options}
-          plugins={plugins}
-          role="img"
-          aria-label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
-          aria-describedby={descriptionId}
-          datasetIdKey="label"
+          live={live}
+          handle={chartRef}
+          label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
+          describedBy={descriptionId}
         />
       </Box>
-      <Box id={descriptionId} sx={VISUALLY_HIDDEN}>
-        {description}
-      </Box>
+      <ChartDescription seriesKey={seriesKey} ids={ids} id={descriptionId} />
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} data-testid="best">
-          {best
-            ? `★ Best (${series.kind === 'loss' ? 'lowest' : 'highest'}): experiment_${best.experimentId} = ${formatNumber(best.value)} at epoch ${best.epoch}`
-            : 'No values yet'}
-        </Typography>
+        <BestText seriesKey={seriesKey} ids={ids} />
         <Button size="small" onClick={() => chartRef.current?.resetZoom()}>
           Reset zoom
         </Button>
@@ -195,6 +156,9 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
             label="Experiment Id"
             value={target}
             onChange={(e) => setTarget(e.target.value)}
+            slotProps={{
+              select: { open: pickerOpen, onOpen: () => setPickerOpen(true), onClose: () => setPickerOpen(false) },
+            }}
             sx={{ minWidth: 170 }}
           >
             {menuItems}

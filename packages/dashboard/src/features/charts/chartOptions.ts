@@ -17,15 +17,29 @@ export interface ChartLive {
   best: Best | null;
 }
 
+/**
+ * Above this many lines the legend is left out: 100 or 1,000 entries would cover the plot and
+ * re-laying them out is a large part of each redraw; the tooltip names a line's experiment.
+ */
+export const LEGEND_MAX_LINES = 25;
+
 export interface ChartOptionsArgs {
   logScale: boolean;
+  /** Whether to show the legend (charts of up to LEGEND_MAX_LINES lines). */
+  legend: boolean;
   live: RefObject<ChartLive>;
   onLegendClick: (experimentId: number) => void;
   onLineClick: (experimentId: number) => void;
 }
 
 /** chart.js options of a metric chart: decimation, the original's legend, tooltips, zoom and pan. */
-export function chartOptions({ logScale, live, onLegendClick, onLineClick }: ChartOptionsArgs): ChartOptions<'line'> {
+export function chartOptions({
+  logScale,
+  legend,
+  live,
+  onLegendClick,
+  onLineClick,
+}: ChartOptionsArgs): ChartOptions<'line'> {
   return {
     animation: false,
     responsive: true,
@@ -40,6 +54,7 @@ export function chartOptions({ logScale, live, onLegendClick, onLineClick }: Cha
     plugins: {
       decimation: { enabled: debugSwitches.decimation, algorithm: 'min-max' },
       legend: {
+        display: legend,
         labels: {
           usePointStyle: true,
           pointStyle: 'circle',

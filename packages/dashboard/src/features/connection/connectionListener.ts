@@ -30,6 +30,7 @@ function afterPaint(callback: () => void): void {
 function forward(dispatch: Dispatch, message: FromWorker): void {
   switch (message.type) {
     case 'connected':
+      perfHooks().connectedAt ??= performance.now();
       return void dispatch(socketConnected({ reconnect: message.reconnect }));
     case 'disconnected':
       return void dispatch(socketDisconnected({ reason: message.reason }));
@@ -37,15 +38,28 @@ function forward(dispatch: Dispatch, message: FromWorker): void {
       return void dispatch(socketConnectError({ message: message.message, attempt: message.attempt }));
     case 'stats':
       return void dispatch(statsReceived(message));
-    case 'data':
+    case 'data': {
+      const t0 = performance.now();
       dispatch(dataReceived(message.update));
-      perfHooks().events += message.update.events;
+      const hooks = perfHooks();
+      hooks.events += message.update.events;
+      hooks.posts.push([t0, performance.now() - t0, message.update.events]);
+      if (hooks.posts.length > 200) hooks.posts.shift();
       return;
+    }
     case 'historyDone':
       // a mark for performance measurements (the bench:board reads it)
       globalThis.performance?.mark?.('mlboard:history-done');
       dispatch(historyDone({ nextEventId: message.nextEventId }));
       perfHooks().historyDoneAt ??= performance.now();
+      if (message.timeline) {
+        const toPage = (epochMs: number) => epochMs - performance.timeOrigin;
+        perfHooks().timeline = {
+          firstChunk: toPage(message.timeline.firstChunk),
+          historyReceived: toPage(message.timeline.historyReceived),
+          workerFoldMs: message.timeline.foldMs,
+        };
+      }
       return;
     case 'roomKnown':
       return void dispatch(roomKnown(message.known));

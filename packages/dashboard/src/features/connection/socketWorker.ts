@@ -2,7 +2,7 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, HistoryChunk, MlgymEventMessage, ServerToClientEvents } from '@mlgym/protocol';
-import { createEventFolder } from '../events/eventFolder';
+import { createEventFolder, transferables } from '../events/eventFolder';
 import type { EventFolder } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
 import type { FromWorker, ToWorker } from './workerMessages';
@@ -19,7 +19,7 @@ const HISTORY_POST_MS = 5000;
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const post = (message: FromWorker) => self.postMessage(message);
+const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 const decoder = new TextDecoder();
 
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
@@ -33,6 +33,9 @@ let batching = true;
 
 let inHistory = true;
 let lastPost = 0;
+let firstChunkAt = 0;
+let foldMs = 0;
+const epochNow = () => performance.timeOrigin + performance.now();
 
 // Backpressure: while the page is still applying the last post, events keep folding into the next
 // one, so a busy page gets fewer, larger updates instead of a growing queue.
@@ -42,7 +45,8 @@ function flush(force = false): void {
   if (!folder.pending) return;
   if (!force && unackedSince && Date.now() - unackedSince < ACK_TIMEOUT_MS) return;
   lastPost = performance.now();
-  post({ type: 'data', update: folder.take() });
+  const update = folder.take();
+  post({ type: 'data', update }, transferables(update));
   unackedSince = Date.now();
 }
 
@@ -70,6 +74,8 @@ function onEvent(message: MlgymEventMessage): void {
 }
 
 function onChunk(chunk: HistoryChunk): void {
+  const t0 = performance.now();
+  if (!firstChunkAt) firstChunkAt = epochNow();
   const text = decoder.decode(chunk.jsonl);
   let start = 0;
   for (let i = 0; i < chunk.count; i++) {
@@ -85,6 +91,7 @@ function onChunk(chunk: HistoryChunk): void {
     accept(chunk.first_event_id + i, data);
     if (end < 0) break;
   }
+  foldMs += performance.now() - t0;
 }
 
 function stop(): void {
@@ -142,8 +149,13 @@ function start(settings: Settings, lastEventId: number): void {
   s.on('mlgym_event_chunk', batching ? onChunk : (c) => (onChunk(c), flush(true)));
   s.on('history_done', (done) => {
     inHistory = false;
+    const historyReceived = epochNow();
     flush(true);
-    post({ type: 'historyDone', nextEventId: done.next_event_id });
+    post({
+      type: 'historyDone',
+      nextEventId: done.next_event_id,
+      timeline: { firstChunk: firstChunkAt, historyReceived, foldMs },
+    });
   });
   s.on('mlgym_error', (e) => post({ type: 'serverError', message: `${e.code}: ${e.message}` }));
   s.on('pong', () => {

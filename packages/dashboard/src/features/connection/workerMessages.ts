@@ -21,6 +21,11 @@ export type FromWorker =
   | { type: 'connectError'; message: string; attempt: number }
   | { type: 'stats'; ping: number; throughput: number; messages: number }
   | { type: 'data'; update: DataUpdate }
-  | { type: 'historyDone'; nextEventId: number }
+  /** `timeline`: epoch ms (timeOrigin + now) of the worker's milestones, for benchmarks. */
+  | {
+      type: 'historyDone';
+      nextEventId: number;
+      timeline?: { firstChunk: number; historyReceived: number; foldMs: number };
+    }
   | { type: 'roomKnown'; known: boolean }
   | { type: 'serverError'; message: string };

@@ -25,15 +25,18 @@ export type ExperimentRow = { experiment_id: number } & Partial<JobFields> & Par
 /** Whether a higher value of a series is better (metric scores) or a lower one (losses). */
 export type SeriesKind = 'metric' | 'loss';
 
-/** Points of one series of one experiment, sorted by epoch, one value per epoch (null: not a number). */
+/**
+ * Points of one series of one experiment, sorted by epoch, one value per epoch (NaN: not a number,
+ * drawn as a gap). Typed arrays: the worker transfers their buffers instead of cloning arrays.
+ */
 export interface SeriesPoints {
   key: string;
   split: string;
   tag: string;
   kind: SeriesKind;
   experiment_id: number;
-  epochs: number[];
-  values: Array<number | null>;
+  epochs: Float64Array;
+  values: Float64Array;
 }
 
 /** Everything the socket worker folded since its last post; applying it is idempotent. */

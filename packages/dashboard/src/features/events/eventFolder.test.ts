@@ -35,7 +35,7 @@ describe('createEventFolder', () => {
       },
     ]);
     expect(update.configs[0]?.experiment_id).toBe(0);
-    expect(update.points).toEqual([
+    expect(update.points.map((p) => ({ ...p, epochs: [...p.epochs], values: [...p.values] }))).toEqual([
       {
         key: 'val_F1_SCORE_macro',
         split: 'val',
@@ -64,8 +64,8 @@ describe('createEventFolder', () => {
     folder.fold(1, evaluation(1, 0, { f1: 0.1 }));
     folder.fold(2, evaluation(1, 2, { f1: 0.35 }));
     const [points] = folder.take().points;
-    expect(points?.epochs).toEqual([0, 2]);
-    expect(points?.values).toEqual([0.1, 0.35]);
+    expect([...(points?.epochs ?? [])]).toEqual([0, 2]);
+    expect([...(points?.values ?? [])]).toEqual([0.1, 0.35]);
   });
 
   it('counts unknown and malformed events, keeps a message for each, and never throws', () => {
@@ -95,12 +95,50 @@ describe('createEventFolder', () => {
     });
     const update = folder.take();
     const [points] = update.points;
-    expect(points?.epochs).toEqual([0]);
-    expect(points?.values).toEqual([null]);
+    expect([...(points?.epochs ?? [])]).toEqual([0]);
+    expect([...(points?.values ?? [])]).toEqual([NaN]);
     expect(update.missingScores).toBe(1);
     expect(update.problems).toEqual([
       'no number for val_F1_SCORE_macro of experiment 0 at epoch 0 (null or NaN): drawn as a gap',
     ]);
+  });
+
+  it('rejects malformed progress and score events with the schema message, whatever field is wrong', () => {
+    const folder = createEventFolder();
+    const good = evaluation(0, 0, { f1: 0.5, loss: 1 });
+    const status = experimentStatus(0, 1);
+    const bad = [
+      { ...good, payload: { ...good.payload, epoch: -1 } },
+      { ...good, payload: { ...good.payload, epoch: 1.5 } },
+      { ...good, payload: { ...good.payload, grid_search_id: '../etc' } },
+      { ...good, payload: { ...good.payload, metric_scores: [{ metric: 'f1', split: 'val', score: 'high' }] } },
+      { ...good, payload: { ...good.payload, loss_scores: [{ split: 'val', score: 1 }] } },
+      { ...good, creation_ts: 'now' },
+      { ...status, payload: { ...status.payload, status: 'paused' } },
+      { ...status, payload: { ...status.payload, current_batch: -3 } },
+      { ...status, payload: { ...status.payload, splits: 'val' } },
+    ];
+    bad.forEach((e, i) => folder.fold(i, e));
+    folder.fold(bad.length, good);
+    const update = folder.take();
+    expect(update.malformed).toBe(bad.length);
+    expect(update.problems).toHaveLength(5);
+    for (const p of update.problems)
+      expect(p).toMatch(/^event \d+ \((evaluation_result|experiment_status)\) is malformed/);
+    expect(update.problems.at(-1)).toMatch(/at payload\.splits/);
+    expect(update.rows).toEqual([{ experiment_id: 0 }]);
+    expect(update.points.map((p) => [p.key, [...p.values]])).toEqual([
+      ['val_F1_SCORE_macro', [0.5]],
+      ['val_cross_entropy_loss', [1]],
+    ]);
+  });
+
+  it('grows its columns past their first size and keeps epochs in order', () => {
+    const folder = createEventFolder();
+    for (let e = 0; e < 100; e++) folder.fold(e, evaluation(2, e, { loss: e }));
+    const [points] = folder.take().points;
+    expect([...(points?.epochs ?? [])]).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect([...(points?.values ?? [])]).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
   it('starts a new update after take and remembers the last event id across takes', () => {

@@ -1,16 +1,57 @@
 import { EVENT_TYPES, MlgymEventSchema } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
 import type { DataUpdate, ExperimentRow, SeriesKind, SeriesPoints } from './dataUpdate';
+import { readEvaluation, readExperimentStatus } from './fastEvents';
+import type { EvaluationResultPayload, ExperimentStatusPayload } from './fastEvents';
 
 const MAX_PROBLEMS = 5;
 
+/** The points of one series of one experiment since the last `take`, appended in place. */
 interface PendingSeries {
   key: string;
   split: string;
   tag: string;
   kind: SeriesKind;
   experiment_id: number;
-  byEpoch: Map<number, number | null>;
+  epochs: Float64Array;
+  values: Float64Array;
+  length: number;
+  /** Whether epochs only went up (then `take` needs no sort). */
+  sorted: boolean;
+}
+
+function append(s: PendingSeries, epoch: number, value: number): void {
+  if (s.length === s.epochs.length) {
+    const epochs = new Float64Array(s.length * 2);
+    const values = new Float64Array(s.length * 2);
+    epochs.set(s.epochs);
+    values.set(s.values);
+    s.epochs = epochs;
+    s.values = values;
+  }
+  if (s.length > 0 && (s.epochs[s.length - 1] as number) >= epoch) s.sorted = false;
+  s.epochs[s.length] = epoch;
+  s.values[s.length] = value;
+  s.length++;
+}
+
+/** Exact-size columns sorted by epoch, the last value of a repeated epoch kept. */
+function columns(s: PendingSeries): { epochs: Float64Array; values: Float64Array } {
+  if (s.sorted) return { epochs: s.epochs.slice(0, s.length), values: s.values.slice(0, s.length) };
+  const order = Array.from({ length: s.length }, (_, i) => i).sort(
+    (a, b) => (s.epochs[a] as number) - (s.epochs[b] as number) || a - b,
+  );
+  const epochs: number[] = [];
+  const values: number[] = [];
+  for (const i of order) {
+    const e = s.epochs[i] as number;
+    if (epochs.length && epochs[epochs.length - 1] === e) values[values.length - 1] = s.values[i] as number;
+    else {
+      epochs.push(e);
+      values.push(s.values[i] as number);
+    }
+  }
+  return { epochs: Float64Array.from(epochs), values: Float64Array.from(values) };
 }
 
 export interface EventFolder {
@@ -24,9 +65,10 @@ export interface EventFolder {
   take(): DataUpdate;
 }
 
-function scoreValue(score: unknown): number | null | undefined {
-  if (score === null) return null;
-  if (typeof score === 'number') return Number.isFinite(score) ? score : null;
+/** A score as a point value: NaN for a missing number (drawn as a gap), undefined for a per-class list. */
+function scoreValue(score: unknown): number | undefined {
+  if (score === null) return NaN;
+  if (typeof score === 'number') return Number.isFinite(score) ? score : NaN;
   return undefined; // per-class lists are not charted
 }
 
@@ -39,8 +81,9 @@ function describeInvalid(eventId: number, data: unknown, issue: { path: Property
 
 /**
  * Folds protocol events into the smallest idempotent update: row fields merged per experiment,
- * points keyed by (series, experiment, epoch) so a replayed or duplicated event overwrites its own
- * epoch. Runs in the socket worker; the page applies the result with `applyDataUpdate`.
+ * points appended to typed-array columns per (series, experiment), one value per epoch (a replayed
+ * or duplicated event overwrites its own epoch). Runs in the socket worker; `take` hands over the
+ * columns' buffers (see `transferables`) and starts empty ones.
  */
 export function createEventFolder(startAfter = -1): EventFolder {
   let rows = new Map<number, ExperimentRow>();
@@ -67,9 +110,40 @@ export function createEventFolder(startAfter = -1): EventFolder {
     const key = `${split}_${tag}`;
     const id = `${key}\u0000${e.experiment_id}`;
     let s = series.get(id);
-    if (!s) series.set(id, (s = { key, split, tag, kind, experiment_id: e.experiment_id, byEpoch: new Map() }));
+    if (!s) {
+      const epochs = new Float64Array(16);
+      const values = new Float64Array(16);
+      s = { key, split, tag, kind, experiment_id: e.experiment_id, epochs, values, length: 0, sorted: true };
+      series.set(id, s);
+    }
     return s;
   };
+
+  function applyStatus(p: ExperimentStatusPayload): void {
+    const r = row(p.experiment_id);
+    r.model_status = p.status;
+    r.num_epochs = p.num_epochs;
+    r.current_epoch = p.current_epoch;
+    r.splits = p.splits.join(',');
+    r.current_split = p.current_split;
+    r.num_batches = p.num_batches;
+    r.current_batch = p.current_batch;
+  }
+
+  function applyEvaluation(p: EvaluationResultPayload): void {
+    row(p.experiment_id);
+    const add = (split: string, tag: string, kind: SeriesKind, score: unknown) => {
+      const v = scoreValue(score);
+      if (v === undefined) return;
+      append(point(p, split, tag, kind), p.epoch, v);
+      if (Number.isNaN(v)) {
+        missingScores++;
+        missingExample ??= `${split}_${tag} of experiment ${p.experiment_id} at epoch ${p.epoch}`;
+      }
+    };
+    for (const m of p.metric_scores) add(m.split, m.metric, 'metric', m.score);
+    for (const l of p.loss_scores) add(l.split, l.loss, 'loss', l.score);
+  }
 
   function apply(event: MlgymEvent): void {
     switch (event.event_type) {
@@ -86,35 +160,10 @@ export function createEventFolder(startAfter = -1): EventFolder {
         });
         return;
       }
-      case 'experiment_status': {
-        const p = event.payload;
-        Object.assign(row(p.experiment_id), {
-          model_status: p.status,
-          num_epochs: p.num_epochs,
-          current_epoch: p.current_epoch,
-          splits: p.splits.join(','),
-          current_split: p.current_split,
-          num_batches: p.num_batches,
-          current_batch: p.current_batch,
-        });
-        return;
-      }
-      case 'evaluation_result': {
-        const p = event.payload;
-        row(p.experiment_id);
-        const add = (split: string, tag: string, kind: SeriesKind, score: unknown) => {
-          const v = scoreValue(score);
-          if (v === undefined) return;
-          point(p, split, tag, kind).byEpoch.set(p.epoch, v);
-          if (v === null) {
-            missingScores++;
-            missingExample ??= `${split}_${tag} of experiment ${p.experiment_id} at epoch ${p.epoch}`;
-          }
-        };
-        for (const m of p.metric_scores) add(m.split, m.metric, 'metric', m.score);
-        for (const l of p.loss_scores) add(l.split, l.loss, 'loss', l.score);
-        return;
-      }
+      case 'experiment_status':
+        return applyStatus(event.payload);
+      case 'evaluation_result':
+        return applyEvaluation(event.payload);
       case 'experiment_config': {
         row(event.payload.experiment_id);
         configs.set(event.payload.experiment_id, event.payload.config);
@@ -127,6 +176,10 @@ export function createEventFolder(startAfter = -1): EventFolder {
     fold(eventId, data) {
       events++;
       if (eventId > lastEventId) lastEventId = eventId;
+      const evaluation = readEvaluation(data);
+      if (evaluation) return applyEvaluation(evaluation);
+      const status = readExperimentStatus(data);
+      if (status) return applyStatus(status);
       const parsed = MlgymEventSchema.safeParse(data);
       if (parsed.success) return apply(parsed.data);
       const type = typeof data === 'object' && data !== null && 'event_type' in data ? data.event_type : undefined;
@@ -145,18 +198,11 @@ export function createEventFolder(startAfter = -1): EventFolder {
       return lastEventId;
     },
     take() {
+      // (the columns built here are fresh copies, so their buffers can be transferred)
       const points: SeriesPoints[] = [];
       for (const s of series.values()) {
-        const epochs = [...s.byEpoch.keys()].sort((a, b) => a - b);
-        points.push({
-          key: s.key,
-          split: s.split,
-          tag: s.tag,
-          kind: s.kind,
-          experiment_id: s.experiment_id,
-          epochs,
-          values: epochs.map((e) => s.byEpoch.get(e) ?? null),
-        });
+        const { key, split, tag, kind, experiment_id } = s;
+        points.push({ key, split, tag, kind, experiment_id, ...columns(s) });
       }
       const update: DataUpdate = {
         rows: [...rows.values()],
@@ -180,4 +226,11 @@ export function createEventFolder(startAfter = -1): EventFolder {
       return update;
     },
   };
+}
+
+/** The buffers of an update's columns: posted as transferables, they move to the page without a copy. */
+export function transferables(update: DataUpdate): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const p of update.points) out.push(p.epochs.buffer as ArrayBuffer, p.values.buffer as ArrayBuffer);
+  return out;
 }

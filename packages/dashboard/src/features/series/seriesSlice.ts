@@ -29,6 +29,13 @@ function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): v
   list.splice(i, 0, item);
 }
 
+/** Frozen in one native call each, so immer does not walk every element to freeze it. */
+function frozen(points: ColumnarPoints): ColumnarPoints {
+  Object.freeze(points.epochs);
+  Object.freeze(points.values);
+  return points;
+}
+
 /**
  * Metric and loss values keyed by (series, experiment, epoch). Only the series an update touches
  * get new object identities, so each chart re-renders only for its own points.
@@ -59,10 +66,11 @@ export const seriesSlice = createSlice({
             const base = isDraft(existing) ? original(existing) : existing;
             const next = { epochs: base ? base.epochs.slice() : [], values: base ? base.values.slice() : [] };
             upsertPoints(next, p.epochs, p.values);
-            s.byExperiment[p.experiment_id] = next;
+            s.byExperiment[p.experiment_id] = frozen(next);
           } else {
-            // A new line takes the worker's sorted arrays as they are (they are the page's own copy).
-            s.byExperiment[p.experiment_id] = { epochs: p.epochs, values: p.values };
+            const next: ColumnarPoints = { epochs: [], values: [] };
+            upsertPoints(next, p.epochs, p.values);
+            s.byExperiment[p.experiment_id] = frozen(next);
             insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
           }
         }

@@ -17,12 +17,14 @@ function lowerBound(sorted: readonly number[], x: number): number {
 
 /**
  * Merges points into `target` by epoch: an epoch already held takes the new value, a new epoch is
- * inserted in order. Appending (the common case) costs O(1) per point.
+ * inserted in order. Appending (the common case) costs O(1) per point. NaN (the worker's mark of a
+ * missing number) is stored as null.
  */
-export function upsertPoints(target: ColumnarPoints, epochs: readonly number[], values: ReadonlyArray<number | null>) {
+export function upsertPoints(target: ColumnarPoints, epochs: ArrayLike<number>, values: ArrayLike<number | null>) {
   for (let i = 0; i < epochs.length; i++) {
     const epoch = epochs[i] as number;
-    const value = values[i] ?? null;
+    const v = values[i];
+    const value = v === null || v === undefined || Number.isNaN(v) ? null : v;
     const last = target.epochs.length - 1;
     if (last < 0 || (target.epochs[last] as number) < epoch) {
       target.epochs.push(epoch);

@@ -1,5 +1,5 @@
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
-import { IconButton, Tooltip } from '@mui/material';
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import { IconButton } from '@mui/material';
 import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import {
   ClientSideRowModelModule,
@@ -16,6 +16,7 @@ import type {
   ColDef,
   GetRowIdParams,
   IRowNode,
+  RowClickedEvent,
   RowSelectionOptions,
   SelectionChangedEvent,
   ValueFormatterParams,
@@ -88,18 +89,18 @@ function OpenCell({ data }: { data?: GridRow }) {
   const navigate = useNavigate();
   if (!data) return null;
   return (
-    <Tooltip title="Go to the Experiment Page">
-      <IconButton
-        size="small"
-        aria-label={`Open experiment ${data.experiment_id}`}
-        onClick={(e) => {
-          e.stopPropagation();
-          navigate(`/experiment?experiment_id=${data.experiment_id}`);
-        }}
-      >
-        <OpenInNewIcon fontSize="small" />
-      </IconButton>
-    </Tooltip>
+    // a native tooltip: one MUI Tooltip per visible row cost more than the rest of the row
+    <IconButton
+      size="small"
+      title="Go to the Experiment Page"
+      aria-label={`Open experiment ${data.experiment_id}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        navigate(`/experiment?experiment_id=${data.experiment_id}`);
+      }}
+    >
+      <OpenInNewIcon fontSize="small" />
+    </IconButton>
   );
 }
 
@@ -107,96 +108,105 @@ function OpenCell({ data }: { data?: GridRow }) {
  * The experiment table (ag-grid: virtualised rows, ARIA grid roles). Filtering is external: the same
  * pure predicate filters the chart lines, so table and charts never disagree.
  */
-export const ExperimentGrid = forwardRef<ExperimentGridHandle>(function ExperimentGrid(_props, ref) {
-  const rows = useAppSelector(selectGridRows);
-  const shown = useAppSelector(selectShownColumns);
-  const filtered = useAppSelector(selectFilteredExperimentIds);
-  const grid = useRef<AgGridReact<GridRow>>(null);
-  const filterRef = useRef(filtered);
-  filterRef.current = filtered;
-  const navigate = useNavigate();
-  const dispatch = useAppDispatch();
-  const compared = useAppSelector((s) => s.compare.ids);
-  const comparedRef = useRef(compared);
-  comparedRef.current = compared;
+const ROW_STYLE = { cursor: 'pointer' };
 
-  useImperativeHandle(ref, () => ({
-    exportCsv: (fileName) => grid.current?.api.exportDataAsCsv({ fileName, columnKeys: shown.map((c) => c.id) }),
-    displayedRowCount: () => grid.current?.api.getDisplayedRowCount() ?? 0,
-  }));
+export const ExperimentGrid = memo(
+  forwardRef<ExperimentGridHandle>(function ExperimentGrid(_props, ref) {
+    const rows = useAppSelector(selectGridRows);
+    const shown = useAppSelector(selectShownColumns);
+    const filtered = useAppSelector(selectFilteredExperimentIds);
+    const grid = useRef<AgGridReact<GridRow>>(null);
+    const filterRef = useRef(filtered);
+    filterRef.current = filtered;
+    const navigate = useNavigate();
+    const dispatch = useAppDispatch();
+    const compared = useAppSelector((s) => s.compare.ids);
+    const comparedRef = useRef(compared);
+    comparedRef.current = compared;
 
-  useEffect(() => {
-    grid.current?.api?.onFilterChanged();
-  }, [filtered]);
+    useImperativeHandle(ref, () => ({
+      exportCsv: (fileName) => grid.current?.api.exportDataAsCsv({ fileName, columnKeys: shown.map((c) => c.id) }),
+      displayedRowCount: () => grid.current?.api.getDisplayedRowCount() ?? 0,
+    }));
 
-  // The compare selection lives in the store (the sweep view sets it too); the checkboxes follow it.
-  const syncSelection = useCallback(() => {
-    const api = grid.current?.api;
-    if (!api) return;
-    const want = new Set(comparedRef.current);
-    api.forEachNode((node) => {
-      const on = node.data !== undefined && want.has(node.data.experiment_id);
-      if (node.isSelected() !== on) node.setSelected(on, false, 'api');
-    });
-  }, []);
-  useEffect(syncSelection, [compared, rows, syncSelection]);
-  const onSelectionChanged = useCallback(
-    (e: SelectionChangedEvent<GridRow>) => {
-      if (e.source === 'api') return;
-      dispatch(compareSelectionSet(e.api.getSelectedRows().map((r) => r.experiment_id)));
-    },
-    [dispatch],
-  );
+    useEffect(() => {
+      grid.current?.api?.onFilterChanged();
+    }, [filtered]);
 
-  const columnDefs = useMemo<ColDef<GridRow>[]>(
-    () => [
-      ...shown.map(columnDef),
-      {
-        colId: '__open',
-        headerName: '',
-        width: 56,
-        sortable: false,
-        resizable: false,
-        cellRenderer: OpenCell,
-        suppressHeaderMenuButton: true,
+    // The compare selection lives in the store (the sweep view sets it too); the checkboxes follow it.
+    const syncSelection = useCallback(() => {
+      const api = grid.current?.api;
+      if (!api) return;
+      const want = new Set(comparedRef.current);
+      api.forEachNode((node) => {
+        const on = node.data !== undefined && want.has(node.data.experiment_id);
+        if (node.isSelected() !== on) node.setSelected(on, false, 'api');
+      });
+    }, []);
+    useEffect(syncSelection, [compared, rows, syncSelection]);
+    const onSelectionChanged = useCallback(
+      (e: SelectionChangedEvent<GridRow>) => {
+        if (e.source === 'api') return;
+        dispatch(compareSelectionSet(e.api.getSelectedRows().map((r) => r.experiment_id)));
       },
-    ],
-    [shown],
-  );
-  const getRowId = useCallback((p: GetRowIdParams<GridRow>) => String(p.data.experiment_id), []);
-  const isExternalFilterPresent = useCallback(() => filterRef.current !== null, []);
-  const doesExternalFilterPass = useCallback(
-    (node: IRowNode<GridRow>) => !node.data || (filterRef.current?.has(node.data.experiment_id) ?? true),
-    [],
-  );
+      [dispatch],
+    );
 
-  return (
-    <div style={{ height: 'calc(100vh - 230px)', minHeight: 320, width: '100%' }}>
-      <AgGridReact<GridRow>
-        ref={grid}
-        theme={theme}
-        rowData={rows}
-        columnDefs={columnDefs}
-        getRowId={getRowId}
-        suppressFieldDotNotation
-        isExternalFilterPresent={isExternalFilterPresent}
-        doesExternalFilterPass={doesExternalFilterPass}
-        rowSelection={rowSelection}
-        onSelectionChanged={onSelectionChanged}
-        onFirstDataRendered={syncSelection}
-        onRowClicked={(e) => {
-          const target = e.event?.target;
-          if (target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox')) return;
-          if (e.data) navigate(`/experiment?experiment_id=${e.data.experiment_id}`);
-        }}
-        rowStyle={{ cursor: 'pointer' }}
-        // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
-        suppressColumnVirtualisation={shown.length <= 60}
-        animateRows={false}
-        enableCellTextSelection
-        tooltipShowDelay={300}
-        overlayNoRowsTemplate="No experiments match (or none yet)."
-      />
-    </div>
-  );
-});
+    const columnDefs = useMemo<ColDef<GridRow>[]>(
+      () => [
+        ...shown.map(columnDef),
+        {
+          colId: '__open',
+          headerName: '',
+          width: 56,
+          sortable: false,
+          resizable: false,
+          cellRenderer: OpenCell,
+          suppressHeaderMenuButton: true,
+        },
+      ],
+      [shown],
+    );
+    const getRowId = useCallback((p: GetRowIdParams<GridRow>) => String(p.data.experiment_id), []);
+    // Stable callbacks and props: a new one makes ag-grid refresh its rows on every render.
+    const onRowClicked = useCallback(
+      (e: RowClickedEvent<GridRow>) => {
+        const target = e.event?.target;
+        if (target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox')) return;
+        if (e.data) navigate(`/experiment?experiment_id=${e.data.experiment_id}`);
+      },
+      [navigate],
+    );
+    const isExternalFilterPresent = useCallback(() => filterRef.current !== null, []);
+    const doesExternalFilterPass = useCallback(
+      (node: IRowNode<GridRow>) => !node.data || (filterRef.current?.has(node.data.experiment_id) ?? true),
+      [],
+    );
+
+    return (
+      <div style={{ height: 'calc(100vh - 230px)', minHeight: 320, width: '100%' }}>
+        <AgGridReact<GridRow>
+          ref={grid}
+          theme={theme}
+          rowData={rows}
+          columnDefs={columnDefs}
+          getRowId={getRowId}
+          suppressFieldDotNotation
+          isExternalFilterPresent={isExternalFilterPresent}
+          doesExternalFilterPass={doesExternalFilterPass}
+          rowSelection={rowSelection}
+          onSelectionChanged={onSelectionChanged}
+          onFirstDataRendered={syncSelection}
+          onRowClicked={onRowClicked}
+          rowStyle={ROW_STYLE}
+          // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
+          suppressColumnVirtualisation={shown.length <= 60}
+          animateRows={false}
+          enableCellTextSelection
+          tooltipShowDelay={300}
+          overlayNoRowsTemplate="No experiments match (or none yet)."
+        />
+      </div>
+    );
+  }),
+);
