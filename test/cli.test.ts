@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { moduleLoads } from './moduleLoads.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const cli = join(repo, 'apps/mlgym/dist/cli.js');
@@ -36,38 +36,25 @@ describe('the built mlgym binary', () => {
 
   // A resolve hook records every module the command loads: planning needs no training engine.
   it('dry-runs without loading TensorFlow.js, socket.io or BullMQ (the builders import tfjs on their first build)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mlgym-dry-hooks-'));
-    const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(
-      hooks,
-      "import { writeSync } from 'node:fs';\n" +
-        'export async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  writeSync(2, `resolved ${r.url}\\n`);\n  return r;\n}\n',
-    );
-    const register = join(dir, 'register.mjs');
-    writeFileSync(
-      register,
-      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
-    );
     for (const name of ['grid_search_example', 'cross_validation']) {
       const config = join('example', name, 'run_config.yml');
-      const result = spawnSync(
-        process.execPath,
-        ['--import', register, cli, 'run', '--dry-run', '--config_path', config],
-        {
-          cwd: repo,
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
+      const { result, packages } = moduleLoads([cli, 'run', '--dry-run', '--config_path', config], { cwd: repo });
       expect(result.status, result.stderr).toBe(0);
-      const loaded = [...result.stderr.matchAll(/^resolved (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
-      const packages = new Set(loaded.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
       expect(packages.has('zod'), name).toBe(true);
       expect(
         [...packages].filter((p) => /tensorflow|socket\.io|bullmq/.test(p)),
         name,
       ).toEqual([]);
     }
+  });
+
+  it('a worker process loads the training engine but no CLI, Redis client or websocket server', () => {
+    // Without an IPC channel the worker has no parent to wait for: it loads its modules and exits.
+    const { result, files, packages } = moduleLoads([join(repo, 'apps/mlgym/dist/worker.js')], { cwd: repo });
+    expect(result.status, result.stderr).toBe(0);
+    expect(files.some((f) => f.endsWith('packages/core/dist/gym/jobWorker.js'))).toBe(true);
+    expect([...packages].some((p) => p.startsWith('@tensorflow/'))).toBe(true);
+    expect([...packages].filter((p) => /^(commander|bullmq|ioredis|socket\.io)$/.test(p))).toEqual([]);
   });
 
   it.skipIf(!existsSync(original))(

@@ -1,18 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { moduleLoads } from './moduleLoads.js';
 import { repo } from './helpers.js';
 
 const APPS = ['mlgym', 'ml_board_ws_endpoint', 'ml_board_rest_endpoint', 'ml_board'];
@@ -41,27 +32,8 @@ describe('commands on the PATH', () => {
   it.each(APPS)(
     '%s --help loads commander and nothing else from node_modules (the heavy modules load lazily)',
     (app) => {
-      const dir = mkdtempSync(join(tmpdir(), 'mlgym-help-'));
-      const hooks = join(dir, 'hooks.mjs');
-      writeFileSync(
-        hooks,
-        // Written synchronously: the hooks run on their own thread, whose buffered stderr can be lost when the
-        // command exits right after its last import.
-        "import { writeSync } from 'node:fs';\n" +
-          'export async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  writeSync(2, `resolved ${r.url}\\n`);\n  return r;\n}\n',
-      );
-      const register = join(dir, 'register.mjs');
-      writeFileSync(
-        register,
-        `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
-      );
-      const help = spawnSync(process.execPath, ['--import', register, join(repo, 'node_modules/.bin', app), '--help'], {
-        encoding: 'utf8',
-      });
-      rmSync(dir, { recursive: true, force: true });
+      const { result: help, files: loaded, packages } = moduleLoads([join(repo, 'node_modules/.bin', app), '--help']);
       expect(help.status, help.stderr).toBe(0);
-      const loaded = [...help.stderr.matchAll(/^resolved (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
-      const packages = new Set(loaded.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
       expect(loaded.some((f) => f.endsWith(`apps/${app}/dist/cli.js`))).toBe(true);
       expect([...packages]).toEqual(['commander']);
     },
