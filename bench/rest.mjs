@@ -1,4 +1,4 @@
-// npm run bench:rest — checkpoint upload/download throughput against a plain file copy, and
+// npm run bench:rest — checkpoint upload/download throughput (mlgym's undici client beside fetch) against a plain file copy, and
 // requests/s of the experiments listing for a grid search with 1,000 experiments.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,19 @@ import { once } from 'node:events';
 import { startApp } from './startApp.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HttpGridSearchStore, multipartFile, rawRequest } from '@mlgym/storage';
+import { HttpGridSearchStore, createRestClient } from '@mlgym/storage';
+
+/** A multipart/form-data envelope around one file (the original MLgym's upload), without copying the file. */
+function multipartFile(field, filename, bytes) {
+  const boundary = `mlgym${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    parts: [head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)],
+  };
+}
 
 const repo = resolve(import.meta.dirname, '..');
 const SIZE = Number(process.env.SIZE_MB ?? 200) * 1024 * 1024;
@@ -57,20 +69,29 @@ try {
   const { child, url } = await startApp('ml_board_rest_endpoint', ['--event_storage_path', storage]);
   try {
     const whole = new HttpGridSearchStore({ baseUrl: url, chunkBytes: SIZE + 1 });
+    const client = createRestClient({ baseUrl: url });
     const multipart = async (epoch) => {
       const form = multipartFile('checkpoint_file', 'model.bin', bytes);
-      const r = await rawRequest(
-        `${url}/checkpoints/${gs}/0/${epoch}`,
-        'POST',
-        { 'Content-Type': form.contentType },
-        { body: form.parts },
-      );
-      if (r.status !== 200) throw new Error('multipart upload failed');
+      await client.request(`/checkpoints/${gs}/0/${epoch}`, {
+        operation: 'multipart upload',
+        method: 'POST',
+        headers: { 'Content-Type': form.contentType },
+        body: form.parts,
+      });
     };
     const chunked = new HttpGridSearchStore({ baseUrl: url, chunkBytes: 32 * 1024 * 1024 });
     const gs = '2024-07-07--07-07-07';
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const rounds = { copy: [], overwrite: [], upload: [], multipart: [], chunked: [], download: [] };
+    const rounds = {
+      copy: [],
+      overwrite: [],
+      upload: [],
+      multipart: [],
+      chunked: [],
+      download: [],
+      fetchDownload: [],
+      clientDownload: [],
+    };
     let downloaded = 0;
     for (let r = 0; r < ROUNDS; r++) {
       rounds.copy.push(await copyOnce());
@@ -90,6 +111,18 @@ try {
         await time(async () => {
           const files = await whole.loadCheckpoint({ gridSearchId: gs, experimentId: 0, epoch: 0 });
           downloaded = files[0].bytes.length;
+        }),
+      );
+      rounds.fetchDownload.push(
+        await time(async () => {
+          const r = await fetch(`${url}/checkpoints/${gs}/0/0/model.bin`);
+          if ((await r.arrayBuffer()).byteLength !== SIZE) throw new Error('fetch download size mismatch');
+        }),
+      );
+      rounds.clientDownload.push(
+        await time(async () => {
+          const r = await client.request(`/checkpoints/${gs}/0/0/model.bin`, { operation: 'bench' });
+          if (r.body.length !== SIZE) throw new Error('client download size mismatch');
         }),
       );
     }
@@ -148,7 +181,7 @@ try {
       `  (cp + fsync over the same file each round: ${overwrite.toFixed(0)} MB/s; upload ${(mbps(SIZE, uploadSeconds) / overwrite).toFixed(2)}×, download ${(mbps(SIZE, downloadSeconds) / overwrite).toFixed(2)}× of that)`,
     );
     console.log(
-      `  upload (raw PUT, mlgym's client): ${mbps(SIZE, uploadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, uploadSeconds) / copy).toFixed(2)}× copy)`,
+      `  upload (PUT, mlgym's client): ${mbps(SIZE, uploadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, uploadSeconds) / copy).toFixed(2)}× copy)`,
     );
     console.log(
       `  upload (multipart POST, original protocol): ${mbps(SIZE, multipartSeconds).toFixed(0)} MB/s (${(mbps(SIZE, multipartSeconds) / copy).toFixed(2)}× copy)`,
@@ -158,6 +191,9 @@ try {
     );
     console.log(
       `  download (sha256 checked): ${mbps(SIZE, downloadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, downloadSeconds) / copy).toFixed(2)}× copy)`,
+    );
+    console.log(
+      `  one GET of the file, side by side: mlgym's client (undici, sha256 on arrival) ${mbps(SIZE, median(rounds.clientDownload)).toFixed(0)} MB/s, fetch ${mbps(SIZE, median(rounds.fetchDownload)).toFixed(0)} MB/s`,
     );
     console.log(
       `  experiments listing, ${EXPERIMENTS} experiments, 4 concurrent clients: ${listRate.toFixed(1)} requests/s (${failures} failed)`,

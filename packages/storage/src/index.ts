@@ -21,5 +21,5 @@ export type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearc
 export { LocalGridSearchStore } from './localGridSearchStore.js';
 export { HttpGridSearchStore } from './httpGridSearchStore.js';
 export type { HttpGridSearchStoreOptions } from './httpGridSearchStore.js';
-export { multipartFile, rawRequest } from './rawHttp.js';
-export type { RawResponse } from './rawHttp.js';
+export { DEFAULT_HTTP_TIMEOUTS, createRestClient, httpTimeoutsFromEnv } from './restClient.js';
+export type { HttpTimeouts, RestCall, RestClient, RestResponse } from './restClient.js';
