@@ -14,8 +14,17 @@ export {
 export type { ExpectedDigest, WrittenFile } from './atomicWrite.js';
 export { EXPERIMENT_CONFIGS, GRID_SEARCH_CONFIGS, USER_CONFIG_DIR, configSegments } from './configFile.js';
 export { isInside, openInside, openInsideSync, readInside } from './safeFile.js';
-export { checkpointList, integerDirs, lastCheckpointId, readJson, visibleFiles } from './listing.js';
-export type { CheckpointEntry } from './listing.js';
+export {
+  EVENT_LOG_FILE,
+  checkpointList,
+  gridSearchIds,
+  integerDirs,
+  listGridSearches,
+  visibleFiles,
+} from './listing.js';
+export type { CheckpointEntry, StoredGridSearch } from './listing.js';
+export { EXPERIMENT_CONFIG_FILE, ExperimentListing, readExperiment } from './experimentListing.js';
+export type { ExperimentState } from './experimentListing.js';
 export { sweepTemporaries } from './sweepTemporaries.js';
 export type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearchStore.js';
 export { LocalGridSearchStore } from './localGridSearchStore.js';

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Router } from 'express';
 import { badRequest, notFound } from '../httpErrors.js';
 import type { RestContext } from '../restContext.js';
-import { integerName, safeName } from '@mlgym/storage';
+import { EVENT_LOG_FILE, integerName, safeName } from '@mlgym/storage';
 
 interface MetricRow {
   epoch: number;
@@ -27,7 +27,7 @@ export function metricsRouter(ctx: RestContext): Router {
     const format = req.query['format'] ?? 'json';
     if (format !== 'json' && format !== 'csv')
       throw badRequest(`unknown format ${JSON.stringify(format)}`, 'json or csv');
-    const file = await ctx.storage.checked(gs, 'event_storage.log');
+    const file = await ctx.storage.checked(gs, EVENT_LOG_FILE);
     const rows: MetricRow[] = [];
     const fh = await ctx.storage.open(file, constants.O_RDONLY).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'STORAGE_PATH_UNSAFE') throw error;
