@@ -25,27 +25,26 @@ export function readCsv(path: string, delimiter = ','): CsvTable {
   }
   // csv-parse: quoted fields (delimiters, quotes and line breaks inside), a BOM, any one-character
   // delimiter, blank lines skipped; a row of another length than the header is an error.
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  let records: string[][];
   try {
     records = parse(text, {
       delimiter,
       record_delimiter: ['\r\n', '\n', '\r'],
       bom: true,
       skip_empty_lines: true,
-      info: true,
     });
   } catch (cause) {
     const where = cause instanceof CsvError ? cause : undefined;
+    const column = where?.['column'];
+    const lines = where?.['lines'];
     // A row of the wrong length has no one bad field; the others name the field they stopped in.
     const field =
-      typeof where?.column === 'number' && where.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
-        ? where.column + 1
-        : undefined;
+      typeof column === 'number' && where?.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ? column + 1 : undefined;
     throw MlgymError.fromIssue(
       {
         code: 'DATA_INVALID',
         file: path,
-        line: where?.lines,
+        line: typeof lines === 'number' ? lines : undefined,
         column: field,
         problem: `not valid CSV${field === undefined ? '' : ` (field ${field})`}: ${(cause as Error).message}`,
         expected: `fields separated by ${JSON.stringify(delimiter)}, quoted with "…" where they hold one, the same count in every row`,
@@ -53,8 +52,8 @@ export function readCsv(path: string, delimiter = ','): CsvTable {
       cause,
     );
   }
-  const header = (records[0]?.record ?? []).map((h) => h.trim());
-  const rows = records.slice(1).map(({ record }) =>
+  const header = (records[0] ?? []).map((h) => h.trim());
+  const rows = records.slice(1).map((record) =>
     record.map((c) => {
       const t = c.trim();
       return t !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
