@@ -68,3 +68,5 @@ export type {
   PublishBatch,
   ServerToClientEvents,
 } from './wsProtocol.js';
+export { ChunkUploadQuerySchema, IntegerSegmentSchema, MetricsQuerySchema, REST_ROUTES } from './restRoutes.js';
+export type { RestRoute } from './restRoutes.js';

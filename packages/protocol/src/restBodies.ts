@@ -25,7 +25,10 @@ export type CheckpointListEntry = z.infer<typeof CheckpointListEntrySchema>;
 
 /** Answer to a checkpoint upload (`PUT /checkpoints/…`, or a chunk of it): what the server stored. */
 export const UploadAnswerSchema = z.looseObject({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Chunked uploads: true once every chunk arrived and the file was assembled. */
   complete: z.boolean().optional(),
   /** Chunked uploads in progress: the chunk numbers the server already has. */

@@ -4,6 +4,7 @@ import type { Express, RequestHandler } from 'express';
 import { MlgymError } from '@mlgym/protocol';
 import { errorHandler } from './httpErrors.js';
 import { openApiDocument } from './openapi.js';
+import { validateInputs } from './validateInputs.js';
 import type { RestContext } from './restContext.js';
 import { checkpointsRouter } from './routes/checkpointsRouter.js';
 import { configsRouter } from './routes/configsRouter.js';
@@ -139,6 +140,7 @@ export function createRestApp(options: RestAppOptions): Express & { init: () => 
   });
   if (options.authToken) app.use(auth(options.authToken, options.authReads ?? false));
   app.use(noteWrites(ctx.listing));
+  validateInputs(app);
   app.use(configsRouter(ctx));
   app.use(checkpointsRouter(ctx));
   app.use(modelCardRouter(ctx));

@@ -5,7 +5,7 @@ import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router } from 'express';
 import type { Request } from 'express';
-import { MlgymError } from '@mlgym/protocol';
+import { ChunkUploadQuerySchema, MlgymError } from '@mlgym/protocol';
 import {
   checkDigests,
   commitFile,
@@ -100,12 +100,12 @@ export function chunkedUploadRouter(
       const { gs, exp, epoch } = epochParams(req);
       const resource = safeName(req.params['resource'], 'checkpoint_resource');
       const chunkId = integerName(req.params['chunk_id'], 'chunk_id');
-      const numChunks = Number(req.query['num_chunks']);
-      const chunkSize = Number(req.query['chunk_size'] ?? (numChunks === 1 ? ctx.maxChunkBytes : Number.NaN));
-      const declared = req.query['sha256'];
-      if (declared !== undefined && (typeof declared !== 'string' || !/^[0-9a-f]{64}$/.test(declared)))
-        throw badRequest(`sha256 ${JSON.stringify(declared)} is not valid`, "the whole file's sha256 in lowercase hex");
-      if (!Number.isInteger(numChunks) || numChunks < 1 || numChunks > MAX_CHUNKS) {
+      // Shapes were checked against ChunkUploadQuerySchema before this handler; the limits are this server's.
+      const query = ChunkUploadQuerySchema.parse(req.query);
+      const numChunks = query.num_chunks;
+      const chunkSize = query.chunk_size ?? (numChunks === 1 ? ctx.maxChunkBytes : Number.NaN);
+      const declared = query.sha256;
+      if (numChunks > MAX_CHUNKS) {
         throw badRequest(
           `num_chunks ${JSON.stringify(req.query['num_chunks'])} is not valid`,
           `an integer in [1, ${MAX_CHUNKS}]`,
