@@ -32,3 +32,5 @@ export { HttpGridSearchStore } from './httpGridSearchStore.js';
 export type { HttpGridSearchStoreOptions } from './httpGridSearchStore.js';
 export { DEFAULT_HTTP_TIMEOUTS, createRestClient, httpTimeoutsFromEnv } from './restClient.js';
 export type { HttpTimeouts, RestCall, RestClient, RestResponse } from './restClient.js';
+export { CHUNKS_PREFIX, chunkedUploadState, receiveChunk } from './chunkedUploads.js';
+export type { ChunkTarget, ChunkedUploadMeta } from './chunkedUploads.js';
