@@ -1,4 +1,4 @@
-// npm run bench:rest — checkpoint upload/download throughput (mlgym's undici client beside fetch) against a plain file copy, and
+// npm run bench:rest — checkpoint upload/download throughput (mlgym's raw-socket client beside fetch, the standard one) against a plain file copy, and
 // requests/s of the experiments listing for a grid search with 1,000 experiments.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { startApp } from './startApp.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Pool, request } from 'undici';
+import { Agent, get } from 'node:http';
 import { HttpGridSearchStore, createRestClient } from '@mlgym/storage';
 
 /** A multipart/form-data envelope around one file (the original MLgym's upload), without copying the file. */
@@ -162,7 +162,9 @@ try {
     }
     // Latency of a small request (a grid-search config) alone, then while 4 clients list the
     // 1,000 experiments as fast as they can: the listing must not hold the others up.
-    await fetch(`${url}/grid_searches/${big}/experiments`).then((r) => r.arrayBuffer()); // first read of the grid search
+    // First read of the grid search, through the client that retries: the keep-alive connection of the
+    // downloads above may be closed by the server while the configs were written.
+    await client.request(`/grid_searches/${big}/experiments`, { operation: 'first listing' });
     writeFileSync(join(storage, big, 'run_config.yml'), 'x: 1\n');
     const small = async () => {
       const t = performance.now();
@@ -189,27 +191,29 @@ try {
     // per request in this process would measure the bench's client, not the server).
     // Clients that take gzip (browsers, the board) get the listing compressed.
     const listingPath = `/grid_searches/${big}/experiments`;
-    const plain = await (
-      await fetch(`${url}${listingPath}`, { headers: { 'Accept-Encoding': 'identity' } })
-    ).arrayBuffer();
+    const plain = (await client.request(listingPath, { operation: 'listing without gzip' })).body;
     if (JSON.parse(Buffer.from(plain).toString()).length !== EXPERIMENTS) throw new Error('listing incomplete');
-    const zipped = await request(`${url}${listingPath}`, { headers: { 'accept-encoding': 'gzip' } });
-    const first = Buffer.from(await zipped.body.arrayBuffer());
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    /** One GET through a keep-alive agent: status, headers and the bytes as sent (no decompression). */
+    const getRaw = (path, headers) =>
+      new Promise((resolve, reject) => {
+        get(`${url}${path}`, { agent, headers }, (res) => {
+          const parts = [];
+          res.on('data', (c) => parts.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+    const zipped = await getRaw(listingPath, { 'accept-encoding': 'gzip' });
+    const first = zipped.body;
     if (zipped.headers['content-encoding'] !== 'gzip' || !gunzipSync(first).equals(Buffer.from(plain)))
       throw new Error('gzipped listing differs');
     const listingMb = plain.byteLength / 1e6;
-    const listingPool = new Pool(url, { connections: 4 });
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         while (performance.now() < deadline) {
-          const r = await listingPool.request({
-            path: listingPath,
-            method: 'GET',
-            headers: { 'accept-encoding': 'gzip' },
-          });
-          let bytes = 0;
-          for await (const chunk of r.body) bytes += chunk.length;
-          if (r.statusCode === 200 && bytes === first.byteLength) requests++;
+          const r = await getRaw(listingPath, { 'accept-encoding': 'gzip' });
+          if (r.status === 200 && r.body.length === first.byteLength) requests++;
           else failures++;
         }
       }),
@@ -236,7 +240,7 @@ try {
       `  download (sha256 checked): ${mbps(SIZE, downloadSeconds).toFixed(0)} MB/s (${(mbps(SIZE, downloadSeconds) / copy).toFixed(2)}× copy)`,
     );
     console.log(
-      `  one GET of the file, side by side: mlgym's client (undici, sha256 on arrival) ${mbps(SIZE, median(rounds.clientDownload)).toFixed(0)} MB/s, fetch ${mbps(SIZE, median(rounds.fetchDownload)).toFixed(0)} MB/s`,
+      `  one GET of the file, side by side: mlgym's client (raw socket, sha256 on arrival) ${mbps(SIZE, median(rounds.clientDownload)).toFixed(0)} MB/s, fetch ${mbps(SIZE, median(rounds.fetchDownload)).toFixed(0)} MB/s`,
     );
     console.log(
       `  experiments listing, ${EXPERIMENTS} experiments (${listingMb.toFixed(1)} MB of JSON, ${(first.byteLength / 1e3).toFixed(0)} kB gzipped), 4 concurrent clients: ${listRate.toFixed(1)} requests/s (${failures} failed)`,
