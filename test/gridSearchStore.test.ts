@@ -86,12 +86,12 @@ describe('HttpGridSearchStore errors', () => {
   it('says which endpoint failed when the token is wrong', async () => {
     const { store } = await httpStore({ token: 'right' });
     const wrong = new HttpGridSearchStore({
-      baseUrl: (store as unknown as { base: string }).base,
+      baseUrl: (store as HttpGridSearchStore).endpoint,
       authToken: 'wrong',
       attempts: 1,
     });
     await expect(wrong.putConfig(GS, 'run_config.yml', 'x')).rejects.toThrow(
-      /HTTP 401.*Check that ml_board_rest_endpoint/s,
+      /store config run_config\.yml \(PUT http:\/\/127\.0\.0\.1:\d+\/grid_searches\/.*HTTP 401.*Check that ml_board_rest_endpoint/s,
     );
   });
 });

@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileEventStorage } from './eventStorage.js';
 import { FileEventLog } from './fileEventLog.js';
-import { acquireLock } from './lockFile.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'mlgym-adv-'));
 const event = (i: number) => ({ event_type: 'experiment_status', creation_ts: i, payload: { grid_search_id: 'g' } });
@@ -59,25 +57,6 @@ describe('FileEventLog under hostile conditions', () => {
     expect(resent).toEqual({ ids: Array.from({ length: 10 }, (_, i) => 12 + i), duplicates: 0 });
     expect(await log.lastSeq('p')).toBe(1);
     expect(await log.lastSeq('q')).toBe(9);
-  });
-});
-
-describe('lock files', () => {
-  it('lets exactly one of several simultaneous starts take over a stale lock', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-    let doubles = 0;
-    for (let round = 0; round < 30; round++) {
-      const path = join(fresh(), 'x.lock');
-      writeFileSync(path, `${dead}\n${hostname()}\n`);
-      const results = await Promise.allSettled([0, 1, 2].map(() => acquireLock(path, 'the test log')));
-      const won = results.filter((r) => r.status === 'fulfilled');
-      if (won.length !== 1) doubles++;
-      for (const r of won) await (r as PromiseFulfilledResult<() => Promise<void>>).value();
-      for (const r of results) {
-        if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'STORAGE_LOCKED' });
-      }
-    }
-    expect(doubles).toBe(0);
   });
 });
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, realpath, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { MlgymError, SafeNameSchema } from '@mlgym/protocol';
+import { mkdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SafeNameSchema } from '@mlgym/protocol';
+import { StorageRoot, gridSearchIds, safeName } from '@mlgym/storage';
 import type { EventLog } from './eventLog.js';
 import { FileEventLog, LOG_FILE } from './fileEventLog.js';
 import type { FileEventLogOptions } from './fileEventLog.js';
@@ -29,19 +30,6 @@ export interface EventLogProvider {
   close(): Promise<void>;
 }
 
-/** Throws unless `id` is a safe folder name (no separators, no `..`, no control characters). */
-export function assertSafeName(id: unknown, what = 'grid_search_id'): asserts id is string {
-  const parsed = SafeNameSchema.safeParse(id);
-  if (!parsed.success) {
-    throw MlgymError.fromIssue({
-      code: 'STORAGE_PATH_UNSAFE',
-      keyPath: what,
-      problem: `${JSON.stringify(id)} is not a safe name`,
-      expected: 'letters, digits, "_", "-" and "." (not leading), e.g. 2023-06-03--10-26-58',
-    });
-  }
-}
-
 export interface FileEventStorageOptions extends FileEventLogOptions {
   /** Most logs open at once (two descriptors each); beyond it the least recently used idle ones close. @default 128 */
   maxOpenLogs?: number;
@@ -55,13 +43,15 @@ export class FileEventStorage implements EventLogProvider {
   private readonly sweeper: NodeJS.Timeout;
   private releaseRoot: (() => Promise<void>) | undefined;
   readonly root: string;
+  private readonly storage: StorageRoot;
   private readonly maxOpen: number;
 
   constructor(
     root: string,
     private readonly options: FileEventStorageOptions = {},
   ) {
-    this.root = resolve(root);
+    this.storage = new StorageRoot(root);
+    this.root = this.storage.root;
     this.maxOpen = Math.max(1, options.maxOpenLogs ?? 128);
     const idleMs = options.idleCloseMs ?? 60_000;
     this.sweeper = setInterval(
@@ -87,7 +77,7 @@ export class FileEventStorage implements EventLogProvider {
   }
 
   async log(gridSearchId: string): Promise<EventLog> {
-    assertSafeName(gridSearchId);
+    safeName(gridSearchId, 'grid_search_id');
     let log = this.logs.get(gridSearchId);
     if (!log) {
       log = new SharedEventLog(
@@ -119,15 +109,9 @@ export class FileEventStorage implements EventLogProvider {
   }
 
   private async openInside(gridSearchId: string): Promise<FileEventLog> {
-    await mkdir(this.root, { recursive: true });
-    const dir = join(this.root, gridSearchId);
-    await mkdir(dir, { recursive: true });
-    // A symlinked folder could point anywhere: the real path must stay under the real root.
-    const [realRoot, realDir] = await Promise.all([realpath(this.root), realpath(dir)]);
-    if (!realDir.startsWith(realRoot + sep)) {
-      throw MlgymError.fromIssue({ code: 'STORAGE_PATH_UNSAFE', problem: `${dir} resolves outside the storage root` });
-    }
-    return FileEventLog.open(realDir, this.options);
+    await this.storage.init();
+    // ensureDir refuses a folder (or a symlink) that resolves outside the storage root.
+    return FileEventLog.open(await realpath(await this.storage.ensureDir(gridSearchId)), this.options);
   }
 
   /**
@@ -140,15 +124,13 @@ export class FileEventStorage implements EventLogProvider {
   }
 
   async list(): Promise<GridSearchSummary[]> {
-    const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
     const out: GridSearchSummary[] = [];
-    for (const entry of entries) {
-      if (!entry.isDirectory() || !SafeNameSchema.safeParse(entry.name).success) continue;
-      const info = await stat(join(this.root, entry.name, LOG_FILE)).catch(() => undefined);
+    for (const id of await gridSearchIds(this.root)) {
+      const info = await stat(join(this.root, id, LOG_FILE)).catch(() => undefined);
       if (!info) continue;
-      const log = this.logs.get(entry.name);
+      const log = this.logs.get(id);
       out.push({
-        grid_search_id: entry.name,
+        grid_search_id: id,
         event_count: log ? log.length : null,
         size_bytes: info.size,
         modified: info.mtime.toISOString(),
@@ -176,7 +158,7 @@ export class InMemoryEventStorage implements EventLogProvider {
   }
 
   async log(gridSearchId: string): Promise<EventLog> {
-    assertSafeName(gridSearchId);
+    safeName(gridSearchId, 'grid_search_id');
     let log = this.logs.get(gridSearchId);
     if (!log) this.logs.set(gridSearchId, (log = new InMemoryEventLog()));
     return log;

@@ -7,6 +7,7 @@ import type { AppendResult, CommitListener, EventLog, PublisherBatch, RawChunk, 
 import { DEFAULT_CHUNK_BYTES } from './eventLog.js';
 import { skipSent } from './inMemoryEventLog.js';
 import { acquireLock } from './lockFile.js';
+import { EVENT_LOG_FILE } from '@mlgym/storage';
 import { OffsetIndex } from './offsetIndex.js';
 import { readSequences } from './publisherSequences.js';
 
@@ -22,7 +23,8 @@ export interface FileEventLogOptions {
   fsync?: FsyncPolicy;
 }
 
-export const LOG_FILE = 'event_storage.log';
+/** The original MLboard log's file name; the storage layout (@mlgym/storage) owns it. */
+export const LOG_FILE = EVENT_LOG_FILE;
 const SEQ_FILE = 'publishers.log';
 /** `a+` that refuses a symlink in the store's place (ELOOP) instead of writing wherever it points. */
 const APPEND_NOFOLLOW = constants.O_APPEND | constants.O_CREAT | constants.O_RDWR | constants.O_NOFOLLOW;

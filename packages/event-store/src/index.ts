@@ -3,5 +3,5 @@ export type { AppendResult, CommitListener, EventLog, PublisherBatch, RawChunk, 
 export { InMemoryEventLog } from './inMemoryEventLog.js';
 export { FileEventLog, LOG_FILE } from './fileEventLog.js';
 export type { FileEventLogOptions, FsyncPolicy } from './fileEventLog.js';
-export { FileEventStorage, InMemoryEventStorage, assertSafeName } from './eventStorage.js';
+export { FileEventStorage, InMemoryEventStorage } from './eventStorage.js';
 export type { EventLogProvider, FileEventStorageOptions, GridSearchSummary } from './eventStorage.js';

@@ -49,8 +49,13 @@ export {
 } from './events.js';
 export type { MlgymEvent, MlgymEventType } from './events.js';
 export { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
-export { ExperimentStatusEntrySchema, PutConfigBodySchema } from './restBodies.js';
-export type { ExperimentStatusEntry, PutConfigBody } from './restBodies.js';
+export {
+  CheckpointListEntrySchema,
+  ExperimentStatusEntrySchema,
+  PutConfigBodySchema,
+  UploadAnswerSchema,
+} from './restBodies.js';
+export type { CheckpointListEntry, ExperimentStatusEntry, PutConfigBody, UploadAnswer } from './restBodies.js';
 export { JoinRequestSchema, PUBLISHER_ROOMS, PublishBatchSchema } from './wsProtocol.js';
 export type {
   ClientToServerEvents,
@@ -63,3 +68,5 @@ export type {
   PublishBatch,
   ServerToClientEvents,
 } from './wsProtocol.js';
+export { ChunkUploadQuerySchema, IntegerSegmentSchema, MetricsQuerySchema, REST_ROUTES } from './restRoutes.js';
+export type { RestRoute } from './restRoutes.js';

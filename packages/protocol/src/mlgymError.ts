@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
   'PAYLOAD_TOO_LARGE',
+  'NETWORK_TIMEOUT',
   'INTERNAL',
 ] as const;
 

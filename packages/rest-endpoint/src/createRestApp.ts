@@ -4,12 +4,13 @@ import type { Express, RequestHandler } from 'express';
 import { MlgymError } from '@mlgym/protocol';
 import { errorHandler } from './httpErrors.js';
 import { openApiDocument } from './openapi.js';
+import { validateInputs } from './validateInputs.js';
 import type { RestContext } from './restContext.js';
 import { checkpointsRouter } from './routes/checkpointsRouter.js';
 import { configsRouter } from './routes/configsRouter.js';
 import { metricsRouter } from './routes/metricsRouter.js';
 import { modelCardRouter } from './routes/modelCardRouter.js';
-import { StorageRoot } from '@mlgym/storage';
+import { ExperimentListing, StorageRoot } from '@mlgym/storage';
 
 export interface RestAppOptions {
   /** The event storage folder (`--event_storage_path`). */
@@ -88,6 +89,34 @@ function auth(token: string, reads: boolean): RequestHandler {
   };
 }
 
+const EXPERIMENT_WRITE = /^\/(?:grid_searches|checkpoints)\/([^/]+)\/(0|[1-9]\d{0,8})(?:\/|$)/;
+
+/**
+ * Tells the experiments listing about every write to an experiment as its answer goes out, so the
+ * client's next listing shows it (the directory watch would tell it too, a moment later).
+ */
+function noteWrites(listing: ExperimentListing): RequestHandler {
+  return (req, res, next) => {
+    const match = req.method === 'GET' || req.method === 'HEAD' ? null : EXPERIMENT_WRITE.exec(req.path);
+    if (match) {
+      let gs: string;
+      try {
+        gs = decodeURIComponent(match[1] as string);
+      } catch {
+        next();
+        return;
+      }
+      const exp = Number(match[2]);
+      const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+      res.end = ((...args: unknown[]) => {
+        listing.changed(gs, exp);
+        return end(...args);
+      }) as typeof res.end;
+    }
+    next();
+  };
+}
+
 /**
  * The MLboard REST endpoint as an express app (no listen): the original's 13 routes and storage
  * layout, plus chunked uploads, digests, range downloads, a grid-search list, metric export and
@@ -97,6 +126,7 @@ export function createRestApp(options: RestAppOptions): Express & { init: () => 
   const storage = new StorageRoot(options.storagePath);
   const ctx: RestContext = {
     storage,
+    listing: new ExperimentListing(storage),
     maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 ** 3,
     maxChunkBytes: options.maxChunkBytes ?? 64 * 1024 ** 2,
     log: options.log ?? (() => undefined),
@@ -109,6 +139,8 @@ export function createRestApp(options: RestAppOptions): Express & { init: () => 
     res.json(openApiDocument());
   });
   if (options.authToken) app.use(auth(options.authToken, options.authReads ?? false));
+  app.use(noteWrites(ctx.listing));
+  validateInputs(app);
   app.use(configsRouter(ctx));
   app.use(checkpointsRouter(ctx));
   app.use(modelCardRouter(ctx));

@@ -12,6 +12,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   STORAGE_LOCKED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  NETWORK_TIMEOUT: 504,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -1,4 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { SafeNameSchema } from '@mlgym/protocol';
 import { join } from 'node:path';
 
 const INTEGER_DIR = /^(0|[1-9]\d{0,8})$/;
@@ -37,14 +38,32 @@ export async function checkpointList(experimentDir: string, experimentId: number
   return out;
 }
 
-/** Highest epoch with a checkpoint, or -1. */
-export async function lastCheckpointId(experimentDir: string): Promise<number> {
-  for (const epoch of (await integerDirs(experimentDir)).reverse()) {
-    if ((await visibleFiles(join(experimentDir, String(epoch)))).length > 0) return epoch;
-  }
-  return -1;
+/** The original MLboard event log of a grid search: `<root>/<gs>/event_storage.log`. */
+export const EVENT_LOG_FILE = 'event_storage.log';
+
+/** Folders of a storage root with a safe name: the grid searches (ascending). */
+export async function gridSearchIds(root: string): Promise<string[]> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isDirectory() && SafeNameSchema.safeParse(e.name).success)
+    .map((e) => e.name)
+    .sort();
 }
 
-export async function readJson(file: string): Promise<unknown> {
-  return JSON.parse(await readFile(file, 'utf8')) as unknown;
+export interface StoredGridSearch {
+  grid_search_id: string;
+  experiments: number;
+  modified: string;
+}
+
+/** The grid searches of a storage root (folders with a safe name), newest id first. */
+export async function listGridSearches(root: string): Promise<StoredGridSearch[]> {
+  const out: StoredGridSearch[] = [];
+  for (const id of await gridSearchIds(root)) {
+    const dir = join(root, id);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info) continue;
+    out.push({ grid_search_id: id, experiments: (await integerDirs(dir)).length, modified: info.mtime.toISOString() });
+  }
+  return out.sort((a, b) => (a.grid_search_id < b.grid_search_id ? 1 : -1));
 }

@@ -1,12 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlgymError } from '@mlgym/protocol';
+import { ExperimentStatusEntrySchema } from '@mlgym/protocol';
 import type { ExperimentStatusEntry } from '@mlgym/protocol';
+import { z } from 'zod';
 import { writeAtomic, writeSmallAtomic } from './atomicWrite.js';
 import type { CheckpointFile, CheckpointRef, GridSearchStore } from './gridSearchStore.js';
 import { configSegments } from './configFile.js';
-import { checkpointList, integerDirs, lastCheckpointId, visibleFiles } from './listing.js';
+import { ExperimentListing } from './experimentListing.js';
+import { checkpointList, visibleFiles } from './listing.js';
 import { StorageRoot, integerName, safeName } from './storageRoot.js';
+
+const ExperimentStatusEntryListSchema = z.array(ExperimentStatusEntrySchema);
 
 function segments(gridSearchId: string, experimentId?: number): Array<string | number> {
   safeName(gridSearchId, 'grid_search_id');
@@ -18,10 +23,13 @@ function segments(gridSearchId: string, experimentId?: number): Array<string | n
 /** A grid-search store in a local folder, in the MLboard layout (`<root>/<gs>/<exp>/<epoch>/<file>`). */
 export class LocalGridSearchStore implements GridSearchStore {
   private readonly storage: StorageRoot;
+  private readonly listing: ExperimentListing;
   private ready: Promise<void> | undefined;
 
   constructor(root: string) {
     this.storage = new StorageRoot(root);
+    // Read afresh on each call: other processes write this folder too, and runs list rarely.
+    this.listing = new ExperimentListing(this.storage, { watch: false });
   }
 
   get root(): string {
@@ -48,25 +56,9 @@ export class LocalGridSearchStore implements GridSearchStore {
 
   async experiments(gridSearchId: string): Promise<ExperimentStatusEntry[]> {
     await this.init();
-    const dir = await this.storage.checked(...segments(gridSearchId));
-    const out: ExperimentStatusEntry[] = [];
-    for (const id of await integerDirs(dir)) {
-      const text = await this.storage.readText(join(dir, String(id), 'experiment_config.json')).catch(() => undefined);
-      let config: unknown;
-      try {
-        config = text === undefined ? undefined : (JSON.parse(text) as unknown);
-      } catch {
-        config = undefined; // being rewritten right now
-      }
-      if (config && typeof config === 'object') {
-        out.push({
-          experiment_id: id,
-          last_checkpoint_id: await lastCheckpointId(join(dir, String(id))),
-          experiment_config: config as Record<string, unknown>,
-        });
-      }
-    }
-    return out;
+    return ExperimentStatusEntryListSchema.parse(
+      JSON.parse((await this.listing.listJson(gridSearchId)).toString('utf8')),
+    );
   }
 
   async saveCheckpoint(ref: CheckpointRef, files: readonly CheckpointFile[]): Promise<void> {

@@ -3,7 +3,10 @@ import type { Hash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import { socketGet } from './socketGet.js';
+import { guard } from './transferGuard.js';
+import type { Transfer } from './transferGuard.js';
 
 export interface RawResponse {
   status: number;
@@ -23,30 +26,49 @@ export interface RawResponse {
 export interface RequestBody {
   body?: readonly Uint8Array[] | undefined;
   bodyHash?: Hash | undefined;
+  /** Timeouts and abort of this exchange. */
+  limits: Transfer;
 }
 
 export function rawRequest(
   url: string,
   method: string,
   headers: OutgoingHttpHeaders,
-  { body = [], bodyHash }: RequestBody = {},
+  { body = [], bodyHash, limits }: RequestBody,
 ): Promise<RawResponse> {
   const target = new URL(url);
   if (method === 'GET' && body.length === 0 && target.protocol === 'http:') {
-    return socketGet(target, headers).then((r) => (r === 'unframed' ? viaNodeHttp(target, method, headers, {}) : r));
+    return socketGet(target, headers, limits).then((r) =>
+      r === 'unframed' ? viaNodeHttp(target, method, headers, { limits }) : r,
+    );
   }
-  return viaNodeHttp(target, method, headers, { body, bodyHash });
+  return viaNodeHttp(target, method, headers, { body, bodyHash, limits });
 }
 
 function viaNodeHttp(
   target: URL,
   method: string,
   headers: OutgoingHttpHeaders,
-  { body = [], bodyHash }: RequestBody,
+  { body = [], bodyHash, limits }: RequestBody,
 ): Promise<RawResponse> {
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const length = body.reduce((n, b) => n + b.length, 0);
-  return new Promise<RawResponse>((resolve, reject) => {
+  return new Promise<RawResponse>((resolveRaw, rejectRaw) => {
+    let release: (() => void) | undefined;
+    let settled = false;
+    const resolve = (r: RawResponse) => {
+      if (settled) return;
+      settled = true;
+      release?.();
+      resolveRaw(r);
+    };
+    const reject = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      release?.();
+      req.destroy();
+      rejectRaw(error);
+    };
     const req = send(
       target,
       { method, headers: body.length ? { ...headers, 'Content-Length': length } : headers },
@@ -79,6 +101,9 @@ function viaNodeHttp(
       },
     );
     req.on('error', reject);
+    req.on('socket', (socket: Socket) => {
+      release = guard(socket, limits, reject);
+    });
     if (!bodyHash) {
       for (const part of body) req.write(part);
       req.end();
@@ -91,7 +116,17 @@ function viaNodeHttp(
         for (let at = 0; at < part.length; at += SEND_SLICE) {
           const slice = part.subarray(at, Math.min(part.length, at + SEND_SLICE));
           bodyHash.update(slice);
-          if (!req.write(slice)) await new Promise((r) => req.once('drain', r));
+          if (settled) return;
+          if (!req.write(slice)) {
+            // Until the socket drains, or the request ends (a timeout or abort destroyed it).
+            await new Promise<void>((resume) => {
+              const done = () => {
+                req.off('drain', done).off('close', done);
+                resume();
+              };
+              req.on('drain', done).on('close', done);
+            });
+          }
         }
       }
       req.end();
@@ -100,17 +135,3 @@ function viaNodeHttp(
 }
 
 const SEND_SLICE = 4 * 1024 * 1024;
-
-/** A multipart/form-data envelope around one file, written without copying the file's bytes. */
-export function multipartFile(
-  field: string,
-  filename: string,
-  bytes: Uint8Array,
-): { contentType: string; parts: Uint8Array[] } {
-  const boundary = `mlgym${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { contentType: `multipart/form-data; boundary=${boundary}`, parts: [head, bytes, tail] };
-}

@@ -25,6 +25,9 @@ async function serveRaw(onSocket: (socket: Socket) => void): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Generous limits: these tests are about framing, not timeouts (restClient.test.ts). */
+const limits = () => ({ connectMs: 10_000, idleMs: 10_000, signal: new AbortController().signal });
+
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('socketGet', () => {
@@ -36,7 +39,7 @@ describe('socketGet', () => {
       res.writeHead(200, { 'Content-Length': data.length, 'X-Extra': 'a' });
       res.end(data);
     });
-    const r = await socketGet(new URL(`${url}/file?x=1`), { Authorization: 'Bearer t0k' });
+    const r = await socketGet(new URL(`${url}/file?x=1`), { Authorization: 'Bearer t0k' }, limits());
     if (r === 'unframed') throw new Error('expected a framed response');
     expect(r.status).toBe(200);
     expect(r.headers['x-extra']).toBe('a');
@@ -50,10 +53,10 @@ describe('socketGet', () => {
       if (req.url === '/empty') res.writeHead(204).end();
       else res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"code":"NOT_FOUND"}');
     });
-    const missing = await rawRequest(`${url}/nothing`, 'GET', {});
+    const missing = await rawRequest(`${url}/nothing`, 'GET', {}, { limits: limits() });
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body.toString())).toEqual({ code: 'NOT_FOUND' });
-    const empty = await rawRequest(`${url}/empty`, 'GET', {});
+    const empty = await rawRequest(`${url}/empty`, 'GET', {}, { limits: limits() });
     expect(empty.status).toBe(204);
     expect(empty.body.length).toBe(0);
   });
@@ -63,8 +66,8 @@ describe('socketGet', () => {
       res.write('first ');
       res.end('second');
     });
-    expect(await socketGet(new URL(url), {})).toBe('unframed');
-    const r = await rawRequest(url, 'GET', {});
+    expect(await socketGet(new URL(url), {}, limits())).toBe('unframed');
+    const r = await rawRequest(url, 'GET', {}, { limits: limits() });
     expect(r.body.toString()).toBe('first second');
     expect(r.sha256).toBe(sha256(Buffer.from('first second')));
   });
@@ -75,18 +78,20 @@ describe('socketGet', () => {
       setTimeout(() => socket.write('ngth: 5\r\n\r'), 20);
       setTimeout(() => socket.end('\nhello'), 40);
     });
-    const r = await rawRequest(url, 'GET', {});
+    const r = await rawRequest(url, 'GET', {}, { limits: limits() });
     expect(r.status).toBe(200);
     expect(r.body.toString()).toBe('hello');
   });
 
   it('rejects, naming the bytes received, when the connection drops mid-body', async () => {
     const url = await serveRaw((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b'));
-    await expect(rawRequest(url, 'GET', {})).rejects.toThrow(/closed after 10 of 100 body bytes/);
+    await expect(rawRequest(url, 'GET', {}, { limits: limits() })).rejects.toThrow(/closed after 10 of 100 body bytes/);
   });
 
   it('refuses header values that would split the request', async () => {
     const url = await serve((_req, res) => res.end('x'));
-    await expect(rawRequest(url, 'GET', { 'X-Evil': 'a\r\nX-Injected: 1' })).rejects.toThrow(/line break/);
+    await expect(rawRequest(url, 'GET', { 'X-Evil': 'a\r\nX-Injected: 1' }, { limits: limits() })).rejects.toThrow(
+      /line break/,
+    );
   });
 });

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import type { RawResponse } from './rawHttp.js';
+import { guard } from './transferGuard.js';
+import type { Transfer } from './transferGuard.js';
 
 const HEAD_LIMIT = 64 * 1024;
 
@@ -37,9 +39,13 @@ function parseHead(text: string): { status: number; headers: IncomingHttpHeaders
  * kernel copies into it; no chunk objects, no stream machinery) and hashed as it arrives: about
  * twice what node:http's client manages for a large checkpoint. Resolves 'unframed' when the
  * response is not framed by Content-Length (chunked, or until close), for the caller to repeat
- * with node:http.
+ * with node:http. Connect and idle timeouts and the abort are those of `guard`.
  */
-export function socketGet(target: URL, headers: OutgoingHttpHeaders): Promise<RawResponse | 'unframed'> {
+export function socketGet(
+  target: URL,
+  headers: OutgoingHttpHeaders,
+  limits: Transfer,
+): Promise<RawResponse | 'unframed'> {
   return new Promise((resolve, reject) => {
     const head = requestHead(target, headers);
     const scratch = Buffer.allocUnsafe(HEAD_LIMIT);
@@ -52,6 +58,7 @@ export function socketGet(target: URL, headers: OutgoingHttpHeaders): Promise<Ra
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      release();
       socket.destroy();
       fn();
     };
@@ -100,11 +107,20 @@ export function socketGet(target: URL, headers: OutgoingHttpHeaders): Promise<Ra
         },
       },
     });
+    const release = guard(socket, limits, (error) => settle(() => reject(error)));
     socket.on('connect', () => socket.write(head));
     socket.on('error', (error) => settle(() => reject(error)));
     socket.on('close', () =>
       settle(() =>
-        reject(new Error(`connection closed after ${received} of ${body?.length ?? '?'} body bytes of ${target}`)),
+        reject(
+          // A connection the server dropped: another attempt may well succeed.
+          Object.assign(
+            new Error(`connection closed after ${received} of ${body?.length ?? '?'} body bytes of ${target}`),
+            {
+              code: 'ECONNRESET',
+            },
+          ),
+        ),
       ),
     );
   });

@@ -1,32 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { CsvError, parse } from 'csv-parse/sync';
 import { MlgymError } from '@mlgym/protocol';
 
 export interface CsvTable {
   header: string[];
   rows: Array<Array<number | string>>;
-}
-
-/** Splits one CSV line (RFC 4180 quoting). */
-function splitLine(line: string, delimiter: string): string[] {
-  const out: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
-      out.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  out.push(cell);
-  return out;
 }
 
 /** Reads a CSV file with a header row; numeric cells become numbers, the rest stay strings. */
@@ -45,23 +23,41 @@ export function readCsv(path: string, delimiter = ','): CsvTable {
       cause,
     );
   }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = splitLine(lines[0] ?? '', delimiter).map((h) => h.trim());
-  const rows = lines.slice(1).map((line, i) => {
-    const cells = splitLine(line, delimiter);
-    if (cells.length !== header.length) {
-      throw MlgymError.fromIssue({
+  // csv-parse: quoted fields (delimiters, quotes and line breaks inside), a BOM, any one-character
+  // delimiter, blank lines skipped; a row of another length than the header is an error.
+  let records: string[][];
+  try {
+    records = parse(text, {
+      delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      bom: true,
+      skip_empty_lines: true,
+    });
+  } catch (cause) {
+    const where = cause instanceof CsvError ? cause : undefined;
+    const column = where?.['column'];
+    const lines = where?.['lines'];
+    // A row of the wrong length has no one bad field; the others name the field they stopped in.
+    const field =
+      typeof column === 'number' && where?.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ? column + 1 : undefined;
+    throw MlgymError.fromIssue(
+      {
         code: 'DATA_INVALID',
         file: path,
-        line: i + 2,
-        problem: `row has ${cells.length} cells`,
-        expected: `${header.length} (as the header)`,
-      });
-    }
-    return cells.map((c) => {
+        line: typeof lines === 'number' ? lines : undefined,
+        column: field,
+        problem: `not valid CSV${field === undefined ? '' : ` (field ${field})`}: ${(cause as Error).message}`,
+        expected: `fields separated by ${JSON.stringify(delimiter)}, quoted with "…" where they hold one, the same count in every row`,
+      },
+      cause,
+    );
+  }
+  const header = (records[0] ?? []).map((h) => h.trim());
+  const rows = records.slice(1).map((record) =>
+    record.map((c) => {
       const t = c.trim();
       return t !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
-    });
-  });
+    }),
+  );
   return { header, rows };
 }

@@ -111,7 +111,11 @@ describe('checkpoints', () => {
       .attach('checkpoint_file', randomBytes(5000), 'model.bin')
       .expect(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(readdirSync(join(root, GS, '0', '0'))).toEqual([]);
+    // multer answers as soon as the limit is hit; the upload's temporary goes a moment later.
+    const epochDir = join(root, GS, '0', '0');
+    expect(readdirSync(epochDir).filter((f) => !f.startsWith('.upload-'))).toEqual([]);
+    for (let i = 0; i < 500 && readdirSync(epochDir).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readdirSync(epochDir)).toEqual([]);
     await request(app)
       .put(`/checkpoints/${GS}/0/0/model.bin/chunks/0?num_chunks=1&chunk_size=600`)
       .set('Content-Type', 'application/octet-stream')

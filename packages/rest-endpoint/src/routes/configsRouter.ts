@@ -1,13 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import express, { Router } from 'express';
 import type { Response } from 'express';
-import { PutConfigBodySchema, SafeNameSchema } from '@mlgym/protocol';
+import { PutConfigBodySchema } from '@mlgym/protocol';
 import { configSegments, writeSmallAtomic } from '@mlgym/storage';
 import type { StorageRoot } from '@mlgym/storage';
 import { badRequest, notFound } from '../httpErrors.js';
-import { integerDirs } from '@mlgym/storage';
-import { ExperimentIndex } from '../experimentIndex.js';
+import { listGridSearches } from '@mlgym/storage';
 import type { RestContext } from '../restContext.js';
 import { integerName, safeName } from '@mlgym/storage';
 
@@ -34,25 +31,16 @@ export function configsRouter(ctx: RestContext): Router {
   const json = express.json({ limit: ctx.maxChunkBytes });
 
   router.get('/grid_searches', async (_req, res) => {
-    const entries = await readdir(storage.root, { withFileTypes: true }).catch(() => []);
-    const out = [];
-    for (const e of entries) {
-      if (!e.isDirectory() || !SafeNameSchema.safeParse(e.name).success) continue;
-      const dir = join(storage.root, e.name);
-      const info = await stat(dir);
-      out.push({
-        grid_search_id: e.name,
-        experiments: (await integerDirs(dir)).length,
-        modified: info.mtime.toISOString(),
-      });
-    }
-    res.json(out.sort((a, b) => (a.grid_search_id < b.grid_search_id ? 1 : -1)));
+    res.json(await listGridSearches(storage.root));
   });
 
-  const index = new ExperimentIndex();
   router.get('/grid_searches/:gs/experiments', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
-    res.type('application/json').send(index.listJson(await storage.checked(gs), storage.realRoot));
+    res.type('application/json').vary('Accept-Encoding');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(await ctx.listing.listGzip(gs));
+    } else res.send(await ctx.listing.listJson(gs));
   });
 
   router.get('/grid_searches/:gs/:exp/:config_name', async (req, res) => {

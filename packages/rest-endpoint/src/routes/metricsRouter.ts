@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Router } from 'express';
-import { badRequest, notFound } from '../httpErrors.js';
+import { MetricsQuerySchema } from '@mlgym/protocol';
+import { notFound } from '../httpErrors.js';
 import type { RestContext } from '../restContext.js';
-import { integerName, safeName } from '@mlgym/storage';
+import { EVENT_LOG_FILE, integerName, safeName } from '@mlgym/storage';
 
 interface MetricRow {
   epoch: number;
@@ -24,10 +25,8 @@ export function metricsRouter(ctx: RestContext): Router {
   router.get('/metrics/:gs/:exp', async (req, res) => {
     const gs = safeName(req.params['gs'], 'grid_search_id');
     const exp = integerName(req.params['exp'], 'experiment_id');
-    const format = req.query['format'] ?? 'json';
-    if (format !== 'json' && format !== 'csv')
-      throw badRequest(`unknown format ${JSON.stringify(format)}`, 'json or csv');
-    const file = await ctx.storage.checked(gs, 'event_storage.log');
+    const { format } = MetricsQuerySchema.parse(req.query);
+    const file = await ctx.storage.checked(gs, EVENT_LOG_FILE);
     const rows: MetricRow[] = [];
     const fh = await ctx.storage.open(file, constants.O_RDONLY).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'STORAGE_PATH_UNSAFE') throw error;

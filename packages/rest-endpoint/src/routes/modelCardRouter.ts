@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Router } from 'express';
 import { writeSmallAtomic } from '@mlgym/storage';
 import { notFound } from '../httpErrors.js';
-import { lastCheckpointId } from '@mlgym/storage';
+import { readExperiment } from '@mlgym/storage';
 import type { StorageRoot } from '@mlgym/storage';
 import { buildModelCard } from '../modelCard.js';
 import type { RestContext } from '../restContext.js';
@@ -36,7 +36,7 @@ export function modelCardRouter(ctx: RestContext): Router {
     const exp = integerName(req.params['exp'], 'experiment_id');
     const dir = await ctx.storage.checked(gs, exp);
     const inputFiles = [...INPUTS.map((f) => join(dir, f)), await ctx.storage.checked(gs, 'grid_search_config.yml')];
-    const latest = await lastCheckpointId(dir);
+    const latest = (await readExperiment(ctx.storage, gs, exp))?.lastCheckpoint ?? -1;
     const { texts, print } = await readInputs(ctx.storage, inputFiles, latest);
     const [configText, systemText, summaryText, gsConfigText] = texts;
     const experimentConfig = parsed(configText);
