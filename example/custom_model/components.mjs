@@ -11,10 +11,21 @@ function tinyCnn(definition, seed) {
   // names go into the optimizer checkpoint and the model card.
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters, kernelSize: 5, activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters,
+        kernelSize: 5,
+        activation: 'relu',
+        name: 'conv',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
       tf.layers.maxPooling2d({ poolSize: 4, name: 'pool' }),
       tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ units: 10, name: 'dense', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+      tf.layers.dense({
+        units: 10,
+        name: 'dense',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
     ],
   });
 }
