@@ -83,6 +83,22 @@ describe.skipIf(!REDIS)('distributed runs on BullMQ/Redis', () => {
       expect(summary.results).toHaveLength(1);
       expect(summary.results[0]!.status).toBe('done');
 
+      // `mlgym attach` re-attaches to the grid search from anywhere with the queue, and prints its summary.
+      const attach = spawnSync(
+        process.execPath,
+        [cli, 'attach', '--redis_url', redisUrl, '--queue_name', queue, '--gridsearch_id', 'dist'],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(attach.status, attach.stderr).toBe(0);
+      expect(attach.stdout.trim()).toMatch(new RegExp(`^0\\s+done\\s+last epoch ${summary.results[0]!.lastEpoch}$`));
+      const unknown = spawnSync(
+        process.execPath,
+        [cli, 'attach', '--redis_url', redisUrl, '--queue_name', queue, '--gridsearch_id', 'no-such-run'],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(unknown.status).not.toBe(0);
+      expect(unknown.stderr).toMatch(/no-such-run/);
+
       writeFileSync(
         join(dir, 'local.yml'),
         body('{type: main_process, config: {backend: wasm}}', `logging: {event_storage_path: ${join(dir, 'local')}}\n`),

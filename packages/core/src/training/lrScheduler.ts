@@ -42,7 +42,8 @@ function schedule(spec: LrSchedulerSpec, baseLr: number): (step: number) => numb
     }
     case 'CosineAnnealingLR': {
       const { T_max: tMax, eta_min: etaMin } = spec.params;
-      return (s) => etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * Math.min(s, tMax)) / tMax))) / 2;
+      // As PyTorch: past T_max the rate follows the cosine back up (period 2·T_max), it does not stay at eta_min.
+      return (s) => etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * s) / tMax))) / 2;
     }
     case 'WarmupLR': {
       const { warmup_steps: warmup } = spec.params;

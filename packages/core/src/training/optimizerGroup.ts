@@ -90,10 +90,11 @@ export class OptimizerGroup {
       }
       return total;
     }, all);
+    // PyTorch's AdamW shrinks the weights, then applies the update computed from the gradients at the old weights.
+    for (const m of this.members) m.opt.beforeUpdate(m.variables);
     for (const m of this.members)
       m.opt.optimizer.applyGradients(m.variables.map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor })));
     tf.dispose(grads);
-    for (const m of this.members) m.opt.afterStep(m.variables);
     return value;
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { PyTorchAdadelta } from './adadelta.js';
 
 /** An optimizer with every parameter given (the OPTIMIZER schema writes PyTorch's defaults in). */
 export type OptimizerSpec =
@@ -20,8 +21,8 @@ export interface TrainingOptimizer {
   setLr(lr: number): void;
   /** Extra loss term (coupled L2 weight decay), or null. */
   penalty(weights: tf.Variable[]): tf.Scalar | null;
-  /** Called after each step (AdamW's decoupled decay). */
-  afterStep(weights: tf.Variable[]): void;
+  /** Called between the gradients and their update (AdamW's decoupled decay, applied to the weights as PyTorch does). */
+  beforeUpdate(weights: tf.Variable[]): void;
   /** State tfjs's getWeights() leaves out (Adam's running β powers), as named tensors. */
   extraState(): Array<{ name: string; tensor: tf.Tensor }>;
   restoreExtraState(state: ReadonlyArray<{ name: string; tensor: tf.Tensor }>): void;
@@ -51,7 +52,7 @@ export function createOptimizer(spec: OptimizerSpec): TrainingOptimizer {
       break;
     }
     case 'ADADELTA':
-      optimizer = tf.train.adadelta(lr, spec.params.rho, spec.params.eps);
+      optimizer = new PyTorchAdadelta(lr, spec.params.rho, spec.params.eps);
       break;
     case 'RMSPROP': {
       const { alpha, momentum, eps, centered } = spec.params;
@@ -86,7 +87,7 @@ export function createOptimizer(spec: OptimizerSpec): TrainingOptimizer {
         if (saved && o[k]) o[k].assign(saved.tensor);
       }
     },
-    afterStep(weights) {
+    beforeUpdate(weights) {
       if (!decoupled || wd === 0) return;
       tf.tidy(() => {
         for (const w of weights) w.assign(w.mul(1 - current * wd));
