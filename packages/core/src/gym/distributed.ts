@@ -191,9 +191,14 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
   // Idle reusable workers; at most `concurrency` exist, as BullMQ runs at most that many jobs at once.
   const idle: WorkerProcess[] = [];
   const running = new Set<ChildProcess>();
-  const runInWorker = async (d: DistributedJobData, request: WorkerRequest, onEvent: (e: MlgymEvent) => void) => {
+  const runInWorker = async (
+    d: DistributedJobData,
+    request: WorkerRequest,
+    onEvent: (e: MlgymEvent) => void,
+    onFlush: (timeoutMs: number) => Promise<boolean>,
+  ) => {
     if (d.reuseWorkers === false)
-      return forkJob({ module: options.workerModule, args: options.workerArgs, request, onEvent });
+      return forkJob({ module: options.workerModule, args: options.workerArgs, request, onEvent, onFlush });
     const limit = d.maxJobsPerWorker ?? DEFAULT_MAX_JOBS_PER_WORKER;
     let worker = idle.pop();
     if (worker && (worker.retired || worker.jobsRun >= limit)) {
@@ -203,7 +208,7 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
     }
     worker ??= new WorkerProcess({ module: options.workerModule, args: options.workerArgs, running });
     try {
-      return await worker.run({ ...request, reuse: true }, onEvent);
+      return await worker.run({ ...request, reuse: true }, onEvent, onFlush);
     } finally {
       if (worker.retired) options.log?.(`worker ${worker.pid} retired (${worker.retired})`);
       else idle.push(worker);
@@ -233,6 +238,7 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
           plugins: d.plugins,
         },
         (e) => reporter.emit(e),
+        (t) => reporter.flush(t),
       );
       const end = Date.now() / 1000;
       reporter.emit(

@@ -6,12 +6,12 @@ import type { EventSink } from '../reporting/eventSink.js';
 import { createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import { loadPlugins } from '../registry/loadPlugins.js';
 import { runGymJob } from './runGymJob.js';
-import type { WorkerMessage, WorkerRequest } from './processPool.js';
+import type { FlushedMessage, WorkerMessage, WorkerRequest } from './processPool.js';
 
 /** What a worker process gives the job loop; the app that starts the process builds it (IPC, exit, settings). */
 export interface WorkerHost {
-  /** Calls `handler` with each request of the parent. */
-  onRequest(handler: (request: WorkerRequest) => void): void;
+  /** Calls `handler` with each message of the parent (a job to run, or the answer to a flush). */
+  onRequest(handler: (request: WorkerRequest | FlushedMessage) => void): void;
   /** Sends a message to the parent; `sent` runs once it is handed over. */
   send(message: WorkerMessage, sent?: () => void): void;
   /** Ends the worker process (after its last message was handed over). */
@@ -22,14 +22,32 @@ export interface WorkerHost {
   maxRssMb?: number | undefined;
 }
 
-/** Forwards events to the parent process over IPC. */
+/**
+ * Forwards events to the parent process over IPC. `flush` asks the parent to store what it was sent (the
+ * checkpoint callback waits for it, so no checkpoint is stored whose epoch's events could still be lost).
+ */
 class ParentSink implements EventSink {
-  constructor(private readonly host: WorkerHost) {}
+  private nextId = 0;
+  constructor(
+    private readonly host: WorkerHost,
+    private readonly pending: Map<number, (ok: boolean) => void>,
+  ) {}
   emit(event: MlgymEvent): void {
     this.host.send({ type: 'event', event } satisfies WorkerMessage);
   }
-  async flush(): Promise<boolean> {
-    return true;
+  flush(timeoutMs = 10_000): Promise<boolean> {
+    const id = this.nextId++;
+    return new Promise<boolean>((resolve) => {
+      // The parent answers within its own timeout; this one only covers a parent that is gone.
+      const timer = setTimeout(() => settle(false), timeoutMs + 5000);
+      const settle = (ok: boolean) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(ok);
+      };
+      this.pending.set(id, settle);
+      this.host.send({ type: 'flush', id, timeoutMs } satisfies WorkerMessage);
+    });
   }
   async close(): Promise<void> {}
 }
@@ -48,11 +66,13 @@ const DEFAULT_MAX_RSS_MB = 3072;
 export function runWorker(host: WorkerHost): void {
   let jobs = 0;
   let busy = false;
+  const flushes = new Map<number, (ok: boolean) => void>();
   host.onRequest((request) => {
+    if (request.type === 'flushed') return flushes.get(request.id)?.(request.ok);
     if (request.type !== 'run' || busy) return;
     busy = true;
     jobs += 1;
-    void runRequest(request, jobs, host).then((message) => {
+    void runRequest(request, jobs, host, new ParentSink(host, flushes)).then((message) => {
       busy = false;
       const exit = message.type !== 'done' || message.retire !== undefined || !request.reuse;
       host.send(message, () => {
@@ -71,7 +91,8 @@ async function runRequest(
   request: WorkerRequest,
   jobNumber: number,
   host: WorkerHost,
-): Promise<Exclude<WorkerMessage, { type: 'event' }>> {
+  sink: EventSink,
+): Promise<Exclude<WorkerMessage, { type: 'event' | 'flush' }>> {
   // tfjs counts nothing before its first backend is set up; the baseline is what the worker holds between jobs.
   const baseline = jobNumber === 1 ? undefined : memoryOf();
   try {
@@ -88,7 +109,7 @@ async function runRequest(
       numEpochs: request.numEpochs,
       numBatchesPerEpoch: request.numBatchesPerEpoch,
       store,
-      sink: new ParentSink(host),
+      sink,
       backend: request.backend as Backend | undefined,
       seed: request.seed,
       resume: request.job.resume,

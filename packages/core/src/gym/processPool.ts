@@ -33,8 +33,17 @@ export interface WorkerRequest {
 }
 
 /** Worker → parent. `retire` says why a reused worker exits after this job. */
+/** Parent → worker: the events sent before flush `id` are stored (`ok`) or the wait timed out. */
+export interface FlushedMessage {
+  type: 'flushed';
+  id: number;
+  ok: boolean;
+}
+
+/** Worker → parent. `flush`: answer with `flushed` once the events sent so far are stored by the endpoints. */
 export type WorkerMessage =
   | { type: 'event'; event: MlgymEvent }
+  | { type: 'flush'; id: number; timeoutMs: number }
   | { type: 'done'; result: Omit<JobResult, 'seconds'>; retire?: string | undefined }
   | { type: 'failed'; error: string; stack?: string | undefined };
 
@@ -133,7 +142,13 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       plugins: options.plugins,
       reuse,
     };
-    const outcome = await (await workerFor(slot)).run(request, (e) => sink.emit(e));
+    const outcome = await (
+      await workerFor(slot)
+    ).run(
+      request,
+      (e) => sink.emit(e),
+      (t) => sink.flush(t),
+    );
     const end = Date.now() / 1000;
     if (outcome.result) {
       sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
@@ -188,6 +203,8 @@ export interface ForkJobOptions {
   env?: Record<string, string> | undefined;
   request: WorkerRequest;
   onEvent: (event: MlgymEvent) => void;
+  /** Stores the events received so far (the job waits for it before writing a checkpoint). */
+  onFlush?: ((timeoutMs: number) => Promise<boolean>) | undefined;
   /** Running children, so a caller can stop them all. */
   running?: Set<ChildProcess>;
 }
@@ -196,7 +213,7 @@ export interface ForkJobOptions {
 export async function forkJob(options: ForkJobOptions): Promise<ForkedOutcome> {
   const worker = new WorkerProcess(options);
   try {
-    return await worker.run({ ...options.request, reuse: false }, options.onEvent);
+    return await worker.run({ ...options.request, reuse: false }, options.onEvent, options.onFlush);
   } finally {
     await worker.stop('ran its single job');
   }

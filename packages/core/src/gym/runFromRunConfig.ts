@@ -14,6 +14,7 @@ import { LocalEventSink } from '../reporting/localEventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
 import { dispatchJobs } from './dispatchJobs.js';
+import { jobStatusEvent } from './jobEvents.js';
 import type { JobResult, JobSpec } from './jobSpec.js';
 import { systemInfo } from './systemInfo.js';
 import { planWarmStart } from './warmStartPlan.js';
@@ -163,6 +164,9 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       jobs = warm.jobs.filter((j) => !skip.has(j.experimentId));
       for (const a of warm.actions) {
         if (a.action === 'skip') {
+          // Its DONE may have been lost with the process that was killed after the last checkpoint: say it again
+          // (times unknown here; MLboard keeps the ones it has).
+          sink.emit(jobStatusEvent(gridSearchId, a.experimentId, 'DONE', { start: -1, end: -1 }));
           skipped.push({
             experimentId: a.experimentId,
             status: 'skipped',

@@ -2,7 +2,13 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
 import type { JobResult } from './jobSpec.js';
-import type { WorkerMessage, WorkerRequest } from './processPool.js';
+import type { FlushedMessage, WorkerMessage, WorkerRequest } from './processPool.js';
+
+interface Job {
+  onEvent: (e: MlgymEvent) => void;
+  onFlush?: ((timeoutMs: number) => Promise<boolean>) | undefined;
+  outcome?: WorkerMessage;
+}
 
 export type ForkedOutcome =
   | { result: Omit<JobResult, 'seconds'>; error?: undefined; stack?: undefined }
@@ -27,7 +33,7 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
   private stderr = '';
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private current: { onEvent: (e: MlgymEvent) => void; outcome?: WorkerMessage } | undefined;
+  private current: Job | undefined;
   /** Why this worker takes no more jobs. */
   retired: string | undefined;
   jobsRun = 0;
@@ -43,6 +49,7 @@ export class WorkerProcess {
     this.child.stderr?.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-4000)));
     this.child.on('message', (message: WorkerMessage) => {
       if (message.type === 'event') this.current?.onEvent(message.event);
+      else if (message.type === 'flush') void this.answerFlush(message.id, message.timeoutMs);
       else if (this.current) this.current.outcome = message;
     });
     this.exited = new Promise((resolve) =>
@@ -60,15 +67,28 @@ export class WorkerProcess {
     return this.child.pid;
   }
 
-  /** Runs one job and reports how it ended, whether it finished, threw, exited or was killed. */
-  async run(request: WorkerRequest, onEvent: (event: MlgymEvent) => void): Promise<ForkedOutcome> {
+  /** The job's events are stored (or the wait timed out): tell the worker, which holds its checkpoint until then. */
+  private async answerFlush(id: number, timeoutMs: number): Promise<void> {
+    const ok = (await this.current?.onFlush?.(timeoutMs).catch(() => false)) ?? true;
+    if (this.child.connected) this.child.send({ type: 'flushed', id, ok } satisfies FlushedMessage);
+  }
+
+  /**
+   * Runs one job and reports how it ended, whether it finished, threw, exited or was killed. `onFlush` stores the
+   * events received so far; without it a worker's flush is answered at once.
+   */
+  async run(
+    request: WorkerRequest,
+    onEvent: (event: MlgymEvent) => void,
+    onFlush?: (timeoutMs: number) => Promise<boolean>,
+  ): Promise<ForkedOutcome> {
     if (this.retired) throw new Error(`worker ${this.pid} is retired: ${this.retired}`);
     this.jobsRun += 1;
-    const job: { onEvent: (e: MlgymEvent) => void; outcome?: WorkerMessage } = { onEvent };
+    const job: Job = { onEvent, onFlush };
     this.current = job;
     const answered = new Promise<void>((resolve) => {
       const onMessage = (m: WorkerMessage) => {
-        if (m.type === 'event') return;
+        if (m.type === 'event' || m.type === 'flush') return;
         this.child.off('message', onMessage);
         resolve();
       };

@@ -108,6 +108,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
       strategy: components.checkpointing_strategy,
       earlyStopping,
       resume: options.resume,
+      flushEvents: (timeoutMs) => options.sink.flush(timeoutMs),
     }),
     ...(options.callbacks ?? []),
   ]);

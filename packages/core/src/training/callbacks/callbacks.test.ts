@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -169,7 +169,7 @@ describe('EarlyStoppingCallback', () => {
 });
 
 describe('CheckpointCallback', () => {
-  const setup = (root: string, resume: boolean) => {
+  const setup = (root: string, resume: boolean, flushEvents?: (timeoutMs: number) => Promise<boolean>) => {
     const model = new Weights();
     const restored: Uint8Array[] = [];
     let loaderState: LoaderState = { pass: 0, batchInPass: 0, rngAtPassStart: [1, 2, 3, 4] } as never;
@@ -189,6 +189,7 @@ describe('CheckpointCallback', () => {
       strategy: createCheckpointingStrategy({ checkpointing_key: 'SAVE_LAST_EPOCH_ONLY_CHECKPOINTING_STRATEGY' }),
       earlyStopping,
       resume,
+      flushEvents,
     });
     return {
       model,
@@ -236,6 +237,36 @@ describe('CheckpointCallback', () => {
     const done = context({ numEpochs: 2 });
     await setup(root, true).cb.onTrainBegin(done);
     expect(done).toMatchObject({ startEpoch: 2, alreadyComplete: true, stoppedEarly: false });
+  });
+  it("writes an epoch's checkpoint only once its events are stored; waits briefly once the endpoint is behind", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mlgym-ckpt-flush-'));
+    const waits: number[] = [];
+    let release: (ok: boolean) => void = () => undefined;
+    const { cb, earlyStopping } = setup(root, false, (timeoutMs) => {
+      waits.push(timeoutMs);
+      return new Promise<boolean>((r) => (release = r));
+    });
+    const ctx = context({ numEpochs: 3 });
+    const saving = cb.onEpochEnd(ctx, val(1));
+    await new Promise((r) => setTimeout(r, 50));
+    const stored = () => readdirSync(join(root, 'gs', '4')).filter((d) => /^\d+$/.test(d));
+    expect(existsSync(join(root, 'gs', '4')) ? stored() : []).toEqual([]);
+    release(false); // the endpoint did not answer in time: the checkpoint is written anyway
+    await saving;
+    expect(stored()).toEqual(['0']);
+    ctx.epoch = 1;
+    const next = cb.onEpochEnd(ctx, val(0.9));
+    await new Promise((r) => setTimeout(r, 10));
+    release(true);
+    await next;
+    ctx.epoch = 2;
+    const last = cb.onEpochEnd(ctx, val(0.8));
+    await new Promise((r) => setTimeout(r, 10));
+    release(true);
+    await last;
+    // A full wait, a short one after it timed out, a full one again once the events got through.
+    expect(waits).toEqual([20_000, 500, 20_000]);
+    earlyStopping.dispose();
   });
 });
 

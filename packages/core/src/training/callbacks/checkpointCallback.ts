@@ -25,7 +25,16 @@ export interface CheckpointCallbackOptions {
   earlyStopping?: EarlyStoppingCallback | undefined;
   /** Continue from the newest checkpoint, if there is one. */
   resume?: boolean | undefined;
+  /**
+   * Stores the events emitted so far (the event sink's flush). A checkpoint is written only after its epoch's
+   * events are stored, so a run killed at any moment resumes with every reported epoch in the log.
+   */
+  flushEvents?: ((timeoutMs: number) => Promise<boolean>) | undefined;
 }
+
+/** How long a checkpoint waits for its events; once a wait timed out (no endpoint), only briefly until one succeeds. */
+const FLUSH_WAIT_MS = 20_000;
+const FLUSH_WAIT_BEHIND_MS = 500;
 
 /**
  * Checkpoints, both ways. At train begin (warm start) it restores weights, optimizer slots, the
@@ -35,6 +44,8 @@ export interface CheckpointCallbackOptions {
  * one is incomplete and skipped.
  */
 export class CheckpointCallback implements TrainingCallback {
+  private eventsBehind = false;
+
   constructor(private readonly options: CheckpointCallbackOptions) {}
 
   async onTrainBegin(ctx: FitContext): Promise<void> {
@@ -90,6 +101,8 @@ export class CheckpointCallback implements TrainingCallback {
         checkpointing: strategy?.getState() ?? null,
       };
       const best = earlyStopping?.bestWeights;
+      if (this.options.flushEvents)
+        this.eventsBehind = !(await this.options.flushEvents(this.eventsBehind ? FLUSH_WAIT_BEHIND_MS : FLUSH_WAIT_MS));
       await store.saveCheckpoint({ gridSearchId, experimentId, epoch }, [
         { name: MODEL_FILE, bytes: await encodeTensors(named(this.options.model.getWeights())) },
         { name: OPTIMIZER_FILE, bytes: await this.options.optimizers.encode() },

@@ -149,12 +149,15 @@ export function createEventFolder(startAfter = -1): EventFolder {
     switch (event.event_type) {
       case 'job_status': {
         const p = event.payload;
-        Object.assign(row(p.experiment_id), {
+        const r = row(p.experiment_id);
+        // A warm start repeats the DONE of a finished experiment without its times (-1): keep the known ones.
+        const keepTimes = p.status === 'DONE' && p.starting_time < 0 && p.finishing_time < 0;
+        Object.assign(r, {
           job_id: p.job_id,
           job_type: p.job_type,
           job_status: p.status,
-          starting_time: p.starting_time,
-          finishing_time: p.finishing_time,
+          starting_time: keepTimes ? r.starting_time : p.starting_time,
+          finishing_time: keepTimes ? r.finishing_time : p.finishing_time,
           error: p.error,
           stacktrace: p.stacktrace,
         });
