@@ -30,14 +30,8 @@ describe('ml_board_ws_endpoint killed with SIGKILL during a burst', () => {
     'keeps every acknowledged event exactly once with --fsync %s; re-sent batches are not duplicated',
     async (fsync) => {
       const storage = mkdtempSync(join(tmpdir(), 'mlgym-crash-'));
-      const first = await startApp('ml_board_ws_endpoint', [
-        '--port',
-        '0',
-        '--event_storage_path',
-        storage,
-        '--fsync',
-        fsync,
-      ]);
+      const args = ['--port', '0', '--event_storage_path', storage, '--fsync', fsync];
+      const first = await startApp('ml_board_ws_endpoint', args);
       const socket = connect(`http://127.0.0.1:${first.port}`, { transports: ['websocket'], reconnection: false });
       const BATCH = 200;
       const acked = new Set<number>();
@@ -69,14 +63,7 @@ describe('ml_board_ws_endpoint killed with SIGKILL during a burst', () => {
       await burst;
       socket.close();
 
-      const second = await startApp('ml_board_ws_endpoint', [
-        '--port',
-        '0',
-        '--event_storage_path',
-        storage,
-        '--fsync',
-        fsync,
-      ]);
+      const second = await startApp('ml_board_ws_endpoint', args);
       try {
         const lines = readFileSync(join(storage, GS, 'event_storage.log'), 'utf8')
           .trimEnd()
