@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { freePort, repo } from './helpers.js';
 import type { Stack } from './mlboardHarness.js';
 import {
@@ -69,6 +69,27 @@ async function rowIds(page: Page): Promise<string[]> {
   return rows.sort((a, b) => a[0] - b[0]).map((r) => r[1]);
 }
 
+/**
+ * Picks `option` in an MUI select and waits until the select shows it. Under load a click can land while the
+ * menu is still opening and be lost; then the menu is closed and the choice made again.
+ */
+async function choose(page: Page, select: Locator, option: string) {
+  const listbox = page.getByRole('listbox');
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await listbox.waitFor({ state: 'visible' });
+    await listbox.getByRole('option', { name: option, exact: true }).click();
+    const closed = await listbox.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed && (await select.innerText()).trim() === option) return;
+    if (attempt === 3) throw new Error(`the select did not take "${option}" in 3 tries`);
+    if (!closed) await page.keyboard.press('Escape');
+    await listbox.waitFor({ state: 'hidden' });
+  }
+}
+
 async function openFromDrawer(page: Page, item: 'Dashboard' | 'Graphs' | 'Settings') {
   await page.getByRole('button', { name: 'Open menu' }).click();
   await page.getByRole('navigation').getByRole('button', { name: item }).click();
@@ -88,6 +109,11 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     [stack, browser] = await Promise.all([startStack(storage, { runId: FIXTURE_GS }), launchChromium()]);
     ({ page, errors } = await openPage(browser));
   }, 60_000);
+  // A test that fails with a dialog open must not block the next one.
+  afterEach(async () => {
+    if (!page) return;
+    for (let i = 0; i < 3 && (await page.getByRole('dialog').count()) > 0; i++) await page.keyboard.press('Escape');
+  });
   afterAll(async () => {
     expect(errors).toEqual([]);
     await browser?.close();
@@ -113,8 +139,7 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     await screenshot(page, 'analysisboard');
     // "take me to experiment page" under a chart
     const first = page.getByRole('region', { name: `Chart ${want.keys[0]}` });
-    await first.getByRole('combobox', { name: 'Experiment Id' }).click();
-    await page.getByRole('option', { name: '3', exact: true }).click();
+    await choose(page, first.getByRole('combobox', { name: 'Experiment Id' }), '3');
     await first.getByRole('button', { name: 'Go to experiment' }).click();
     await page.getByRole('heading', { name: 'Experiment: 3' }).waitFor();
   });
@@ -179,8 +204,7 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     const small = [0, 1, 2, 3].filter((id) => want.configs[id]!.lr <= 0.005);
     await page.getByRole('button', { name: 'Add filter' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('combobox', { name: 'Column' }).click();
-    await page.getByRole('option', { name: 'optimizer.params.lr' }).click();
+    await choose(page, dialog.getByRole('combobox', { name: 'Column' }), 'optimizer.params.lr');
     await dialog.getByRole('button', { name: 'Range' }).click();
     await dialog.getByLabel('At most').fill('0.005');
     await dialog.getByRole('button', { name: 'Apply' }).click();

@@ -92,7 +92,7 @@ describe('npm start', () => {
     expect(await start.exited).toBe(130);
     await noneLeft();
     await expect(fetch(`${rest}/grid_searches`)).rejects.toThrow();
-  });
+  }, 120_000);
 
   it('Ctrl-C during training: every process stops, checkpoints verify, and the printed --resume finishes the run', async () => {
     const storage = folder('mlgym-start-');
