@@ -206,6 +206,24 @@ async function chartsDrawn(page, url, want, timeout) {
     historyDoneAt: window.__mlboard.historyDoneAt,
     timeline: window.__mlboard.timeline && { ...window.__mlboard.timeline, connected: window.__mlboard.connectedAt },
     posts: window.__mlboard.posts,
+    drawMs: window.__mlboard.drawMs,
+    queuedDraws: window.__mlboard.queuedDraws,
+    nav: (() => {
+      const n = performance.getEntriesByType('navigation')[0];
+      return {
+        responseEnd: n.responseEnd,
+        domInteractive: n.domInteractive,
+        domContentLoaded: n.domContentLoadedEventEnd,
+      };
+    })(),
+    resources: performance
+      .getEntriesByType('resource')
+      .map((r) => [
+        r.name.split('/').pop().slice(0, 40),
+        Math.round(r.startTime),
+        Math.round(r.responseEnd),
+        r.transferSize,
+      ]),
   }));
 }
 
@@ -235,15 +253,26 @@ async function scrollTable(page, want) {
       .filter((e) => e.scrollHeight > e.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(e).overflowY))
       .sort((a, b) => b.scrollHeight - a.scrollHeight)[0];
     const frame = () => new Promise((r) => requestAnimationFrame(r));
-    const until = async (id) => {
+    // ag-grid keeps two scrollers in step and may move this one back once: the position is held until drawn
+    const until = async (id, top) => {
       const t0 = performance.now();
-      while (!document.querySelector(`[role="row"][row-id="${id}"]`)) await frame();
+      while (!document.querySelector(`[role="row"][row-id="${id}"]`)) {
+        if (Math.abs(viewport.scrollTop - top()) > 1) viewport.scrollTop = top();
+        if (performance.now() - t0 > 20_000) {
+          const shown = [...document.querySelectorAll('[role="row"][row-id]')].map((r) => r.getAttribute('row-id'));
+          throw new Error(
+            `row ${id} not drawn within 20 s (scrollTop ${viewport.scrollTop} of ${viewport.scrollHeight}; rows shown: ${shown.slice(0, 5)}…${shown.slice(-5)})`,
+          );
+        }
+        await frame();
+      }
       return performance.now() - t0;
     };
-    viewport.scrollTop = viewport.scrollHeight;
-    const down = await until(last);
+    const bottom = () => viewport.scrollHeight - viewport.clientHeight;
+    viewport.scrollTop = bottom();
+    const down = await until(last, bottom);
     viewport.scrollTop = 0;
-    const up = await until(0);
+    const up = await until(0, () => 0);
     return Math.max(down, up);
   }, want.experiments - 1);
 }
@@ -309,8 +338,10 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   const t = await newPage(browser);
   const table = await tableFilled(t.page, stack.url(want.gs, '/dashboard', variant), want, timeout);
   const r = { table };
+  if (process.env.PROBE) console.log('table', table);
   if (opts.interact) {
     r.scroll = await scrollTable(t.page, want);
+    if (process.env.PROBE) console.log('scroll', r.scroll);
     let cdp;
     if (opts.profile) {
       cdp = await t.context.newCDPSession(t.page);
@@ -339,6 +370,14 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   r.historyDoneAt = drawn.historyDoneAt;
   r.timeline = drawn.timeline;
   r.posts = drawn.posts;
+  if (process.env.PROBE)
+    console.log(
+      JSON.stringify(
+        { drawMs: drawn.drawMs, queued: drawn.queuedDraws, nav: drawn.nav, resources: drawn.resources },
+        null,
+        0,
+      ),
+    );
   if (cdp) {
     r.profile = (await cdp.send('Profiler.stop')).profile;
     r.workerProfiles = await workers.stop();

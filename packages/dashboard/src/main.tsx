@@ -1,24 +1,10 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { makeStore } from './app/store';
+import { debugSwitches } from './app/debugSwitches';
 import { createSocketWorker } from './features/connection/createSocketWorker';
-import { connectRequested } from './features/settings/settingsSlice';
+import { startEarlySocketWorker } from './features/connection/earlySocketWorker';
 import { initialSettings } from './features/settings/settingsStorage';
-import { readStoredTable } from './features/table/tableSlice';
 
+// Only what connecting needs loads first: the socket worker connects and streams the stored history
+// while the application's code loads and mounts (bootApp is a chunk of its own).
 const { settings, fromUrl } = initialSettings(localStorage, window.location.search);
-const store = makeStore({
-  createWorker: createSocketWorker,
-  preloadedState: { settings: { current: settings, requested: false }, table: readStoredTable(localStorage) },
-});
-// The printed URL names everything: connect at once, no popup to confirm.
-if (fromUrl) store.dispatch(connectRequested(settings));
-
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App store={store} />
-  </StrictMode>,
-);
+const early = fromUrl ? startEarlySocketWorker(settings, debugSwitches.batching, createSocketWorker) : undefined;
+void import('./bootApp').then(({ bootApp }) => bootApp({ settings, fromUrl, early }));

@@ -56,7 +56,14 @@ export {
   UploadAnswerSchema,
 } from './restBodies.js';
 export type { CheckpointListEntry, ExperimentStatusEntry, PutConfigBody, UploadAnswer } from './restBodies.js';
-export { JoinRequestSchema, PUBLISHER_ROOMS, PublishBatchSchema } from './wsProtocol.js';
+export {
+  HISTORY_COUNT_HEADER,
+  HISTORY_FIRST_ID_HEADER,
+  HISTORY_PATH,
+  JoinRequestSchema,
+  PUBLISHER_ROOMS,
+  PublishBatchSchema,
+} from './wsProtocol.js';
 export type {
   ClientToServerEvents,
   GridSearchListEntry,

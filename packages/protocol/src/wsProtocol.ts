@@ -44,6 +44,16 @@ export interface HistoryChunk {
   jsonl: Uint8Array;
 }
 
+/**
+ * The websocket endpoint also serves a room's history over HTTP: `GET /history/<grid_search_id>?from=<id>`
+ * answers the stored events from `from` on as JSONL, with these headers naming the first line's id and the
+ * number of lines. A `join` with `last_event_id` = first + count - 1 continues from there.
+ */
+export const HISTORY_PATH = (gridSearchId: string, from: number) =>
+  `/history/${encodeURIComponent(gridSearchId)}?from=${from}`;
+export const HISTORY_FIRST_ID_HEADER = 'x-mlgym-first-event-id';
+export const HISTORY_COUNT_HEADER = 'x-mlgym-event-count';
+
 export interface HistoryDone {
   grid_search_id: string;
   /** Id the next live event for this room will have. */

@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io';
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
 import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, PublishBatchSchema, SafeNameSchema } from '@mlgym/protocol';
 import type { ClientToServerEvents, PublishAck, ServerToClientEvents } from '@mlgym/protocol';
+import { createHistoryHandler } from './historyHandler.js';
 import { originAllowed } from './originAllowed.js';
 import { parseChunk } from './parseChunk.js';
 import { bufferedBytes, drained } from './socketBuffer.js';
@@ -67,8 +68,16 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   const maxRooms = options.maxRoomsPerSocket ?? 256;
   const maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024;
   const report = options.log ?? (() => undefined);
-  const httpServer = createServer();
   const allowed = new Set(options.corsAllowedOrigins ?? []);
+  // Requests outside /socket.io/ (socket.io passes them on): the history over HTTP.
+  const httpServer = createServer((req, res) => {
+    history(req, res).catch((error: unknown) => {
+      report(`ws endpoint: ${error instanceof Error ? error.stack : String(error)}`);
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'INTERNAL', message: 'internal error while serving the history' }));
+    });
+  });
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     cors: { origin: [...allowed], credentials: false },
     // CORS headers only guide browsers on polling requests; a websocket upgrade carries no such
@@ -112,6 +121,14 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     }
     return opening;
   }
+
+  const history = createHistoryHandler({
+    storage: options.storage,
+    logFor,
+    allowedOrigins: allowed,
+    chunkBytes,
+    report,
+  });
 
   /** Disconnects the room's subscribers that stopped reading (their unsent output is over the bound). */
   function dropSlowSubscribers(room: string): void {

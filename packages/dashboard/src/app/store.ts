@@ -5,6 +5,7 @@ import { sweepSlice } from '../features/sweep/sweepSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
 import { createConnectionListener } from '../features/connection/connectionListener';
 import type { WorkerLike } from '../features/connection/createSocketWorker';
+import type { Settings } from '../features/settings/settingsStorage';
 import { experimentsSlice } from '../features/experiments/experimentsSlice';
 import { seriesSlice } from '../features/series/seriesSlice';
 import { settingsSlice } from '../features/settings/settingsSlice';
@@ -29,6 +30,8 @@ export interface StoreOptions {
   preloadedState?: Partial<RootState>;
   /** Starts the socket worker. @default a real Web Worker; tests pass a fake */
   createWorker?: () => WorkerLike;
+  /** A socket worker started before the store (see earlySocketWorker.ts). */
+  adoptWorker?: (settings: Settings) => WorkerLike | undefined;
   /** Where settings and the column choice persist. @default window.localStorage */
   storage?: Storage;
 }
@@ -42,6 +45,7 @@ export function makeStore(options: StoreOptions = {}) {
       (() => {
         throw new Error('no socket worker factory given');
       }),
+    adoptWorker: options.adoptWorker,
   });
   const table = createTablePersistence(storage);
   const store = configureStore({

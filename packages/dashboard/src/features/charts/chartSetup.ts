@@ -10,6 +10,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
+import { indexDatasetMetas } from './datasetMetaIndex';
 
 // Registered once, before the first chart: only what the analysis board draws.
 Chart.register(
@@ -24,3 +25,4 @@ Chart.register(
   zoomPlugin,
 );
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+indexDatasetMetas();

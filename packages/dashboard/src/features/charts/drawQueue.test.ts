@@ -69,6 +69,35 @@ describe('draw queue', () => {
     expect(drawing).toBe(before + 100);
   });
 
+  it('after catchUp every chart redraws at once, outside the budget; later redraws are paced again', async () => {
+    const { catchUp, requestDraw } = await freshQueue();
+    const charts = Array.from({ length: 6 }, () => ({}));
+    const at: number[] = [];
+    const draw = () => {
+      at.push(performance.now());
+      vi.advanceTimersByTime(100); // each draw takes 100 ms
+    };
+    for (const c of charts) requestDraw(c, draw, () => true);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(at).toHaveLength(6); // first draws
+    // the history's end: every chart has new data; paced, six 100 ms redraws would take 1.5 s
+    at.length = 0;
+    const start = performance.now();
+    catchUp();
+    for (const c of charts) requestDraw(c, draw, () => true);
+    await vi.advanceTimersByTimeAsync(700);
+    expect(at).toHaveLength(6);
+    expect(Math.max(...at) - start).toBeLessThan(700);
+    // the catch-up is over: a burst of redraws is paced by the budget again
+    at.length = 0;
+    await vi.advanceTimersByTimeAsync(1000);
+    const again = performance.now();
+    for (const c of charts) requestDraw(c, draw, () => true);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(at.length).toBeLessThan(6);
+    expect(at.every((t) => t >= again)).toBe(true);
+  });
+
   it('forgets a cancelled request', async () => {
     const { cancelDraw, requestDraw } = await freshQueue();
     const owner = {};

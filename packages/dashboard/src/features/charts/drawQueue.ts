@@ -42,10 +42,15 @@ function refill(now: number): void {
 const nextFrame = (run: () => void) =>
   typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : setTimeout(run, 16);
 
-/** When a chart may redraw next (its first draw: at once). */
+/** Charts whose next redraw runs as soon as frames allow, as a first draw does (see catchUp). */
+const urgent = new WeakSet<object>();
+/** Until then, a chart that asks for a redraw joins `urgent`. */
+let catchUpUntil = 0;
+
+/** When a chart may redraw next (its first draw, or an urgent one: at once). */
 function dueAt(owner: object, visible: boolean): number {
   const lastAt = history.get(owner);
-  if (lastAt === undefined) return 0;
+  if (lastAt === undefined || urgent.has(owner)) return 0;
   const paced = lastAt + (visible ? MIN_INTERVAL_MS : OFFSCREEN_INTERVAL_MS);
   // a redraw waits for the budget too; a chart's first draw does not (until then it shows nothing)
   return saved > 0 ? paced : Math.max(paced, refilledAt - saved / DRAW_SHARE);
@@ -53,10 +58,11 @@ function dueAt(owner: object, visible: boolean): number {
 
 function run(owner: object, job: Job): void {
   jobs.delete(owner);
+  const wasUrgent = urgent.delete(owner);
   const start = performance.now();
   job.draw();
   const end = performance.now();
-  if (history.has(owner)) saved -= end - start;
+  if (history.has(owner) && !wasUrgent) saved -= end - start;
   history.set(owner, end);
   const hooks = perfHooks();
   hooks.drawMs += end - start;
@@ -75,14 +81,14 @@ function runFrame(): void {
   }
   for (const [owner, job] of onScreen) {
     if (performance.now() - start > FRAME_BUDGET_MS) break;
-    if (saved <= 0 && history.has(owner)) continue;
+    if (saved <= 0 && history.has(owner) && !urgent.has(owner)) continue;
     run(owner, job);
   }
   // off-screen charts only in a frame with nothing on screen left to draw
   if (onScreen.every(([owner]) => !jobs.has(owner))) {
     for (const [owner, job] of offScreen) {
       if (performance.now() - start > FRAME_BUDGET_MS) break;
-      if (saved <= 0 && history.has(owner)) continue;
+      if (saved <= 0 && history.has(owner) && !urgent.has(owner)) continue;
       run(owner, job);
     }
   }
@@ -115,12 +121,25 @@ function schedule(waitMs = 0): void {
 /** Asks for `draw` to run in a coming frame; a later request of the same owner replaces it. */
 export function requestDraw(owner: object, draw: () => void, visible: () => boolean): void {
   jobs.set(owner, { draw, visible });
+  if (performance.now() < catchUpUntil) urgent.add(owner);
   refill(performance.now());
   schedule(dueAt(owner, visible()) - performance.now());
 }
 
 /** Looks at the pending redraws again now (a chart came into view and moves ahead). */
 export function wakeDrawQueue(): void {
+  if (jobs.size) schedule();
+}
+
+/**
+ * The stored history has just been applied: every chart with a pending redraw, and every chart that
+ * asks for one in the next `ms`, redraws once as soon as frames allow, unpaced and outside the redraw
+ * budget, as its first draw would. The budget keeps a live page responsive; at the end of a page
+ * load it only made a person wait for the last charts.
+ */
+export function catchUp(ms = 500): void {
+  catchUpUntil = performance.now() + ms;
+  for (const owner of jobs.keys()) urgent.add(owner);
   if (jobs.size) schedule();
 }
 

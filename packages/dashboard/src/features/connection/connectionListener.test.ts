@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluation } from '../../test/events';
-import { testStore } from '../../test/fakes';
+import { makeStore } from '../../app/store';
+import { FakeWorker, memoryStorage, testStore } from '../../test/fakes';
 import { createEventFolder } from '../events/eventFolder';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 import { SETTINGS_KEY } from '../settings/settingsStorage';
+import { startEarlySocketWorker } from './earlySocketWorker';
 
 const settings = {
   gridSearchId: 'gs-1',
@@ -90,5 +92,42 @@ describe('connection listener', () => {
     workers[0]?.send({ type: 'data', update: folder.take() });
     expect(store.getState().connection).toMatchObject({ unknownEvents: 1, malformedEvents: 1 });
     expect(store.getState().connection.problems).toHaveLength(2);
+  });
+});
+
+describe('a socket worker started before the store', () => {
+  const normalised = { gridSearchId: 'gs-1', socketConnectionUrl: 'http://127.0.0.1:5002', restApiUrl: '' };
+
+  it('is adopted by the first connection request with its settings: no second connect, nothing it said is lost', () => {
+    const early = new FakeWorker();
+    const started = startEarlySocketWorker(normalised, true, () => early);
+    expect(early.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1, batching: true }]);
+    early.send({ type: 'connected', reconnect: false });
+    early.send({ type: 'data', update: update(0, [0, 1, 2]) });
+
+    const created: FakeWorker[] = [];
+    const store = makeStore({
+      storage: memoryStorage(),
+      adoptWorker: started.adopt,
+      createWorker: () => {
+        created.push(new FakeWorker());
+        return created.at(-1)!;
+      },
+    });
+    store.dispatch(connectRequested(normalised));
+    expect(created).toHaveLength(0);
+    expect(early.posted).toHaveLength(1);
+    expect(store.getState().connection.status).toBe('connected');
+    const { keys, byKey } = store.getState().series;
+    expect(keys.length).toBeGreaterThan(0);
+    expect(Array.from(byKey[keys[0]!]?.byExperiment[0]?.epochs ?? [])).toEqual([0, 1, 2]);
+
+    // another grid search: a worker of its own; the early one is closed
+    store.dispatch(connectRequested({ ...normalised, gridSearchId: 'gs-2' }));
+    expect(early.terminated).toBe(true);
+    expect(created).toHaveLength(1);
+    // asking for the first one again makes a fresh worker: the early one is adopted once only
+    store.dispatch(connectRequested(normalised));
+    expect(created).toHaveLength(2);
   });
 });

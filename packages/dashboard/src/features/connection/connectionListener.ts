@@ -3,8 +3,10 @@ import type { Dispatch } from '@reduxjs/toolkit';
 import { dataReceived, dataReset } from '../events/dataActions';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 import { EMPTY_SETTINGS, writeStoredSettings } from '../settings/settingsStorage';
+import type { Settings } from '../settings/settingsStorage';
 import { debugSwitches } from '../../app/debugSwitches';
 import { perfHooks } from '../../app/perfHooks';
+import { catchUp } from '../charts/drawQueue';
 import {
   historyDone,
   roomKnown,
@@ -19,6 +21,8 @@ import type { FromWorker, ToWorker } from './workerMessages';
 
 export interface ConnectionListenerOptions {
   createWorker: () => WorkerLike;
+  /** A worker already connecting with these settings (started before the app loaded), if any. */
+  adoptWorker?: (settings: Settings) => WorkerLike | undefined;
   storage: Storage | undefined;
 }
 
@@ -51,6 +55,7 @@ function forward(dispatch: Dispatch, message: FromWorker): void {
       // a mark for performance measurements (the bench:board reads it)
       globalThis.performance?.mark?.('mlboard:history-done');
       dispatch(historyDone({ nextEventId: message.nextEventId }));
+      catchUp();
       perfHooks().historyDoneAt ??= performance.now();
       if (message.timeline) {
         const toPage = (epochMs: number) => epochMs - performance.timeOrigin;
@@ -88,7 +93,8 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
       close();
       api.dispatch(dataReset());
       writeStoredSettings(options.storage, action.payload);
-      const w = options.createWorker();
+      const adopted = options.adoptWorker?.(action.payload);
+      const w = adopted ?? options.createWorker();
       worker = w;
       w.onmessage = (event: MessageEvent) => {
         if (worker !== w) return;
@@ -97,7 +103,8 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
         // Ask for the next batch once this one is drawn.
         if (message.type === 'data') afterPaint(() => worker === w && post({ type: 'ack' }));
       };
-      post({ type: 'connect', settings: action.payload, lastEventId: -1, batching: debugSwitches.batching });
+      if (!adopted)
+        post({ type: 'connect', settings: action.payload, lastEventId: -1, batching: debugSwitches.batching });
     },
   });
   listener.startListening({

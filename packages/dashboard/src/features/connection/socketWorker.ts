@@ -5,6 +5,7 @@ import type { ClientToServerEvents, HistoryChunk, MlgymEventMessage, ServerToCli
 import { createEventFolder, transferables } from '../events/eventFolder';
 import type { EventFolder } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
+import { fetchHistory } from './historyFetch';
 import type { FromWorker, ToWorker } from './workerMessages';
 
 /** The page gets at most this many data posts per second. */
@@ -16,6 +17,11 @@ const ACK_TIMEOUT_MS = 5000;
  * with all its points, so ten partial redraws a second made a long history load several times slower.
  */
 const HISTORY_POST_MS = 5000;
+/**
+ * The first post comes this soon after the history starts arriving: the page builds its table and
+ * charts from the first experiments while the rest streams in, instead of all at the end.
+ */
+const HISTORY_FIRST_POST_MS = 200;
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -26,6 +32,8 @@ let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
 let folder: EventFolder = createEventFolder();
 let timers: number[] = [];
 let messages = 0;
+/** Connections made so far (a join waiting for the history belongs to one). */
+let connections = 0;
 let inLastSecond = 0;
 let pingSentAt = 0;
 let ping = -1;
@@ -50,8 +58,20 @@ function flush(force = false): void {
   unackedSince = Date.now();
 }
 
+let postedInHistory = false;
+
 function tick(): void {
-  if (!inHistory || performance.now() - lastPost >= HISTORY_POST_MS) flush();
+  const now = performance.now();
+  if (
+    inHistory &&
+    !postedInHistory &&
+    folder.pending &&
+    firstChunkAt &&
+    epochNow() - firstChunkAt >= HISTORY_FIRST_POST_MS
+  ) {
+    postedInHistory = true;
+    flush();
+  } else if (!inHistory || now - lastPost >= HISTORY_POST_MS) flush();
 }
 
 /** Folds an event unless a resumed or repeated delivery already brought it. */
@@ -73,6 +93,28 @@ function onEvent(message: MlgymEventMessage): void {
   }
 }
 
+/** Folds one stored line (history over HTTP or a replayed chunk). */
+function acceptLine(eventId: number, line: string): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    data = line; // counted as malformed by the folder
+  }
+  accept(eventId, data);
+}
+
+/** The stored history over HTTP, folded as it streams in; the socket's join then continues after it. */
+async function loadHistory(settings: Settings): Promise<void> {
+  const where = { endpoint: settings.socketConnectionUrl, gridSearchId: settings.gridSearchId };
+  await fetchHistory({ ...where, from: folder.lastEventId + 1 }, (id, line) => {
+    const t0 = performance.now();
+    if (!firstChunkAt) firstChunkAt = epochNow();
+    acceptLine(id, line);
+    foldMs += performance.now() - t0;
+  });
+}
+
 function onChunk(chunk: HistoryChunk): void {
   const t0 = performance.now();
   if (!firstChunkAt) firstChunkAt = epochNow();
@@ -82,13 +124,7 @@ function onChunk(chunk: HistoryChunk): void {
     const end = text.indexOf('\n', start);
     const line = text.slice(start, end < 0 ? undefined : end);
     start = end + 1;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch {
-      data = line; // counted as malformed by the folder
-    }
-    accept(chunk.first_event_id + i, data);
+    acceptLine(chunk.first_event_id + i, line);
     if (end < 0) break;
   }
   foldMs += performance.now() - t0;
@@ -108,6 +144,7 @@ function start(settings: Settings, lastEventId: number): void {
   messages = 0;
   unackedSince = 0;
   inHistory = true;
+  postedInHistory = false;
   lastPost = performance.now();
   let attempts = 0;
   let connectedBefore = false;
@@ -119,6 +156,8 @@ function start(settings: Settings, lastEventId: number): void {
     timeout: 10_000,
   });
   socket = s;
+  // Connecting and streaming the history over HTTP run at once; the join waits for the history.
+  const history = loadHistory(settings);
   s.on('connect', () => {
     attempts = 0;
     post({ type: 'connected', reconnect: connectedBefore });
@@ -129,11 +168,15 @@ function start(settings: Settings, lastEventId: number): void {
       if (Array.isArray(list))
         post({ type: 'roomKnown', known: list.some((g) => g.grid_search_id === settings.gridSearchId) });
     });
-    s.emit('join', {
-      rooms: [settings.gridSearchId],
-      client_id: 'mlboard',
-      last_event_id: folder.lastEventId,
-      history_format: 'jsonl',
+    const connection = ++connections;
+    void history.then(() => {
+      if (socket !== s || connection !== connections || !s.connected) return;
+      s.emit('join', {
+        rooms: [settings.gridSearchId],
+        client_id: 'mlboard',
+        last_event_id: folder.lastEventId,
+        history_format: 'jsonl',
+      });
     });
   });
   s.on('disconnect', (reason) => {

@@ -1,0 +1,36 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { makeStore } from './app/store';
+import { createSocketWorker } from './features/connection/createSocketWorker';
+import type { EarlySocketWorker } from './features/connection/earlySocketWorker';
+import { connectRequested } from './features/settings/settingsSlice';
+import type { Settings } from './features/settings/settingsStorage';
+import { readStoredTable } from './features/table/tableSlice';
+
+/** Makes the store and mounts the app; `early` is the socket worker main.tsx started, if any. */
+export function bootApp({
+  settings,
+  fromUrl,
+  early,
+}: {
+  settings: Settings;
+  fromUrl: boolean;
+  early: EarlySocketWorker | undefined;
+}) {
+  const store = makeStore({
+    createWorker: createSocketWorker,
+    adoptWorker: early?.adopt,
+    preloadedState: { settings: { current: settings, requested: false }, table: readStoredTable(localStorage) },
+  });
+  // The printed URL names everything: connect at once, no popup to confirm.
+  if (fromUrl) store.dispatch(connectRequested(settings));
+
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
+  createRoot(root).render(
+    <StrictMode>
+      <App store={store} />
+    </StrictMode>,
+  );
+}
