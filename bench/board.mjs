@@ -6,7 +6,7 @@
 // Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE).
-/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, innerHeight */
+/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -206,24 +206,6 @@ async function chartsDrawn(page, url, want, timeout) {
     historyDoneAt: window.__mlboard.historyDoneAt,
     timeline: window.__mlboard.timeline && { ...window.__mlboard.timeline, connected: window.__mlboard.connectedAt },
     posts: window.__mlboard.posts,
-    drawMs: window.__mlboard.drawMs,
-    queuedDraws: window.__mlboard.queuedDraws,
-    nav: (() => {
-      const n = performance.getEntriesByType('navigation')[0];
-      return {
-        responseEnd: n.responseEnd,
-        domInteractive: n.domInteractive,
-        domContentLoaded: n.domContentLoadedEventEnd,
-      };
-    })(),
-    resources: performance
-      .getEntriesByType('resource')
-      .map((r) => [
-        r.name.split('/').pop().slice(0, 40),
-        Math.round(r.startTime),
-        Math.round(r.responseEnd),
-        r.transferSize,
-      ]),
   }));
 }
 
@@ -338,10 +320,8 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   const t = await newPage(browser);
   const table = await tableFilled(t.page, stack.url(want.gs, '/dashboard', variant), want, timeout);
   const r = { table };
-  if (process.env.PROBE) console.log('table', table);
   if (opts.interact) {
     r.scroll = await scrollTable(t.page, want);
-    if (process.env.PROBE) console.log('scroll', r.scroll);
     let cdp;
     if (opts.profile) {
       cdp = await t.context.newCDPSession(t.page);
@@ -370,14 +350,6 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   r.historyDoneAt = drawn.historyDoneAt;
   r.timeline = drawn.timeline;
   r.posts = drawn.posts;
-  if (process.env.PROBE)
-    console.log(
-      JSON.stringify(
-        { drawMs: drawn.drawMs, queued: drawn.queuedDraws, nav: drawn.nav, resources: drawn.resources },
-        null,
-        0,
-      ),
-    );
   if (cdp) {
     r.profile = (await cdp.send('Profiler.stop')).profile;
     r.workerProfiles = await workers.stop();
@@ -526,13 +498,26 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
       requestAnimationFrame(loop);
     };
     requestAnimationFrame(loop);
+    // Which charts are on screen, as an IntersectionObserver reports it: asking each canvas for its
+    // bounding rectangle at every draw forced a layout per draw (a second of the page's time per 20 s).
+    const onScreen = new Set();
+    const observed = new WeakSet();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) onScreen.add(entry.target);
+        else onScreen.delete(entry.target);
+      }
+    });
     addEventListener('mlboard:drawn', (e) => {
       const at = Date.now();
       if (window.__bench.stopped) return;
       // a value is visible when its chart is on screen: off-screen charts catch up when scrolled to
       const canvas = document.querySelector(`canvas[aria-label^="${e.detail.key}:"]`);
-      const r = canvas?.getBoundingClientRect();
-      if (!r || r.bottom < 0 || r.top > innerHeight) return;
+      if (canvas && !observed.has(canvas)) {
+        observed.add(canvas);
+        observer.observe(canvas);
+      }
+      if (!onScreen.has(canvas)) return;
       for (const [id, n] of e.detail.counts) {
         const k = `${e.detail.key} ${id}`;
         const before = seen.get(k) ?? 0;

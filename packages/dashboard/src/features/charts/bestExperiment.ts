@@ -18,11 +18,13 @@ export function bestExperiment(
   for (const id of ids) {
     const p = byExperiment[id];
     if (!p) continue;
-    p.values.forEach((v, i) => {
-      if (v !== null && Number.isFinite(v) && (!best || better(v, best.value))) {
+    const { values } = p;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== null && v !== undefined && Number.isFinite(v) && (!best || better(v, best.value))) {
         best = { experimentId: id, epoch: p.epochs[i] as number, value: v };
       }
-    });
+    }
   }
   return best;
 }

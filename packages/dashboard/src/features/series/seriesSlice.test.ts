@@ -56,5 +56,14 @@ describe('series state', () => {
     expect(after['val_F1_SCORE_macro']).not.toBe(before['val_F1_SCORE_macro']);
     expect(after['val_cross_entropy_loss']).toBe(before['val_cross_entropy_loss']);
     expect(after['test_F1_SCORE_macro']).toBe(before['test_F1_SCORE_macro']);
+    // the same experiments: the chart's line list keeps its identity; a new experiment changes it
+    expect(after['val_F1_SCORE_macro']?.experimentIds).toBe(before['val_F1_SCORE_macro']?.experimentIds);
+    const keys = store.getState().series.keys;
+    deliver(store, [evaluation(1, 0, { f1: 0.3 })], 3);
+    const later = store.getState().series;
+    expect(later.byKey['val_F1_SCORE_macro']?.experimentIds).toEqual([0, 1]);
+    expect(before['val_F1_SCORE_macro']?.experimentIds).toEqual([0]); // the old state is untouched
+    expect(later.keys).toBe(keys);
+    expect(Object.isFrozen(later.byKey['val_F1_SCORE_macro'])).toBe(true);
   });
 });

@@ -46,34 +46,45 @@ export const seriesSlice = createSlice({
   reducers: {},
   extraReducers: (builder) => {
     builder
-      .addCase(dataReceived, (state, { payload }) => {
+      .addCase(dataReceived, (draft, { payload }) => {
+        if (!payload.points.length) return;
+        // Built as plain objects from the base state, not through immer's drafts: a proxy per series,
+        // per experiment and per point list made applying a live post several times slower.
+        const state = isDraft(draft) ? (original(draft) as SeriesState) : draft;
+        const byKey = { ...state.byKey };
+        let keys = state.keys;
+        const copied = new Map<string, { series: Series; idsCopied: boolean }>();
         for (const p of payload.points) {
-          let s = state.byKey[p.key];
-          if (!s) {
-            s = state.byKey[p.key] = {
-              key: p.key,
-              split: p.split,
-              tag: p.tag,
-              kind: p.kind,
-              experimentIds: [],
-              byExperiment: {},
-            };
-            insertSorted(state.keys, p.key, (a, b) => a.localeCompare(b));
+          let entry = copied.get(p.key);
+          if (!entry) {
+            const old = byKey[p.key];
+            const series: Series = old
+              ? { ...old, byExperiment: { ...old.byExperiment } }
+              : { key: p.key, split: p.split, tag: p.tag, kind: p.kind, experimentIds: [], byExperiment: {} };
+            if (!old) {
+              if (keys === state.keys) keys = keys.slice();
+              insertSorted(keys, p.key, (a, b) => a.localeCompare(b));
+            }
+            entry = { series, idsCopied: !old };
+            copied.set(p.key, entry);
+            byKey[p.key] = series;
           }
+          const s = entry.series;
           const existing = s.byExperiment[p.experiment_id];
-          if (existing) {
-            // Merged on plain copies, not through the draft: a proxy trap per point costs more than the copy.
-            const base = isDraft(existing) ? original(existing) : existing;
-            const next = { epochs: base ? base.epochs.slice() : [], values: base ? base.values.slice() : [] };
-            upsertPoints(next, p.epochs, p.values);
-            s.byExperiment[p.experiment_id] = frozen(next);
-          } else {
-            const next: ColumnarPoints = { epochs: [], values: [] };
-            upsertPoints(next, p.epochs, p.values);
-            s.byExperiment[p.experiment_id] = frozen(next);
+          const next: ColumnarPoints = existing
+            ? { epochs: existing.epochs.slice(), values: existing.values.slice() }
+            : { epochs: [], values: [] };
+          upsertPoints(next, p.epochs, p.values);
+          s.byExperiment[p.experiment_id] = frozen(next);
+          if (!existing) {
+            if (!entry.idsCopied) {
+              s.experimentIds = s.experimentIds.slice();
+              entry.idsCopied = true;
+            }
             insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
           }
         }
+        return { keys, byKey };
       })
       .addCase(dataReset, () => initialState);
   },
