@@ -199,9 +199,18 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
   // not add up), so they fall inside the run however fast the machine is.
   const total = EXPERIMENTS * shape.numEpochs;
   const maxDelay = Math.min(1000, (options.checkpointSeconds * 1000) / 2);
-  const plan = victims
+  const drawn = victims
     .map((victim) => ({ victim, after: 1 + Math.floor(random() * total * 0.5), delay: random() * maxDelay }))
     .sort((a, b) => a.after - b.after || a.delay - b.delay);
+  // The run is killed last: a kill planned after it waited on the warm start, which may have little left to do
+  // and finish before its workers were found (seen on a loaded machine).
+  const others = drawn.filter((p) => p.victim !== 'run');
+  const runKill = drawn.find((p) => p.victim === 'run');
+  const previous = others.at(-1);
+  const plan =
+    runKill && previous && runKill.after <= previous.after
+      ? [...others, { ...runKill, after: previous.after, delay: Math.max(runKill.delay, previous.delay) }]
+      : [...others, ...(runKill ? [runKill] : [])];
   log(
     `kills planned: ${plan.map((p) => `${p.victim} ${p.delay.toFixed(0)} ms after checkpoint ${p.after}/${total}`).join(', ')}`,
   );
