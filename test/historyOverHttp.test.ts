@@ -130,5 +130,15 @@ describe("MLboard's history over HTTP, then the socket", () => {
     const got = await fetchHistory({ endpoint: url, gridSearchId: GS, from: 0 }, (_id, l) => lines.push(l), 300);
     expect(got).toEqual({ received: 2, announced: 3 });
     expect(lines).toEqual(['{"a":0}', '{"a":1}']);
+    // a connection replaced meanwhile stops its fetch at once, long before the idle timeout
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const t0 = Date.now();
+    const stopped = await fetchHistory(
+      { endpoint: url, gridSearchId: GS, from: 0, signal: abort.signal },
+      () => undefined,
+    );
+    expect(stopped).toEqual({ received: 2, announced: 3 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 });

@@ -14,14 +14,21 @@ export interface FetchedHistory {
  * Streams a grid search's stored events from the websocket endpoint's `GET /history/<id>?from=<id>`
  * and hands each line, with its event id, to `onLine` as it arrives. Resolves undefined when the
  * endpoint does not serve history over HTTP (an older server, a room not stored yet); the socket's
- * `join` then replays everything. A stream that breaks off resolves with what it received.
+ * `join` then replays everything. A stream that breaks off, or is aborted through `signal`, resolves with what
+ * it received.
  */
 export async function fetchHistory(
-  { endpoint, gridSearchId, from }: { endpoint: string; gridSearchId: string; from: number },
+  {
+    endpoint,
+    gridSearchId,
+    from,
+    signal,
+  }: { endpoint: string; gridSearchId: string; from: number; signal?: AbortSignal },
   onLine: (eventId: number, line: string) => void,
   idleTimeoutMs = IDLE_TIMEOUT_MS,
 ): Promise<FetchedHistory | undefined> {
   const abort = new AbortController();
+  signal?.addEventListener('abort', () => abort.abort());
   let idle = setTimeout(() => abort.abort(), idleTimeoutMs);
   const alive = () => {
     clearTimeout(idle);

@@ -61,7 +61,6 @@ function flush(force = false): void {
 let postedInHistory = false;
 
 function tick(): void {
-  const now = performance.now();
   if (
     inHistory &&
     !postedInHistory &&
@@ -71,7 +70,7 @@ function tick(): void {
   ) {
     postedInHistory = true;
     flush();
-  } else if (!inHistory || now - lastPost >= HISTORY_POST_MS) flush();
+  } else if (!inHistory || performance.now() - lastPost >= HISTORY_POST_MS) flush();
 }
 
 /** Folds an event unless a resumed or repeated delivery already brought it. */
@@ -105,8 +104,8 @@ function acceptLine(eventId: number, line: string): void {
 }
 
 /** The stored history over HTTP, folded as it streams in; the socket's join then continues after it. */
-async function loadHistory(settings: Settings): Promise<void> {
-  const where = { endpoint: settings.socketConnectionUrl, gridSearchId: settings.gridSearchId };
+async function loadHistory(settings: Settings, signal: AbortSignal): Promise<void> {
+  const where = { endpoint: settings.socketConnectionUrl, gridSearchId: settings.gridSearchId, signal };
   await fetchHistory({ ...where, from: folder.lastEventId + 1 }, (id, line) => {
     const t0 = performance.now();
     if (!firstChunkAt) firstChunkAt = epochNow();
@@ -130,7 +129,11 @@ function onChunk(chunk: HistoryChunk): void {
   foldMs += performance.now() - t0;
 }
 
+/** Stops the history fetch of the connection being replaced: its lines must not reach the next folder. */
+let historyFetch = new AbortController();
+
 function stop(): void {
+  historyFetch.abort();
   for (const t of timers) clearInterval(t);
   timers = [];
   socket?.removeAllListeners();
@@ -157,7 +160,8 @@ function start(settings: Settings, lastEventId: number): void {
   });
   socket = s;
   // Connecting and streaming the history over HTTP run at once; the join waits for the history.
-  const history = loadHistory(settings);
+  historyFetch = new AbortController();
+  const history = loadHistory(settings, historyFetch.signal);
   s.on('connect', () => {
     attempts = 0;
     post({ type: 'connected', reconnect: connectedBefore });
