@@ -5,7 +5,9 @@
 //
 // Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
-// --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE).
+// --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE),
+// --screenshots DIR (the page of each case and variant once every chart is drawn, as PNG files in DIR),
+// --trace FILE (a Chromium trace of the live case's page, its main thread's time per task kind printed).
 /* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,8 @@ const { values: flags } = parseArgs({
     scale: { type: 'string', default: '1' },
     variants: { type: 'string', default: 'default,decimation,batching' },
     profile: { type: 'string' },
+    screenshots: { type: 'string' },
+    trace: { type: 'string' },
   },
 });
 const CASES = new Set(flags.cases.split(',').map(Number));
@@ -355,6 +359,10 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
     r.workerProfiles = await workers.stop();
   }
   if (opts.heap) r.heap = await heapUsed(c.page);
+  if (flags.screenshots) {
+    mkdirSync(flags.screenshots, { recursive: true });
+    await c.page.screenshot({ path: join(flags.screenshots, `${want.gs}-${variant}.png`) });
+  }
   r.errors = [...t.errors, ...c.errors];
   await c.context.close();
   r.ready = Math.max(r.table, r.charts);
@@ -401,6 +409,52 @@ function profileWorkers(cdp) {
         if (r?.profile) out.push(r.profile);
       }
       return out;
+    },
+  };
+}
+
+/** Records a Chromium trace of the page; `stop` writes it and prints the main thread's time per task kind. */
+async function startTrace(t) {
+  const cdp = await t.context.newCDPSession(t.page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] },
+  });
+  return {
+    async stop(file) {
+      const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+      await cdp.send('Tracing.end');
+      await within(done, 60_000, 'the trace');
+      writeFileSync(file, JSON.stringify({ traceEvents: events }));
+      const main = new Set(
+        events
+          .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+          .map((e) => `${e.pid}:${e.tid}`),
+      );
+      // self time per event name on the page's main thread (nested complete events subtracted)
+      const byThread = new Map();
+      for (const e of events) {
+        if (e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`) || !e.dur) continue;
+        const k = `${e.pid}:${e.tid}`;
+        if (!byThread.has(k)) byThread.set(k, []);
+        byThread.get(k).push(e);
+      }
+      const self = new Map();
+      for (const list of byThread.values()) {
+        list.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+        const stack = [];
+        for (const e of list) {
+          while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+          if (stack.length) self.set(stack.at(-1).name, (self.get(stack.at(-1).name) ?? 0) - e.dur);
+          self.set(e.name, (self.get(e.name) ?? 0) + e.dur);
+          stack.push(e);
+        }
+      }
+      console.log(`  main thread of the live page, self time per task kind — trace in ${file}:`);
+      for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+        console.log(`    ${ms(us / 1000).padStart(8)}  ${name}`);
     },
   };
 }
@@ -580,6 +634,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
     await cdp.send('Profiler.start');
   }
+  const tracing = flags.trace && variant === 'default' && (await startTrace(t));
   const heap = [];
   const t0 = Date.now();
   const step = new Array(experiments).fill(0);
@@ -612,6 +667,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
   }
   await within(Promise.all(pending), 30_000, 'the publishers’ acknowledgements');
   const profile = cdp && (await within(cdp.send('Profiler.stop'), 30_000, 'the profiler')).profile;
+  if (tracing) await tracing.stop(flags.trace);
   const logged = readFileSync(join(storage, gs, 'event_storage.log'), 'utf8')
     .split('\n')
     .filter(Boolean).length;
@@ -654,6 +710,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     t.page.evaluate(() => ({
       events: window.__mlboard.events,
       queuedDraws: window.__mlboard.queuedDraws,
+      linesOnly: window.__mlboard.linesOnly,
       drawMs: window.__mlboard.drawMs,
       applyMs: window.__mlboard.posts.reduce((a, p) => a + p[1], 0),
       posts: window.__mlboard.posts.length,
@@ -677,7 +734,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     seconds,
     logged,
     pageEvents: page.events,
-    work: `${page.queuedDraws} chart updates in ${Math.round(page.drawMs)} ms, last ${page.posts} data posts applied in ${Math.round(page.applyMs)} ms`,
+    work: `${page.queuedDraws} chart updates (${page.linesOnly} over the last axes) in ${Math.round(page.drawMs)} ms, last ${page.posts} data posts applied in ${Math.round(page.applyMs)} ms`,
     dropped: logged - page.events,
     chartsComplete:
       page.charts.length === SERIES &&

@@ -144,6 +144,44 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     await page.getByRole('heading', { name: 'Experiment: 3' }).waitFor();
   });
 
+  it('the pointer: a tooltip names the nearest point, the legend shows a line alone, a click on a line opens its experiment', async () => {
+    await page.goto(stack.board.url);
+    const key = 'val_accuracy';
+    const chart = page.getByRole('region', { name: `Chart ${key}` });
+    const canvas = chart.locator('canvas[role="img"]');
+    await poll(() => canvas.getAttribute('data-points')).toBe('12');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    // near the right edge the nearest point is one of the last epoch's
+    await page.mouse.move(box.x + box.width - 14, box.y + box.height * 0.4);
+    const tip = chart.getByRole('tooltip');
+    await tip.waitFor();
+    const [title, value, ...hyper] = (await tip.textContent())!.split('\n');
+    expect(title).toBe('Epoch: 2');
+    const [, id, shownValue] = /^experiment_(\d+): (.+)$/.exec(value!)!;
+    expect(shownValue).toBe(shown(want.latest.get(Number(id))!.get(key)!.score));
+    expect(hyper.map((h) => h.trim())).toContain(`optimizer.params.lr = ${shown(want.configs[Number(id)]!.lr)}`);
+    await screenshot(page, 'tooltip');
+    await page.mouse.move(box.x + box.width + 30, box.y - 30);
+    await tip.waitFor({ state: 'hidden' });
+
+    // the legend: one line alone, then all again (the original's behaviour)
+    const legend = chart.getByRole('list', { name: 'Legend' });
+    await legend.getByRole('button', { name: 'experiment_2' }).click();
+    await poll(() => canvas.getAttribute('data-lines')).toBe('1');
+    expect(await legend.getByRole('button', { name: 'experiment_0' }).getAttribute('aria-pressed')).toBe('false');
+    await legend.getByRole('button', { name: 'experiment_2' }).click();
+    await poll(() => canvas.getAttribute('data-lines')).toBe('4');
+
+    // a click on a line's point opens that experiment
+    await page.mouse.move(box.x + box.width - 14, box.y + box.height * 0.4);
+    await tip.waitFor();
+    const id2 = /experiment_(\d+)/.exec((await tip.textContent())!)![1];
+    const [x, y] = [Number(await tip.getAttribute('data-x')), Number(await tip.getAttribute('data-y'))];
+    await page.mouse.click(box.x + x, box.y + y);
+    await page.getByRole('heading', { name: `Experiment: ${id2}` }).waitFor();
+  });
+
   it('the table: one ARIA row per experiment with its status, swept hyper-parameters and last scores', async () => {
     await openFromDrawer(page, 'Dashboard');
     await poll(() => rowIds(page)).toEqual(['0', '1', '2', '3']);

@@ -5,6 +5,7 @@
  * - `historyDoneAt`: `performance.now()` when the stored history was folded and applied;
  * - `draws`, `lastDrawAt`: chart draws so far and when the last one ended;
  * - `queuedDraws`, `drawMs`: chart updates run by the draw queue and the time they took;
+ * - `linesOnly`: of those, the ones that drew only the lines over the axes of the chart's last full draw;
  * - `connectedAt`: when the socket worker first connected;
  * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
  * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
@@ -18,6 +19,7 @@ export interface MlboardHooks {
   draws: number;
   lastDrawAt: number | null;
   queuedDraws: number;
+  linesOnly: number;
   drawMs: number;
   connectedAt: number | null;
   posts: Array<[number, number, number]>;
@@ -30,6 +32,7 @@ const fresh = (): MlboardHooks => ({
   draws: 0,
   lastDrawAt: null,
   queuedDraws: 0,
+  linesOnly: 0,
   drawMs: 0,
   connectedAt: null,
   posts: [],

@@ -12,17 +12,9 @@ import { legendClick } from './legendClick';
 import { LEGEND_MAX_LINES, chartOptions } from './chartOptions';
 import type { ChartLive } from './chartOptions';
 import { ChartCanvas } from './ChartCanvas';
+import { ChartLegend } from './ChartLegend';
 import type { ChartHandle } from './ChartCanvas';
 import { useBest } from './useBest';
-
-const VISUALLY_HIDDEN = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-} as const;
 
 const NO_IDS: readonly number[] = [];
 
@@ -44,7 +36,9 @@ const ChartDescription = memo(function ChartDescription(props: {
     })
     .join('; ');
   return (
-    <div id={props.id} style={VISUALLY_HIDDEN}>
+    // hidden: a description is read through aria-describedby all the same, and a page of charts
+    // no longer lays out and shapes their text at every new point
+    <div id={props.id} hidden>
       {text}
     </div>
   );
@@ -92,17 +86,14 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
     return experimentIds.filter((id) => lineFilter === null || lineFilter.has(id));
   }, [experimentIds, lineFilter, experiments]);
 
-  // Tooltip and legend callbacks read the latest values through a ref: options stay stable.
-  const live = useRef<ChartLive & { ids: readonly number[] }>({ hyper, ids, best: null as Best | null });
+  // The tooltip and the legend's click read the latest values through a ref: options stay stable.
+  const live = useRef<ChartLive>({ hyper, ids, best: null as Best | null });
   live.current.hyper = hyper;
   live.current.ids = ids;
   const goTo = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
   const onLegendClick = useCallback((id: number) => setHidden((h) => legendClick(h, live.current.ids, id)), []);
   const legend = ids.length <= LEGEND_MAX_LINES;
-  const options = useMemo(
-    () => chartOptions({ logScale, legend, live, onLegendClick, onLineClick: goTo }),
-    [logScale, legend, onLegendClick, goTo],
-  );
+  const options = useMemo(() => chartOptions({ logScale }), [logScale]);
   // The picker's items exist only while its menu is open: 1,000 experiments would otherwise be
   // 1,000 elements per chart, made again whenever the lines change.
   const [pickerOpen, setPickerOpen] = useState(false);
@@ -121,20 +112,23 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const descriptionId = `chart-desc-${seriesKey}`;
   return (
     <Paper
-      sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1 }}
+      // a chart's new text and points never change the layout around it
+      sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1, contain: 'layout paint' }}
       component="section"
       aria-label={`Chart ${seriesKey}`}
     >
       <Typography component="h2" sx={{ fontWeight: 700, fontSize: 20, textAlign: 'center' }}>
         {chartTitle(seriesKey)}
       </Typography>
-      <Box sx={{ position: 'relative', height: 320 }}>
+      {legend && <ChartLegend ids={ids} hidden={hidden} onClick={onLegendClick} />}
+      <Box sx={{ position: 'relative', height: 320, contain: 'strict' }}>
         <ChartCanvas
           seriesKey={seriesKey}
           ids={ids}
           hidden={hidden}
           options={options}
           live={live}
+          onLineClick={goTo}
           handle={chartRef}
           label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
           describedBy={descriptionId}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestExperiment } from './bestExperiment';
-import { chartTitle, toXY } from './chartData';
+import { chartTitle } from './chartData';
 import { ema } from './ema';
 import { legendClick } from './legendClick';
 
@@ -33,13 +33,7 @@ describe('chart logic', () => {
     expect(bestExperiment('loss', points, [])).toBeNull();
   });
 
-  it('points for chart.js: {x: epoch, y}, nulls dropped', () => {
-    const p = { epochs: [0, 2, 3], values: [1, null, 3] };
-    const xy = toXY(p, 0);
-    expect(xy).toEqual([
-      { x: 0, y: 1 },
-      { x: 3, y: 3 },
-    ]);
+  it("chart titles: the original's lower-case words", () => {
     expect(chartTitle('val_F1_SCORE_macro')).toBe('val f1 score macro');
   });
 });

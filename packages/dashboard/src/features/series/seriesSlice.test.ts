@@ -65,5 +65,9 @@ describe('series state', () => {
     expect(before['val_F1_SCORE_macro']?.experimentIds).toEqual([0]); // the old state is untouched
     expect(later.keys).toBe(keys);
     expect(Object.isFrozen(later.byKey['val_F1_SCORE_macro'])).toBe(true);
+    // immer stops at the frozen wrapper: its arrays stay unfrozen, so the next post copies them fast
+    const points = later.byKey['val_F1_SCORE_macro']?.byExperiment[0];
+    expect(Object.isFrozen(points)).toBe(true);
+    expect(Object.isFrozen(points?.epochs)).toBe(false);
   });
 });
