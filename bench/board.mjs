@@ -7,7 +7,8 @@
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE),
 // --screenshots DIR (the page of each case and variant once every chart is drawn, as PNG files in DIR),
-// --trace FILE (a Chromium trace of the live case's page, its main thread's time per task kind printed).
+// --trace FILE (Chromium traces of the live case's page and of case 2's filter toggle, in FILE and
+// FILE.filter, the main thread's time per task kind printed).
 /* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -297,6 +298,20 @@ async function heapUsed(page) {
   return usedSize;
 }
 
+/**
+ * What a live page keeps: the lowest of three heap readings 300 ms apart, each after a full
+ * collection. One reading also holds whatever is in flight at that moment (the data post being
+ * applied, a draw's temporaries), a few MB that come and go with the publishers' rhythm.
+ */
+async function retainedHeap(page) {
+  const readings = [];
+  for (let i = 0; i < 3; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 300));
+    readings.push(await heapUsed(page));
+  }
+  return Math.min(...readings);
+}
+
 async function loadCase({ browser, stack }, want, variant, opts = {}) {
   try {
     return await measureLoad({ browser, stack }, want, variant, opts);
@@ -333,7 +348,9 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
+    const tracing = flags.trace && variant === 'default' && (await startTrace(t));
     r.filter = await toggleFilter(t.page, want);
+    if (tracing) await tracing.stop(`${flags.trace}.filter`);
     if (cdp) r.filterProfile = (await cdp.send('Profiler.stop')).profile;
   }
   await t.context.close();
@@ -452,7 +469,7 @@ async function startTrace(t) {
           stack.push(e);
         }
       }
-      console.log(`  main thread of the live page, self time per task kind — trace in ${file}:`);
+      console.log(`  main thread, self time per task kind — trace in ${file}:`);
       for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
         console.log(`    ${ms(us / 1000).padStart(8)}  ${name}`);
     },
@@ -660,7 +677,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
       if (events.length) pending.push(send(id, events));
     }
     if (flags.long && Date.now() >= nextHeap) {
-      heap.push(await within(heapUsed(t.page), 20_000, 'heap sample'));
+      heap.push(await within(retainedHeap(t.page), 20_000, 'heap sample'));
       nextHeap += 30_000;
     }
     await new Promise((r) => setTimeout(r, 20));

@@ -209,6 +209,11 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     await page.getByRole('heading', { name: 'Experiment: 1' }).waitFor();
     await openFromDrawer(page, 'Dashboard');
     await poll(() => rowIds(page)).toHaveLength(4);
+    // and so does its open button
+    await page.getByRole('button', { name: 'Open experiment 2' }).click();
+    await page.getByRole('heading', { name: 'Experiment: 2' }).waitFor();
+    await openFromDrawer(page, 'Dashboard');
+    await poll(() => rowIds(page)).toHaveLength(4);
   });
 
   it('filtering rows filters the chart lines too; charts filter by name; an invalid regex is a field error', async () => {

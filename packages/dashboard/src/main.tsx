@@ -1,4 +1,5 @@
 import { debugSwitches } from './app/debugSwitches';
+import { preloadPage } from './app/pageChunks';
 import { createSocketWorker } from './features/connection/createSocketWorker';
 import { startEarlySocketWorker } from './features/connection/earlySocketWorker';
 import { initialSettings } from './features/settings/settingsStorage';
@@ -7,4 +8,5 @@ import { initialSettings } from './features/settings/settingsStorage';
 // while the application's code loads and mounts (bootApp is a chunk of its own).
 const { settings, fromUrl } = initialSettings(localStorage, window.location.search);
 const early = fromUrl ? startEarlySocketWorker(settings, debugSwitches.batching, createSocketWorker) : undefined;
+preloadPage(window.location.pathname);
 void import('./bootApp').then(({ bootApp }) => bootApp({ settings, fromUrl, early }));

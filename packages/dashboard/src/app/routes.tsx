@@ -1,15 +1,16 @@
 import { lazy } from 'react';
 import type { ReactElement } from 'react';
 
-// Each page is its own chunk: the table's grid and the charts load only where they are shown.
-const AnalysisBoardPage = lazy(() => import('../features/charts/AnalysisBoardPage'));
-const DashboardPage = lazy(() => import('../features/table/DashboardPage'));
-const ExperimentPage = lazy(() => import('../features/experiment/ExperimentPage'));
-const ModelCardPage = lazy(() => import('../features/modelcard/ModelCardPage'));
-const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
-const SweepPage = lazy(() => import('../features/sweep/SweepPage'));
-const ComparePage = lazy(() => import('../features/compare/ComparePage'));
-const CvReportPage = lazy(() => import('../features/cvReport/CvReportPage'));
+import { pageChunks } from './pageChunks';
+
+const AnalysisBoardPage = lazy(pageChunks['/']);
+const DashboardPage = lazy(pageChunks['/dashboard']);
+const ExperimentPage = lazy(pageChunks['/experiment']);
+const ModelCardPage = lazy(pageChunks['/modelcard']);
+const SettingsPage = lazy(pageChunks['/settings']);
+const SweepPage = lazy(pageChunks['/sweep']);
+const ComparePage = lazy(pageChunks['/compare']);
+const CvReportPage = lazy(pageChunks['/cv-report']);
 
 export interface RouteSpec {
   path: string;

@@ -88,7 +88,7 @@ function describeInvalid(eventId: number, data: unknown, issue: { path: Property
 export function createEventFolder(startAfter = -1): EventFolder {
   let rows = new Map<number, ExperimentRow>();
   let configs = new Map<number, Record<string, unknown>>();
-  let series = new Map<string, PendingSeries>();
+  let series = new Map<number, Map<string, Map<string, PendingSeries>>>();
   let events = 0;
   let unknown = 0;
   let malformed = 0;
@@ -106,15 +106,19 @@ export function createEventFolder(startAfter = -1): EventFolder {
     problems.push(text);
     if (problems.length > MAX_PROBLEMS) problems.shift();
   };
+  // (experiment, split, tag) → its points: nested maps, so a point costs no key string
   const point = (e: { experiment_id: number; epoch: number }, split: string, tag: string, kind: SeriesKind) => {
-    const key = `${split}_${tag}`;
-    const id = `${key}\u0000${e.experiment_id}`;
-    let s = series.get(id);
+    let bySplit = series.get(e.experiment_id);
+    if (!bySplit) series.set(e.experiment_id, (bySplit = new Map()));
+    let byTag = bySplit.get(split);
+    if (!byTag) bySplit.set(split, (byTag = new Map()));
+    let s = byTag.get(tag);
     if (!s) {
       const epochs = new Float64Array(16);
       const values = new Float64Array(16);
+      const key = `${split}_${tag}`;
       s = { key, split, tag, kind, experiment_id: e.experiment_id, epochs, values, length: 0, sorted: true };
-      series.set(id, s);
+      byTag.set(tag, s);
     }
     return s;
   };
@@ -203,10 +207,12 @@ export function createEventFolder(startAfter = -1): EventFolder {
     take() {
       // (the columns built here are fresh copies, so their buffers can be transferred)
       const points: SeriesPoints[] = [];
-      for (const s of series.values()) {
-        const { key, split, tag, kind, experiment_id } = s;
-        points.push({ key, split, tag, kind, experiment_id, ...columns(s) });
-      }
+      for (const bySplit of series.values())
+        for (const byTag of bySplit.values())
+          for (const s of byTag.values()) {
+            const { key, split, tag, kind, experiment_id } = s;
+            points.push({ key, split, tag, kind, experiment_id, ...columns(s) });
+          }
       const update: DataUpdate = {
         rows: [...rows.values()],
         configs: [...configs].map(([experiment_id, config]) => ({ experiment_id, config })),

@@ -1,6 +1,4 @@
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
-import { IconButton } from '@mui/material';
-import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import {
   ClientSideRowModelModule,
   CsvExportModule,
@@ -85,13 +83,29 @@ function columnDef(c: ColumnSpec): ColDef<GridRow> {
   }
 }
 
+const OPEN_BUTTON = {
+  display: 'inline-flex',
+  padding: 5,
+  border: 0,
+  borderRadius: '50%',
+  background: 'none',
+  color: 'rgba(0,0,0,0.54)',
+  cursor: 'pointer',
+} as const;
+
+/** MUI's OpenInNew icon path, drawn without the SvgIcon component. */
+const OPEN_ICON =
+  'M19 19H5V5h7V3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2v-7h-2zM14 3v2h3.59l-9.83 9.83 1.41 1.41L19 6.41V10h2V3z';
+
 function OpenCell({ data }: { data?: GridRow }) {
   const navigate = useNavigate();
   if (!data) return null;
   return (
-    // a native tooltip: one MUI Tooltip per visible row cost more than the rest of the row
-    <IconButton
-      size="small"
+    // a plain button and a native tooltip: MUI's IconButton (ripple, styles) and Tooltip per visible
+    // row cost more than the rest of the row when a filter renders the rows again
+    <button
+      type="button"
+      style={OPEN_BUTTON}
       title="Go to the Experiment Page"
       aria-label={`Open experiment ${data.experiment_id}`}
       onClick={(e) => {
@@ -99,8 +113,10 @@ function OpenCell({ data }: { data?: GridRow }) {
         navigate(`/experiment?experiment_id=${data.experiment_id}`);
       }}
     >
-      <OpenInNewIcon fontSize="small" />
-    </IconButton>
+      <svg width={20} height={20} viewBox="0 0 24 24" aria-hidden fill="currentColor">
+        <path d={OPEN_ICON} />
+      </svg>
+    </button>
   );
 }
 
@@ -202,6 +218,9 @@ export const ExperimentGrid = memo(
           // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
           suppressColumnVirtualisation={shown.length <= 60}
           animateRows={false}
+          // rows rendered beyond the visible ones (default 10 each side): a filter or a sort renders
+          // every one of them again, and with ~25 columns each the default nearly doubled that work
+          rowBuffer={4}
           enableCellTextSelection
           tooltipShowDelay={300}
           overlayNoRowsTemplate="No experiments match (or none yet)."
