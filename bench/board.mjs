@@ -7,8 +7,8 @@
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE),
 // --screenshots DIR (the page of each case and variant once every chart is drawn, as PNG files in DIR),
-// --trace FILE (Chromium traces of the live case's page and of case 2's filter toggle, in FILE and
-// FILE.filter, the main thread's time per task kind printed).
+// --trace FILE (Chromium traces of the live case's page, of case 2's filter toggle and of each case's
+// chart load, in FILE, FILE.filter and FILE.case1/.case2, the main thread's time per task kind printed).
 /* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -365,7 +365,9 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
     workers = profileWorkers(cdp);
     await workers.ready;
   }
+  const tracing = flags.trace && variant === 'default' && (await startTrace(c));
   const drawn = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
+  if (tracing) await tracing.stop(`${flags.trace}.${want.gs}`);
   r.charts = drawn.at;
   r.draws = drawn.draws;
   r.historyDoneAt = drawn.historyDoneAt;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluation, experimentConfig, experimentStatus, jobStatus } from '../../test/events';
-import { createEventFolder } from './eventFolder';
+import { createEventFolder, transferables } from './eventFolder';
 
 describe('createEventFolder', () => {
   it('folds every event type of the protocol into rows, configs and points', () => {
@@ -148,5 +148,31 @@ describe('createEventFolder', () => {
     expect(folder.pending).toBe(false);
     expect(folder.lastEventId).toBe(42);
     expect(folder.take().rows).toEqual([]);
+  });
+
+  it('posts every series as views of two buffers: a post transfers two buffers however many series it holds', () => {
+    const folder = createEventFolder();
+    for (let id = 0; id < 5; id++)
+      for (let epoch = 0; epoch < 3; epoch++)
+        folder.fold(id * 3 + epoch, evaluation(id, epoch, { f1: id + epoch / 10, loss: id }));
+    folder.fold(99, evaluation(2, 1, { f1: 7, loss: 2 })); // a repeated epoch: that series is sorted anew
+    const update = folder.take();
+    expect(update.points).toHaveLength(10);
+    const buffers = transferables(update);
+    expect(buffers).toHaveLength(2);
+    for (const p of update.points) {
+      expect(buffers).toContain(p.epochs.buffer);
+      expect([...p.epochs]).toEqual([0, 1, 2]);
+    }
+    const f1 = (id: number) => [
+      ...(update.points.find((p) => p.experiment_id === id && p.tag === 'F1_SCORE_macro')?.values ?? []),
+    ];
+    expect(f1(4)).toEqual([4, 4.1, 4.2]);
+    expect(f1(2)).toEqual([2, 7, 2.2]);
+    // posting moves both buffers: nothing of the update stays behind in the worker
+    const { port1 } = new MessageChannel();
+    port1.postMessage(update, buffers);
+    expect(buffers.every((b) => b.byteLength === 0)).toBe(true);
+    port1.close();
   });
 });
