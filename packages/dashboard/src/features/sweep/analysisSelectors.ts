@@ -36,10 +36,16 @@ function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): 
   return true;
 }
 
-/** Experiments inside every parallel-coordinates brush, or null when nothing is brushed. */
-export const selectBrushedIds = createSelector([selectParallelData, (s: RootState) => s.sweep.brushes], brushedIds, {
+const selectBrushedIdsOf = createSelector([selectParallelData, (s: RootState) => s.sweep.brushes], brushedIds, {
   memoizeOptions: { resultEqualityCheck: sameIds },
 });
+
+/**
+ * Experiments inside every parallel-coordinates brush, or null when nothing is brushed. Without a
+ * brush the parallel coordinates are not built for it: every page asks this at every data post.
+ */
+export const selectBrushedIds = (s: RootState): ReadonlySet<number> | null =>
+  Object.keys(s.sweep.brushes).length === 0 ? null : selectBrushedIdsOf(s);
 
 /** The compared experiments while "only these" is on, else null. */
 export const selectCompareFocusIds = createSelector(

@@ -120,11 +120,7 @@ function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): 
   return true;
 }
 
-/**
- * Experiment ids that pass the table's filters, or null when no filter is active. The result keeps
- * its identity while the set is unchanged, so charts do not redraw for every new point.
- */
-export const selectFilteredExperimentIds = createSelector(
+const selectFilteredIdsOf = createSelector(
   [
     selectGridRows,
     (s: RootState) => s.table,
@@ -148,3 +144,14 @@ export const selectFilteredExperimentIds = createSelector(
   },
   { memoizeOptions: { resultEqualityCheck: sameIds } },
 );
+
+/**
+ * Experiment ids that pass the table's filters, or null when no filter is active. The result keeps
+ * its identity while the set is unchanged, so charts do not redraw for every new point. Without a
+ * filter the table's rows are not built for it (the charts ask this at every data post).
+ */
+export const selectFilteredExperimentIds = (s: RootState): ReadonlySet<number> | null => {
+  const { quickFilter, columnFilters } = s.table;
+  if (quickFilter.trim() === '' && columnFilters.length === 0 && selectAnalysisFilterIds(s) === null) return null;
+  return selectFilteredIdsOf(s);
+};
