@@ -23,7 +23,15 @@ export async function fetchHistory(
     gridSearchId,
     from,
     signal,
-  }: { endpoint: string; gridSearchId: string; from: number; signal?: AbortSignal },
+    onChunk,
+  }: {
+    endpoint: string;
+    gridSearchId: string;
+    from: number;
+    signal?: AbortSignal;
+    /** After each piece of the stream: how long handing its lines to `onLine` took (timed per piece, not per line). */
+    onChunk?: (ms: number) => void;
+  },
   onLine: (eventId: number, line: string) => void,
   idleTimeoutMs = IDLE_TIMEOUT_MS,
 ): Promise<FetchedHistory | undefined> {
@@ -51,6 +59,7 @@ export async function fetchHistory(
       const { done, value } = await reader.read();
       if (done) break;
       alive();
+      const t0 = performance.now();
       const text = rest + decoder.decode(value, { stream: true });
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0 && received < announced; end = text.indexOf('\n', start)) {
@@ -58,6 +67,7 @@ export async function fetchHistory(
         start = end + 1;
       }
       rest = text.slice(start);
+      onChunk?.(performance.now() - t0);
     }
     return { received, announced };
   } catch {

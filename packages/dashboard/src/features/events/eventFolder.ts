@@ -107,9 +107,14 @@ export function createEventFolder(startAfter = -1): EventFolder {
     if (problems.length > MAX_PROBLEMS) problems.shift();
   };
   // (experiment, split, tag) → its points: nested maps, so a point costs no key string
+  // the series of the experiment asked last (an evaluation asks a dozen times for the same one)
+  let lastExperiment = -1;
+  let lastSplits: Map<string, Map<string, PendingSeries>> | undefined;
   const point = (e: { experiment_id: number; epoch: number }, split: string, tag: string, kind: SeriesKind) => {
-    let bySplit = series.get(e.experiment_id);
+    let bySplit = e.experiment_id === lastExperiment ? lastSplits : series.get(e.experiment_id);
     if (!bySplit) series.set(e.experiment_id, (bySplit = new Map()));
+    lastExperiment = e.experiment_id;
+    lastSplits = bySplit;
     let byTag = bySplit.get(split);
     if (!byTag) bySplit.set(split, (byTag = new Map()));
     let s = byTag.get(tag);
@@ -251,6 +256,8 @@ export function createEventFolder(startAfter = -1): EventFolder {
       rows = new Map();
       configs = new Map();
       series = new Map();
+      lastExperiment = -1;
+      lastSplits = undefined;
       events = unknown = malformed = missingScores = 0;
       missingExample = null;
       problems = [];
