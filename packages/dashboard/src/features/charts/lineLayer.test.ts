@@ -53,7 +53,7 @@ describe('line layer', () => {
   it('traces every point of a short line, skipping gaps (spanned) and points a log axis cannot show', () => {
     const path = recorder();
     const line = prepareLine({ epochs: [0, 1, 2, 3], values: [1, null, 0, 100] }, 0);
-    traceLine(path, line, { x: { a: 10, b: 5, log: false }, y: identity, xLo: 0, xHi: 3, decimate: true });
+    traceLine(path, line, { x: { a: 10, b: 5, log: false }, y: identity, xLo: 0, xHi: 3, decimate: true, columns: 1 });
     expect(path.points).toEqual([
       [5, 1],
       [25, 0],
@@ -61,7 +61,7 @@ describe('line layer', () => {
     ]);
     expect(path.moves).toBe(1);
     const log = recorder();
-    traceLine(log, line, { x: identity, y: { a: -100, b: 0, log: true }, xLo: 0, xHi: 3, decimate: false });
+    traceLine(log, line, { x: identity, y: { a: -100, b: 0, log: true }, xLo: 0, xHi: 3, decimate: false, columns: 1 });
     expect(log.points).toEqual([
       [0, 0],
       [3, -200],
@@ -72,7 +72,7 @@ describe('line layer', () => {
     const epochs = Array.from({ length: 100 }, (_, i) => i);
     const line = prepareLine({ epochs, values: epochs.map((e) => e * 2) }, 0);
     const path = recorder();
-    traceLine(path, line, { x: identity, y: identity, xLo: 10.5, xHi: 20, decimate: false });
+    traceLine(path, line, { x: identity, y: identity, xLo: 10.5, xHi: 20, decimate: false, columns: 1 });
     expect(path.points[0]).toEqual([10, 20]);
     expect(path.points.at(-1)).toEqual([21, 42]);
     expect(path.points).toHaveLength(12);
@@ -94,6 +94,7 @@ describe('line layer', () => {
             xLo: 0,
             xHi: ys.length,
             decimate: true,
+            columns: Math.ceil(ys.length / 10),
           });
           const columns = new Map<number, number[]>();
           for (const [x, y] of path.points) columns.set(x, [...(columns.get(x) ?? []), y]);
@@ -108,6 +109,20 @@ describe('line layer', () => {
         },
       ),
     );
+  });
+
+  it('traces every point where the plot has room for them (up to two per pixel column)', () => {
+    const epochs = Array.from({ length: 300 }, (_, i) => i);
+    const line = prepareLine({ epochs, values: epochs.map((e) => Math.sin(e)) }, 0);
+    const x: AxisMap = { a: 0.5, b: 0, log: false }; // two points per pixel column
+    const wide = recorder();
+    traceLine(wide, line, { x, y: identity, xLo: 0, xHi: 299, decimate: true, columns: 150 });
+    expect(wide.points).toHaveLength(300);
+    // ten points per pixel column: at most four of them drawn
+    const narrow = recorder();
+    const dense: AxisMap = { a: 0.1, b: 0, log: false };
+    traceLine(narrow, line, { x: dense, y: identity, xLo: 0, xHi: 299, decimate: true, columns: 30 });
+    expect(narrow.points.length).toBeLessThanOrEqual(4 * 31);
   });
 
   it('finds the nearest point in pixels as a scan of every point would', () => {

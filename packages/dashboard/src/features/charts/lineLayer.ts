@@ -126,8 +126,10 @@ export interface TraceOptions {
   /** Values shown on the x axis. */
   xLo: number;
   xHi: number;
-  /** Keep at most the first, lowest, highest and last point per pixel column. */
+  /** Keep at most the first, lowest, highest and last point per pixel column... */
   decimate: boolean;
+  /** ...where a line has more than twice as many points in view as the plot has pixel columns. */
+  columns: number;
 }
 
 /**
@@ -146,7 +148,7 @@ export function traceLine(ctx: Pick<CanvasPath, 'moveTo' | 'lineTo'>, line: Prep
     started = true;
     segments++;
   };
-  if (!o.decimate || to - from < 64) {
+  if (!o.decimate || to - from <= 2 * o.columns) {
     for (let i = from; i < to; i++) {
       const v = ys[i];
       if (v === null || v === undefined) continue;

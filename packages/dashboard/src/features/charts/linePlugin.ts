@@ -62,7 +62,7 @@ function strokeLines(ctx: CanvasRenderingContext2D, lines: readonly DrawnLine[],
     if (group) group.push(l);
     else groups.set(l.color, [l]);
   }
-  const options = { ...m, decimate };
+  const options = { ...m, decimate, columns: chart.chartArea.width };
   const stroke = (color: string, width: number, group: readonly DrawnLine[]) => {
     ctx.beginPath();
     for (const l of group) traceLine(ctx, l.line, options);
