@@ -2,7 +2,7 @@
  * Debug switches, read once from the page URL at start so a benchmark can measure what each
  * design choice gains: `?decimation=off` draws every point, `?batching=off` makes the socket
  * worker post to the page once per socket message (as the original dispatched) instead of at
- * most ~10 times a second.
+ * most ~5 times a second.
  */
 export interface DebugSwitches {
   decimation: boolean;

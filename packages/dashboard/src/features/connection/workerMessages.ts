@@ -7,7 +7,7 @@ export type ToWorker =
       type: 'connect';
       settings: Settings;
       lastEventId: number;
-      /** false: post once per socket message instead of at most ~10 times a second (a debug switch). */
+      /** false: post once per socket message instead of at most ~5 times a second (a debug switch). */
       batching?: boolean;
     }
   /** The page applied the last data post and may take the next one. */
