@@ -52,7 +52,6 @@ export function chartOptions({ logScale }: ChartOptionsArgs): ChartOptions<'line
       y: { type: logScale ? 'logarithmic' : 'linear' },
     },
     plugins: {
-      decimation: { enabled: false },
       tooltip: { enabled: false },
       legend: { display: false },
       zoom: {

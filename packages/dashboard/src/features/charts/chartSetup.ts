@@ -1,6 +1,5 @@
 import {
   Chart,
-  Decimation,
   Legend,
   LineController,
   LineElement,
@@ -10,19 +9,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { indexDatasetMetas } from './datasetMetaIndex';
 
 // Registered once, before the first chart: only what the analysis board draws.
-Chart.register(
-  LineController,
-  LineElement,
-  PointElement,
-  LinearScale,
-  LogarithmicScale,
-  Tooltip,
-  Legend,
-  Decimation,
-  zoomPlugin,
-);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, zoomPlugin);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-indexDatasetMetas();

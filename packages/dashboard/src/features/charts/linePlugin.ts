@@ -45,9 +45,12 @@ function maps(chart: Chart): { x: AxisMap; y: AxisMap; xLo: number; xHi: number 
   return { x: axisMap(xs), y: axisMap(ys), xLo: xs.min, xHi: xs.max };
 }
 
-function strokeLines(ctx: CanvasRenderingContext2D, lines: readonly DrawnLine[], chart: Chart, decimate: boolean) {
-  const m = maps(chart);
-  if (!m) return;
+function strokeLines(
+  ctx: CanvasRenderingContext2D,
+  lines: readonly DrawnLine[],
+  m: NonNullable<ReturnType<typeof maps>>,
+  { decimate, columns }: { decimate: boolean; columns: number },
+) {
   // one path per colour and width: 1,000 lines share 144 colours
   const groups = new Map<string, DrawnLine[]>();
   const thick: DrawnLine[] = [];
@@ -62,7 +65,7 @@ function strokeLines(ctx: CanvasRenderingContext2D, lines: readonly DrawnLine[],
     if (group) group.push(l);
     else groups.set(l.color, [l]);
   }
-  const options = { ...m, decimate, columns: chart.chartArea.width };
+  const options = { ...m, decimate, columns };
   const stroke = (color: string, width: number, group: readonly DrawnLine[]) => {
     ctx.beginPath();
     for (const l of group) traceLine(ctx, l.line, options);
@@ -103,23 +106,24 @@ function marker(ctx: CanvasRenderingContext2D, { color, style, radius }: Marker,
 /** Draws the scene over what chart.js drew below the datasets (grid, axes). */
 function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null): void {
   const { ctx, chartArea } = chart;
+  const m = maps(chart);
+  if (!m) return;
   ctx.save();
   ctx.beginPath();
   // a line on the plot's edge (the last epoch, the highest value) is drawn whole, not halved
   ctx.rect(chartArea.left - 2, chartArea.top - 2, chartArea.width + 4, chartArea.height + 4);
   ctx.clip();
-  strokeLines(ctx, scene.lines, chart, scene.decimate);
+  strokeLines(ctx, scene.lines, m, { decimate: scene.decimate, columns: chartArea.width });
   ctx.restore();
-  const m = maps(chart);
   // markers are drawn whole where their point is on the plot
   const inside = (x: number, y: number) =>
     x >= chartArea.left - 0.5 && x <= chartArea.right + 0.5 && y >= chartArea.top - 0.5 && y <= chartArea.bottom + 0.5;
-  if (m && scene.best) {
+  if (scene.best) {
     const { best } = scene;
     const [x, y] = [m.x.a * best.epoch + m.x.b, toPixel(m.y, best.value)];
     if (inside(x, y)) marker(ctx, { color: best.color, style: 'star', radius: STAR_RADIUS }, x, y);
   }
-  if (m && hovered && !hovered.star && inside(hovered.px, hovered.py)) {
+  if (hovered && !hovered.star && inside(hovered.px, hovered.py)) {
     const line = scene.lines.find((l) => l.id === hovered.id);
     if (line) marker(ctx, { color: line.color, style: 'circle', radius: 4 }, hovered.px, hovered.py);
   }
