@@ -337,7 +337,21 @@ const LOAD_TIMEOUT = 150_000;
 async function measureLoad({ browser, stack }, want, variant, opts) {
   const timeout = LOAD_TIMEOUT;
   const t = await newPage(browser);
+  const tableTrace = flags.trace && variant === 'default' && (await startTrace(t));
+  let tableCdp;
+  if (opts.profile) {
+    tableCdp = await t.context.newCDPSession(t.page);
+    await tableCdp.send('Profiler.enable');
+    await tableCdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await tableCdp.send('Profiler.start');
+  }
   const table = await tableFilled(t.page, stack.url(want.gs, '/dashboard', variant), want, timeout);
+  if (tableTrace) await tableTrace.stop(`${flags.trace}.${want.gs}.table`);
+  if (tableCdp) {
+    const file = `${opts.profile}.${want.gs}.table.cpuprofile`;
+    writeFileSync(file, JSON.stringify((await tableCdp.send('Profiler.stop')).profile));
+    console.log(`  CPU profile of the table's load in ${file}`);
+  }
   const r = { table };
   if (opts.interact) {
     r.scroll = await scrollTable(t.page, want);
@@ -810,6 +824,10 @@ const browser = await chromium.launch({
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    // Chromium 156 gives each new window a WebUI omnibox popup whose renderer burns ~1.2 s of CPU
+    // in the first second after the bench opens a page: on 2 cores that is half the machine during
+    // the very load being timed, a cost a person's long-open browser paid once at its start.
+    '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
     '--js-flags=--expose-gc',
   ],
 });

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ describe('createBoardApp', () => {
     writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>'.padEnd(4000, ' '));
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);'.repeat(500));
     writeFileSync(join(dist, 'logo.svg'), '<svg/>');
+    // as the dashboard's build leaves them: each asset also brotli- and gzip-compressed (each copy
+    // names itself here, so a test sees which file was sent rather than compressed on the fly)
+    const app = 'export const answer = 42;'.repeat(200);
+    writeFileSync(join(dist, 'assets', 'app-def456.js'), app);
+    writeFileSync(join(dist, 'assets', 'app-def456.js.br'), brotliCompressSync(`// .br\n${app}`));
+    writeFileSync(join(dist, 'assets', 'app-def456.js.gz'), gzipSync(`// .gz\n${app}`));
     const server = createBoardApp(dist).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,6 +46,23 @@ describe('createBoardApp', () => {
     expect((await fetch(`${base}/logo.svg`)).headers.get('cache-control')).toBe('no-cache');
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${base}/dashboard`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('sends the build’s precompressed copies as the browser accepts them, the file itself otherwise', async () => {
+    const app = 'export const answer = 42;'.repeat(200);
+    for (const [accept, encoding, want] of [
+      ['gzip, deflate, br, zstd', 'br', `// .br\n${app}`],
+      ['gzip', 'gzip', `// .gz\n${app}`],
+      ['identity', null, app],
+    ] as const) {
+      const res = await fetch(`${base}/assets/app-def456.js`, { headers: { 'accept-encoding': accept } });
+      expect(res.status, accept).toBe(200);
+      expect(res.headers.get('content-encoding'), accept).toBe(encoding);
+      expect(res.headers.get('content-type'), accept).toMatch(/^text\/javascript/);
+      expect(res.headers.get('vary'), accept).toMatch(/Accept-Encoding/i);
+      expect(res.headers.get('cache-control'), accept).toBe('public, max-age=31536000, immutable');
+      expect(await res.text(), accept).toBe(want);
+    }
   });
 
   it('refuses to start without a build, saying how to make one', () => {
