@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { MlgymEvent, PublishAck } from '@mlgym/protocol';
 import { freePort, startApp, stopped, until } from './helpers.js';
 import type { Stack } from './mlboardHarness.js';
-import { launchChromium, openPage, screenshot, startStack } from './mlboardHarness.js';
+import { gridCell, launchChromium, openPage, screenshot, startStack } from './mlboardHarness.js';
 
 const GS = '2025-05-05--05-05-05';
 const EXPERIMENTS = [0, 1, 2];
@@ -143,8 +143,8 @@ describe(
       await page.getByRole('navigation').getByRole('button', { name: 'Dashboard' }).click();
       for (const e of EXPERIMENTS) {
         const row = page.locator(`[role="row"][row-id="${e}"]`);
-        await until(async () => (await row.locator('[col-id="status"]').innerText()) === 'COMPLETED', 10_000, 'done');
-        expect(await row.locator('[col-id="val_cross_entropy_loss"]').innerText()).toBe(
+        await until(async () => (await (await gridCell(row, 'status')).innerText()) === 'COMPLETED', 10_000, 'done');
+        expect(await (await gridCell(row, 'val_cross_entropy_loss')).innerText()).toBe(
           String(Number(loss(e, EPOCHS - 1).toPrecision(4))),
         );
       }

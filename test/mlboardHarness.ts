@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { Started } from './helpers.js';
 import { freePort, repo, startApp, stopped } from './helpers.js';
 
@@ -165,4 +165,43 @@ export function writeBadEvents(storage: string): void {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * The cell of `colId` in a table row, scrolled into view as a person would: the grid draws only the
+ * columns on screen (and a few beside them), so a column further right exists once scrolled to.
+ */
+export async function gridCell(row: Locator, colId: string): Promise<Locator> {
+  const cell = row.locator(`[col-id="${colId}"]`);
+  const page = row.page();
+  // the grid's horizontal scrollbar (what a person drags) moves the columns
+  const scrollbar = page.locator('.ag-body-horizontal-scroll-viewport');
+  for (let step = 0; (await cell.count()) === 0; step++) {
+    const moved = await scrollbar.evaluate((el, at) => {
+      const before = el.scrollLeft;
+      el.scrollLeft = at;
+      return el.scrollLeft !== before || at === 0;
+    }, step * 400);
+    if (!moved && step > 0) throw new Error(`no column ${colId} in the table, even scrolled to its right end`);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  return cell;
+}
+
+/** The ids of the table's columns in order, as found scrolling it from its left end to its right end. */
+export async function gridColumnIds(page: Page): Promise<string[]> {
+  const scrollbar = page.locator('.ag-body-horizontal-scroll-viewport');
+  const seen: string[] = [];
+  for (let at = 0; ; at += 400) {
+    const end = await scrollbar.evaluate((el, x) => {
+      el.scrollLeft = x;
+      return el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
+    }, at);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    for (const id of await page
+      .locator('[role="columnheader"][col-id]')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute('col-id') ?? '')))
+      if (!seen.includes(id)) seen.push(id);
+    if (end) return seen;
+  }
 }

@@ -107,7 +107,6 @@ export function ChartCanvas(props: ChartCanvasProps) {
     pointHoverRadius: 0,
     pointHitRadius: 0,
   });
-  const initialOptions = useRef(options);
   const clickRef = useRef(onLineClick);
   clickRef.current = onLineClick;
 
@@ -116,7 +115,10 @@ export function ChartCanvas(props: ChartCanvasProps) {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const lines = createLinePlugin({
+    // The chart.js instance itself is made by the first draw, with its data: made empty here, each
+    // chart laid out and drew its axes twice while the page loaded (a third of a 12-chart page's
+    // main-thread time went to making charts).
+    linesRef.current = createLinePlugin({
       scene: () => scene.current,
       hover: (hit) => {
         const tip = tipRef.current;
@@ -143,31 +145,24 @@ export function ChartCanvas(props: ChartCanvasProps) {
           scene.current.lines.map((l) => [l.id, l.line.count]),
         ),
     });
-    // made with the real options: defaults (aspect ratio, animation) would resize and animate it first
-    const chart = new Chart<'line', Bound[]>(canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: initialOptions.current,
-      plugins: [lines.plugin],
-    });
-    chartRef.current = chart;
-    linesRef.current = lines;
     const o = owner.current;
     return () => {
       cancelDraw(o);
-      chart.destroy();
+      chartRef.current?.destroy();
       chartRef.current = null;
+      linesRef.current = null;
     };
   }, [seriesKey, live]);
 
   // Every change only asks for a redraw; the queue decides when (the latest state is drawn).
   useEffect(() => {
-    const chart = chartRef.current;
-    if (!chart || !series) return;
+    if (!series) return;
     requestDraw(
       owner.current,
       () => {
-        if (chartRef.current !== chart) return;
+        const canvas = canvasRef.current;
+        const plugin = linesRef.current;
+        if (!canvas || !plugin) return;
         const lines: DrawnLine[] = [];
         for (const id of ids) {
           const points = series.byExperiment[id];
@@ -190,7 +185,18 @@ export function ChartCanvas(props: ChartCanvasProps) {
         const layout = [ids, hidden, smoothing, options];
         const same = laidOut.current.every((v, i) => v === layout[i]);
         laidOut.current = layout;
-        if (same && box && fitsAxes(chart, box) && linesRef.current?.redrawLines(chart)) {
+        const chart = chartRef.current;
+        if (!chart) {
+          // made with the real options: defaults (aspect ratio, animation) would resize and animate it first
+          chartRef.current = new Chart<'line', Bound[]>(canvas, {
+            type: 'line',
+            data: { datasets: [boundsDataset.current] },
+            options,
+            plugins: [plugin.plugin],
+          });
+          return;
+        }
+        if (same && box && fitsAxes(chart, box) && plugin.redrawLines(chart)) {
           perfHooks().linesOnly++;
           return;
         }

@@ -1,8 +1,8 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
-import { Box, Button, IconButton, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
-import SendIcon from '@mui/icons-material/Send';
+import { Box, Button, Paper, Stack, Typography } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
+import { useWhenIdle } from '../../app/useWhenIdle';
 import { selectHyperParameters } from '../table/tableSelectors';
 import { formatNumber } from '../table/cellFormat';
 import type { Best } from './bestExperiment';
@@ -14,6 +14,7 @@ import type { ChartLive } from './chartOptions';
 import { ChartCanvas } from './ChartCanvas';
 import { ChartLegend } from './ChartLegend';
 import type { ChartHandle } from './ChartCanvas';
+import { ExperimentPicker } from './ExperimentPicker';
 import { useBest } from './useBest';
 
 const NO_IDS: readonly number[] = [];
@@ -78,7 +79,8 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const navigate = useNavigate();
   const chartRef = useRef<ChartHandle | null>(null);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
-  const [target, setTarget] = useState('');
+  // the picker comes once the page has drawn: its select costs as much to make as the chart's lines
+  const pickerReady = useWhenIdle();
 
   const ids = useMemo(() => {
     if (!experimentIds) return NO_IDS;
@@ -94,19 +96,6 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const onLegendClick = useCallback((id: number) => setHidden((h) => legendClick(h, live.current.ids, id)), []);
   const legend = ids.length <= LEGEND_MAX_LINES;
   const options = useMemo(() => chartOptions({ logScale }), [logScale]);
-  // The picker's items exist only while its menu is open: 1,000 experiments would otherwise be
-  // 1,000 elements per chart, made again whenever the lines change.
-  const [pickerOpen, setPickerOpen] = useState(false);
-  const menuItems = useMemo(() => {
-    const item = (id: number | string) => (
-      <MenuItem key={id} value={String(id)}>
-        {id}
-      </MenuItem>
-    );
-    if (pickerOpen) return ids.map(item);
-    return target === '' ? [] : [item(target)];
-  }, [ids, pickerOpen, target]);
-
   if (!experimentIds) return null;
   const lines = ids.length;
   const descriptionId = `chart-desc-${seriesKey}`;
@@ -142,28 +131,10 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
         </Button>
       </Stack>
       {showPicker && (
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        // the picker's height from the start: nothing moves when it appears
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minHeight: 40 }}>
           <Typography variant="body2">Take me to experiment page:</Typography>
-          <TextField
-            select
-            size="small"
-            label="Experiment Id"
-            value={target}
-            onChange={(e) => setTarget(e.target.value)}
-            slotProps={{
-              select: { open: pickerOpen, onOpen: () => setPickerOpen(true), onClose: () => setPickerOpen(false) },
-            }}
-            sx={{ minWidth: 170 }}
-          >
-            {menuItems}
-          </TextField>
-          <Tooltip title="Go to the Experiment Page">
-            <span>
-              <IconButton aria-label="Go to experiment" disabled={target === ''} onClick={() => goTo(Number(target))}>
-                <SendIcon />
-              </IconButton>
-            </span>
-          </Tooltip>
+          {pickerReady && <ExperimentPicker ids={ids} onGo={goTo} />}
         </Stack>
       )}
     </Paper>

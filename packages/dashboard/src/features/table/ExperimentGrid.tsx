@@ -215,8 +215,9 @@ export const ExperimentGrid = memo(
           onFirstDataRendered={syncSelection}
           onRowClicked={onRowClicked}
           rowStyle={ROW_STYLE}
-          // Rows are virtualised; columns only when there are many (one ARIA row per experiment, no pinned parts).
-          suppressColumnVirtualisation={shown.length <= 60}
+          // Rows and columns are virtualised: a 1600-pixel window shows about twelve of thirty columns,
+          // and drawing all thirty made half again the cells to style and lay out at every update.
+          // Rows keep their ARIA indexes (aria-colindex, aria-rowindex), so readers know where they are.
           animateRows={false}
           // rows rendered beyond the visible ones (default 10 each side): a filter or a sort renders
           // every one of them again, and with ~25 columns each the default nearly doubled that work

@@ -71,6 +71,23 @@ describe('table selectors', () => {
     expect(readStoredTable(memoryStorage()).hiddenColumns).toEqual([]);
   });
 
+  it('the columns keep their identity while data comes that adds none (the grid sets its columns up again for a new array)', () => {
+    const { store } = grid();
+    const before = selectColumns(store.getState());
+    // a new experiment with the same swept parameters, new scores for known series
+    deliver(store, [experimentConfig(3, 0.01, 64), evaluation(3, 0, { f1: 0.5, loss: 0.8 })], 40);
+    expect(selectGridRows(store.getState())).toHaveLength(4);
+    expect(selectColumns(store.getState())).toBe(before);
+    expect(selectShownColumns(store.getState())).toBe(selectShownColumns(store.getState()));
+    const shown = selectShownColumns(store.getState());
+    deliver(store, [evaluation(3, 1, { f1: 0.55 })], 50);
+    expect(selectShownColumns(store.getState())).toBe(shown);
+    // a new split is a new column: a new array
+    deliver(store, [evaluation(3, 2, { f1: 0.6, split: 'test' })], 60);
+    expect(selectColumns(store.getState())).not.toBe(before);
+    expect(selectColumns(store.getState()).map((c) => c.id)).toContain('test_F1_SCORE_macro');
+  });
+
   it('row filters give the experiment ids charts draw; the set keeps its identity while unchanged', () => {
     const { store } = grid();
     expect(selectFilteredExperimentIds(store.getState())).toBeNull();

@@ -64,6 +64,14 @@ export const selectLatestScores = createSelector([(s: RootState) => s.series.byK
   return out;
 });
 
+const sameColumn = (a: ColumnSpec, b: ColumnSpec) =>
+  a.id === b.id && a.label === b.label && a.type === b.type && a.group === b.group && a.description === b.description;
+
+/**
+ * Every column the table can show. The same array while the columns stay the same: each data post
+ * makes new configs and series keys, and a new array here made the grid set up all its columns and
+ * lay out every row again.
+ */
 export const selectColumns = createSelector(
   [selectHyperParameters, (s: RootState) => s.series.keys],
   (hyper, keys): ColumnSpec[] => [
@@ -78,6 +86,16 @@ export const selectColumns = createSelector(
     ...keys.map((k): ColumnSpec => ({ id: k, label: k, type: 'number', group: 'score' })),
     ...TAIL_COLUMNS,
   ],
+  {
+    memoizeOptions: {
+      resultEqualityCheck: (a: ColumnSpec[], b: ColumnSpec[]) =>
+        a.length === b.length &&
+        a.every((c, i) => {
+          const d = b[i];
+          return d !== undefined && sameColumn(c, d);
+        }),
+    },
+  },
 );
 
 export const selectShownColumns = createSelector(
