@@ -98,6 +98,25 @@ describe('draw queue', () => {
     expect(at.every((t) => t >= again)).toBe(true);
   });
 
+  it('a catch-up draws its charts back to back, not one per frame', async () => {
+    const { catchUp, requestDraw } = await freshQueue();
+    const charts = Array.from({ length: 5 }, () => ({}));
+    const at: number[] = [];
+    const draw = () => {
+      at.push(performance.now());
+      vi.advanceTimersByTime(30); // each draw takes 30 ms
+    };
+    for (const c of charts) requestDraw(c, draw, () => true);
+    await vi.advanceTimersByTimeAsync(2000);
+    at.length = 0;
+    catchUp();
+    for (const c of charts) requestDraw(c, draw, () => true);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(at).toHaveLength(5);
+    // one frame: each draw starts as the one before ends
+    expect(at.slice(1).map((t, i) => t - (at[i] as number))).toEqual([30, 30, 30, 30]);
+  });
+
   it('forgets a cancelled request', async () => {
     const { cancelDraw, requestDraw } = await freshQueue();
     const owner = {};
