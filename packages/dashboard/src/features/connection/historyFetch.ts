@@ -29,8 +29,11 @@ export async function fetchHistory(
     gridSearchId: string;
     from: number;
     signal?: AbortSignal;
-    /** After each piece of the stream: how long handing its lines to `onLine` took (timed per piece, not per line). */
-    onChunk?: (ms: number) => void;
+    /**
+     * After each piece of the stream: how long handing its lines to `onLine` took (timed per piece, not
+     * per line), and the lines received so far of those announced.
+     */
+    onChunk?: (ms: number, progress: FetchedHistory) => void;
   },
   onLine: (eventId: number, line: string) => void,
   idleTimeoutMs = IDLE_TIMEOUT_MS,
@@ -67,7 +70,7 @@ export async function fetchHistory(
         start = end + 1;
       }
       rest = text.slice(start);
-      onChunk?.(performance.now() - t0);
+      onChunk?.(performance.now() - t0, { received, announced });
     }
     return { received, announced };
   } catch {

@@ -6,6 +6,8 @@ import { createEventFolder, transferables } from '../events/eventFolder';
 import type { EventFolder } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
 import { fetchHistory } from './historyFetch';
+import { historyLeftMs } from './historyPace';
+import type { HistoryProgress } from './historyPace';
 import type { FromWorker, ToWorker } from './workerMessages';
 
 /**
@@ -28,6 +30,12 @@ const HISTORY_POST_MS = 5000;
  * charts from the first experiments while the rest streams in, instead of all at the end.
  */
 const HISTORY_FIRST_POST_MS = 200;
+/**
+ * ...unless the rest of the history should be in within this long (judged from the share received so
+ * far): then it comes as one post. For a history of a second or so, a first partial post only made
+ * the page build its table twice, and the second build waited behind the first.
+ */
+const HISTORY_SHORT_MS = 800;
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -49,6 +57,8 @@ let inHistory = true;
 let lastPost = 0;
 let firstChunkAt = 0;
 let foldMs = 0;
+/** Lines of the HTTP history received and announced (0: none announced). */
+let historyLines: HistoryProgress = { received: 0, announced: 0 };
 const epochNow = () => performance.timeOrigin + performance.now();
 
 // Backpressure: while the page is still applying the last post, events keep folding into the next
@@ -72,7 +82,8 @@ function tick(): void {
     !postedInHistory &&
     folder.pending &&
     firstChunkAt &&
-    epochNow() - firstChunkAt >= HISTORY_FIRST_POST_MS
+    epochNow() - firstChunkAt >= HISTORY_FIRST_POST_MS &&
+    historyLeftMs(epochNow() - firstChunkAt, historyLines) > HISTORY_SHORT_MS
   ) {
     postedInHistory = true;
     flush();
@@ -112,7 +123,10 @@ function acceptLine(eventId: number, line: string): void {
 /** The stored history over HTTP, folded as it streams in; the socket's join then continues after it. */
 async function loadHistory(settings: Settings, signal: AbortSignal): Promise<void> {
   const where = { endpoint: settings.socketConnectionUrl, gridSearchId: settings.gridSearchId, signal };
-  const onChunk = (ms: number) => (foldMs += ms);
+  const onChunk = (ms: number, progress: HistoryProgress) => {
+    foldMs += ms;
+    historyLines = progress;
+  };
   await fetchHistory({ ...where, from: folder.lastEventId + 1, onChunk }, (id, line) => {
     if (!firstChunkAt) firstChunkAt = epochNow();
     acceptLine(id, line);
@@ -153,6 +167,7 @@ function start(settings: Settings, lastEventId: number): void {
   unackedSince = 0;
   inHistory = true;
   postedInHistory = false;
+  historyLines = { received: 0, announced: 0 };
   lastPost = performance.now();
   let attempts = 0;
   let connectedBefore = false;
