@@ -8,7 +8,8 @@
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE),
 // --screenshots DIR (the page of each case and variant once every chart is drawn, as PNG files in DIR),
 // --trace FILE (Chromium traces of the live case's page, of case 2's filter toggle and of each case's
-// chart load, in FILE, FILE.filter and FILE.case1/.case2, the main thread's time per task kind printed).
+// chart and table loads, in FILE, FILE.filter, FILE.case1/.case2 and FILE.case1.table/.case2.table, the
+// main thread's time per task kind printed).
 /* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -312,6 +313,15 @@ async function retainedHeap(page) {
   return Math.min(...readings);
 }
 
+/** A CDP session on `t`'s page with the sampling CPU profiler started (`interval` in µs). */
+async function startProfiler(t, interval) {
+  const cdp = await t.context.newCDPSession(t.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
 async function loadCase({ browser, stack }, want, variant, opts = {}) {
   try {
     return await measureLoad({ browser, stack }, want, variant, opts);
@@ -338,13 +348,7 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   const timeout = LOAD_TIMEOUT;
   const t = await newPage(browser);
   const tableTrace = flags.trace && variant === 'default' && (await startTrace(t));
-  let tableCdp;
-  if (opts.profile) {
-    tableCdp = await t.context.newCDPSession(t.page);
-    await tableCdp.send('Profiler.enable');
-    await tableCdp.send('Profiler.setSamplingInterval', { interval: 500 });
-    await tableCdp.send('Profiler.start');
-  }
+  const tableCdp = opts.profile && (await startProfiler(t, 500));
   const table = await tableFilled(t.page, stack.url(want.gs, '/dashboard', variant), want, timeout);
   if (tableTrace) await tableTrace.stop(`${flags.trace}.${want.gs}.table`);
   if (tableCdp) {
@@ -355,13 +359,7 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   const r = { table };
   if (opts.interact) {
     r.scroll = await scrollTable(t.page, want);
-    let cdp;
-    if (opts.profile) {
-      cdp = await t.context.newCDPSession(t.page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-    }
+    const cdp = opts.profile && (await startProfiler(t, 200));
     const tracing = flags.trace && variant === 'default' && (await startTrace(t));
     r.filter = await toggleFilter(t.page, want);
     if (tracing) await tracing.stop(`${flags.trace}.filter`);
@@ -372,10 +370,7 @@ async function measureLoad({ browser, stack }, want, variant, opts) {
   let cdp;
   let workers;
   if (opts.profile) {
-    cdp = await c.context.newCDPSession(c.page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-    await cdp.send('Profiler.start');
+    cdp = await startProfiler(c, 500);
     workers = profileWorkers(cdp);
     await workers.ready;
   }
@@ -660,13 +655,7 @@ async function liveRun({ t, pubs, stack, storage, gs, experiments, rate, cycle }
     20_000,
     'the page after its history',
   );
-  let cdp;
-  if (flags.profile && variant === 'default') {
-    cdp = await t.context.newCDPSession(t.page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-    await cdp.send('Profiler.start');
-  }
+  const cdp = flags.profile && variant === 'default' && (await startProfiler(t, 1000));
   const tracing = flags.trace && variant === 'default' && (await startTrace(t));
   const heap = [];
   const t0 = Date.now();
@@ -826,7 +815,7 @@ const browser = await chromium.launch({
     '--disable-sync',
     // Chromium 156 gives each new window a WebUI omnibox popup whose renderer burns ~1.2 s of CPU
     // in the first second after the bench opens a page: on 2 cores that is half the machine during
-    // the very load being timed, a cost a person's long-open browser paid once at its start.
+    // the very load being timed, a cost of opening a window that a tab in an open window never pays.
     '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
     '--js-flags=--expose-gc',
   ],

@@ -167,6 +167,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
+/** Waits until the page has drawn two frames (the grid draws the columns a scroll brought in). */
+const twoFrames = (page: Page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
 /**
  * The cell of `colId` in a table row, scrolled into view as a person would: the grid draws only the
  * columns on screen (and a few beside them), so a column further right exists once scrolled to.
@@ -183,7 +187,7 @@ export async function gridCell(row: Locator, colId: string): Promise<Locator> {
       return el.scrollLeft !== before || at === 0;
     }, step * 400);
     if (!moved && step > 0) throw new Error(`no column ${colId} in the table, even scrolled to its right end`);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await twoFrames(page);
   }
   return cell;
 }
@@ -197,7 +201,7 @@ export async function gridColumnIds(page: Page): Promise<string[]> {
       el.scrollLeft = x;
       return el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
     }, at);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await twoFrames(page);
     for (const id of await page
       .locator('[role="columnheader"][col-id]')
       .evaluateAll((cells) => cells.map((c) => c.getAttribute('col-id') ?? '')))

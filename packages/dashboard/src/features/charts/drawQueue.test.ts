@@ -6,6 +6,27 @@ async function freshQueue() {
   return import('./drawQueue');
 }
 
+type Queue = Awaited<ReturnType<typeof freshQueue>>;
+
+/**
+ * `count` charts on screen, drawn once, whose draws each take `drawMs`; `at` records when each draw
+ * starts, `redrawAll` asks every chart for a redraw.
+ */
+async function drawnCharts(requestDraw: Queue['requestDraw'], count: number, drawMs: number) {
+  const charts = Array.from({ length: count }, () => ({}));
+  const at: number[] = [];
+  const draw = () => {
+    at.push(performance.now());
+    vi.advanceTimersByTime(drawMs);
+  };
+  const redrawAll = () => {
+    for (const c of charts) requestDraw(c, draw, () => true);
+  };
+  redrawAll();
+  await vi.advanceTimersByTimeAsync(2000);
+  return { at, redrawAll };
+}
+
 describe('draw queue', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
@@ -71,20 +92,13 @@ describe('draw queue', () => {
 
   it('after catchUp every chart redraws at once, outside the budget; later redraws are paced again', async () => {
     const { catchUp, requestDraw } = await freshQueue();
-    const charts = Array.from({ length: 6 }, () => ({}));
-    const at: number[] = [];
-    const draw = () => {
-      at.push(performance.now());
-      vi.advanceTimersByTime(100); // each draw takes 100 ms
-    };
-    for (const c of charts) requestDraw(c, draw, () => true);
-    await vi.advanceTimersByTimeAsync(2000);
+    const { at, redrawAll } = await drawnCharts(requestDraw, 6, 100); // each draw takes 100 ms
     expect(at).toHaveLength(6); // first draws
     // the history's end: every chart has new data; paced, six 100 ms redraws would take 1.5 s
     at.length = 0;
     const start = performance.now();
     catchUp();
-    for (const c of charts) requestDraw(c, draw, () => true);
+    redrawAll();
     await vi.advanceTimersByTimeAsync(700);
     expect(at).toHaveLength(6);
     expect(Math.max(...at) - start).toBeLessThan(700);
@@ -92,7 +106,7 @@ describe('draw queue', () => {
     at.length = 0;
     await vi.advanceTimersByTimeAsync(1000);
     const again = performance.now();
-    for (const c of charts) requestDraw(c, draw, () => true);
+    redrawAll();
     await vi.advanceTimersByTimeAsync(600);
     expect(at.length).toBeLessThan(6);
     expect(at.every((t) => t >= again)).toBe(true);
@@ -100,17 +114,10 @@ describe('draw queue', () => {
 
   it('a catch-up draws its charts back to back, not one per frame', async () => {
     const { catchUp, requestDraw } = await freshQueue();
-    const charts = Array.from({ length: 5 }, () => ({}));
-    const at: number[] = [];
-    const draw = () => {
-      at.push(performance.now());
-      vi.advanceTimersByTime(30); // each draw takes 30 ms
-    };
-    for (const c of charts) requestDraw(c, draw, () => true);
-    await vi.advanceTimersByTimeAsync(2000);
+    const { at, redrawAll } = await drawnCharts(requestDraw, 5, 30); // each draw takes 30 ms
     at.length = 0;
     catchUp();
-    for (const c of charts) requestDraw(c, draw, () => true);
+    redrawAll();
     await vi.advanceTimersByTimeAsync(500);
     expect(at).toHaveLength(5);
     // one frame: each draw starts as the one before ends

@@ -6,8 +6,8 @@ import { createEventFolder, transferables } from '../events/eventFolder';
 import type { EventFolder } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
 import { fetchHistory } from './historyFetch';
+import type { FetchedHistory } from './historyFetch';
 import { historyLeftMs } from './historyPace';
-import type { HistoryProgress } from './historyPace';
 import type { FromWorker, ToWorker } from './workerMessages';
 
 /**
@@ -58,7 +58,7 @@ let lastPost = 0;
 let firstChunkAt = 0;
 let foldMs = 0;
 /** Lines of the HTTP history received and announced (0: none announced). */
-let historyLines: HistoryProgress = { received: 0, announced: 0 };
+let historyLines: FetchedHistory = { received: 0, announced: 0 };
 const epochNow = () => performance.timeOrigin + performance.now();
 
 // Backpressure: while the page is still applying the last post, events keep folding into the next
@@ -123,7 +123,7 @@ function acceptLine(eventId: number, line: string): void {
 /** The stored history over HTTP, folded as it streams in; the socket's join then continues after it. */
 async function loadHistory(settings: Settings, signal: AbortSignal): Promise<void> {
   const where = { endpoint: settings.socketConnectionUrl, gridSearchId: settings.gridSearchId, signal };
-  const onChunk = (ms: number, progress: HistoryProgress) => {
+  const onChunk = (ms: number, progress: FetchedHistory) => {
     foldMs += ms;
     historyLines = progress;
   };

@@ -216,7 +216,7 @@ export const ExperimentGrid = memo(
           onRowClicked={onRowClicked}
           rowStyle={ROW_STYLE}
           // Rows and columns are virtualised: a 1600-pixel window shows about twelve of thirty columns,
-          // and drawing all thirty made half again the cells to style and lay out at every update.
+          // and drawing all thirty made more than twice the cells to style and lay out at every update.
           // Rows keep their ARIA indexes (aria-colindex, aria-rowindex), so readers know where they are.
           animateRows={false}
           // rows rendered beyond the visible ones (default 10 each side): a filter or a sort renders
