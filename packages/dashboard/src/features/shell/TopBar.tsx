@@ -40,7 +40,8 @@ export function TopBar({
           <MenuIcon />
         </IconButton>
         <Box sx={{ flex: 1, display: 'flex', alignItems: 'center', gap: 2, ml: 2, minWidth: 0 }}>
-          <Typography variant="h6" component="h1" sx={{ fontWeight: 700 }} noWrap>
+          {/* in a narrow window the title keeps its room and the grid search's chip shrinks to an ellipsis */}
+          <Typography variant="h6" component="h1" sx={{ fontWeight: 700, flexShrink: 0, maxWidth: '60%' }} noWrap>
             {fullTitle}
           </Typography>
           {gridSearchId && (
@@ -53,11 +54,14 @@ export function TopBar({
                 onClick={onConnection}
                 icon={<SwapIcon />}
                 aria-label={`Grid search ${gridSearchId}, ${status}`}
+                sx={{ minWidth: 0 }}
               />
             </Tooltip>
           )}
         </Box>
-        <Logo height={44} />
+        <Box sx={{ flexShrink: 0, ml: 1, display: 'flex' }}>
+          <Logo height={44} />
+        </Box>
       </Toolbar>
     </AppBar>
   );
