@@ -77,3 +77,5 @@ export type {
 } from './wsProtocol.js';
 export { ChunkUploadQuerySchema, IntegerSegmentSchema, MetricsQuerySchema, REST_ROUTES } from './restRoutes.js';
 export type { RestRoute } from './restRoutes.js';
+export { AUTH_ERROR_CODES, TOKEN_SCOPES, WHOAMI_PATH, authErrorBodySchema, whoamiResponseSchema } from './auth.js';
+export type { AuthErrorBody, AuthErrorCode, TokenScope, WhoamiResponse } from './auth.js';
