@@ -41,18 +41,29 @@ const num = (v: number | string) =>
   v === 'NaN' ? Number.NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number(v);
 const values = (v: Expected | number[]): number[] => (Array.isArray(v) ? v.map(num) : [num(v)]);
 
-/** Largest |ours − theirs| (NaN where theirs is NaN counts as equal). */
-function difference(ours: number[], theirs: number[]): number {
+/** Largest |ours − theirs|, absolute or relative to max(1, |theirs|) (NaN against NaN counts as equal). */
+function difference(ours: number[], theirs: number[], relative = false): number {
   if (ours.length !== theirs.length) return Infinity;
   return Math.max(
     0,
     ...ours.map((o, i) => {
       const t = theirs[i] as number;
       if (Number.isNaN(t) || Number.isNaN(o)) return Number.isNaN(t) && Number.isNaN(o) ? 0 : Infinity;
-      return o === t ? 0 : Math.abs(o - t);
+      return o === t ? 0 : Math.abs(o - t) / (relative ? Math.max(1, Math.abs(t)) : 1);
     }),
   );
 }
+
+interface Checked {
+  difference?: number;
+  relative?: number;
+  raised?: boolean;
+  extension?: boolean;
+}
+const compared = (ours: number[], theirs: number[]): Checked => ({
+  difference: difference(ours, theirs),
+  relative: difference(ours, theirs, true),
+});
 
 interface Row {
   group: string;
@@ -60,16 +71,12 @@ interface Row {
   parameters: string;
   cases: number;
   maxDifference: number;
+  maxRelative: number;
   raises: number;
   extensions: number;
 }
 const table = new Map<string, Row>();
-function record(
-  group: string,
-  key: string,
-  parameters: object,
-  outcome: { difference?: number; raised?: boolean; extension?: boolean },
-) {
+function record(group: string, key: string, parameters: object, outcome: Checked) {
   const p = JSON.stringify(parameters);
   const id = `${group}|${key}|${p}`;
   const row = table.get(id) ?? {
@@ -78,11 +85,13 @@ function record(
     parameters: p === '{}' ? '' : p,
     cases: 0,
     maxDifference: 0,
+    maxRelative: 0,
     raises: 0,
     extensions: 0,
   };
   row.cases++;
   if (outcome.difference !== undefined) row.maxDifference = Math.max(row.maxDifference, outcome.difference);
+  if (outcome.relative !== undefined) row.maxRelative = Math.max(row.maxRelative, outcome.relative);
   if (outcome.raised) row.raises++;
   if (outcome.extension) row.extensions++;
   table.set(id, row);
@@ -92,17 +101,13 @@ const bound = (theirs: number[], tolerance: (t: number) => number) =>
   Math.max(0, ...theirs.filter(Number.isFinite).map(tolerance));
 
 /** Checks one case: the value (within `tolerance`), or an MlgymError where the original raises. */
-function check(
-  c: Outcome,
-  run: () => number[],
-  tolerance: (theirs: number) => number,
-): { difference?: number; raised?: boolean; extension?: boolean } {
+function check(c: Outcome, run: () => number[], tolerance: (theirs: number) => number): Checked {
   if (c.extension) {
     const ours = run();
     const theirs = values(c.extension.expected);
     const d = difference(ours, theirs);
     expect(d, `${c.id}: ${ours} vs ${theirs} (${c.extension.why})`).toBeLessThanOrEqual(bound(theirs, tolerance));
-    return { difference: d, extension: true };
+    return { ...compared(ours, theirs), extension: true };
   }
   if (c.error) {
     let thrown: unknown;
@@ -121,7 +126,7 @@ function check(
   expect(d, `${c.id}: ours ${ours.join(', ')}; theirs ${theirs.join(', ')}`).toBeLessThanOrEqual(
     bound(theirs, tolerance),
   );
-  return { difference: d };
+  return compared(ours, theirs);
 }
 
 const tensorOf = (t: TensorInput) => tf.tensor(t.data, t.shape, t.dtype);
@@ -138,11 +143,11 @@ afterAll(() => {
   const rows = [...table.values()];
   const fmt = (d: number) => (d === 0 ? '0' : d.toExponential(1));
   const lines = [
-    '| group | key | parameters | cases | max difference | raises as the original | documented differences |',
-    '|---|---|---|---|---|---|---|',
+    '| group | key | parameters | cases | max abs. difference | max rel. difference | raises as the original | documented differences |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.group} | ${r.key} | ${r.parameters.replaceAll('|', '\\|')} | ${r.cases} | ${r.cases > r.raises ? fmt(r.maxDifference) : '–'} | ${r.raises || ''} | ${r.extensions || ''} |`,
+        `| ${r.group} | ${r.key} | ${r.parameters.replaceAll('|', '\\|')} | ${r.cases} | ${r.cases > r.raises ? fmt(r.maxDifference) : '–'} | ${r.cases > r.raises ? fmt(r.maxRelative) : '–'} | ${r.raises || ''} | ${r.extensions || ''} |`,
     ),
   ];
   console.log(`parity with the original (sklearn 1.2.1, torch 1.13):\n${lines.join('\n')}`);
@@ -224,7 +229,7 @@ describe("a split's loss is the mean over its batches, as in the original", () =
       expect(d).toBeLessThanOrEqual(lossTolerance(c.expected));
       // Weighting by batch size (the documented option) is another number once the last batch is partial.
       expect(Math.abs(splitLoss(perBatch, sizes, 'samples') - c.expected)).toBeGreaterThan(1e-4);
-      record('evaluation', c.spec.key, { loss_averaging: 'batches' }, { difference: d });
+      record('evaluation', c.spec.key, { loss_averaging: 'batches' }, compared([ours], [c.expected]));
     });
   }
 });
@@ -251,9 +256,9 @@ describe('post-processors equal torch (on dimension 1)', () => {
       post(predictions);
       const out = (c.key === 'DUMMY' ? predictions['model_prediction_key'] : predictions['y']) as tf.Tensor;
       expect(out.shape).toEqual(c.expected.shape);
-      const d = difference(Array.from(out.dataSync()), c.expected.data);
-      expect(d, c.id).toBeLessThanOrEqual(1e-6);
-      record('post-processor', c.key, c.params, { difference: d });
+      const ours = Array.from(out.dataSync());
+      expect(difference(ours, c.expected.data), c.id).toBeLessThanOrEqual(1e-6);
+      record('post-processor', c.key, c.params, compared(ours, c.expected.data));
     });
   }
 });
