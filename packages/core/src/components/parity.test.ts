@@ -10,6 +10,7 @@ import { createLoss } from '../training/losses.js';
 import { createMetric } from '../training/metrics.js';
 import type { Column, MetricSpecInput } from '../training/metrics.js';
 import { createPostProcessor } from '../training/postProcessors.js';
+import type { PostProcessorSpecInput } from '../training/postProcessors.js';
 import { LossSpecSchema, MetricSpecSchema } from './scoringSpecs.js';
 
 /**
@@ -249,9 +250,9 @@ describe('post-processors equal torch (on dimension 1)', () => {
         c.key === 'DUMMY'
           ? createPostProcessor({ key: 'DUMMY' })
           : createPostProcessor({
-              key: c.key as 'SOFT_MAX',
+              key: c.key,
               params: { ...c.params, prediction_subscription_key: 'x', prediction_publication_key: 'y' },
-            });
+            } as PostProcessorSpecInput);
       const predictions: Record<string, tf.Tensor> = { x: tensorOf(c.input), model_prediction_key: tensorOf(c.input) };
       post(predictions);
       const out = (c.key === 'DUMMY' ? predictions['model_prediction_key'] : predictions['y']) as tf.Tensor;

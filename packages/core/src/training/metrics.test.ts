@@ -103,11 +103,11 @@ describe('metrics against hand-computed values', () => {
     expect(perBin).toHaveLength(10);
     expect(perBin.slice(1, 9)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     // 4 positives; sorted by score, the top 2 hold one of them and the top 3 two.
-    const recall = { key: 'RECALL_AT_K', class_label: 1, k_vals: [2, 3], sort_descending: true } as const;
+    const recall = { key: 'RECALL_AT_K' as const, class_label: 1, k_vals: [2, 3], sort_descending: true };
     expect(score(recall, [0, 1, 0, 1, 1, 1], [0.9, 0.8, 0.6, 0.7, 0.1, 0.2])).toEqual([1 / 4, 2 / 4]);
     // The area under (2, 1/4), (3, 2/4): one trapezoid of width 1.
     expect(
-      score({ ...recall, key: 'AREA_UNDER_RECALL_AT_K' }, [0, 1, 0, 1, 1, 1], [0.9, 0.8, 0.6, 0.7, 0.1, 0.2]),
+      score({ ...recall, key: 'AREA_UNDER_RECALL_AT_K' as const }, [0, 1, 0, 1, 1, 1], [0.9, 0.8, 0.6, 0.7, 0.1, 0.2]),
     ).toBeCloseTo(3 / 8, 12);
   });
 

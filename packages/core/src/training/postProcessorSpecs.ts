@@ -26,21 +26,21 @@ const PARAMS = {
 type Key = keyof typeof PARAMS;
 
 /** The legacy form's fields: the same, optional and without defaults (so they show what was written). */
-function flatFields<K extends Key>(key: K): (typeof PARAMS)[K]['shape'] {
+function flatFields<P extends z.ZodObject>(params: P): P['shape'] {
   const shape: Record<string, z.ZodType> = {};
-  for (const [name, field] of Object.entries(PARAMS[key].shape as Record<string, z.ZodType>)) {
+  for (const [name, field] of Object.entries(params.shape as Record<string, z.ZodType>)) {
     shape[name] = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional();
   }
-  return shape as (typeof PARAMS)[K]['shape'];
+  return shape as P['shape'];
 }
 
-const form = <K extends Key>(key: K) =>
+const form = <K extends Key, P extends z.ZodObject>(key: K, params: P) =>
   z
     .strictObject({
       key: z.literal(key),
-      params: PARAMS[key].optional(),
+      params: params.optional(),
       applicable_splits: z.array(z.string().min(1)).optional(),
-      ...flatFields(key),
+      ...flatFields(params),
     })
     .superRefine((spec, ctx) => {
       const flat = Object.keys(spec).filter((k) => k !== 'key' && k !== 'params' && k !== 'applicable_splits');
@@ -54,12 +54,12 @@ const form = <K extends Key>(key: K) =>
     });
 
 export const PostProcessorSpecSchema = z.discriminatedUnion('key', [
-  form('SOFT_MAX'),
-  form('ARG_MAX'),
-  form('MIN_OR_MAX'),
-  form('SIGMOIDAL'),
-  form('BINARIZATION'),
-  form('DUMMY'),
+  form('SOFT_MAX', PARAMS.SOFT_MAX),
+  form('ARG_MAX', PARAMS.ARG_MAX),
+  form('MIN_OR_MAX', PARAMS.MIN_OR_MAX),
+  form('SIGMOIDAL', PARAMS.SIGMOIDAL),
+  form('BINARIZATION', PARAMS.BINARIZATION),
+  form('DUMMY', PARAMS.DUMMY),
 ]);
 
 export type PostProcessorSpec = z.output<typeof PostProcessorSpecSchema>;
