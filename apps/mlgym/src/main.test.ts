@@ -78,6 +78,34 @@ describe('mlgym run --dry-run', () => {
   });
 });
 
+describe('mlgym run', () => {
+  it('trains an accelerate config with the default components, saying so once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-'));
+    const tabular = join(repo, 'example/tabular');
+    const gs = readFileSync(join(tabular, 'gs_config.yml'), 'utf8')
+      .replace(
+        /(component_type_key: (?:TRAIN_COMPONENT|TRAINER|EVAL_COMPONENT|EVALUATOR)\n\s*variant_key: )DEFAULT/g,
+        '$1ACCELERATE',
+      )
+      .replaceAll('data/', `${tabular}/data/`);
+    writeFileSync(join(dir, 'gs_config.yml'), gs);
+    const runConfig = join(dir, 'run.yml');
+    writeFileSync(
+      runConfig,
+      `run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs_config.yml, seed: 3}}
+environment: {type: accelerate, config: {backend: cpu}}
+logging: {event_storage_path: ${join(dir, 'events')}}
+`,
+    );
+    const { code, out, err } = await run('run', '--config_path', runConfig);
+    expect(code).toBe(0);
+    expect(out.split('\n').filter((l) => /^\s+\d+\s+done\s+1 /.test(l))).toHaveLength(4);
+    const lines = err.split('\n');
+    expect(lines.filter((l) => /environment accelerate: .*one after another in this process/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /ACCELERATE trainer and evaluator run as the default ones/.test(l))).toHaveLength(1);
+  }, 120_000);
+});
+
 describe('mlgym run --resume arguments', () => {
   it('exits 2 naming the flag: unknown run, flags that need --resume, bad numbers, --resume with a config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-resume-'));
