@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,54 @@ describe('mlgym run --dry-run', () => {
     expect((await run('run', '--dry-run')).code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);
   });
+
+  it("accepts the original's accelerate environment and ACCELERATE components, saying once what runs instead", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-'));
+    const gs = readFileSync(join(repo, 'example/grid_search_example/gs_config.yml'), 'utf8').replace(
+      /(component_type_key: (?:TRAIN_COMPONENT|TRAINER|EVAL_COMPONENT|EVALUATOR)\n\s*variant_key: )DEFAULT/g,
+      '$1ACCELERATE',
+    );
+    expect(gs.match(/ACCELERATE/g)).toHaveLength(4);
+    writeFileSync(join(dir, 'gs_config.yml'), gs);
+    const runConfig = join(dir, 'run.yml');
+    writeFileSync(
+      runConfig,
+      'run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs_config.yml}}\nenvironment: {type: accelerate}\n',
+    );
+    const { code, err } = await run('run', '--dry-run', '--config_path', runConfig);
+    expect(code).toBe(0);
+    const lines = err.split('\n');
+    expect(lines.filter((l) => /environment accelerate: .*one after another in this process/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /ACCELERATE trainer and evaluator run as the default ones/.test(l))).toHaveLength(1);
+  });
+});
+
+describe('mlgym run', () => {
+  it('trains an accelerate config with the default components, saying so once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-'));
+    const tabular = join(repo, 'example/tabular');
+    const gs = readFileSync(join(tabular, 'gs_config.yml'), 'utf8')
+      .replace(
+        /(component_type_key: (?:TRAIN_COMPONENT|TRAINER|EVAL_COMPONENT|EVALUATOR)\n\s*variant_key: )DEFAULT/g,
+        '$1ACCELERATE',
+      )
+      .replaceAll('data/', `${tabular}/data/`);
+    writeFileSync(join(dir, 'gs_config.yml'), gs);
+    const runConfig = join(dir, 'run.yml');
+    writeFileSync(
+      runConfig,
+      `run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs_config.yml, seed: 3}}
+environment: {type: accelerate, config: {backend: cpu}}
+logging: {event_storage_path: ${join(dir, 'events')}}
+`,
+    );
+    const { code, out, err } = await run('run', '--config_path', runConfig);
+    expect(code).toBe(0);
+    expect(out.split('\n').filter((l) => /^\s+\d+\s+done\s+1 /.test(l))).toHaveLength(4);
+    const lines = err.split('\n');
+    expect(lines.filter((l) => /environment accelerate: .*one after another in this process/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /ACCELERATE trainer and evaluator run as the default ones/.test(l))).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('mlgym run --resume arguments', () => {

@@ -119,6 +119,7 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
       });
     }
     const plan = await planExperiments(run, { registry });
+    for (const line of [...run.notices, ...plan.notices]) io.err(`mlgym: ${line}`);
     io.out(options.json ? formatPlanJson(plan) : formatPlanTable(plan));
     return 0;
   }

@@ -38,7 +38,7 @@ export function registerFeatureEncodingFamily(registry: ComponentRegistry): void
               problem: `no split "${split}"`,
               expected: `one of ${Object.keys(splits).join(', ')}`,
             });
-          return [split, encode(it, ctx.name)];
+          return [split, encode(it, ctx.name, split)];
         }),
       );
     },

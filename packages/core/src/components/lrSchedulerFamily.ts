@@ -55,6 +55,11 @@ export const LrSchedulerConfigSchema = z.discriminatedUnion('lr_scheduler_key', 
     path: ['lr_scheduler_key'],
     message: 'hugging_face_scheduler is not available here; use LinearLR, CosineAnnealingLR or WarmupLR',
   }),
+  z.looseObject({ lr_scheduler_key: z.literal('LambdaLR') }).refine(() => false, {
+    path: ['lr_scheduler_key'],
+    message:
+      'LambdaLR takes a Python function (lr_lambda), which a config cannot hold; use LinearLR, StepLR, ExponentialLR, CosineAnnealingLR or WarmupLR',
+  }),
 ]);
 
 export function registerLrSchedulerFamily(registry: ComponentRegistry): void {
@@ -62,7 +67,8 @@ export function registerLrSchedulerFamily(registry: ComponentRegistry): void {
     configSchema: LrSchedulerConfigSchema,
     build: ({ config }): LrSchedulerSpec => {
       // The refinement above refuses it during validation; this narrows the type.
-      if (config.lr_scheduler_key === 'hugging_face_scheduler') throw new Error('hugging_face_scheduler is refused');
+      if (config.lr_scheduler_key === 'hugging_face_scheduler' || config.lr_scheduler_key === 'LambdaLR')
+        throw new Error(`${config.lr_scheduler_key} is refused`);
       return config;
     },
   });

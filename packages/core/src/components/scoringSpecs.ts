@@ -1,23 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { LossSpecSchema } from '../training/lossSpecs.js';
+import { MetricSpecSchema } from '../training/metricSpecs.js';
+import { PostProcessorSpecSchema } from '../training/postProcessorSpecs.js';
 
 /**
  * How losses, metrics and post-processors are written in TRAIN_COMPONENT and EVAL_COMPONENT: `key`
  * picks the entry, the subscription keys say which tensors it reads, the other keys are its
- * arguments (checked by the entry when it is created).
+ * arguments, each checked against what the original's entry takes (see training/*Specs.ts).
  */
-export const ScoreSpecSchema = z.looseObject({
-  key: z.string().min(1),
-  tag: z.string().optional(),
-  target_subscription_key: z.string().optional(),
-  prediction_subscription_key: z.string().optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const PostProcessorSpecSchema = z.looseObject({
-  key: z.string().min(1),
-  params: z.record(z.string(), z.unknown()).optional(),
-  applicable_splits: z.array(z.string()).optional(),
-});
+export { LossSpecSchema, MetricSpecSchema, PostProcessorSpecSchema };
 
 /** Post-processors for every split, and those written for some splits only. */
 export function splitPostProcessors<P>(

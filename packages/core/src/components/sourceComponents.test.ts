@@ -73,7 +73,8 @@ describe('data sources', () => {
               ],
               targets: [0, 1, 0],
             },
-            test: { samples: [['c', 3]], targets: [1] },
+            test: { samples: [['b', 3]], targets: [1] },
+            unseen: { samples: [['c', 3]], targets: [1] },
           },
         },
       },
@@ -94,8 +95,13 @@ describe('data sources', () => {
     const std = Math.sqrt(((1 - 3) ** 2 + 0 + (5 - 3) ** 2) / 3);
     expect(Array.from(out['train']!.get(0)[0] as Float32Array)).toEqual([1, 0, Math.fround((1 - 3) / std)]);
     expect(Array.from(out['train']!.get(1)[0] as Float32Array)).toEqual([0, 1, 0]);
-    // An unseen category encodes as zeros rather than failing.
-    expect(Array.from(out['test']!.get(0)[0] as Float32Array)).toEqual([0, 0, 0]);
+    expect(Array.from(out['test']!.get(0)[0] as Float32Array)).toEqual([0, 1, 0]);
+    // A category the train split lacks is an error, as in the original (it used to encode as zeros).
+    const unseen = structuredClone(config);
+    unseen.enc.config.applicable_splits = ['unseen'];
+    await expect(build(unseen, 'enc')).rejects.toThrow(
+      /split "unseen", sample 0, column 0: category "c" does not occur in the train split "train".*one of "a", "b"/,
+    );
   });
 
   it('generates reproducible synthetic data', async () => {

@@ -71,7 +71,7 @@ describe('LR_SCHEDULER', () => {
     expect([0, 1, 2].map(lr)).toEqual([0.1, 0.05, 0.025]);
   });
 
-  it("refuses another scheduler's parameters and the unavailable hugging_face_scheduler, located", async () => {
+  it("refuses another scheduler's parameters and the unavailable hugging_face_scheduler and LambdaLR, located", async () => {
     expect(
       await refusal('lr_scheduler', {
         component_type_key: 'LR_SCHEDULER',
@@ -86,6 +86,13 @@ describe('LR_SCHEDULER', () => {
         config: { lr_scheduler_key: 'hugging_face_scheduler' },
       }),
     ).toMatch(/lr_scheduler\.config\.lr_scheduler_key: hugging_face_scheduler is not available here; use LinearLR/);
+    expect(
+      await refusal('lr_scheduler', {
+        component_type_key: 'LR_SCHEDULER',
+        variant_key: 'DEFAULT',
+        config: { lr_scheduler_key: 'LambdaLR', params: { lr_lambda: 'lambda e: 0.9 ** e' } },
+      }),
+    ).toMatch(/lr_scheduler\.config\.lr_scheduler_key: LambdaLR takes a Python function.*use LinearLR/);
   });
 });
 

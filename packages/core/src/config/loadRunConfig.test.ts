@@ -102,12 +102,45 @@ describe('loadRunConfig', () => {
     });
   });
 
-  it('refuses an unknown environment type, with a word on accelerate', () => {
+  it('refuses an unknown environment type', () => {
     expect(failure(valid.replace('type: multiprocessing', 'type: multiprocesing')).issues[0]).toMatchObject({
       code: 'UNKNOWN_ENVIRONMENT_TYPE',
       hint: 'Did you mean "multiprocessing"?',
     });
-    expect(failure(valid.replace('type: multiprocessing', 'type: accelerate')).issues[0]?.hint).toMatch(/Accelerate/);
+    expect(failure(valid.replace('type: multiprocessing', 'type: acelerate')).issues[0]?.hint).toBe(
+      'Did you mean "accelerate"?',
+    );
+  });
+
+  it("reads the original's accelerate environment as one experiment per device, and says so", () => {
+    const local = loadRunConfig(
+      write(
+        'run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs.yml}}\nenvironment: {type: accelerate}\n',
+      ),
+    );
+    expect(local.config.environment).toEqual({ type: 'main_process', config: { computation_device_id: null } });
+    expect(local.notices).toEqual([
+      expect.stringMatching(/no data-parallel training.*one after another in this process/),
+    ]);
+    const devices = loadRunConfig(
+      write(
+        'run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs.yml}}\nenvironment: {type: accelerate, config: {computation_device_ids: [0, 1], backend: wasm}}\n',
+      ),
+    );
+    expect(devices.config.environment).toEqual({
+      type: 'multiprocessing',
+      config: { process_count: 2, computation_device_ids: [0, 1], backend: 'wasm' },
+    });
+    expect(devices.notices[0]).toMatch(/2 at a time in worker processes \(devices 0, 1\)/);
+    // It places one experiment per device: a process count of its own is refused where it is written.
+    expect(
+      failure(valid.replace('type: multiprocessing', 'type: accelerate')).issues.map(
+        (i) => `${i.line}: ${i.keyPath}: ${i.problem}`,
+      ),
+    ).toEqual([
+      '11: environment.config.process_count: accelerate runs one experiment per device: the process count is the number of computation_device_ids',
+    ]);
+    expect(loadRunConfig(write(valid)).notices).toEqual([]);
   });
 
   it('reports wrong types, unknown keys and missing keys with line, column, key path, found and expected', () => {

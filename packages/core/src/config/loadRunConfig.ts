@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ENVIRONMENT_TYPES, MlgymError, RUN_TYPES, RunConfigSchema } from '@mlgym/protocol';
-import type { RunConfig } from '@mlgym/protocol';
+import { z } from 'zod';
+import { BackendSchema, ENVIRONMENT_TYPES, MlgymError, RUN_TYPES, RunConfigSchema } from '@mlgym/protocol';
+import type { Environment, RunConfig } from '@mlgym/protocol';
 import { describeValue, isPlainObject } from '../util/describeValue.js';
 import { didYouMean } from '../util/nearest.js';
 import { YamlSource } from './yamlSource.js';
@@ -16,6 +17,8 @@ export interface LoadedRunConfig {
   validationConfigPath?: string | undefined;
   /** Absolute local event-storage folder, used when no logging servers are configured. */
   eventStoragePath: string;
+  /** What the run says once in its output about how it reads this config (e.g. `accelerate`). */
+  notices: string[];
 }
 
 /** Relative paths in a config file are relative to that file, not to the working directory. */
@@ -30,7 +33,8 @@ export function loadRunConfig(path: string): LoadedRunConfig {
 
 /** Validates a parsed run config (a file, or the one `mlgym run --resume` composes). */
 export function runConfigFromSource(source: YamlSource): LoadedRunConfig {
-  const data = source.data;
+  const notices: string[] = [];
+  const data = accelerateAsLocal(source, notices);
   checkTypeKey(source, data, { section: 'run_configuration', allowed: RUN_TYPES, code: 'UNKNOWN_RUN_TYPE' });
   checkTypeKey(source, data, { section: 'environment', allowed: ENVIRONMENT_TYPES, code: 'UNKNOWN_ENVIRONMENT_TYPE' });
   const parsed = RunConfigSchema.safeParse(data);
@@ -47,7 +51,7 @@ export function runConfigFromSource(source: YamlSource): LoadedRunConfig {
       source.issue('CONFIG_INVALID', [], {
         keyPath: 'environment',
         problem: "required key is missing (only a warm start inherits the stored run's environment)",
-        expected: 'environment: {type: main_process | multiprocessing | distributed, config: …}',
+        expected: 'environment: {type: main_process | multiprocessing | distributed | accelerate, config: …}',
       }),
     );
   }
@@ -63,7 +67,69 @@ export function runConfigFromSource(source: YamlSource): LoadedRunConfig {
     eventStoragePath: logging?.event_storage_path
       ? resolveAgainst(source.file, logging.event_storage_path)
       : resolve('event_storage'),
+    notices,
   };
+}
+
+/**
+ * The original's `accelerate` environment (HuggingFace Accelerate: one experiment at a time,
+ * data-parallel over every GPU) does not read a config. TensorFlow.js has no data-parallel
+ * training, so it runs one experiment per device instead: in this process (one device), or one
+ * worker process per device listed in `computation_device_ids`.
+ */
+const AccelerateEnvironmentSchema = z.strictObject({
+  type: z.literal('accelerate'),
+  config: z
+    .strictObject({
+      computation_device_ids: z.array(z.number().int().nonnegative()).optional(),
+      process_count: z
+        .unknown()
+        .refine(() => false, {
+          message:
+            'accelerate runs one experiment per device: the process count is the number of computation_device_ids',
+        })
+        .optional(),
+      backend: BackendSchema.optional(),
+    })
+    .nullable()
+    .optional(),
+});
+
+function accelerateAsLocal(source: YamlSource, notices: string[]): unknown {
+  const data = source.data;
+  if (!isPlainObject(data) || !isPlainObject(data['environment']) || data['environment']['type'] !== 'accelerate') {
+    return data;
+  }
+  const parsed = AccelerateEnvironmentSchema.safeParse(data['environment']);
+  if (!parsed.success) {
+    throw new MlgymError({
+      code: 'CONFIG_INVALID',
+      issues: zodToIssues(parsed.error, AccelerateEnvironmentSchema, data['environment'], {
+        source,
+        basePath: ['environment'],
+      }),
+    });
+  }
+  const devices = parsed.data.config?.computation_device_ids ?? [];
+  const backend = parsed.data.config?.backend;
+  const environment: Environment =
+    devices.length > 1
+      ? {
+          type: 'multiprocessing',
+          config: { process_count: devices.length, computation_device_ids: devices, ...(backend ? { backend } : {}) },
+        }
+      : {
+          type: 'main_process',
+          config: { computation_device_id: devices[0] ?? null, ...(backend ? { backend } : {}) },
+        };
+  notices.push(
+    `environment accelerate: TensorFlow.js has no data-parallel training, so each experiment runs with the default trainer and evaluator on one device, ${
+      devices.length > 1
+        ? `${devices.length} at a time in worker processes (devices ${devices.join(', ')})`
+        : 'one after another in this process'
+    }`,
+  );
+  return { ...data, environment };
 }
 
 interface TypeKeySpec {
@@ -86,15 +152,12 @@ function checkTypeKey(source: YamlSource, data: unknown, { section, allowed, cod
   if (!isPlainObject(block) || block['type'] === undefined) return; // the schema reports the missing key
   const type = block['type'];
   if (typeof type === 'string' && allowed.includes(type)) return;
-  const hint =
-    type === 'accelerate'
-      ? 'HuggingFace Accelerate does not exist for TensorFlow.js; use multiprocessing (one process per experiment) or distributed'
-      : didYouMean(String(type), allowed);
+  const hint = didYouMean(String(type), section === 'environment' ? [...allowed, 'accelerate'] : allowed);
   throw MlgymError.fromIssue(
     source.issue(code, [section, 'type'], {
       problem: `unknown ${section === 'environment' ? 'environment' : 'run'} type`,
       found: describeValue(type),
-      expected: `one of ${allowed.join(', ')}`,
+      expected: `one of ${allowed.join(', ')}${section === 'environment' ? ', accelerate' : ''}`,
       hint,
     }),
   );

@@ -42,6 +42,8 @@ export interface ExperimentPlan {
   /** Number of configurations in the hyper-parameter grid. */
   gridSize: number;
   experiments: PlannedExperiment[];
+  /** What the run says once about the components it uses (e.g. the ACCELERATE variants), without repeats. */
+  notices: string[];
 }
 
 export interface PlanOptions {
@@ -108,9 +110,11 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
 
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in (grid[0] as object))];
   const issues: MlgymIssue[] = [];
+  const notices = new Set<string>();
   for (const experiment of experiments) {
     try {
-      ComponentGraph.fromConfig(experiment.config, registry, { source: gs.source, requested });
+      const graph = ComponentGraph.fromConfig(experiment.config, registry, { source: gs.source, requested });
+      for (const node of graph.nodes.values()) if (node.definition.notice) notices.add(node.definition.notice);
     } catch (error) {
       if (!(error instanceof MlgymError)) throw error;
       for (const issue of error.issues) {
@@ -120,7 +124,7 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
     }
   }
   if (issues.length > 0) throw new MlgymError({ code: (issues[0] as MlgymIssue).code, issues });
-  return { run, gs, validation, mode, gridSize: grid.length, experiments };
+  return { run, gs, validation, mode, gridSize: grid.length, experiments, notices: [...notices] };
 }
 
 interface PlannedArgs {

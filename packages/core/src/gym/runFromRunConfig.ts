@@ -79,6 +79,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   const notice = options.notice ?? log;
   const registry = options.registry ?? createDefaultRegistry();
   const rc = run.config.run_configuration;
+  for (const line of run.notices) notice(line);
   let gridSearchId: string;
   let plan: ExperimentPlan | undefined;
   let settings: TrainingSettings | undefined;
@@ -99,6 +100,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       plugins,
     };
     plan = await planExperiments(run, { registry });
+    for (const line of plan.notices) notice(line);
     gridSearchId =
       options.gridSearchId ??
       (await newGridSearchId(

@@ -41,6 +41,8 @@ export interface ComponentDefinition<C = unknown, O = unknown> {
   /** The builder reads every requirement under its own name (e.g. COMBINED_DATASET_ITERATORS). */
   anyRequirements?: boolean;
   build?: (ctx: BuildContext<C>) => O | Promise<O>;
+  /** What a run using this variant says once in its output (e.g. that it stands in for another). */
+  notice?: string;
 }
 
 /**

@@ -1,58 +1,56 @@
 import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
-import { didYouMean } from '../util/nearest.js';
+import { parseSpec } from './specParts.js';
+import { PostProcessorSpecSchema, postProcessorParams } from './postProcessorSpecs.js';
+import type { PostProcessorSpec, PostProcessorSpecInput } from './postProcessorSpecs.js';
+
+export type { PostProcessorSpec, PostProcessorSpecInput } from './postProcessorSpecs.js';
 
 /** Reads `predictions[subscription]` and writes `predictions[publication]`. */
 export type PostProcessor = (predictions: Record<string, tf.Tensor>) => void;
 
-type Maker = (params: Record<string, unknown>) => (x: tf.Tensor) => tf.Tensor;
+/** Class scores sit on dimension 1, as in the original (torch's dim=1). */
+function onClasses(key: string, x: tf.Tensor): void {
+  if (x.rank < 2) {
+    throw MlgymError.fromIssue({
+      code: 'DATA_INVALID',
+      problem: `${key} works on dimension 1 (the classes); the prediction has shape [${x.shape.join(', ')}]`,
+    });
+  }
+}
 
-export const POST_PROCESSORS: Record<string, Maker> = {
-  SOFT_MAX: () => (x) => tf.softmax(x, -1),
-  ARG_MAX: () => (x) => tf.argMax(x, -1),
-  MIN_OR_MAX: (p) => {
-    const agg = p['agg_fun'] ?? 'max';
-    if (agg !== 'max' && agg !== 'min')
-      throw MlgymError.fromIssue({
-        code: 'CONFIG_INVALID',
-        keyPath: 'agg_fun',
-        problem: 'unknown aggregation',
-        found: String(agg),
-        expected: 'max or min',
-      });
-    return (x) => (agg === 'max' ? x.max(-1) : x.min(-1));
+const TRANSFORMS: Record<PostProcessorSpec['key'], (params: Record<string, unknown>) => (x: tf.Tensor) => tf.Tensor> = {
+  SOFT_MAX: () => (x) => {
+    onClasses('SOFT_MAX', x);
+    if (x.rank === 2) return tf.softmax(x, 1);
+    // tf.softmax works on the last axis only: move dimension 1 there and back.
+    const perm = x.shape.map((_, i) => i);
+    perm.splice(1, 1);
+    perm.push(1);
+    const back = perm.map((_, i) => perm.indexOf(i));
+    return tf.softmax(x.transpose(perm), -1).transpose(back);
   },
+  ARG_MAX: () => (x) => (onClasses('ARG_MAX', x), tf.argMax(x, 1)),
+  MIN_OR_MAX: (p) => (x) => (onClasses('MIN_OR_MAX', x), p['agg_fun'] === 'min' ? x.min(1) : x.max(1)),
   SIGMOIDAL: () => (x) => tf.sigmoid(x),
-  BINARIZATION: (p) => {
-    const threshold = Number(p['threshold'] ?? 0.5);
-    return (x) => x.greater(threshold).toInt();
-  },
+  BINARIZATION: (p) => (x) => x.greater(p['threshold'] as number).toInt(),
   DUMMY: () => (x) => x,
 };
 
 /** Accepts both the `{key, params: {...}}` form and the original's legacy flat form. */
-export function createPostProcessor(spec: Record<string, unknown>): PostProcessor {
-  const key = String(spec['key']);
-  const make = POST_PROCESSORS[key];
-  if (!make) {
-    throw MlgymError.fromIssue({
-      code: 'UNKNOWN_VARIANT',
-      keyPath: 'key',
-      problem: `unknown post-processor "${key}"`,
-      expected: `one of ${Object.keys(POST_PROCESSORS).join(', ')}`,
-      hint: didYouMean(key, Object.keys(POST_PROCESSORS)),
-    });
-  }
-  const params = { ...spec, ...((spec['params'] as Record<string, unknown> | undefined) ?? {}) };
-  const from = String(params['prediction_subscription_key'] ?? 'model_prediction_key');
-  const to = String(params['prediction_publication_key'] ?? from);
-  const fn = make(params);
+export function createPostProcessor(input: PostProcessorSpecInput | PostProcessorSpec): PostProcessor {
+  const spec = parseSpec(PostProcessorSpecSchema, input, `post-processor ${String(input.key)}`);
+  if (spec.key === 'DUMMY') return () => undefined;
+  const params = postProcessorParams(spec);
+  const from = (params['prediction_subscription_key'] as string | undefined) ?? 'model_prediction_key';
+  const to = (params['prediction_publication_key'] as string | undefined) ?? from;
+  const fn = TRANSFORMS[spec.key](params);
   return (predictions) => {
     const x = predictions[from];
     if (!x)
       throw MlgymError.fromIssue({
         code: 'CONFIG_INVALID',
-        problem: `post-processor ${key} reads prediction "${from}", which does not exist`,
+        problem: `post-processor ${spec.key} reads prediction "${from}", which does not exist`,
         expected: `one of ${Object.keys(predictions).join(', ')}`,
       });
     predictions[to] = fn(x);
