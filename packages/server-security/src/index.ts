@@ -11,3 +11,5 @@ export type { TlsFiles } from './tlsServer.js';
 export { HASH_PREFIX, hashToken, newToken, tokenDigest } from './tokenHash.js';
 export { TOKENS_FILE_SYNTAX, checkIdentity, formatTokenLine, parseTokensFile } from './tokensFile.js';
 export type { TokenEntry, TokenIdentity } from './tokensFile.js';
+export { securityFromFlags } from './securityFlags.js';
+export type { SecurityFlags, ServerSecurity } from './securityFlags.js';
