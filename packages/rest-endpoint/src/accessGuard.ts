@@ -1,6 +1,6 @@
 import type { Express, RequestHandler, Response } from 'express';
 import { REST_ROUTES } from '@mlgym/protocol';
-import type { AuthErrorBody, RestRoute } from '@mlgym/protocol';
+import type { AuthErrorBody, RestRoute, TokenScope } from '@mlgym/protocol';
 import { bearerToken, hostRefusal, refusalHeaders, refusalStatus } from '@mlgym/server-security';
 import type { AccessControl, HostCheck, Principal } from '@mlgym/server-security';
 
@@ -32,46 +32,41 @@ export function whoami(access: AccessControl): RequestHandler {
   };
 }
 
-/**
- * Every request past /whoami needs a valid token where tokens are set, and at least `read` (GET, HEAD) or
- * `write` (anything else): the floor for any route, listed or not. The route's own scope and its grid search
- * are checked by `authorizeRoutes`.
- */
-export function authenticate(access: AccessControl): RequestHandler {
-  return (req, res, next) => {
-    const reading = req.method === 'GET' || req.method === 'HEAD';
-    const result = access.check(
-      bearerToken(req.headers.authorization),
-      reading ? 'read' : 'write',
-      undefined,
-      `${req.method} ${req.path}`,
-    );
-    if (!result.ok) return refuse(res, result);
-    res.locals['principal'] = result.principal;
-    next();
-  };
+interface Need {
+  scope: TokenScope;
+  gs: string | undefined;
+  what: string;
 }
 
-function authorizer(
-  route: RestRoute & { scope: NonNullable<RestRoute['scope']> },
-  access: AccessControl,
-): RequestHandler {
+/** Checks the request's token for `need`; answers the refusal, or keeps the principal for the handlers. */
+function check(access: AccessControl, res: Response, need: Need) {
+  const result = access.check(bearerToken(res.req.headers.authorization), need.scope, need.gs, need.what);
+  if (!result.ok) return void refuse(res, result);
+  res.locals['principal'] = result.principal;
+  return result.principal;
+}
+
+function authorizer(route: RestRoute, scope: TokenScope, access: AccessControl): RequestHandler {
   return function authorizeRoute(req, res, next) {
     const gs = req.params['gs'];
-    const refusal = access.authorize(
-      principalOf(res),
-      route.scope,
-      typeof gs === 'string' ? gs : undefined,
-      `${req.method} ${route.path}`,
-    );
-    if (refusal) return refuse(res, refusal);
-    next();
+    if (check(access, res, { scope, gs: typeof gs === 'string' ? gs : undefined, what: `${req.method} ${route.path}` }))
+      next();
   };
 }
 
-/** Mounts each route's scope and grid-search check (from REST_ROUTES) ahead of its handler. */
+/**
+ * Mounts each route's check (REST_ROUTES: its scope and, with a `:gs` parameter, the token's grid-search
+ * patterns) ahead of every handler, then a floor for any request no listed route checked: a valid token with
+ * `read` (GET, HEAD) or `write` (anything else). So nothing is served without a token where tokens are set.
+ */
 export function authorizeRoutes(app: Express, access: AccessControl): void {
   for (const route of REST_ROUTES) {
-    if (route.scope !== null) app[route.method](route.path, authorizer({ ...route, scope: route.scope }, access));
+    if (route.scope !== null) app[route.method](route.path, authorizer(route, route.scope, access));
   }
+  app.use((req, res, next) => {
+    if (res.locals['principal'] !== undefined) return next();
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    if (check(access, res, { scope: reading ? 'read' : 'write', gs: undefined, what: `${req.method} ${req.path}` }))
+      next();
+  });
 }

@@ -3,7 +3,7 @@ import type { Express, RequestHandler } from 'express';
 import { MlgymError, WHOAMI_PATH } from '@mlgym/protocol';
 import { createAccessControl, createHostCheck } from '@mlgym/server-security';
 import type { AccessControl } from '@mlgym/server-security';
-import { authenticate, authorizeRoutes, hostGuard, whoami } from './accessGuard.js';
+import { authorizeRoutes, hostGuard, whoami } from './accessGuard.js';
 import { errorHandler } from './httpErrors.js';
 import { openApiDocument } from './openapi.js';
 import { validateInputs } from './validateInputs.js';
@@ -124,13 +124,12 @@ export function createRestApp(options: RestAppOptions): Express & { init: () => 
   app.use(hostGuard(createHostCheck({ bindHost: options.host ?? '127.0.0.1', allowedHosts: options.allowedHosts })));
   app.use(cors(options.corsAllowedOrigins ?? []));
   app.get(WHOAMI_PATH, whoami(access));
-  app.use(authenticate(access));
+  authorizeRoutes(app, access);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
   app.use(noteWrites(ctx.listing));
   validateInputs(app);
-  authorizeRoutes(app, access);
   app.use(configsRouter(ctx));
   app.use(checkpointsRouter(ctx));
   app.use(modelCardRouter(ctx));
