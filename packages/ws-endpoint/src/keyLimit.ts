@@ -77,9 +77,19 @@ export class KeyLimit {
     for (const key of added) keys.add(key);
   }
 
+  /** The keys of what is stored: only the lines that can hold keys are parsed (progress events are most). */
   private async load(log: EventLog): Promise<Set<string>> {
     const keys = new Set<string>();
-    for await (const stored of log.read(0, log.length)) eventKeys(stored.data, keys);
+    for await (const chunk of log.readRaw(0, log.length)) {
+      for (const line of chunk.bytes.toString('utf8').split('\n')) {
+        if (!line.includes('"evaluation_result"') && !line.includes('"experiment_config"')) continue;
+        try {
+          eventKeys(JSON.parse(line), keys);
+        } catch {
+          // a line that is not JSON holds no keys (the log sets torn lines aside itself)
+        }
+      }
+    }
     return keys;
   }
 }
