@@ -2,16 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io';
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
-import {
-  JoinRequestSchema,
-  MlgymError,
-  PUBLISHER_ROOMS,
-  PublishBatchSchema,
-  SafeNameSchema,
-  WS_MESSAGE_SCOPES,
-} from '@mlgym/protocol';
+import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, SafeNameSchema } from '@mlgym/protocol';
 import type {
   AuthErrorBody,
   ClientToServerEvents,
@@ -23,13 +15,16 @@ import type {
 import { createAccessControl, createHostCheck, createServer } from '@mlgym/server-security';
 import type { AccessControl, HostCheck, TlsFiles } from '@mlgym/server-security';
 import { guardHandshake } from './handshakeGuard.js';
+import { createPublisher } from './publisher.js';
+import { messagePermit, recheckConnections } from './socketAccess.js';
+import type { MlgymSocket, SocketData } from './socketAccess.js';
 import { createHistoryHandler } from './historyHandler.js';
 import { createHttpRoutes } from './httpRoutes.js';
 import { DEFAULT_MAX_KEYS_PER_GRID_SEARCH, KeyLimit } from './keyLimit.js';
 import { originAllowed } from './originAllowed.js';
 import { parseChunk } from './parseChunk.js';
 import { bufferedBytes, drained } from './socketBuffer.js';
-import { DEFAULT_MAX_EVENT_BYTES, validateEvent } from './validateEvent.js';
+import { DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
 
 export interface WsEndpointOptions {
   storage: EventLogProvider;
@@ -70,11 +65,6 @@ export interface WsEndpoint {
   close(): Promise<void>;
 }
 
-/** What a connection keeps: the token of its handshake, checked again for each message (tokens reload). */
-interface SocketData {
-  token: string | undefined;
-}
-type MlgymSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Ack<T> = ((result: T) => void) | undefined;
 
 function errorBody(error: unknown): { code: string; message: string } {
@@ -164,18 +154,8 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   });
   io.use(guardHandshake(access, () => hosts));
 
-  /** Whether this connection's token (checked again now) may send `message`, on `gridSearchId` when given. */
-  function permit(
-    socket: MlgymSocket,
-    message: keyof ClientToServerEvents,
-    what: string,
-    gridSearchId?: string,
-  ): AuthErrorBody | undefined {
-    const need = WS_MESSAGE_SCOPES[message];
-    if (need === null) return undefined;
-    const result = access.check(socket.data.token, need, gridSearchId, what);
-    return result.ok ? undefined : { code: result.code, message: result.message };
-  }
+  const permit = messagePermit(access);
+  const publisher = createPublisher({ permit, logFor, keyLimit, maxEventBytes, maxBatchEvents });
 
   /** Disconnects the room's subscribers that stopped reading (their unsent output is over the bound). */
   function dropSlowSubscribers(room: string): void {
@@ -236,7 +216,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   }
 
   async function handleJoin(socket: MlgymSocket, raw: unknown, ack: Ack<JoinAck>): Promise<void> {
-    const denied = permit(socket, 'join', 'join rooms');
+    const denied = permit(socket.data.token, 'join', 'join rooms');
     if (denied) return void refuseJoin(socket, denied, ack);
     const parsed = JoinRequestSchema.safeParse(raw);
     if (!parsed.success) {
@@ -271,7 +251,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
         );
         continue;
       }
-      const forbidden = permit(socket, 'join', `join ${room}`, room);
+      const forbidden = permit(socket.data.token, 'join', `join ${room}`, room);
       if (forbidden) {
         refused = forbidden;
         refuse(socket, new MlgymError(forbidden));
@@ -291,92 +271,15 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     ack?.({ ok: false, ...refusal });
   }
 
-  /** Refuses a publish a token may not make: first by scope (before the events are read), then by grid search. */
-  function mayPublish(socket: MlgymSocket, message: 'mlgym_event' | 'mlgym_events', gridSearchId?: string): void {
-    const denied = permit(
-      socket,
-      message,
-      gridSearchId ? `publish events of ${gridSearchId}` : 'publish events',
-      gridSearchId,
-    );
-    if (denied) throw new MlgymError(denied);
-  }
-
-  async function handleEvent(socket: MlgymSocket, event: unknown, ack: Ack<PublishAck>): Promise<void> {
-    mayPublish(socket, 'mlgym_event');
-    const gridSearchId = validateEvent(event, maxEventBytes).payload.grid_search_id;
-    mayPublish(socket, 'mlgym_event', gridSearchId);
-    const log = await logFor(gridSearchId);
-    await keyLimit.admit(gridSearchId, log, [event]);
-    const { ids } = await log.append([event]);
-    ack?.({ ok: true, event_ids: ids, duplicates: 0 });
-  }
-
-  async function handleBatch(socket: MlgymSocket, raw: unknown, ack: Ack<PublishAck>): Promise<void> {
-    mayPublish(socket, 'mlgym_events');
-    const parsed = PublishBatchSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw MlgymError.fromIssue({
-        code: 'EVENT_INVALID',
-        problem: 'mlgym_events expects {publisher_id, first_seq, events: [...]}',
-      });
-    }
-    const { publisher_id, first_seq, events } = parsed.data;
-    if (events.length > maxBatchEvents) {
-      throw MlgymError.fromIssue({
-        code: 'PAYLOAD_TOO_LARGE',
-        problem: `a batch of ${events.length} events`,
-        expected: `at most ${maxBatchEvents}`,
-      });
-    }
-    const gridSearchId = validateEvent(events[0], maxEventBytes, 0).payload.grid_search_id;
-    events.forEach((e, i) => {
-      if (validateEvent(e, maxEventBytes, i).payload.grid_search_id !== gridSearchId) {
-        throw MlgymError.fromIssue({
-          code: 'EVENT_INVALID',
-          problem: `event ${i} belongs to another grid search than event 0`,
-          hint: 'Send one batch per grid search',
-        });
-      }
-    });
-    mayPublish(socket, 'mlgym_events', gridSearchId);
-    const log = await logFor(gridSearchId);
-    await keyLimit.admit(gridSearchId, log, events);
-    const { ids, duplicates } = await log.append(events, { publisherId: publisher_id, firstSeq: first_seq });
-    ack?.({ ok: true, event_ids: ids, duplicates });
-  }
-
   async function handleList(socket: MlgymSocket): Promise<GridSearchListEntry[]> {
-    const denied = permit(socket, 'list_grid_searches', 'list grid searches');
+    const denied = permit(socket.data.token, 'list_grid_searches', 'list grid searches');
     if (denied) throw new MlgymError(denied);
     const who = access.authenticate(socket.data.token);
     const list = await options.storage.list();
     return who.ok ? list.filter((entry) => access.mayRead(who.principal, entry.grid_search_id)) : [];
   }
 
-  /**
-   * After the tokens changed: a connection whose token is gone is closed, and rooms its token may no longer read
-   * are left (live events of them stop at once).
-   */
-  function recheckConnections(): void {
-    for (const socket of io.sockets.sockets.values()) {
-      const who = access.authenticate(socket.data.token);
-      if (!who.ok) {
-        socket.emit('mlgym_error', { code: who.code, message: who.message });
-        socket.disconnect(true);
-        continue;
-      }
-      for (const room of socket.rooms) {
-        if (room === socket.id || (PUBLISHER_ROOMS as readonly string[]).includes(room)) continue;
-        const forbidden = access.authorize(who.principal, 'read', room, `follow ${room}`);
-        if (forbidden) {
-          void socket.leave(room);
-          socket.emit('mlgym_error', forbidden);
-        }
-      }
-    }
-  }
-  unsubscribe.push(access.onChange(recheckConnections));
+  unsubscribe.push(access.onChange(() => recheckConnections(io, access)));
 
   io.on('connection', (socket) => {
     // Joins of one socket run one after another so their replays cannot interleave.
@@ -391,10 +294,12 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
       );
     });
     socket.on('mlgym_event', (event: unknown, ack: unknown) => {
-      handleEvent(socket, event, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));
+      const reply = asAck<PublishAck>(ack);
+      publisher.event(socket.data.token, event).then(reply, (e: unknown) => refuse(socket, e, reply));
     });
     socket.on('mlgym_events', (batch: unknown, ack: unknown) => {
-      handleBatch(socket, batch, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));
+      const reply = asAck<PublishAck>(ack);
+      publisher.batch(socket.data.token, batch).then(reply, (e: unknown) => refuse(socket, e, reply));
     });
     socket.on('list_grid_searches', (ack: unknown) => {
       const reply = asAck<GridSearchListEntry[]>(ack);
