@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TOKEN_SCOPES, formatIssue, isMlgymError } from '@mlgym/protocol';
+import { SCOPE_DESCRIPTIONS, TOKEN_SCOPES, formatIssue, isMlgymError } from '@mlgym/protocol';
 import type { TokenScope } from '@mlgym/protocol';
 import {
   TOKENS_FILE_SYNTAX,
@@ -34,7 +34,14 @@ const program = new Command('ml_board_token')
 program
   .command('new')
   .description('print a tokens file line with a new random token (append it to the file; the servers reload it)')
-  .addOption(new Option('--scope <scope>', 'what the token may do').choices(TOKEN_SCOPES).makeOptionMandatory())
+  .addOption(
+    new Option(
+      '--scope <scope>',
+      `what the token may do: ${TOKEN_SCOPES.map((s) => `${s} (${SCOPE_DESCRIPTIONS[s]})`).join('; ')}`,
+    )
+      .choices(TOKEN_SCOPES)
+      .makeOptionMandatory(),
+  )
   .option('--name <name>', 'who it is for (shown by MLboard and in refusals)')
   .option('--grid_searches <patterns...>', 'limit it to grid search ids matching these patterns (* and ?)', patterns)
   .option(
