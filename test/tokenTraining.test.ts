@@ -90,7 +90,7 @@ describe('the trainer sends its token', () => {
         '{type: multiprocessing, config: {process_count: 1, computation_device_ids: [], backend: wasm}}',
       ),
     );
-    const env = { ...process.env, MLGYM_THREADS: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, MLGYM_THREADS: '1' };
     delete env['ML_BOARD_AUTH_TOKEN'];
     const child = spawn(process.execPath, [join(repo, 'apps/mlgym/dist/cli.js'), 'run', '--config_path', file], {
       env,
