@@ -148,6 +148,7 @@ export default tseslint.config(
               '@mlgym/event-store',
               '@mlgym/ws-endpoint',
               '@mlgym/rest-endpoint',
+              '@mlgym/server-security',
               '@tensorflow/tfjs',
               '@tensorflow/tfjs-node',
             ].map((name) => ({

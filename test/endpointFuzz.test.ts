@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { FileEventStorage } from '@mlgym/event-store';
+import { SafeNameSchema } from '@mlgym/protocol';
 import { createRestApp } from '@mlgym/rest-endpoint';
+import { createAccessControl } from '@mlgym/server-security';
+import type { AccessControl } from '@mlgym/server-security';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
 import type { WsEndpoint } from '@mlgym/ws-endpoint';
 
@@ -18,10 +21,24 @@ import type { WsEndpoint } from '@mlgym/ws-endpoint';
  * after every case the websocket server must answer a ping within 100 ms, every event log must
  * agree byte for byte with its in-memory index, nothing may appear outside the storage root (a
  * folder beside it, reachable through symlinks planted in the store, is watched), and no request
- * may end in a 500. MLGYM_FUZZ_MS sets the time spent (default 20 s).
+ * may end in a 500. It runs twice: open (no tokens), and with a tokens file, where each socket and
+ * request carries a generated token (none, unknown, read, write on some grid searches, admin) and
+ * nothing beyond a token's scope and grid searches may be accepted. MLGYM_FUZZ_MS sets the time
+ * spent (default 20 s, split between the two).
  */
 const FUZZ_MS = Number(process.env['MLGYM_FUZZ_MS'] ?? 20_000);
 const GS = '2023-06-03--10-26-58';
+/** With tokens: what each generated token may do (null: not a valid token). */
+const FUZZ_TOKENS: Record<string, { scope: 'read' | 'write' | 'admin'; gs: (id: string) => boolean } | null> = {
+  '': null,
+  'fuzz-unknown': null,
+  'fuzz-read': { scope: 'read', gs: () => true },
+  'fuzz-write-g1': { scope: 'write', gs: (id) => id === 'g1' || id.startsWith('g1-') },
+  'fuzz-admin': { scope: 'admin', gs: () => true },
+};
+const TOKENS_FILE = 'fuzz-read read\nfuzz-write-g1 write grid_searches=g1,g1-*\nfuzz-admin admin\n';
+/** The sockets of a case: in token mode each has its own token. */
+const SOCKET_TOKENS = ['fuzz-admin', 'fuzz-read', 'fuzz-write-g1'];
 
 let base: string;
 let root: string;
@@ -31,6 +48,8 @@ let ws: WsEndpoint;
 let wsUrl: string;
 let restUrl: string;
 let closeRest: () => void;
+let access: AccessControl | undefined;
+let withTokens = false;
 const sockets: Socket[] = [];
 let acceptedWs = 0;
 let outsideBefore: string;
@@ -48,7 +67,9 @@ function snapshot(dir: string): string {
   return out.sort().join('\n');
 }
 
-beforeAll(async () => {
+async function setUp(tokens: boolean): Promise<void> {
+  withTokens = tokens;
+  acceptedWs = 0;
   base = mkdtempSync(join(tmpdir(), 'mlgym-fuzz-'));
   root = join(base, 'root');
   outside = join(base, 'outside');
@@ -61,28 +82,39 @@ beforeAll(async () => {
   symlinkSync(join(outside, 'secret.json'), join(root, GS, '0', '1', 'linked.bin'));
   symlinkSync(join(outside, 'secret.json'), join(root, GS, '0', 'system_info.json'));
   outsideBefore = snapshot(outside);
+  if (tokens) {
+    const tokensFile = join(mkdtempSync(join(tmpdir(), 'mlgym-fuzz-tokens-')), 'tokens.txt');
+    writeFileSync(tokensFile, TOKENS_FILE);
+    access = createAccessControl({ tokensFile });
+  }
   storage = new FileEventStorage(root, { fsync: 'never', maxOpenLogs: 8 });
-  ws = createWsEndpoint({ storage, maxEventBytes: 64 * 1024, historyChunkBytes: 8 * 1024 });
+  ws = createWsEndpoint({ storage, maxEventBytes: 64 * 1024, historyChunkBytes: 8 * 1024, access });
   wsUrl = `http://127.0.0.1:${await ws.listen(0)}`;
-  const app = createRestApp({ storagePath: root, maxUploadBytes: 256 * 1024, maxChunkBytes: 64 * 1024 });
+  const app = createRestApp({ storagePath: root, maxUploadBytes: 256 * 1024, maxChunkBytes: 64 * 1024, access });
   await app.init();
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   restUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   closeRest = () => server.close();
   for (let i = 0; i < 3; i++) {
-    const s = connect(wsUrl, { transports: ['websocket'], forceNew: true });
+    const s = connect(wsUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      ...(tokens ? { auth: { token: SOCKET_TOKENS[i] } } : {}),
+    });
     await new Promise<void>((resolve) => s.once('connect', () => resolve()));
     sockets.push(s);
   }
-});
+}
 
-afterAll(async () => {
-  for (const s of sockets) s.close();
+async function tearDown(): Promise<void> {
+  for (const s of sockets.splice(0)) s.close();
   closeRest();
   await ws.close();
   await storage.close();
-});
+  access?.close();
+  access = undefined;
+}
 
 // ---- generators -------------------------------------------------------------------------------
 
@@ -269,11 +301,79 @@ const restOp = fc.oneof(
     digest: fc.constant(undefined),
   }),
 );
-type RestOp = typeof restOp extends fc.Arbitrary<infer T> ? T : never;
+const restOpWithToken = fc
+  .tuple(restOp, fc.constantFrom(...Object.keys(FUZZ_TOKENS)))
+  .map(([op, token]) => ({ ...op, token }));
+type RestOp = typeof restOpWithToken extends fc.Arbitrary<infer T> ? T : never;
+
+/** The grid search a REST path names (its first segment after the route's name), if any. */
+function gridSearchOf(path: string): string | undefined {
+  const segment = /^\/(?:grid_searches|checkpoints|checkpoint_list|model-card|system-info|metrics)\/([^/?]+)/.exec(
+    path,
+  )?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** With tokens: whether a request the server accepted was one its token allowed. */
+function restAllowed(op: RestOp, status: number): void {
+  if (!withTokens) return;
+  const token = FUZZ_TOKENS[op.token];
+  if (token === null || token === undefined) {
+    expect(status, `${op.method} ${op.path} with token "${op.token}"`).toBe(401);
+    return;
+  }
+  if (status >= 300) return;
+  const method = op.method === 'PUT-config' ? 'PUT' : op.method;
+  const need =
+    method === 'GET' || method === 'HEAD'
+      ? 'read'
+      : /^\/checkpoints\/[^/]+\/[^/]+\/[^/]+\/[^/?]+$/.test(op.path) && method === 'DELETE'
+        ? 'admin'
+        : 'write';
+  const rank = { read: 0, write: 1, admin: 2 };
+  expect(rank[token.scope] >= rank[need], `${op.method} ${op.path} served to ${op.token}`).toBe(true);
+  const gs = gridSearchOf(op.path);
+  if (gs !== undefined) expect(token.gs(gs), `${op.method} ${op.path} served to ${op.token}`).toBe(true);
+}
+
+/** With tokens: whether what a socket got accepted was within its token's scope and grid searches. */
+function wsAllowed(who: number, op: { kind: string; payload: unknown }, reply: { ok?: boolean } | undefined): void {
+  if (!withTokens || !reply?.ok) return;
+  const token = FUZZ_TOKENS[SOCKET_TOKENS[who] as string];
+  if (!token) throw new Error('every fuzz socket has a valid token');
+  let shown: string;
+  try {
+    shown = JSON.stringify(op.payload)?.slice(0, 200) ?? '';
+  } catch {
+    shown = '(too deep to show)';
+  }
+  const where = `${op.kind} accepted from ${SOCKET_TOKENS[who]}: ${shown}`;
+  if (op.kind === 'mlgym_event' || op.kind === 'mlgym_events') {
+    expect(token.scope, where).not.toBe('read');
+    const events = op.kind === 'mlgym_event' ? [op.payload] : (op.payload as { events: unknown[] }).events;
+    for (const e of events) {
+      const gs = (e as { payload: { grid_search_id: string } }).payload.grid_search_id;
+      expect(token.gs(gs), where).toBe(true);
+    }
+  } else if (op.kind === 'join') {
+    const rooms = (op.payload as { rooms: string[] }).rooms;
+    // Rooms that are not grid search ids are refused on their own (STORAGE_PATH_UNSAFE) within an accepted join.
+    for (const room of rooms.filter((r) => SafeNameSchema.safeParse(r).success)) {
+      if (room !== 'mlgym_event_publishers' && room !== 'mlgym_streamed_logger')
+        expect(token.gs(room), where).toBe(true);
+    }
+  }
+}
 
 // ---- running and checking ---------------------------------------------------------------------
 
-async function runWs(socket: Socket, op: { kind: string; payload: unknown }): Promise<void> {
+async function runWs(who: number, op: { kind: string; payload: unknown }): Promise<void> {
+  const socket = sockets[who] as Socket;
   const name = op.kind === 'list' ? 'list_grid_searches' : op.kind;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -283,7 +383,12 @@ async function runWs(socket: Socket, op: { kind: string; payload: unknown }): Pr
     const done = (reply?: { ok?: boolean }) => {
       clearTimeout(timer);
       if (reply?.ok) acceptedWs++;
-      resolve();
+      try {
+        wsAllowed(who, op, reply);
+        resolve();
+      } catch (error) {
+        reject(error as Error);
+      }
     };
     if (op.kind === 'list') socket.emit(name, done);
     else socket.emit(name, op.payload, done);
@@ -293,6 +398,7 @@ async function runWs(socket: Socket, op: { kind: string; payload: unknown }): Pr
 async function runRest(op: RestOp): Promise<number> {
   const headers: Record<string, string> = {};
   if (op.range) headers['Range'] = op.range;
+  if (withTokens && op.token !== '') headers['Authorization'] = `Bearer ${op.token}`;
   let method = op.method === 'PUT-config' ? 'PUT' : op.method;
   let payload: BodyInit | undefined;
   if (op.method === 'PUT-config') {
@@ -369,25 +475,33 @@ function nothingOutside(): void {
   expect(statSync(join(root, 'linkgs')).isDirectory()).toBe(true);
 }
 
-describe('endpoint fuzzing (fast-check)', () => {
+describe.each([
+  ['open', false],
+  ['with tokens', true],
+] as const)('endpoint fuzzing (fast-check), %s', (_mode, tokens) => {
+  const ms = FUZZ_MS / 2;
+  beforeAll(() => setUp(tokens));
+  afterAll(() => tearDown());
+
   it(
-    `keeps both servers responsive, logs consistent and the store closed for ${FUZZ_MS} ms of generated input`,
+    `keeps both servers responsive, logs consistent, the store closed${tokens ? ' and every token within its scope' : ''} for ${ms} ms of generated input`,
     async () => {
       let cases = 0;
       let slowest = 0;
       const status = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.oneof(wsOp, restOp), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.oneof(wsOp, restOpWithToken), { minLength: 1, maxLength: 6 }),
           fc.nat(2),
           async (ops, who) => {
             cases++;
             for (const op of ops) {
-              if ('kind' in op) await runWs(sockets[who] as Socket, op);
+              if ('kind' in op) await runWs(who, op);
               else {
                 const code = await runRest(op);
                 status.set(code, (status.get(code) ?? 0) + 1);
                 expect(code, `${op.method} ${op.path}`).not.toBe(500);
+                restAllowed(op, code);
               }
             }
             // Further tries absorb scheduling hiccups of a loaded two-core machine; a blocked loop fails them all.
@@ -404,13 +518,18 @@ describe('endpoint fuzzing (fast-check)', () => {
             nothingOutside();
           },
         ),
-        { interruptAfterTimeLimit: FUZZ_MS, markInterruptAsFailure: false, numRuns: 1_000_000, endOnFailure: true },
+        { interruptAfterTimeLimit: ms, markInterruptAsFailure: false, numRuns: 1_000_000, endOnFailure: true },
       );
       console.log(
-        `fuzz: ${cases} cases in ${FUZZ_MS} ms, ${acceptedWs} websocket requests accepted, slowest ping ${slowest.toFixed(1)} ms, statuses ${JSON.stringify(Object.fromEntries(status))}`,
+        `fuzz (${_mode}): ${cases} cases in ${ms} ms, ${acceptedWs} websocket requests accepted, slowest ping ${slowest.toFixed(1)} ms, statuses ${JSON.stringify(Object.fromEntries(status))}`,
       );
       expect(cases).toBeGreaterThan(10);
+      if (tokens) {
+        // Tokens of every kind were tried, and some requests got through.
+        expect(status.get(401)).toBeGreaterThan(0);
+        expect(acceptedWs).toBeGreaterThan(0);
+      }
     },
-    FUZZ_MS + 60_000,
+    ms + 60_000,
   );
 });

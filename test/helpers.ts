@@ -21,16 +21,17 @@ export interface Started {
   output: () => string;
 }
 
-/** Starts a built app (`apps/<name>/dist/cli.js`) and waits for its "listening on http://host:port" line. */
-export function startApp(name: string, args: readonly string[]): Promise<Started> {
+/** Starts a built app (`apps/<name>/dist/cli.js`) and waits for its "listening on http(s)://host:port" line. */
+export function startApp(name: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Started> {
   const child = spawn(process.execPath, [resolve(repo, 'apps', name, 'dist/cli.js'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
   });
   let text = '';
   return new Promise<Started>((resolvePromise, reject) => {
     const onData = (chunk: Buffer) => {
       text += chunk.toString();
-      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(text)?.[1];
+      const port = /listening on https?:\/\/[^:]+:(\d+)/.exec(text)?.[1];
       if (port) resolvePromise({ child, port: Number(port), output: () => text });
     };
     child.stdout.on('data', onData);

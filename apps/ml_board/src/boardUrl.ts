@@ -1,4 +1,6 @@
 export interface BoardUrlOptions {
+  /** @default http */
+  scheme?: 'http' | 'https';
   host: string;
   port: number;
   restEndpoint?: string;
@@ -11,7 +13,7 @@ function readable(value: string): string {
   return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
 }
 
-/** The URL that opens the board on a grid search: `http://host:port/?rest_endpoint=…&ws_endpoint=…&run_id=…`. */
+/** The URL that opens the board on a grid search: `http(s)://host:port/?rest_endpoint=…&ws_endpoint=…&run_id=…`. */
 export function boardUrl(o: BoardUrlOptions): string {
   const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
   const params: Array<[string, string | undefined]> = [
@@ -23,5 +25,5 @@ export function boardUrl(o: BoardUrlOptions): string {
     .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
     .map(([k, v]) => `${k}=${readable(v)}`)
     .join('&');
-  return `http://${host}:${o.port}/${query ? `?${query}` : ''}`;
+  return `${o.scheme ?? 'http'}://${host}:${o.port}/${query ? `?${query}` : ''}`;
 }

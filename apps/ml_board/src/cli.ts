@@ -2,7 +2,6 @@
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:http';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { boardUrl } from './boardUrl.js';
 
@@ -42,6 +41,9 @@ const program = new Command('ml_board')
   .option('--rest_endpoint <url>', 'ml_board_rest_endpoint URL the page talks to', httpUrl, 'http://127.0.0.1:5001')
   .option('--ws_endpoint <url>', 'ml_board_ws_endpoint URL the page talks to', httpUrl, 'http://127.0.0.1:5002')
   .option('--run_id <grid_search_id>', 'grid search to open (without it the page offers a picker)', runId)
+  .option('--allowed_hosts <names...>', 'names browsers reach the board by, beyond loopback and --ml_board_host')
+  .option('--tls_cert <path>', 'serve https with this certificate (PEM; with --tls_key)')
+  .option('--tls_key <path>', 'the private key of --tls_cert (PEM)')
   .exitOverride()
   .configureOutput({ writeErr: () => undefined });
 
@@ -61,6 +63,9 @@ const opts = program.opts<{
   rest_endpoint: string;
   ws_endpoint: string;
   run_id?: string;
+  allowed_hosts?: string[];
+  tls_cert?: string;
+  tls_key?: string;
 }>();
 
 let distDir: string;
@@ -71,26 +76,34 @@ try {
 }
 
 // Imported after parsing, so `--help` and a bad flag answer without loading express and compression.
-const { createBoardApp } = await import('./createBoardApp.js');
-let app: ReturnType<typeof createBoardApp>;
+const [{ createBoardApp }, { createHostCheck, createServer, readTlsFiles }] = await Promise.all([
+  import('./createBoardApp.js'),
+  import('@mlgym/server-security'),
+]);
+let server: ReturnType<typeof createServer>;
+let tls: ReturnType<typeof readTlsFiles>;
 try {
-  app = createBoardApp(distDir);
+  tls = readTlsFiles(opts.tls_cert, opts.tls_key);
+  const hosts = createHostCheck({ bindHost: opts.ml_board_host, allowedHosts: opts.allowed_hosts });
+  server = createServer(createBoardApp(distDir, { hosts }), tls);
 } catch (error) {
   fail((error as Error).message);
 }
 
-const server = createServer(app);
 server.listen(opts.ml_board_port, opts.ml_board_host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : opts.ml_board_port;
   const url = boardUrl({
+    scheme: tls ? 'https' : 'http',
     host: opts.ml_board_host,
     port: bound,
     restEndpoint: opts.rest_endpoint,
     wsEndpoint: opts.ws_endpoint,
     runId: opts.run_id,
   });
-  process.stdout.write(`ml_board listening on http://${opts.ml_board_host}:${bound} (dashboard: ${distDir})\n`);
+  process.stdout.write(
+    `ml_board listening on ${tls ? 'https' : 'http'}://${opts.ml_board_host}:${bound} (dashboard: ${distDir})\n`,
+  );
   process.stdout.write(`====> ACCESS MLBOARD VIA ${url}\n`);
 });
 server.on('error', (error: NodeJS.ErrnoException) => {

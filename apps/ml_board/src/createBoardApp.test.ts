@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { createHostCheck } from '@mlgym/server-security';
 import { boardUrl } from './boardUrl.js';
 import { createBoardApp } from './createBoardApp.js';
 
@@ -65,6 +67,45 @@ describe('createBoardApp', () => {
     }
   });
 
+  it('sends a strict Content-Security-Policy, no framing and no referrer with every answer', async () => {
+    for (const path of ['/', '/dashboard', '/assets/index-abc123.js', '/logo.svg', '/assets/missing.js']) {
+      const res = await fetch(`${base}${path}`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+      expect(csp).not.toMatch(/connect-src[^;]*data:/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('serves only the names it is reached by (a rebound DNS name gets 403), more with allowed hosts', async () => {
+    const get = (url: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(url, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get(`${base}/`, 'evil.example:8080')).toBe(403);
+    expect(await get(`${base}/assets/index-abc123.js`, 'evil.example')).toBe(403);
+    expect(await get(`${base}/`, 'localhost:8080')).toBe(200);
+    const server = createBoardApp(dist, { hosts: createHostCheck({ allowedHosts: ['board.example.org'] }) }).listen(
+      0,
+      '127.0.0.1',
+    );
+    await new Promise((r) => server.once('listening', r));
+    const other = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect(await get(`${other}/`, 'board.example.org')).toBe(200);
+    expect(await get(`${other}/`, 'evil.example')).toBe(403);
+    server.close();
+  });
+
   it('refuses to start without a build, saying how to make one', () => {
     expect(() => createBoardApp(join(dist, 'nope'))).toThrow(
       `the dashboard build is missing (${join(dist, 'nope', 'index.html')}); run \`npm run build\` first`,
@@ -84,5 +125,6 @@ describe('createBoardApp', () => {
       'http://127.0.0.1:8080/?rest_endpoint=http://127.0.0.1:5001&ws_endpoint=http://127.0.0.1:5002&run_id=gs%261',
     );
     expect(boardUrl({ host: '0.0.0.0', port: 9 })).toBe('http://127.0.0.1:9/');
+    expect(boardUrl({ scheme: 'https', host: 'localhost', port: 9 })).toBe('https://localhost:9/');
   });
 });

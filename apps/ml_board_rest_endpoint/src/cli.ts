@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import type { Server } from 'node:http';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 function port(value: string): number {
   const n = Number(value);
@@ -19,8 +18,21 @@ const program = new Command('ml_board_rest_endpoint')
   .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
   .option('--port <port>', 'port to listen on', port, 5001)
   .option('--event_storage_path <path>', 'storage folder shared with ml_board_ws_endpoint', 'event_storage')
-  .option('--auth_token <token>', 'bearer token required for writes (default: $ML_BOARD_AUTH_TOKEN)')
-  .option('--auth_reads', 'require the token for reads too', false)
+  .option(
+    '--auth_token <token>',
+    'a token with the admin scope that every request must send (default: $ML_BOARD_AUTH_TOKEN)',
+  )
+  .option('--auth_tokens_file <path>', 'tokens with scopes, one per line (see ml_board_token); reloaded on change')
+  .option('--public_reads', 'with tokens: requests without one may still read', false)
+  .option('--insecure_no_auth', 'allow binding beyond loopback without any token', false)
+  .option(
+    '--allowed_hosts <names...>',
+    'names clients reach this server by, beyond loopback and --host (DNS rebinding)',
+  )
+  .option('--tls_cert <path>', 'serve https with this certificate (PEM; with --tls_key)')
+  .option('--tls_key <path>', 'the private key of --tls_cert (PEM)')
+  // Reads need the token by default now (--public_reads opens them); kept so old command lines still start.
+  .addOption(new Option('--auth_reads').hideHelp())
   .option(
     '--cors_allowed_origins <origins...>',
     'browser origins allowed to call the API (default: the ml_board defaults)',
@@ -34,17 +46,32 @@ const opts = program.opts<{
   port: number;
   event_storage_path: string;
   auth_token?: string;
-  auth_reads: boolean;
+  auth_tokens_file?: string;
+  public_reads: boolean;
+  insecure_no_auth: boolean;
+  allowed_hosts?: string[];
+  tls_cert?: string;
+  tls_key?: string;
   cors_allowed_origins: string[];
   max_upload_mb: number;
 }>();
 // Imported after parsing, so `--help` answers without loading express and the endpoint.
-const { createRestApp, sweepTemporaries } = await import('@mlgym/rest-endpoint');
-const token = opts.auth_token ?? process.env['ML_BOARD_AUTH_TOKEN'];
+const [{ createRestApp, sweepTemporaries }, { createServer, securityFromFlags }] = await Promise.all([
+  import('@mlgym/rest-endpoint'),
+  import('@mlgym/server-security'),
+]);
+let security: ReturnType<typeof securityFromFlags>;
+try {
+  security = securityFromFlags(opts, process.env, (line) => process.stderr.write(`ml_board_rest_endpoint: ${line}\n`));
+} catch (error) {
+  process.stderr.write(`ml_board_rest_endpoint: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 const app = createRestApp({
   storagePath: opts.event_storage_path,
-  authToken: token,
-  authReads: opts.auth_reads,
+  access: security.access,
+  host: opts.host,
+  allowedHosts: opts.allowed_hosts,
   corsAllowedOrigins: opts.cors_allowed_origins,
   maxUploadBytes: opts.max_upload_mb,
   log: (line) => process.stderr.write(`${line}\n`),
@@ -53,13 +80,16 @@ await app.init();
 const swept = await sweepTemporaries(opts.event_storage_path);
 if (swept > 0) process.stdout.write(`ml_board_rest_endpoint: removed ${swept} unfinished upload(s) left by a crash\n`);
 
-const server: Server = app.listen(opts.port, opts.host, () => {
+const server = createServer(app, security.tls);
+server.listen(opts.port, opts.host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : opts.port;
   process.stdout.write(
-    `ml_board_rest_endpoint listening on http://${opts.host}:${bound} (event storage: ${opts.event_storage_path}${token ? ', token required for writes' : ''})\n`,
+    `ml_board_rest_endpoint listening on ${security.tls ? 'https' : 'http'}://${opts.host}:${bound} (event storage: ${opts.event_storage_path}; ${security.summary})\n`,
   );
 });
+// The tokens file is watched; SIGHUP re-reads it at once (as servers usually do).
+process.on('SIGHUP', () => void security.access.reload());
 server.on('error', (error) => {
   process.stderr.write(`ml_board_rest_endpoint: cannot listen on ${opts.host}:${opts.port}: ${error.message}\n`);
   process.exit(1);

@@ -8,6 +8,12 @@ function port(value: string): number {
   return n;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
 function fsync(value: string): FsyncPolicy {
   if (value === 'always' || value === 'never') return value;
   const ms = /^interval:(\d+)$/.exec(value)?.[1];
@@ -31,6 +37,25 @@ const program = new Command('ml_board_ws_endpoint')
     fsync,
     'always' as FsyncPolicy,
   )
+  .option(
+    '--auth_token <token>',
+    'a token with the admin scope that every client must send (default: $ML_BOARD_AUTH_TOKEN)',
+  )
+  .option('--auth_tokens_file <path>', 'tokens with scopes, one per line (see ml_board_token); reloaded on change')
+  .option('--public_reads', 'with tokens: clients without one may still read (join, history, list)', false)
+  .option('--insecure_no_auth', 'allow binding beyond loopback without any token', false)
+  .option(
+    '--allowed_hosts <names...>',
+    'names clients reach this server by, beyond loopback and --host (DNS rebinding)',
+  )
+  .option('--tls_cert <path>', 'serve https/wss with this certificate (PEM; with --tls_key)')
+  .option('--tls_key <path>', 'the private key of --tls_cert (PEM)')
+  .option(
+    '--max_keys_per_grid_search <n>',
+    'distinct metric, loss and config keys a grid search may have',
+    positiveInt,
+    10_000,
+  )
   .parse();
 
 const opts = program.opts<{
@@ -39,25 +64,46 @@ const opts = program.opts<{
   event_storage_path: string;
   cors_allowed_origins: string[];
   fsync: FsyncPolicy;
+  auth_token?: string;
+  auth_tokens_file?: string;
+  public_reads: boolean;
+  insecure_no_auth: boolean;
+  allowed_hosts?: string[];
+  tls_cert?: string;
+  tls_key?: string;
+  max_keys_per_grid_search: number;
 }>();
 // Imported after parsing, so `--help` answers without loading socket.io, zod and the store.
-const [{ FileEventStorage }, { isMlgymError }, { createWsEndpoint }] = await Promise.all([
+const [{ FileEventStorage }, { isMlgymError }, { createWsEndpoint }, { securityFromFlags }] = await Promise.all([
   import('@mlgym/event-store'),
   import('@mlgym/protocol'),
   import('@mlgym/ws-endpoint'),
+  import('@mlgym/server-security'),
 ]);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+let security: ReturnType<typeof securityFromFlags>;
+try {
+  security = securityFromFlags(opts, process.env, (line) => log(`ml_board_ws_endpoint: ${line}`));
+} catch (error) {
+  process.stderr.write(`ml_board_ws_endpoint: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 const storage = new FileEventStorage(opts.event_storage_path, { fsync: opts.fsync });
 const endpoint = createWsEndpoint({
   storage,
   corsAllowedOrigins: opts.cors_allowed_origins,
-  log: (line) => process.stderr.write(`${line}\n`),
+  log,
+  access: security.access,
+  allowedHosts: opts.allowed_hosts,
+  tls: security.tls,
+  maxKeysPerGridSearch: opts.max_keys_per_grid_search,
 });
 
 try {
   await storage.lockRoot();
   const bound = await endpoint.listen(opts.port, opts.host);
   process.stdout.write(
-    `ml_board_ws_endpoint listening on http://${opts.host}:${bound} (event storage: ${storage.root})\n`,
+    `ml_board_ws_endpoint listening on ${security.tls ? 'https' : 'http'}://${opts.host}:${bound} (event storage: ${storage.root}; ${security.summary})\n`,
   );
 } catch (error) {
   process.stderr.write(
@@ -73,8 +119,11 @@ async function stop(signal: string): Promise<void> {
   process.stdout.write(`ml_board_ws_endpoint: ${signal}, closing event logs…\n`);
   await endpoint.close();
   await storage.close();
+  security.access.close();
   process.exit(0);
 }
+// The tokens file is watched; SIGHUP re-reads it at once (as servers usually do).
+process.on('SIGHUP', () => void security.access.reload());
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('unhandledRejection', (error) => {

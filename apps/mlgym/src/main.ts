@@ -68,6 +68,7 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
         workerArgs: [],
         log: (line) => io.err(`mlgym worker: ${line}`),
         signal: stop.signal,
+        authToken: process.env['ML_BOARD_AUTH_TOKEN'] || undefined,
       });
     });
 

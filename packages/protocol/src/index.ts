@@ -63,12 +63,15 @@ export {
   JoinRequestSchema,
   PUBLISHER_ROOMS,
   PublishBatchSchema,
+  WS_HTTP_ROUTES,
+  WS_MESSAGE_SCOPES,
 } from './wsProtocol.js';
 export type {
   ClientToServerEvents,
   GridSearchListEntry,
   HistoryChunk,
   HistoryDone,
+  JoinAck,
   JoinRequest,
   MlgymEventMessage,
   PublishAck,
@@ -79,3 +82,4 @@ export { ChunkUploadQuerySchema, IntegerSegmentSchema, MetricsQuerySchema, REST_
 export type { RestRoute } from './restRoutes.js';
 export { AUTH_ERROR_CODES, TOKEN_SCOPES, WHOAMI_PATH, authErrorBodySchema, whoamiResponseSchema } from './auth.js';
 export type { AuthErrorBody, AuthErrorCode, TokenScope, WhoamiResponse } from './auth.js';
+export { SCOPE_DESCRIPTIONS, scopeAllows } from './tokenScopes.js';

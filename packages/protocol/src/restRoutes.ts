@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { whoamiResponseSchema } from './auth.js';
+import type { TokenScope } from './auth.js';
 import { SafeNameSchema } from './events.js';
 import { CheckpointListEntrySchema, ExperimentStatusEntrySchema, PutConfigBodySchema } from './restBodies.js';
 
@@ -54,18 +56,32 @@ export interface RestRoute {
   answer?: z.ZodType;
   /** Media type of a non-JSON 200 answer. */
   answerType?: string;
+  /**
+   * The token scope the route needs where the endpoint has tokens (null: answered without one). A route with a
+   * `:gs` parameter also needs a token whose grid-search patterns match it. Required, so no route is left open.
+   */
+  scope: TokenScope | null;
 }
 
 /**
- * Every route of ml_board_rest_endpoint with the schemas of its inputs: the endpoint validates
- * path and query against them before any handler runs, and `/openapi.json` is generated from them.
+ * Every route of ml_board_rest_endpoint with the schemas of its inputs and the scope it needs: the endpoint
+ * checks tokens and validates path and query against them before any handler runs, and `/openapi.json` is
+ * generated from them.
  */
 export const REST_ROUTES: readonly RestRoute[] = [
-  { method: 'get', path: '/openapi.json', summary: 'this document' },
-  { method: 'get', path: '/grid_searches', summary: 'grid searches in the store, newest first' },
+  { method: 'get', path: '/openapi.json', scope: 'read', summary: 'this document' },
+  {
+    method: 'get',
+    path: '/whoami',
+    scope: null,
+    summary: 'who the bearer token sent (if any) stands for, and whether this endpoint needs one',
+    answer: whoamiResponseSchema,
+  },
+  { method: 'get', path: '/grid_searches', scope: 'read', summary: 'grid searches in the store, newest first' },
   {
     method: 'get',
     path: '/grid_searches/:gs/experiments',
+    scope: 'read',
     summary: 'experiments with their last checkpoint (warm start); gzipped for clients that take it',
     params: GsParams,
     answer: z.array(ExperimentStatusEntrySchema),
@@ -73,6 +89,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'get',
     path: '/grid_searches/:gs/:config_name',
+    scope: 'read',
     summary: 'a grid-search level config, as stored',
     params: z.strictObject({ gs, config_name: configName }),
     answerType: 'application/yaml',
@@ -80,6 +97,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'put',
     path: '/grid_searches/:gs/:config_name',
+    scope: 'write',
     summary: 'store a grid-search level config',
     params: z.strictObject({ gs, config_name: configName }),
     body: { json: PutConfigBodySchema },
@@ -87,12 +105,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'get',
     path: '/grid_searches/:gs/:exp/:config_name',
+    scope: 'read',
     summary: 'an experiment level config, as stored',
     params: z.strictObject({ gs, exp, config_name: configName }),
   },
   {
     method: 'put',
     path: '/grid_searches/:gs/:exp/:config_name',
+    scope: 'write',
     summary: 'store an experiment level config',
     params: z.strictObject({ gs, exp, config_name: configName }),
     body: { json: PutConfigBodySchema },
@@ -100,12 +120,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'get',
     path: '/system-info/:gs/:exp',
+    scope: 'read',
     summary: 'the system an experiment ran on',
     params: ExperimentParams,
   },
   {
     method: 'get',
     path: '/checkpoint_list/:gs/:exp',
+    scope: 'read',
     summary: 'epochs with checkpoints, newest first',
     params: ExperimentParams,
     answer: z.array(CheckpointListEntrySchema),
@@ -113,6 +135,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'get',
     path: '/checkpoint_list/:gs/:exp/:epoch',
+    scope: 'read',
     summary: 'the files of one checkpoint',
     params: EpochParams,
     answer: z.array(CheckpointListEntrySchema),
@@ -120,6 +143,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'post',
     path: '/checkpoints/:gs/:exp/:epoch',
+    scope: 'write',
     summary: 'upload a checkpoint file (multipart field checkpoint_file; the original protocol)',
     params: EpochParams,
     body: { mediaType: 'multipart/form-data', description: 'one file in the field checkpoint_file' },
@@ -127,12 +151,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'delete',
     path: '/checkpoints/:gs/:exp/:epoch',
+    scope: 'write',
     summary: 'delete a checkpoint',
     params: EpochParams,
   },
   {
     method: 'get',
     path: '/checkpoints/:gs/:exp/:epoch/:resource',
+    scope: 'read',
     summary: 'download a checkpoint file (Range supported; X-Checksum-Sha256 and Repr-Digest headers)',
     params: ResourceParams,
     answerType: 'application/octet-stream',
@@ -140,6 +166,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'put',
     path: '/checkpoints/:gs/:exp/:epoch/:resource',
+    scope: 'write',
     summary: 'upload a checkpoint file as the raw body; answers its size and sha256',
     params: ResourceParams,
     body: { mediaType: 'application/octet-stream', description: 'the file' },
@@ -147,18 +174,21 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'delete',
     path: '/checkpoints/:gs/:exp/:epoch/:resource',
+    scope: 'admin',
     summary: 'delete one checkpoint file',
     params: ResourceParams,
   },
   {
     method: 'get',
     path: '/checkpoints/:gs/:exp/:epoch/:resource/chunks',
+    scope: 'read',
     summary: 'state of a chunked upload: the chunks received, or the digest once complete',
     params: ResourceParams,
   },
   {
     method: 'put',
     path: '/checkpoints/:gs/:exp/:epoch/:resource/chunks/:chunk_id',
+    scope: 'write',
     summary: 'upload one chunk of a file (resumable); the last one assembles it',
     params: z.strictObject({ gs, exp, epoch, resource, chunk_id: IntegerSegmentSchema.describe('chunk number') }),
     query: ChunkUploadQuerySchema,
@@ -167,12 +197,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'get',
     path: '/model-card/:gs/:exp',
+    scope: 'read',
     summary: 'the model card of an experiment, built from its stored configs',
     params: ExperimentParams,
   },
   {
     method: 'get',
     path: '/metrics/:gs/:exp',
+    scope: 'read',
     summary: 'metric and loss scores per epoch and split, from the event log',
     params: ExperimentParams,
     query: MetricsQuerySchema,

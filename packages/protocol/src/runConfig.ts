@@ -98,6 +98,15 @@ export const LoggingSchema = z.strictObject({
   gs_rest_api_endpoint: httpUrl.nullable().optional(),
   /** Where events and checkpoints go when no server is configured. */
   event_storage_path: z.string().min(1).optional(),
+  /**
+   * Bearer token for both endpoints (ML_BOARD_AUTH_TOKEN when left out); needs the write scope. The copy of the run
+   * config stored on the endpoints leaves it out.
+   */
+  auth_token: z
+    .string()
+    .min(1)
+    .regex(/^\S+$/, { error: 'expected a token without whitespace (as ml_board_token prints it)' })
+    .optional(),
 });
 
 /** The whole `run_config.yml`. `logging` may be omitted: then everything is stored locally. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TokenScope } from './auth.js';
 
 /** Rooms the original publishers join; they carry no event log. */
 export const PUBLISHER_ROOMS = ['mlgym_event_publishers', 'mlgym_streamed_logger'] as const;
@@ -76,11 +77,38 @@ export interface GridSearchListEntry {
   modified: string;
 }
 
+/** The acknowledgement of `join`; `code` says why a room was refused (e.g. AUTH_FORBIDDEN). */
+export interface JoinAck {
+  ok: boolean;
+  message?: string;
+  code?: string;
+}
+
 export interface ClientToServerEvents {
-  join: (request: JoinRequest, ack?: (result: { ok: boolean; message?: string }) => void) => void;
+  join: (request: JoinRequest, ack?: (result: JoinAck) => void) => void;
   leave: () => void;
   ping: () => void;
   mlgym_event: (event: unknown, ack?: (result: PublishAck) => void) => void;
   mlgym_events: (batch: PublishBatch, ack?: (result: PublishAck) => void) => void;
   list_grid_searches: (ack: (list: GridSearchListEntry[]) => void) => void;
 }
+
+/**
+ * The token scope each message needs where the endpoint has tokens (null: any connection may send it). A message
+ * naming grid searches (`join`'s rooms, an event's grid_search_id) also needs a token whose patterns match them.
+ * Keyed by every client message, so a new message cannot be added without saying who may send it.
+ */
+export const WS_MESSAGE_SCOPES: { readonly [K in keyof ClientToServerEvents]-?: TokenScope | null } = {
+  join: 'read',
+  leave: null,
+  ping: null,
+  mlgym_event: 'write',
+  mlgym_events: 'write',
+  list_grid_searches: 'read',
+};
+
+/** The HTTP routes of the websocket endpoint beside socket.io, with the scope each needs (null: none). */
+export const WS_HTTP_ROUTES: ReadonlyArray<{ method: 'get'; path: string; scope: TokenScope | null }> = [
+  { method: 'get', path: '/history/:gs', scope: 'read' },
+  { method: 'get', path: '/whoami', scope: null },
+];

@@ -1,7 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
-import { MlgymError } from '@mlgym/protocol';
+import { MlgymError, WHOAMI_PATH } from '@mlgym/protocol';
+import { createAccessControl, createHostCheck } from '@mlgym/server-security';
+import type { AccessControl } from '@mlgym/server-security';
+import { authorizeRoutes, hostGuard, whoami } from './accessGuard.js';
 import { errorHandler } from './httpErrors.js';
 import { openApiDocument } from './openapi.js';
 import { validateInputs } from './validateInputs.js';
@@ -15,10 +17,14 @@ import { ExperimentListing, StorageRoot } from '@mlgym/storage';
 export interface RestAppOptions {
   /** The event storage folder (`--event_storage_path`). */
   storagePath: string;
-  /** When set, every write needs `Authorization: Bearer <token>`. */
+  /** Tokens and their scopes (`createAccessControl`). @default open: no token needed (loopback use) */
+  access?: AccessControl | undefined;
+  /** Shorthand for `access: createAccessControl({token})`: one admin token, needed for every request. */
   authToken?: string | undefined;
-  /** Require the token for reads too. @default false */
-  authReads?: boolean;
+  /** The interface listened on (`--host`): a name there is one clients reach the server by. @default 127.0.0.1 */
+  host?: string | undefined;
+  /** More names clients reach the server by (`--allowed_hosts`; DNS-rebinding defence). */
+  allowedHosts?: readonly string[] | undefined;
   /** Browser origins allowed to call the API. @default [] */
   corsAllowedOrigins?: readonly string[];
   /** Largest single checkpoint file. @default 4 GiB */
@@ -67,28 +73,6 @@ function cors(origins: readonly string[]): RequestHandler {
   };
 }
 
-function auth(token: string, reads: boolean): RequestHandler {
-  const expected = Buffer.from(`Bearer ${token}`);
-  return (req, _res, next) => {
-    if (!reads && (req.method === 'GET' || req.method === 'HEAD')) {
-      next();
-      return;
-    }
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      next(
-        MlgymError.fromIssue({
-          code: 'UNAUTHORIZED',
-          problem: "this request needs the server's bearer token",
-          hint: 'Send "Authorization: Bearer <token>"',
-        }),
-      );
-      return;
-    }
-    next();
-  };
-}
-
 const EXPERIMENT_WRITE = /^\/(?:grid_searches|checkpoints)\/([^/]+)\/(0|[1-9]\d{0,8})(?:\/|$)/;
 
 /**
@@ -119,13 +103,16 @@ function noteWrites(listing: ExperimentListing): RequestHandler {
 
 /**
  * The MLboard REST endpoint as an express app (no listen): the original's 13 routes and storage
- * layout, plus chunked uploads, digests, range downloads, a grid-search list, metric export and
- * `/openapi.json`. Call `init()` before serving.
+ * layout, plus chunked uploads, digests, range downloads, a grid-search list, metric export,
+ * `/openapi.json` and `/whoami`. In front of every route: the Host check, CORS, the token and the
+ * route's scope and grid search. Call `init()` before serving.
  */
 export function createRestApp(options: RestAppOptions): Express & { init: () => Promise<void> } {
   const storage = new StorageRoot(options.storagePath);
+  const access = options.access ?? createAccessControl({ token: options.authToken });
   const ctx: RestContext = {
     storage,
+    access,
     listing: new ExperimentListing(storage),
     maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 ** 3,
     maxChunkBytes: options.maxChunkBytes ?? 64 * 1024 ** 2,
@@ -134,11 +121,13 @@ export function createRestApp(options: RestAppOptions): Express & { init: () => 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(hostGuard(createHostCheck({ bindHost: options.host ?? '127.0.0.1', allowedHosts: options.allowedHosts })));
   app.use(cors(options.corsAllowedOrigins ?? []));
+  app.get(WHOAMI_PATH, whoami(access));
+  authorizeRoutes(app, access);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  if (options.authToken) app.use(auth(options.authToken, options.authReads ?? false));
   app.use(noteWrites(ctx.listing));
   validateInputs(app);
   app.use(configsRouter(ctx));

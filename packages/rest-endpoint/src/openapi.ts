@@ -33,6 +33,11 @@ export function openApiDocument(): object {
       method: route.method,
       path: openApiPath(route.path),
       summary: route.summary,
+      description:
+        route.scope === null
+          ? 'Answered without a token.'
+          : `Where the endpoint has tokens: one with the ${route.scope} scope${route.path.includes(':gs') ? ' whose grid search patterns match {gs}' : ''}.`,
+      security: route.scope === null ? [] : [{ bearer: [] }],
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),

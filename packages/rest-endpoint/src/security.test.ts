@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createAccessControl } from '@mlgym/server-security';
 import { testApp } from './testApp.js';
 
 const GS = '2023-06-03--10-26-58';
@@ -79,25 +80,30 @@ describe('paths from requests never leave the storage root', () => {
 });
 
 describe('authentication, CORS and errors', () => {
-  it('with a token, writes need it (reads optionally)', async () => {
+  it('with a token every request needs it (reads too); --public_reads keeps reads open', async () => {
     const { app } = await testApp({ authToken: 's3cret' });
     const body = { file_format: 'YAML', content: 'a: 1' };
     const denied = await request(app).put(`/grid_searches/${GS}/run_config.yml`).send(body).expect(401);
-    expect(denied.body).toEqual({ code: 'UNAUTHORIZED', message: expect.stringContaining('bearer token') });
-    await request(app)
+    expect(denied.body).toEqual({ code: 'AUTH_REQUIRED', message: expect.stringContaining('bearer token') });
+    expect(denied.headers['www-authenticate']).toBe('Bearer');
+    const wrong = await request(app)
       .put(`/grid_searches/${GS}/run_config.yml`)
       .set('Authorization', 'Bearer wrong')
       .send(body)
       .expect(401);
+    expect(wrong.body.code).toBe('AUTH_INVALID');
     await request(app)
       .put(`/grid_searches/${GS}/run_config.yml`)
       .set('Authorization', 'Bearer s3cret')
       .send(body)
       .expect(200);
-    await request(app).get(`/grid_searches/${GS}/run_config`).expect(200);
-    const strict = (await testApp({ authToken: 's3cret', authReads: true })).app;
-    await request(strict).get('/grid_searches').expect(401);
-    await request(strict).get('/grid_searches').set('Authorization', 'Bearer s3cret').expect(200);
+    await request(app).get(`/grid_searches/${GS}/run_config`).expect(401);
+    await request(app).get('/openapi.json').expect(401);
+    await request(app).get(`/grid_searches/${GS}/run_config`).set('Authorization', 'Bearer s3cret').expect(200);
+    const open = (await testApp({ access: createAccessControl({ token: 's3cret', publicReads: true }) })).app;
+    await request(open).get('/grid_searches').expect(200);
+    const write = await request(open).put(`/grid_searches/${GS}/run_config.yml`).send(body).expect(401);
+    expect(write.body.code).toBe('AUTH_REQUIRED');
   });
 
   it('answers CORS only for allowed origins', async () => {

@@ -1,16 +1,30 @@
-import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io';
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
-import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, PublishBatchSchema, SafeNameSchema } from '@mlgym/protocol';
-import type { ClientToServerEvents, PublishAck, ServerToClientEvents } from '@mlgym/protocol';
+import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, SafeNameSchema } from '@mlgym/protocol';
+import type {
+  AuthErrorBody,
+  ClientToServerEvents,
+  GridSearchListEntry,
+  JoinAck,
+  PublishAck,
+  ServerToClientEvents,
+} from '@mlgym/protocol';
+import { createAccessControl, createHostCheck, createServer } from '@mlgym/server-security';
+import type { AccessControl, HostCheck, TlsFiles } from '@mlgym/server-security';
+import { guardHandshake } from './handshakeGuard.js';
+import { createPublisher } from './publisher.js';
+import { messagePermit, recheckConnections } from './socketAccess.js';
+import type { MlgymSocket, SocketData } from './socketAccess.js';
 import { createHistoryHandler } from './historyHandler.js';
+import { createHttpRoutes } from './httpRoutes.js';
+import { DEFAULT_MAX_KEYS_PER_GRID_SEARCH, KeyLimit } from './keyLimit.js';
 import { originAllowed } from './originAllowed.js';
 import { parseChunk } from './parseChunk.js';
 import { bufferedBytes, drained } from './socketBuffer.js';
-import { DEFAULT_MAX_EVENT_BYTES, validateEvent } from './validateEvent.js';
+import { DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
 
 export interface WsEndpointOptions {
   storage: EventLogProvider;
@@ -33,17 +47,24 @@ export interface WsEndpointOptions {
   maxBufferedBytes?: number;
   /** Where to report server-side problems. @default nothing */
   log?: (line: string) => void;
+  /** Tokens and their scopes (`createAccessControl`). @default none: everything open, as for the original clients */
+  access?: AccessControl;
+  /** More names than loopback, IP addresses and the bound host that clients reach this server by (`--allowed_hosts`). */
+  allowedHosts?: readonly string[];
+  /** Serve HTTPS (and wss) with this certificate. */
+  tls?: TlsFiles;
+  /** Distinct metric, loss and config keys a grid search may have. @default 10000 */
+  maxKeysPerGridSearch?: number;
 }
 
 export interface WsEndpoint {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
-  readonly httpServer: HttpServer;
+  readonly httpServer: HttpServer | HttpsServer;
   /** Listens and resolves with the bound port (pass 0 for a free one). @default host 127.0.0.1 */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
 
-type MlgymSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 type Ack<T> = ((result: T) => void) | undefined;
 
 function errorBody(error: unknown): { code: string; message: string } {
@@ -69,16 +90,19 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   const maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024;
   const report = options.log ?? (() => undefined);
   const allowed = new Set(options.corsAllowedOrigins ?? []);
-  // Requests outside /socket.io/ (socket.io passes them on): the history over HTTP.
+  const access = options.access ?? createAccessControl();
+  const keyLimit = new KeyLimit(options.maxKeysPerGridSearch ?? DEFAULT_MAX_KEYS_PER_GRID_SEARCH);
+  let hosts: HostCheck = createHostCheck({ allowedHosts: options.allowedHosts });
+  // Requests outside /socket.io/ (socket.io passes them on): /whoami and the history over HTTP.
   const httpServer = createServer((req, res) => {
-    history(req, res).catch((error: unknown) => {
+    httpRoutes(req, res).catch((error: unknown) => {
       report(`ws endpoint: ${error instanceof Error ? error.stack : String(error)}`);
       if (res.headersSent) return void res.destroy();
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: 'INTERNAL', message: 'internal error while serving the history' }));
     });
-  });
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+  }, options.tls);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     cors: { origin: [...allowed], credentials: false },
     // CORS headers only guide browsers on polling requests; a websocket upgrade carries no such
     // check, so every handshake and upgrade is refused here unless its Origin is allowed.
@@ -122,13 +146,16 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     return opening;
   }
 
-  const history = createHistoryHandler({
-    storage: options.storage,
-    logFor,
+  const httpRoutes = createHttpRoutes({
+    access,
+    hosts: () => hosts,
     allowedOrigins: allowed,
-    chunkBytes,
-    report,
+    history: createHistoryHandler({ storage: options.storage, logFor, chunkBytes, report }),
   });
+  io.use(guardHandshake(access, () => hosts));
+
+  const permit = messagePermit(access);
+  const publisher = createPublisher({ permit, logFor, keyLimit, maxEventBytes, maxBatchEvents });
 
   /** Disconnects the room's subscribers that stopped reading (their unsent output is over the bound). */
   function dropSlowSubscribers(room: string): void {
@@ -188,11 +215,9 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     }
   }
 
-  async function handleJoin(
-    socket: MlgymSocket,
-    raw: unknown,
-    ack: Ack<{ ok: boolean; message?: string }>,
-  ): Promise<void> {
+  async function handleJoin(socket: MlgymSocket, raw: unknown, ack: Ack<JoinAck>): Promise<void> {
+    const denied = permit(socket.data.token, 'join', 'join rooms');
+    if (denied) return void refuseJoin(socket, denied, ack);
     const parsed = JoinRequestSchema.safeParse(raw);
     if (!parsed.success) {
       const message = 'join expects {rooms: [grid_search_id, …], client_id?, last_event_id?, history_format?}';
@@ -210,6 +235,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
       return;
     }
     socket.emit('server_log_message', `Client ${request.client_id ?? '<unknown>'} joined rooms: [${rooms.join(', ')}]`);
+    let refused: AuthErrorBody | undefined;
     for (const room of rooms) {
       if ((PUBLISHER_ROOMS as readonly string[]).includes(room)) {
         await socket.join(room);
@@ -225,76 +251,64 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
         );
         continue;
       }
+      const forbidden = permit(socket.data.token, 'join', `join ${room}`, room);
+      if (forbidden) {
+        refused = forbidden;
+        refuse(socket, new MlgymError(forbidden));
+        continue;
+      }
       const ids = request.last_event_id;
       // Own properties only: `constructor` or `toString` must not read Object.prototype.
       const last =
         typeof ids === 'number' ? ids : ids !== undefined && Object.hasOwn(ids, room) ? (ids[room] ?? -1) : -1;
       await replay(socket, room, last + 1, request.history_format ?? 'json');
     }
-    ack?.({ ok: true });
+    ack?.(refused ? { ok: false, ...refused } : { ok: true });
   }
 
-  async function handleEvent(socket: MlgymSocket, event: unknown, ack: Ack<PublishAck>): Promise<void> {
-    const valid = validateEvent(event, maxEventBytes);
-    const log = await logFor(valid.payload.grid_search_id);
-    const { ids } = await log.append([event]);
-    ack?.({ ok: true, event_ids: ids, duplicates: 0 });
+  function refuseJoin(socket: MlgymSocket, refusal: AuthErrorBody, ack: Ack<JoinAck>): void {
+    refuse(socket, new MlgymError(refusal));
+    ack?.({ ok: false, ...refusal });
   }
 
-  async function handleBatch(raw: unknown, ack: Ack<PublishAck>): Promise<void> {
-    const parsed = PublishBatchSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw MlgymError.fromIssue({
-        code: 'EVENT_INVALID',
-        problem: 'mlgym_events expects {publisher_id, first_seq, events: [...]}',
-      });
-    }
-    const { publisher_id, first_seq, events } = parsed.data;
-    if (events.length > maxBatchEvents) {
-      throw MlgymError.fromIssue({
-        code: 'PAYLOAD_TOO_LARGE',
-        problem: `a batch of ${events.length} events`,
-        expected: `at most ${maxBatchEvents}`,
-      });
-    }
-    const gridSearchId = validateEvent(events[0], maxEventBytes, 0).payload.grid_search_id;
-    events.forEach((e, i) => {
-      if (validateEvent(e, maxEventBytes, i).payload.grid_search_id !== gridSearchId) {
-        throw MlgymError.fromIssue({
-          code: 'EVENT_INVALID',
-          problem: `event ${i} belongs to another grid search than event 0`,
-          hint: 'Send one batch per grid search',
-        });
-      }
-    });
-    const log = await logFor(gridSearchId);
-    const { ids, duplicates } = await log.append(events, { publisherId: publisher_id, firstSeq: first_seq });
-    ack?.({ ok: true, event_ids: ids, duplicates });
+  async function handleList(socket: MlgymSocket): Promise<GridSearchListEntry[]> {
+    const denied = permit(socket.data.token, 'list_grid_searches', 'list grid searches');
+    if (denied) throw new MlgymError(denied);
+    const who = access.authenticate(socket.data.token);
+    const list = await options.storage.list();
+    return who.ok ? list.filter((entry) => access.mayRead(who.principal, entry.grid_search_id)) : [];
   }
+
+  unsubscribe.push(access.onChange(() => recheckConnections(io, access)));
 
   io.on('connection', (socket) => {
     // Joins of one socket run one after another so their replays cannot interleave.
     let joining: Promise<void> = Promise.resolve();
     socket.on('join', (raw: unknown, ack: unknown) => {
-      const reply = asAck<{ ok: boolean; message?: string }>(ack);
+      const reply = asAck<JoinAck>(ack);
       joining = joining.then(() =>
         handleJoin(socket, raw, reply).catch((e: unknown) => {
           refuse(socket, e);
-          reply?.({ ok: false, message: errorBody(e).message });
+          reply?.({ ok: false, ...errorBody(e) });
         }),
       );
     });
     socket.on('mlgym_event', (event: unknown, ack: unknown) => {
-      handleEvent(socket, event, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));
+      const reply = asAck<PublishAck>(ack);
+      publisher.event(socket.data.token, event).then(reply, (e: unknown) => refuse(socket, e, reply));
     });
     socket.on('mlgym_events', (batch: unknown, ack: unknown) => {
-      handleBatch(batch, asAck(ack)).catch((e: unknown) => refuse(socket, e, asAck(ack)));
+      const reply = asAck<PublishAck>(ack);
+      publisher.batch(socket.data.token, batch).then(reply, (e: unknown) => refuse(socket, e, reply));
     });
     socket.on('list_grid_searches', (ack: unknown) => {
-      const reply = asAck<Awaited<ReturnType<EventLogProvider['list']>>>(ack);
-      options.storage.list().then(
+      const reply = asAck<GridSearchListEntry[]>(ack);
+      handleList(socket).then(
         (list) => reply?.(list),
-        (e: unknown) => refuse(socket, e),
+        (e: unknown) => {
+          refuse(socket, e);
+          reply?.([]);
+        },
       );
     });
     socket.on('ping', () => socket.emit('pong'));
@@ -309,6 +323,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     httpServer,
     listen: (port, host = '127.0.0.1') =>
       new Promise<number>((resolve, reject) => {
+        hosts = createHostCheck({ bindHost: host, allowedHosts: options.allowedHosts });
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
 import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, SafeNameSchema } from '@mlgym/protocol';
-import { originAllowed } from './originAllowed.js';
+import type { AuthErrorBody } from '@mlgym/protocol';
+import { writeRefusal } from '@mlgym/server-security';
+import { fail } from './httpAnswers.js';
 
 /** A reader that takes nothing for this long is dropped (it holds the log's file open). */
 const IDLE_MS = 60_000;
@@ -9,10 +11,12 @@ const IDLE_MS = 60_000;
 export interface HistoryHandlerOptions {
   storage: EventLogProvider;
   logFor: (gridSearchId: string) => Promise<EventLog>;
-  allowedOrigins: ReadonlySet<string>;
   chunkBytes: number;
   report: (line: string) => void;
 }
+
+/** Whether the request may read a grid search: undefined, or the refusal to answer. */
+export type ReadCheck = (gridSearchId: string) => AuthErrorBody | undefined;
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -26,11 +30,6 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-function fail(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ code, message }));
-}
-
 /**
  * `GET /history/<grid_search_id>?from=<event id>`: the stored events from `from` on, as the log's own JSONL
  * (one event per line, ids counting up from `from`), streamed with backpressure. A browser fetches
@@ -39,17 +38,7 @@ function fail(res: ServerResponse, status: number, code: string, message: string
  * and follows the room live, with no gap and no duplicate.
  */
 export function createHistoryHandler(options: HistoryHandlerOptions) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const origin = req.headers.origin;
-    if (!originAllowed(origin, req.headers.host, options.allowedOrigins)) {
-      return fail(res, 403, 'UNAUTHORIZED', `origin ${origin} is not allowed`);
-    }
-    if (origin) {
-      res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', `${HISTORY_FIRST_ID_HEADER}, ${HISTORY_COUNT_HEADER}`);
-      res.setHeader('vary', 'Origin');
-    }
-    const url = new URL(req.url ?? '/', 'http://endpoint');
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, mayRead: ReadCheck): Promise<void> => {
     const match = /^\/history\/([^/]+)$/.exec(url.pathname);
     if (!match)
       return fail(res, 404, 'NOT_FOUND', `no route ${url.pathname} (GET /history/<grid_search_id>?from=<event id>)`);
@@ -63,6 +52,8 @@ export function createHistoryHandler(options: HistoryHandlerOptions) {
     if (!SafeNameSchema.safeParse(room).success) {
       return fail(res, 400, 'STORAGE_PATH_UNSAFE', `${JSON.stringify(room)} is not a valid grid search id`);
     }
+    const refusal = mayRead(room);
+    if (refusal) return writeRefusal(res, refusal);
     const fromText = url.searchParams.get('from') ?? '0';
     const from = /^\d{1,15}$/.test(fromText) ? Number(fromText) : NaN;
     if (!Number.isSafeInteger(from)) {

@@ -22,6 +22,8 @@ export interface DispatchContext {
   signal?: AbortSignal | undefined;
   /** How to start pool workers (multiprocessing); without it jobs run in this process. */
   worker?: { module: string; args: string[] } | undefined;
+  /** The endpoints' token, handed to pool workers with the store (distributed workers bring their own). */
+  authToken?: string | undefined;
 }
 
 /** Hands the jobs to the environment's runner: distributed workers, a process pool or this process. */
@@ -84,7 +86,9 @@ export async function dispatchJobs(
       maxRetries: env.config.max_retries,
       workerModule: ctx.worker.module,
       workerArgs: ctx.worker.args,
-      store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
+      store: endpoint
+        ? { kind: 'http', baseUrl: endpoint, authToken: ctx.authToken }
+        : { kind: 'local', root: run.eventStoragePath },
       signal: ctx.signal,
       configDir: ctx.configDir,
       plugins: settings.plugins,

@@ -176,6 +176,8 @@ export interface DistributedWorkerOptions {
   workerArgs: string[];
   /** How long a job stays claimed without a heartbeat before another worker takes it over. @default 30000 */
   lockDurationMs?: number;
+  /** This worker's token for the endpoints (ML_BOARD_AUTH_TOKEN; never carried in the queue). */
+  authToken?: string | undefined;
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -217,7 +219,12 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
   const processJob = async (job: Job<DistributedJobData>) => {
     const d = job.data;
     const spoolDir = join(tmpdir(), 'mlgym-spool');
-    const reporter = await WebsocketReporter.create({ servers: d.websocketServers, spoolDir, warn: options.log });
+    const reporter = await WebsocketReporter.create({
+      servers: d.websocketServers,
+      spoolDir,
+      warn: options.log,
+      authToken: options.authToken,
+    });
     const start = Date.now() / 1000;
     reporter.emit(jobStatusEvent(d.gridSearchId, d.experimentId, 'RUNNING', { start, end: -1 }));
     options.log?.(

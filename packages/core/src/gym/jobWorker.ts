@@ -101,7 +101,10 @@ async function runRequest(
     const store =
       request.store.kind === 'local'
         ? new LocalGridSearchStore(request.store.root)
-        : new HttpGridSearchStore({ baseUrl: request.store.baseUrl, authToken: host.authToken });
+        : new HttpGridSearchStore({
+            baseUrl: request.store.baseUrl,
+            authToken: request.store.authToken ?? host.authToken,
+          });
     const outcome = await runGymJob({
       config: request.job.config,
       gridSearchId: request.gridSearchId,

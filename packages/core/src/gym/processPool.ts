@@ -12,7 +12,8 @@ export type { ForkedOutcome } from './workerProcess.js';
 export const DEFAULT_MAX_JOBS_PER_WORKER = 50;
 
 /** Where a worker finds the grid-search store (stores themselves cannot cross a process boundary). */
-export type StoreDescriptor = { kind: 'local'; root: string } | { kind: 'http'; baseUrl: string };
+export type StoreDescriptor =
+  { kind: 'local'; root: string } | { kind: 'http'; baseUrl: string; authToken?: string | undefined };
 
 /** Parent → worker: run one job. */
 export interface WorkerRequest {

@@ -4,6 +4,7 @@ import type { Backend, MlgymEvent, RunInfo, TrainingSettings } from '@mlgym/prot
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
+import { redactRunConfig } from '../config/redactRunConfig.js';
 import { createDefaultRegistry } from '../components/createDefaultRegistry.js';
 import { planExperiments } from '../experiments/planExperiments.js';
 import { loadPlugins } from '../registry/loadPlugins.js';
@@ -38,7 +39,7 @@ export interface RunFromConfigOptions {
   signal?: AbortSignal | undefined;
   /** Sees every event the run emits (progress displays). */
   observe?: ((event: MlgymEvent) => void) | undefined;
-  /** Bearer token of the REST endpoint in `logging.gs_rest_api_endpoint` (the CLI passes ML_BOARD_AUTH_TOKEN). */
+  /** Bearer token of the endpoints when the run config's `logging.auth_token` has none (the CLI passes ML_BOARD_AUTH_TOKEN). */
   authToken?: string | undefined;
 }
 
@@ -65,6 +66,7 @@ async function connect(
       servers: logging.websocket_logging_servers,
       spoolDir: join(run.eventStoragePath, '.spool'),
       warn: log,
+      authToken,
     });
     return { store, sink: reporter, close: () => reporter.close(10_000) };
   }
@@ -77,6 +79,7 @@ async function connect(
 export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromConfigOptions = {}): Promise<RunSummary> {
   const log = options.log ?? (() => undefined);
   const notice = options.notice ?? log;
+  const authToken = run.config.logging?.auth_token ?? options.authToken;
   const registry = options.registry ?? createDefaultRegistry();
   const rc = run.config.run_configuration;
   for (const line of run.notices) notice(line);
@@ -109,14 +112,14 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
             provisional ??
             new HttpGridSearchStore({
               baseUrl: run.config.logging?.gs_rest_api_endpoint as string,
-              authToken: options.authToken,
+              authToken,
             })
           ).getConfig(id, 'run_config.yml')) !== undefined,
       ));
   } else {
     gridSearchId = rc.config.gridsearch_id;
   }
-  const connection = await connect(run, gridSearchId, log, options.authToken);
+  const connection = await connect(run, gridSearchId, log, authToken);
   const { store, close } = connection;
   const observe = options.observe;
   const sink: EventSink = observe
@@ -134,7 +137,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       configDir = dirname(plan.gs.source.file);
       jobs = plan.experiments.map((e) => ({ experimentId: e.experiment_id, config: e.config, resume: false }));
       await store.putConfig(gridSearchId, 'grid_search_config.yml', plan.gs.source.text);
-      await store.putConfig(gridSearchId, 'run_config.yml', run.source.text);
+      await store.putConfig(gridSearchId, 'run_config.yml', redactRunConfig(run.source.text));
       if (plan.validation)
         await store.putConfig(gridSearchId, 'validation_strategy_config.yml', plan.validation.source.text);
       // What a warm start continues with; config_dir is where relative paths in component configs point.
@@ -194,6 +197,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
             log,
             signal: options.signal,
             worker: options.worker,
+            authToken,
           });
     results.push(...skipped);
     results.sort((a, b) => a.experimentId - b.experimentId);

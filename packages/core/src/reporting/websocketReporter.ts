@@ -20,6 +20,10 @@ export interface WebsocketReporterOptions {
   ackTimeoutMs?: number;
   /** Called with problems worth a line in the log (never throws into training). */
   warn?: (text: string) => void;
+  /** Bearer token for servers that have tokens (`logging.auth_token`, ML_BOARD_AUTH_TOKEN): needs the write scope. */
+  authToken?: string | undefined;
+  /** How long to wait before connecting again after a server refused the token (its tokens file may change). @default 5000 */
+  authRetryMs?: number;
 }
 
 interface Link {
@@ -29,7 +33,12 @@ interface Link {
   acked: number;
   sending: boolean;
   cursorFile: string;
+  /** The last refusal code told to the log: each is said once, not at every retry. */
+  refused?: string | undefined;
 }
+
+/** The codes of a server refusing this publisher's token: waiting helps only if its tokens change. */
+const AUTH_CODES = new Set(['AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_FORBIDDEN', 'HOST_NOT_ALLOWED']);
 
 const PUBLISHER_JOIN = {
   client_id: 'mlgym_streamed_logger',
@@ -87,7 +96,12 @@ export class WebsocketReporter implements EventSink {
   }
 
   private link(url: string): Link {
-    const socket = connect(url, { transports: ['websocket'], reconnectionDelayMax: 2000 });
+    const token = this.options.authToken;
+    const socket = connect(url, {
+      transports: ['websocket'],
+      reconnectionDelayMax: 2000,
+      ...(token ? { auth: { token } } : {}),
+    });
     const link: Link = {
       url,
       socket,
@@ -96,10 +110,31 @@ export class WebsocketReporter implements EventSink {
       cursorFile: join(this.options.spoolDir, `${this.publisherId}.${serverKey(url)}.cursor`),
     };
     socket.on('connect', () => {
+      link.refused = undefined;
       socket.emit('join', PUBLISHER_JOIN);
       this.pump(link);
     });
+    // A refused handshake is not retried by socket.io itself; the events wait in the spool meanwhile.
+    socket.on('connect_error', (error: Error & { data?: { code?: unknown; message?: unknown } }) => {
+      const code = typeof error.data?.code === 'string' ? error.data.code : undefined;
+      if (code === undefined || !AUTH_CODES.has(code)) return;
+      this.refusedBy(link, code, String(error.data?.message ?? error.message));
+      setTimeout(() => {
+        if (!this.closed && !socket.connected) socket.connect();
+      }, this.options.authRetryMs ?? 5000).unref();
+    });
     return link;
+  }
+
+  private refusedBy(link: Link, code: string, message: string): void {
+    if (link.refused === code) return;
+    link.refused = code;
+    const hint = this.options.authToken
+      ? 'check the token (logging.auth_token or ML_BOARD_AUTH_TOKEN) and its scope'
+      : 'set logging.auth_token or ML_BOARD_AUTH_TOKEN to a token with the write scope';
+    this.options.warn?.(
+      `mlgym reporter: ${link.url} refused this run's events (${code}: ${message}); ${hint}. They are kept in ${this.spoolFile} and sent once it accepts them`,
+    );
   }
 
   emit(event: MlgymEvent): void {
@@ -157,8 +192,10 @@ export class WebsocketReporter implements EventSink {
             link.acked = first + events.length;
             this.pump(link);
           } else {
-            // Timeout, disconnect or a storage problem: try again shortly (re-sending is safe).
-            setTimeout(() => this.pump(link), 500).unref();
+            // Timeout, disconnect, a refused token or a storage problem: try again shortly (re-sending is safe).
+            const refused = ack !== undefined && !ack.ok && AUTH_CODES.has(ack.code);
+            if (refused) this.refusedBy(link, ack.code, ack.message);
+            setTimeout(() => this.pump(link), refused ? (this.options.authRetryMs ?? 5000) : 500).unref();
           }
         },
       );

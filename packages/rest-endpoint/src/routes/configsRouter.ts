@@ -5,6 +5,7 @@ import { configSegments, writeSmallAtomic } from '@mlgym/storage';
 import type { StorageRoot } from '@mlgym/storage';
 import { badRequest, notFound } from '../httpErrors.js';
 import { listGridSearches } from '@mlgym/storage';
+import { principalOf } from '../accessGuard.js';
 import type { RestContext } from '../restContext.js';
 import { integerName, safeName } from '@mlgym/storage';
 
@@ -31,7 +32,8 @@ export function configsRouter(ctx: RestContext): Router {
   const json = express.json({ limit: ctx.maxChunkBytes });
 
   router.get('/grid_searches', async (_req, res) => {
-    res.json(await listGridSearches(storage.root));
+    const principal = principalOf(res);
+    res.json((await listGridSearches(storage.root)).filter((g) => ctx.access.mayRead(principal, g.grid_search_id)));
   });
 
   router.get('/grid_searches/:gs/experiments', async (req, res) => {

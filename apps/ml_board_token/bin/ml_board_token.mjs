@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { launchCli } from '@mlgym/launcher';
+await launchCli(import.meta.url);

@@ -1,0 +1,15 @@
+export { createAccessControl } from './accessControl.js';
+export type { AccessControl, AccessControlOptions, AccessRefusal, AccessResult, Principal } from './accessControl.js';
+export { isLoopbackHost, unsafeBindReason } from './bindCheck.js';
+export type { BindCheckOptions } from './bindCheck.js';
+export { gridSearchMatcher } from './gridSearchPatterns.js';
+export { createHostCheck, hostName, hostRefusal } from './hostCheck.js';
+export type { HostCheck, HostCheckOptions } from './hostCheck.js';
+export { bearerToken, refusalHeaders, refusalStatus, writeRefusal } from './httpRefusal.js';
+export { createServer, readTlsFiles } from './tlsServer.js';
+export type { TlsFiles } from './tlsServer.js';
+export { HASH_PREFIX, hashToken, newToken, tokenDigest } from './tokenHash.js';
+export { TOKENS_FILE_SYNTAX, checkIdentity, formatTokenLine, parseTokensFile } from './tokensFile.js';
+export type { TokenEntry, TokenIdentity } from './tokensFile.js';
+export { securityFromFlags } from './securityFlags.js';
+export type { SecurityFlags, ServerSecurity } from './securityFlags.js';
