@@ -54,14 +54,35 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  runId?: string;
+  wsPort?: number;
+  /** More arguments for both endpoints (e.g. `--auth_token T`), before those for one of them. */
+  endpointArgs?: readonly string[];
+  /** More arguments for the websocket endpoint only. */
+  wsArgs?: readonly string[];
+  /** More arguments for the REST endpoint only. */
+  restArgs?: readonly string[];
+}
+
 /** The three processes a person runs, on free ports, the endpoints allowing the board's origin. */
-export async function startStack(storage: string, opts: { runId?: string; wsPort?: number } = {}): Promise<Stack> {
+export async function startStack(storage: string, opts: StackOptions = {}): Promise<Stack> {
   const boardPort = await freePort();
   const cors = ['--cors_allowed_origins', `http://127.0.0.1:${boardPort}`];
-  const wsArgs = ['--port', String(opts.wsPort ?? 0), '--event_storage_path', storage, ...cors];
+  const shared = opts.endpointArgs ?? [];
+  const wsArgs = [
+    '--port',
+    String(opts.wsPort ?? 0),
+    '--event_storage_path',
+    storage,
+    ...cors,
+    ...shared,
+    ...(opts.wsArgs ?? []),
+  ];
+  const restArgs = ['--port', '0', '--event_storage_path', storage, ...cors, ...shared, ...(opts.restArgs ?? [])];
   const [ws, rest] = await Promise.all([
     startApp('ml_board_ws_endpoint', wsArgs),
-    startApp('ml_board_rest_endpoint', ['--port', '0', '--event_storage_path', storage, ...cors]),
+    startApp('ml_board_rest_endpoint', restArgs),
   ]);
   const board = await startBoard([
     '--ml_board_port',
@@ -105,14 +126,25 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
- * A fresh page (empty localStorage). `errors` collects uncaught page errors and any request that
- * leaves this machine (the board must work with no network: no CDN, no web fonts).
+ * Console errors a browser logs for the network (a refused connection, an endpoint's 4xx): the pages
+ * meet these on purpose (unreachable endpoints, reconnects) and explain them on the page.
+ */
+const NETWORK_CONSOLE_ERROR =
+  /^(Failed to load resource|WebSocket connection to .* failed|Access to fetch at)|net::ERR_/;
+
+/**
+ * A fresh page (empty localStorage). `errors` collects uncaught page errors, errors a library logs to
+ * the console (e.g. `AG Grid: error #200`, React's), Content-Security-Policy violations, and any request
+ * that leaves this machine (the board must work with no network: no CDN, no web fonts).
  */
 export async function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !NETWORK_CONSOLE_ERROR.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
   page.on('request', (r) => {
     const url = new URL(r.url());
     if (!['data:', 'blob:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
