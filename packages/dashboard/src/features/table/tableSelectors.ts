@@ -1,4 +1,5 @@
 import { createSelector } from '@reduxjs/toolkit';
+import { isolateBidi } from '../../app/isolateBidi';
 import type { RootState } from '../../app/store';
 import { experimentsAdapter } from '../experiments/experimentsSlice';
 import { deriveHyperParameters } from '../experiments/hyperParameters';
@@ -78,12 +79,12 @@ export const selectColumns = createSelector(
     ...LEAD_COLUMNS,
     ...hyper.columns.map((c): ColumnSpec => ({
       id: c.id,
-      label: c.label,
+      label: isolateBidi(c.label),
       type: 'number',
       group: 'hyper-parameter',
-      description: c.path,
+      description: isolateBidi(c.path),
     })),
-    ...keys.map((k): ColumnSpec => ({ id: k, label: k, type: 'number', group: 'score' })),
+    ...keys.map((k): ColumnSpec => ({ id: k, label: isolateBidi(k), type: 'number', group: 'score' })),
     ...TAIL_COLUMNS,
   ],
   {
