@@ -6,7 +6,7 @@ import { initialSettings } from './features/settings/settingsStorage';
 
 // Only what connecting needs loads first: the socket worker connects and streams the stored history
 // while the application's code loads and mounts (bootApp is a chunk of its own).
-const { settings, fromUrl } = initialSettings(localStorage, window.location.search);
+const { settings, fromUrl, refused } = initialSettings(localStorage, window.location.search);
 const early = fromUrl ? startEarlySocketWorker(settings, debugSwitches.batching, createSocketWorker) : undefined;
 preloadPage(window.location.pathname);
-void import('./bootApp').then(({ bootApp }) => bootApp({ settings, fromUrl, early }));
+void import('./bootApp').then(({ bootApp }) => bootApp({ settings, fromUrl, refused, early }));

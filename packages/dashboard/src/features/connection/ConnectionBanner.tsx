@@ -10,7 +10,13 @@ export function ConnectionBanner() {
   const settings = useAppSelector((s) => s.settings);
   const experiments = useAppSelector((s) => s.experiments.ids.length);
   const alerts: Array<{ severity: 'error' | 'warning' | 'info'; title: string; text: string }> = [];
-  if (!settings.requested) return null;
+  if (settings.linkProblems.length)
+    alerts.push({
+      severity: 'error',
+      title: 'This link named an endpoint that is not allowed',
+      text: `${settings.linkProblems.join(' ')} Enter the endpoints in the popup or in Settings.`,
+    });
+  if (!settings.requested) return alerts.length ? <Alerts alerts={alerts} /> : null;
   const url = settings.current.socketConnectionUrl;
   if (c.status === 'connecting' && c.error) {
     alerts.push({
@@ -55,6 +61,14 @@ export function ConnectionBanner() {
     alerts.push({ severity: 'warning', title: parts.join('; '), text: c.problems.join(' · ') });
   }
   if (alerts.length === 0) return null;
+  return <Alerts alerts={alerts} />;
+}
+
+function Alerts({
+  alerts,
+}: {
+  alerts: Array<{ severity: 'error' | 'warning' | 'info'; title: string; text: string }>;
+}) {
   return (
     <Box sx={{ display: 'grid', gap: 1, mb: 2 }}>
       {alerts.map((a) => (

@@ -20,9 +20,9 @@ function update(firstId: number, epochs: number[]) {
 }
 
 describe('connection listener', () => {
-  it('starts a worker with normalised settings, saves them, and forwards what the worker reports', async () => {
+  it('starts a worker with normalised settings, saves them when confirmed, and forwards what the worker reports', async () => {
     const { store, workers, storage } = testStore();
-    store.dispatch(connectRequested(settings));
+    store.dispatch(connectRequested(settings, { save: true }));
     const normalised = {
       gridSearchId: 'gs-1',
       socketConnectionUrl: 'http://127.0.0.1:5002',
@@ -70,7 +70,7 @@ describe('connection listener', () => {
 
   it('a new connection request replaces the worker and forgets the old grid search; clear stops it', () => {
     const { store, workers, storage } = testStore();
-    store.dispatch(connectRequested(settings));
+    store.dispatch(connectRequested(settings, { save: true }));
     workers[0]?.send({ type: 'data', update: update(0, [0]) });
     store.dispatch(connectRequested({ ...settings, gridSearchId: 'gs-2' }));
     expect(workers[0]?.terminated).toBe(true);
@@ -81,6 +81,16 @@ describe('connection listener', () => {
     expect(workers[1]?.terminated).toBe(true);
     expect(storage.getItem(SETTINGS_KEY)).toBeNull();
     expect(store.getState().connection.status).toBe('idle');
+  });
+
+  it("a link's settings connect this tab only; an endpoint that is not http(s) starts no worker", () => {
+    const { store, workers, storage } = testStore();
+    store.dispatch(connectRequested(settings)); // from a link: not confirmed
+    expect(workers).toHaveLength(1);
+    expect(storage.getItem(SETTINGS_KEY)).toBeNull();
+    store.dispatch(connectRequested({ ...settings, socketConnectionUrl: 'data:text/plain,x' }, { save: true }));
+    expect(workers[0]?.terminated).toBe(true);
+    expect(workers).toHaveLength(1);
   });
 
   it('counts ignored events for the warning', () => {
@@ -96,7 +106,11 @@ describe('connection listener', () => {
 });
 
 describe('a socket worker started before the store', () => {
-  const normalised = { gridSearchId: 'gs-1', socketConnectionUrl: 'http://127.0.0.1:5002', restApiUrl: '' };
+  const normalised = {
+    gridSearchId: 'gs-1',
+    socketConnectionUrl: 'http://127.0.0.1:5002',
+    restApiUrl: 'http://127.0.0.1:5001',
+  };
 
   it('is adopted by the first connection request with its settings: no second connect, nothing it said is lost', () => {
     const early = new FakeWorker();

@@ -2,7 +2,7 @@ import { createListenerMiddleware } from '@reduxjs/toolkit';
 import type { Dispatch } from '@reduxjs/toolkit';
 import { dataReceived, dataReset } from '../events/dataActions';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
-import { EMPTY_SETTINGS, writeStoredSettings } from '../settings/settingsStorage';
+import { EMPTY_SETTINGS, isComplete, writeStoredSettings } from '../settings/settingsStorage';
 import type { Settings } from '../settings/settingsStorage';
 import { debugSwitches } from '../../app/debugSwitches';
 import { perfHooks } from '../../app/perfHooks';
@@ -92,7 +92,9 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
     effect: (action, api) => {
       close();
       api.dispatch(dataReset());
-      writeStoredSettings(options.storage, action.payload);
+      if (action.meta.save) writeStoredSettings(options.storage, action.payload);
+      // The slice's forms only offer complete http(s) settings; anything else never reaches a worker.
+      if (!isComplete(action.payload)) return;
       const adopted = options.adoptWorker?.(action.payload);
       const w = adopted ?? options.createWorker();
       worker = w;

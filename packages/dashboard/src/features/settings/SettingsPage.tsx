@@ -57,7 +57,7 @@ export function SettingsPage() {
             variant="contained"
             endIcon={<SendIcon />}
             disabled={!isComplete(normalized)}
-            onClick={() => dispatch(connectRequested(draft))}
+            onClick={() => dispatch(connectRequested(draft, { save: true }))}
           >
             {changed || !target ? 'Save and connect' : 'Reconnect'}
           </Button>
