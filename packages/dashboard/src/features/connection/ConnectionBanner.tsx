@@ -9,6 +9,7 @@ export function ConnectionBanner() {
   const c = useAppSelector((s) => s.connection);
   const settings = useAppSelector((s) => s.settings);
   const experiments = useAppSelector((s) => s.experiments.ids.length);
+  const refused = useAppSelector((s) => s.auth.refused);
   const alerts: Array<{ severity: 'error' | 'warning' | 'info'; title: string; text: string }> = [];
   if (settings.linkProblems.length)
     alerts.push({
@@ -18,7 +19,25 @@ export function ConnectionBanner() {
     });
   if (!settings.requested) return alerts.length ? <Alerts alerts={alerts} /> : null;
   const url = settings.current.socketConnectionUrl;
-  if (c.status === 'connecting' && c.error) {
+  for (const r of Object.values(refused))
+    alerts.push({
+      severity: 'error',
+      title: `The ${r.kind} endpoint refused access (${r.code})`,
+      text: `${r.origin}: ${r.message}. ${
+        r.code === 'HOST_NOT_ALLOWED'
+          ? 'The endpoint does not answer to the name in this URL; its --allowed_hosts must list it.'
+          : 'The token entered for it may not do this; sign in with another one in Settings.'
+      }`,
+    });
+  if (c.authCode === 'AUTH_REQUIRED' || c.authCode === 'AUTH_INVALID') {
+    alerts.push({
+      severity: 'error',
+      title: `The websocket endpoint asks for a token (${c.authCode})`,
+      text: `${url}: ${c.error ?? ''}. Enter a token in the dialog, or in Settings (Sign in); the data shown stays.`,
+    });
+  } else if (c.authCode) {
+    // said by the refusal above
+  } else if (c.status === 'connecting' && c.error) {
     alerts.push({
       severity: 'error',
       title: 'Cannot reach the websocket endpoint',

@@ -28,7 +28,9 @@ describe('connection listener', () => {
       socketConnectionUrl: 'http://127.0.0.1:5002',
       restApiUrl: 'http://127.0.0.1:5001',
     };
-    expect(workers[0]?.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1, batching: true }]);
+    expect(workers[0]?.posted).toEqual([
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+    ]);
     expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '')).toEqual(normalised);
     expect(store.getState().connection.status).toBe('connecting');
 
@@ -115,7 +117,9 @@ describe('a socket worker started before the store', () => {
   it('is adopted by the first connection request with its settings: no second connect, nothing it said is lost', () => {
     const early = new FakeWorker();
     const started = startEarlySocketWorker(normalised, true, () => early);
-    expect(early.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1, batching: true }]);
+    expect(early.posted).toEqual([
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+    ]);
     early.send({ type: 'connected', reconnect: false });
     early.send({ type: 'data', update: update(0, [0, 1, 2]) });
 

@@ -30,6 +30,8 @@ export interface ConnectionState {
   gridSearchKnown: boolean | null;
   /** Why the last connection attempt failed (shown while retrying). */
   error: string | null;
+  /** The code of an authentication refusal of the last attempt (AUTH_REQUIRED, …), or null. */
+  authCode: string | null;
   connectAttempts: number;
   serverError: string | null;
   unknownEvents: number;
@@ -50,6 +52,7 @@ const initialState: ConnectionState = {
   historyEvents: null,
   gridSearchKnown: null,
   error: null,
+  authCode: null,
   connectAttempts: 0,
   serverError: null,
   unknownEvents: 0,
@@ -72,6 +75,7 @@ export const connectionSlice = createSlice({
       state.status = 'connected';
       state.everConnected = true;
       state.error = null;
+      state.authCode = null;
       state.connectAttempts = 0;
       notify(
         state,
@@ -86,10 +90,11 @@ export const connectionSlice = createSlice({
       state.ping = -1;
       state.throughput = 0;
     },
-    socketConnectError(state, action: PayloadAction<{ message: string; attempt: number }>) {
+    socketConnectError(state, action: PayloadAction<{ message: string; attempt: number; code?: string | null }>) {
       if (state.connectAttempts === 0 && !state.everConnected) notify(state, 'error', 'Socket Connection Failed');
       state.status = state.everConnected ? 'reconnecting' : 'connecting';
       state.error = action.payload.message;
+      state.authCode = action.payload.code ?? null;
       state.connectAttempts = action.payload.attempt;
     },
     statsReceived(state, action: PayloadAction<{ ping: number; throughput: number; messages: number }>) {

@@ -5,6 +5,7 @@ import SendIcon from '@mui/icons-material/Send';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { useStoreTarget } from '../../app/storedFiles';
+import { AccessPanel } from '../auth/AccessPanel';
 import { ConfigFilePanel } from './ConfigFilePanel';
 import { GridSearchPicker } from './GridSearchPicker';
 import { SettingsFields } from './SettingsFields';
@@ -63,6 +64,7 @@ export function SettingsPage() {
           </Button>
         </Stack>
       </Paper>
+      <AccessPanel />
       {target ? (
         <Stack direction={{ xs: 'column', lg: 'row' }} sx={{ gap: 2, mt: 2, alignItems: 'flex-start' }}>
           <ConfigFilePanel target={target} name="grid_search_config" title="Grid Search Configuration" />
