@@ -1,5 +1,6 @@
 import { Alert, AlertTitle, Box } from '@mui/material';
 import { useAppSelector } from '../../app/hooks';
+import { BOARD_LIMITS } from '../events/dataUpdate';
 
 /**
  * Problems a person must know about, above every page: an endpoint that cannot be reached, a grid
@@ -66,6 +67,12 @@ export function ConnectionBanner() {
           },
     );
   }
+  if (c.leftOut.experimentEvents > 0)
+    alerts.push({
+      severity: 'warning',
+      title: `This grid search has more than ${BOARD_LIMITS.experiments.toLocaleString('en-US')} experiments`,
+      text: `The board shows the first ${BOARD_LIMITS.experiments.toLocaleString('en-US')}; ${c.leftOut.experimentEvents.toLocaleString('en-US')} events of further experiments were left out, so that the page stays responsive.`,
+    });
   if (c.serverError)
     alerts.push({ severity: 'error', title: 'The websocket endpoint refused a request', text: c.serverError });
   const bad = c.unknownEvents + c.malformedEvents;

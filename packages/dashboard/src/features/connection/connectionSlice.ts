@@ -1,6 +1,7 @@
 import { createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import { dataReceived } from '../events/dataActions';
+import type { LeftOut } from '../events/dataUpdate';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
@@ -39,6 +40,8 @@ export interface ConnectionState {
   missingScores: number;
   problems: string[];
   notice: Notice | null;
+  /** What the board's limits left out of this grid search (BOARD_LIMITS): listed, never drawn. */
+  leftOut: LeftOut;
 }
 
 const initialState: ConnectionState = {
@@ -60,6 +63,7 @@ const initialState: ConnectionState = {
   missingScores: 0,
   problems: [],
   notice: null,
+  leftOut: { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 },
 };
 
 function notify(state: ConnectionState, severity: Notice['severity'], text: string) {
@@ -130,6 +134,14 @@ export const connectionSlice = createSlice({
         state.malformedEvents += payload.malformed;
         state.missingScores += payload.missingScores;
         if (payload.problems.length) state.problems = [...state.problems, ...payload.problems].slice(-5);
+        const more = payload.leftOut;
+        if (more) {
+          const l = state.leftOut;
+          if (more.seriesNames.length) l.seriesNames = [...l.seriesNames, ...more.seriesNames];
+          l.series += more.series;
+          l.scores += more.scores;
+          l.experimentEvents += more.experimentEvents;
+        }
       });
   },
 });

@@ -8,7 +8,8 @@ import { ColumnChooser } from './ColumnChooser';
 import type { ExperimentGridHandle } from './ExperimentGrid';
 import { ExperimentGrid } from './ExperimentGrid';
 import { TableFilterBar } from './TableFilterBar';
-import { selectFilteredExperimentIds } from './tableSelectors';
+import { LeftOutNotice } from '../../app/LeftOutNotice';
+import { MAX_COLUMNS_PER_GROUP, selectColumnsLeftOut, selectFilteredExperimentIds } from './tableSelectors';
 
 /** `/dashboard`: one row per experiment. */
 export function DashboardPage() {
@@ -16,6 +17,7 @@ export function DashboardPage() {
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
   const compared = useAppSelector((s) => s.compare.ids);
+  const leftOut = useAppSelector(selectColumnsLeftOut);
   const navigate = useNavigate();
   const grid = useRef<ExperimentGridHandle>(null);
   const shown = filtered === null ? total : Math.min(filtered.size, total);
@@ -41,6 +43,13 @@ export function DashboardPage() {
           Export CSV
         </Button>
       </Stack>
+      <LeftOutNotice
+        testId="columns-left-out"
+        title={`${leftOut.length.toLocaleString('en-US')} more columns: the table draws at most ${MAX_COLUMNS_PER_GROUP} hyper-parameters and ${MAX_COLUMNS_PER_GROUP} scores`}
+        hint="Hide columns (Columns) to make room for these. Not drawn:"
+        names={leftOut.map((c) => c.label)}
+        total={leftOut.length}
+      />
       <ExperimentGrid ref={grid} />
     </Paper>
   );
