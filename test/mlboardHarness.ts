@@ -109,7 +109,14 @@ export async function startStack(storage: string, opts: StackOptions = {}): Prom
   return stack;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Chromium as the e2e tests drive it. `fulfilledPages`: pages a test serves through `route.fulfill` (e.g.
+ * with an added header) still reach the endpoints on loopback; Chromium's local network access checks
+ * would otherwise count such a page as public and refuse it.
+ */
+export async function launchChromium({ fulfilledPages = false }: { fulfilledPages?: boolean } = {}): Promise<Browser> {
+  const disabled = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
+  if (fulfilledPages) disabled.push('LocalNetworkAccessChecks');
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -120,7 +127,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       // each new window's WebUI omnibox popup costs ~1.2 s of CPU in Chromium 156, page by page
-      '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
+      `--disable-features=${disabled.join(',')}`,
     ],
   });
 }

@@ -83,9 +83,13 @@ export const api = createApi({
   }),
   endpoints: (builder) => ({
     /** Grid searches known to a REST endpoint (newest first), for the picker. */
-    gridSearches: builder.query<GridSearchEntry[], string>({
+    gridSearches: builder.query<readonly GridSearchEntry[], string>({
       query: (restUrl) => `${restUrl}/grid_searches`,
       rawResponseSchema: gridSearchListSchema,
+      // A store may list a million grid searches: frozen here (one level) the list is not walked again
+      // by immer's deep freeze, nor compared entry by entry with the last answer.
+      transformResponse: (list: GridSearchEntry[]) => Object.freeze(list),
+      structuralSharing: false,
       providesTags: ['Auth'],
     }),
     /** Who the token entered for an endpoint (either one) stands for: `GET /whoami`. */
