@@ -195,6 +195,33 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it('a REST endpoint that asks for a token: the dialog names it; the token is kept for this tab, out of links and localStorage', async () => {
+    const locked = await startHostileRest(3, 's3cret');
+    try {
+      const { context, page } = await fresh();
+      await page.goto(stack.board.origin);
+      const popup = page.getByRole('dialog', { name: 'Enter Configurations' });
+      await popup.getByLabel('Rest API Url').fill(locked.url);
+      const dialog = page.getByRole('dialog', { name: 'Sign in to the REST endpoint' });
+      await dialog.waitFor();
+      expect(await dialog.innerText()).toContain(`${locked.url} asks for a token: a token is required`);
+      await dialog.getByLabel('Token').fill('wrong');
+      await dialog.getByRole('button', { name: 'Sign in' }).click();
+      await dialog.getByText(`${locked.url} refused the token it was sent: unknown token`).waitFor();
+      await dialog.getByLabel('Token').fill('s3cret');
+      await dialog.getByRole('button', { name: 'Sign in' }).click();
+      await popup.getByRole('button', { name: /^gs-0000003/ }).waitFor();
+      expect(await dialog.count()).toBe(0);
+      const kept = await page.evaluate(() => ({ ...sessionStorage }));
+      expect(kept).toEqual({ [`mlboard.token ${locked.url}`]: 's3cret' });
+      expect(page.url()).not.toContain('s3cret');
+      expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain('s3cret');
+      await context.close();
+    } finally {
+      await locked.close();
+    }
+  });
+
   it('every page runs under a strict Content-Security-Policy: no inline script, no eval', async () => {
     // pages served through route.fulfill (here: to add the header) need Chromium's local network checks off
     const cspBrowser = await launchChromium({ fulfilledPages: true });
@@ -206,7 +233,7 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
           const response = await route.fetch();
           // report-uri: violations in the socket worker are reported too (they reach no console)
           const csp = `${STRICT_CSP}; report-uri ${rest.url}/csp-report`;
-          const headers = { ...response.headers(), 'content-security-policy': csp };
+          const headers: Record<string, string> = { ...response.headers(), 'content-security-policy': csp };
           delete headers['content-encoding'];
           delete headers['content-length'];
           await route.fulfill({ response, headers, body: await response.body() });
@@ -228,7 +255,12 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
         await page.goto(link(path, FIXTURE_GS) + query);
         await page.getByRole('button', { name: 'Open menu' }).waitFor();
         // the socket worker ran under the policy too: the history is in
-        await poll(() => page.evaluate(() => window.__mlboard?.historyDoneAt ?? null)).not.toBeNull();
+        await poll(() =>
+          page.evaluate(
+            () =>
+              (window as unknown as { __mlboard?: { historyDoneAt: number | null } }).__mlboard?.historyDoneAt ?? null,
+          ),
+        ).not.toBeNull();
       }
       await page.getByRole('button', { name: 'Open menu' }).click();
       await page.getByRole('navigation').getByRole('button', { name: 'Graphs' }).click();

@@ -83,7 +83,7 @@ export async function writeManyExperiments(storage: string, count: number): Prom
   for (let id = 0; id < count; id += 10_000) {
     let text = '';
     for (let i = id; i < Math.min(count, id + 10_000); i++) text += line(i);
-    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, f) => out.end((e?: Error | null) => (e ? f(e) : r())));
 }
@@ -128,7 +128,11 @@ export interface HostileRest {
  * A REST endpoint that answers what a hostile or broken server would: `GET /grid_searches` lists
  * `gridSearches` entries, `/checkpoint_list/...` lists nulls, anything else is a 404 of the usual shape.
  */
-export async function startHostileRest(gridSearches: number): Promise<HostileRest> {
+export async function startHostileRest(
+  gridSearches: number,
+  /** A token every request but `GET /whoami` must carry (Authorization: Bearer), as the auth contract says. */
+  token?: string,
+): Promise<HostileRest> {
   let list: Buffer | undefined;
   const listing = () =>
     (list ??= Buffer.from(
@@ -153,6 +157,33 @@ export async function startHostileRest(gridSearches: number): Promise<HostileRes
         res.end();
       });
       return;
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...headers,
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-allow-methods': 'GET',
+      });
+      return res.end();
+    }
+    const sent = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (path === '/whoami') {
+      res.writeHead(200, headers);
+      const known = token !== undefined && sent === token;
+      return res.end(
+        JSON.stringify({
+          auth_required: token !== undefined,
+          public_reads: false,
+          name: known ? 'alice' : null,
+          scope: token === undefined ? 'admin' : known ? 'read' : null,
+          grid_searches: null,
+        }),
+      );
+    }
+    if (token !== undefined && sent !== token) {
+      res.writeHead(401, { ...headers, 'www-authenticate': 'Bearer' });
+      const code = sent === undefined ? 'AUTH_REQUIRED' : 'AUTH_INVALID';
+      return res.end(JSON.stringify({ code, message: sent === undefined ? 'a token is required' : 'unknown token' }));
     }
     if (path === '/grid_searches') {
       res.writeHead(200, headers);

@@ -17,6 +17,8 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export interface ApiExtra {
   /** Where tokens are kept: the tab's sessionStorage. */
   tokens: TokenStore | undefined;
+  /** How requests are made. @default the global fetch (unit tests answer as an endpoint would) */
+  fetchFn?: typeof fetch;
 }
 
 /** A refusal by the authentication layer (401/403 with the contract's `{code, message}` body), or null. */
@@ -40,10 +42,12 @@ const restBaseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryErro
   const baseUrl = settings.restApiUrl;
   const path = urlOf(args);
   const target = /^https?:\/\//i.test(path) ? path : `${baseUrl}${path}`;
-  const authorization = authorizationFor((api.extra as ApiExtra | undefined)?.tokens, target);
+  const extraArg = api.extra as ApiExtra | undefined;
+  const authorization = authorizationFor(extraArg?.tokens, target);
   const result = await fetchBaseQuery({
     baseUrl,
     timeout: REQUEST_TIMEOUT_MS,
+    ...(extraArg?.fetchFn ? { fetchFn: extraArg.fetchFn } : {}),
     prepareHeaders: (headers) => {
       if (authorization) headers.set('authorization', authorization);
       return headers;

@@ -40,12 +40,14 @@ export interface StoreOptions {
   storage?: Storage;
   /** Where the tokens entered for endpoints are kept, per origin. @default window.sessionStorage */
   tokens?: TokenStore;
+  /** How REST requests are made. @default the global fetch */
+  fetchFn?: typeof fetch;
 }
 
 export function makeStore(options: StoreOptions = {}) {
   const storage = options.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
   const tokens = options.tokens ?? (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
-  const extra: ApiExtra = { tokens };
+  const extra: ApiExtra = { tokens, ...(options.fetchFn ? { fetchFn: options.fetchFn } : {}) };
   const connection = createConnectionListener({
     storage,
     tokens,
