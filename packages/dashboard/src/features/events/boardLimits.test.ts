@@ -7,6 +7,8 @@ import { columnVisibilitySet } from '../table/tableSlice';
 import { MAX_COLUMNS_PER_GROUP, selectColumnsLeftOut, selectShownColumns } from '../table/tableSelectors';
 import { BOARD_LIMITS } from './dataUpdate';
 import { createEventFolder } from './eventFolder';
+import { MAX_HYPER_PARAMETERS, deriveHyperParameters } from '../experiments/hyperParameters';
+import { MAX_AXES, parallelData } from '../sweep/parallelData';
 
 /** One evaluation event with `n` distinct metric names, as a hostile publisher sends them. */
 function manyMetrics(experiment: number, first: number, n: number): MlgymEvent {
@@ -63,5 +65,14 @@ describe("the board's limits", () => {
     const next = selectShownColumns(store.getState()).filter((c) => c.group === 'score');
     expect(next).toHaveLength(MAX_COLUMNS_PER_GROUP);
     expect(next.at(-1)?.id).toBe(selectColumnsLeftOut(s)[0]?.id);
+  });
+
+  it('a config with 50,000 swept keys: 1,000 hyper-parameters kept, 30 sweep axes, the rest counted', () => {
+    const wide = (id: number) => Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, id * i]));
+    const hyper = deriveHyperParameters({ 0: wide(0), 1: wide(1) });
+    expect(hyper.columns).toHaveLength(MAX_HYPER_PARAMETERS);
+    expect(hyper.omitted).toBe(50_000 - 1 - MAX_HYPER_PARAMETERS); // k0 is 0 in both: not swept
+    expect(Object.keys(hyper.values[1] ?? {})).toHaveLength(MAX_HYPER_PARAMETERS);
+    expect(parallelData([0, 1], hyper, undefined, 'final').axes).toHaveLength(MAX_AXES);
   });
 });
