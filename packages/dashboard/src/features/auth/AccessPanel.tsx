@@ -19,8 +19,9 @@ function EndpointAccess({ kind, url }: { kind: EndpointKind; url: string }) {
   const status = data
     ? describeIdentity(data)
     : error
-      ? // an endpoint from before tokens has no /whoami
-        `unknown (${describeRestError(error)})`
+      ? 'status' in error && error.status === 404
+        ? 'no authentication (the endpoint has no GET /whoami)'
+        : `unknown (${describeRestError(error)})`
       : isFetching
         ? 'asking…'
         : '';

@@ -3,6 +3,8 @@ import { evaluation } from '../../test/events';
 import { makeStore } from '../../app/store';
 import { FakeWorker, memoryStorage, testStore } from '../../test/fakes';
 import { createEventFolder } from '../events/eventFolder';
+import { tokenEntered } from '../auth/authSlice';
+import { writeToken } from '../auth/tokenStorage';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 import { SETTINGS_KEY } from '../settings/settingsStorage';
 import { startEarlySocketWorker } from './earlySocketWorker';
@@ -93,6 +95,40 @@ describe('connection listener', () => {
     store.dispatch(connectRequested({ ...settings, socketConnectionUrl: 'data:text/plain,x' }, { save: true }));
     expect(workers[0]?.terminated).toBe(true);
     expect(workers).toHaveLength(1);
+  });
+
+  it('a handshake refused for lack of a token asks for one; the token entered reaches the worker alone', () => {
+    const tokens = memoryStorage();
+    const workers: FakeWorker[] = [];
+    const store = makeStore({
+      storage: memoryStorage(),
+      tokens,
+      createWorker: () => {
+        workers.push(new FakeWorker());
+        return workers.at(-1)!;
+      },
+    });
+    store.dispatch(connectRequested(settings));
+    const w = workers[0]!;
+    w.send({ type: 'connectError', message: 'a token is required', attempt: 1, code: 'AUTH_REQUIRED' });
+    expect(store.getState().auth.prompt).toEqual({
+      origin: 'http://127.0.0.1:5002',
+      kind: 'websocket',
+      code: 'AUTH_REQUIRED',
+      message: 'a token is required',
+    });
+    expect(store.getState().connection.authCode).toBe('AUTH_REQUIRED');
+    writeToken(tokens, 'http://127.0.0.1:5002', 's3cret');
+    store.dispatch(tokenEntered({ origin: 'http://127.0.0.1:5002' }));
+    expect(w.posted.at(-1)).toEqual({ type: 'token', token: 's3cret' });
+    expect(store.getState().auth.prompt).toBeNull();
+    // a token for the REST endpoint is none of the worker's business
+    store.dispatch(tokenEntered({ origin: 'http://127.0.0.1:5001' }));
+    expect(w.posted.filter((m) => (m as { type: string }).type === 'token')).toHaveLength(1);
+    // a refused join says so plainly
+    w.send({ type: 'serverError', message: 'token limited to other grid searches', code: 'AUTH_FORBIDDEN' });
+    expect(store.getState().connection.serverError).toMatch(/^Access refused \(AUTH_FORBIDDEN\): token limited/);
+    expect(store.getState().auth.refused['http://127.0.0.1:5002']?.code).toBe('AUTH_FORBIDDEN');
   });
 
   it('counts ignored events for the warning', () => {
