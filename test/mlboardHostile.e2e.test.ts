@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from './mlboardHarness.js';
-import { FIXTURE_GS, fixtureStorage, launchChromium, openPage, startStack } from './mlboardHarness.js';
+import { FIXTURE_GS, fixtureStorage, launchChromium, openPage, screenshot, startStack } from './mlboardHarness.js';
 import type { HostileRest } from './mlboardHostile.js';
 import {
   HOSTILE_NAMES_GS,
@@ -81,6 +81,7 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
     expect(await leftOut.innerText()).toContain('val_metric_001000, val_metric_001001');
     await poll(() => page.locator('canvas[role="img"]').count()).toBe(100);
     expect(await page.getByTestId('charts-not-drawn').innerText()).toContain('900 more charts match');
+    await screenshot(page, 'hostile-many-series');
     // the name filter picks which are drawn
     await page.getByLabel('Filter charts').fill('metric_000999$');
     await poll(() => page.locator('canvas[role="img"]').count()).toBe(1);
@@ -91,6 +92,7 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
     const columns = page.getByTestId('columns-left-out');
     await columns.waitFor({ timeout: 30_000 });
     expect(await columns.innerText()).toContain('900 more columns');
+    await screenshot(page, 'hostile-many-columns');
     await page.getByText('1 of 1 experiments').waitFor();
     const longest = await longestTask(page);
     console.log(
@@ -180,6 +182,7 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
       .getByText('1,000,000 of 1,000,000 grid searches; the first 100,000 are listed')
       .waitFor({ timeout: 60_000 });
     expect(await dialog.locator('[role="listitem"]').count()).toBeLessThan(30);
+    await screenshot(page, 'million-grid-searches');
     await dialog.getByLabel('Find a grid search').fill('gs-0000042');
     await dialog.getByRole('button', { name: /^gs-0000042/ }).click();
     expect(await dialog.getByLabel('Grid Search-id').inputValue()).toBe('gs-0000042');
@@ -205,6 +208,7 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
       const dialog = page.getByRole('dialog', { name: 'Sign in to the REST endpoint' });
       await dialog.waitFor();
       expect(await dialog.innerText()).toContain(`${locked.url} asks for a token: a token is required`);
+      await screenshot(page, 'token-dialog');
       await dialog.getByLabel('Token').fill('wrong');
       await dialog.getByRole('button', { name: 'Sign in' }).click();
       await dialog.getByText(`${locked.url} refused the token it was sent: unknown token`).waitFor();
