@@ -220,20 +220,13 @@ function start(settings: Settings, lastEventId: number): void {
     const connection = ++connections;
     void history.then(() => {
       if (socket !== s || connection !== connections || !s.connected) return;
-      s.emit(
-        'join',
-        {
-          rooms: [settings.gridSearchId],
-          client_id: 'mlboard',
-          last_event_id: folder.lastEventId,
-          history_format: 'jsonl',
-        },
-        // a refused join (e.g. a token limited to other grid searches) says why
-        (result: { ok: boolean; message?: string; code?: string } | undefined) => {
-          if (result && result.ok === false)
-            post({ type: 'serverError', message: result.message ?? 'join refused', code: result.code });
-        },
-      );
+      // a refused join (e.g. a token limited to other grid searches) comes back as mlgym_error
+      s.emit('join', {
+        rooms: [settings.gridSearchId],
+        client_id: 'mlboard',
+        last_event_id: folder.lastEventId,
+        history_format: 'jsonl',
+      });
     });
   });
   s.on('disconnect', (reason) => {
