@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from './mlboardHarness.js';
@@ -53,8 +53,9 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
     return opened;
   };
 
+  let storage: string;
   beforeAll(async () => {
-    const storage = fixtureStorage();
+    storage = fixtureStorage();
     writeManySeries(storage);
     writeHostileNames(storage);
     await writeManyExperiments(storage, EXPERIMENTS);
@@ -69,6 +70,8 @@ describe('MLboard with hostile data and links', { timeout: 180_000 }, () => {
     await browser?.close();
     await stack?.stop();
     await rest?.close();
+    // the million-experiment log is 200 MB
+    if (storage) rmSync(storage, { recursive: true, force: true });
   });
 
   it('100,000 metric names: the first 1,000 series are kept, 100 charts drawn, the rest listed; the page answers', async () => {
