@@ -54,14 +54,35 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  runId?: string;
+  wsPort?: number;
+  /** More arguments for both endpoints (e.g. `--auth_token T`), before those for one of them. */
+  endpointArgs?: readonly string[];
+  /** More arguments for the websocket endpoint only. */
+  wsArgs?: readonly string[];
+  /** More arguments for the REST endpoint only. */
+  restArgs?: readonly string[];
+}
+
 /** The three processes a person runs, on free ports, the endpoints allowing the board's origin. */
-export async function startStack(storage: string, opts: { runId?: string; wsPort?: number } = {}): Promise<Stack> {
+export async function startStack(storage: string, opts: StackOptions = {}): Promise<Stack> {
   const boardPort = await freePort();
   const cors = ['--cors_allowed_origins', `http://127.0.0.1:${boardPort}`];
-  const wsArgs = ['--port', String(opts.wsPort ?? 0), '--event_storage_path', storage, ...cors];
+  const shared = opts.endpointArgs ?? [];
+  const wsArgs = [
+    '--port',
+    String(opts.wsPort ?? 0),
+    '--event_storage_path',
+    storage,
+    ...cors,
+    ...shared,
+    ...(opts.wsArgs ?? []),
+  ];
+  const restArgs = ['--port', '0', '--event_storage_path', storage, ...cors, ...shared, ...(opts.restArgs ?? [])];
   const [ws, rest] = await Promise.all([
     startApp('ml_board_ws_endpoint', wsArgs),
-    startApp('ml_board_rest_endpoint', ['--port', '0', '--event_storage_path', storage, ...cors]),
+    startApp('ml_board_rest_endpoint', restArgs),
   ]);
   const board = await startBoard([
     '--ml_board_port',
@@ -88,7 +109,14 @@ export async function startStack(storage: string, opts: { runId?: string; wsPort
   return stack;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Chromium as the e2e tests drive it. `fulfilledPages`: pages a test serves through `route.fulfill` (e.g.
+ * with an added header) still reach the endpoints on loopback; Chromium's local network access checks
+ * would otherwise count such a page as public and refuse it.
+ */
+export async function launchChromium({ fulfilledPages = false }: { fulfilledPages?: boolean } = {}): Promise<Browser> {
+  const disabled = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
+  if (fulfilledPages) disabled.push('LocalNetworkAccessChecks');
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -99,20 +127,31 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       // each new window's WebUI omnibox popup costs ~1.2 s of CPU in Chromium 156, page by page
-      '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
+      `--disable-features=${disabled.join(',')}`,
     ],
   });
 }
 
 /**
- * A fresh page (empty localStorage). `errors` collects uncaught page errors and any request that
- * leaves this machine (the board must work with no network: no CDN, no web fonts).
+ * Console errors a browser logs for the network (a refused connection, an endpoint's 4xx): the pages
+ * meet these on purpose (unreachable endpoints, reconnects) and explain them on the page.
+ */
+const NETWORK_CONSOLE_ERROR =
+  /^(Failed to load resource|WebSocket connection to .* failed|Access to fetch at)|net::ERR_/;
+
+/**
+ * A fresh page (empty localStorage). `errors` collects uncaught page errors, errors a library logs to
+ * the console (e.g. `AG Grid: error #200`, React's), Content-Security-Policy violations, and any request
+ * that leaves this machine (the board must work with no network: no CDN, no web fonts).
  */
 export async function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !NETWORK_CONSOLE_ERROR.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
   page.on('request', (r) => {
     const url = new URL(r.url());
     if (!['data:', 'blob:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {

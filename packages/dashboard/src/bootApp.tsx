@@ -12,19 +12,24 @@ import { readStoredTable } from './features/table/tableSlice';
 export function bootApp({
   settings,
   fromUrl,
+  refused,
   early,
 }: {
   settings: Settings;
   fromUrl: boolean;
+  refused: string[];
   early: EarlySocketWorker | undefined;
 }) {
   const store = makeStore({
     createWorker: createSocketWorker,
     adoptWorker: early?.adopt,
-    preloadedState: { settings: { current: settings, requested: false }, table: readStoredTable(localStorage) },
+    preloadedState: {
+      settings: { current: settings, requested: false, linkProblems: refused },
+      table: readStoredTable(localStorage),
+    },
   });
-  // The printed URL names everything: connect at once, no popup to confirm.
-  if (fromUrl) store.dispatch(connectRequested(settings));
+  // The printed URL names everything: connect at once, no popup to confirm (for this tab: not saved).
+  if (fromUrl) store.dispatch(connectRequested(settings, { save: false }));
 
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');

@@ -11,7 +11,10 @@ import { seriesSlice } from '../features/series/seriesSlice';
 import { settingsSlice } from '../features/settings/settingsSlice';
 import { tableSlice } from '../features/table/tableSlice';
 import { createTablePersistence } from '../features/table/tablePersistence';
+import { authSlice } from '../features/auth/authSlice';
+import type { TokenStore } from '../features/auth/tokenStorage';
 import { api } from './api';
+import type { ApiExtra } from './api';
 
 export const rootReducer = combineSlices(
   settingsSlice,
@@ -22,6 +25,7 @@ export const rootReducer = combineSlices(
   chartsSlice,
   sweepSlice,
   compareSlice,
+  authSlice,
   api,
 );
 export type RootState = ReturnType<typeof rootReducer>;
@@ -34,12 +38,19 @@ export interface StoreOptions {
   adoptWorker?: (settings: Settings) => WorkerLike | undefined;
   /** Where settings and the column choice persist. @default window.localStorage */
   storage?: Storage;
+  /** Where the tokens entered for endpoints are kept, per origin. @default window.sessionStorage */
+  tokens?: TokenStore;
+  /** How REST requests are made. @default the global fetch */
+  fetchFn?: typeof fetch;
 }
 
 export function makeStore(options: StoreOptions = {}) {
   const storage = options.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
+  const tokens = options.tokens ?? (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+  const extra: ApiExtra = { tokens, ...(options.fetchFn ? { fetchFn: options.fetchFn } : {}) };
   const connection = createConnectionListener({
     storage,
+    tokens,
     createWorker:
       options.createWorker ??
       (() => {
@@ -53,10 +64,15 @@ export function makeStore(options: StoreOptions = {}) {
     preloadedState: options.preloadedState,
     middleware: (getDefault) =>
       getDefault({
+        thunk: { extraArgument: extra },
         // Series arrays grow large; checking them on every action would cost more than the fold.
         immutableCheck: { ignoredPaths: ['series', 'experiments'] },
         // The worker's points arrive as typed arrays (transferred, not cloned).
-        serializableCheck: { ignoredPaths: ['series', 'experiments'], ignoredActionPaths: ['payload.points'] },
+        serializableCheck: {
+          ignoredPaths: ['series', 'experiments'],
+          // RTK's own defaults (a failed query's meta holds its Request and Response) and the points
+          ignoredActionPaths: ['meta.arg', 'meta.baseQueryMeta', 'payload.points'],
+        },
       })
         .prepend(connection.middleware, table.middleware)
         .concat(api.middleware),

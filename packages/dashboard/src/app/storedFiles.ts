@@ -1,6 +1,10 @@
 import type { FetchBaseQueryMeta } from '@reduxjs/toolkit/query/react';
+import { z } from 'zod';
+import { CheckpointListEntrySchema } from '@mlgym/protocol';
+import type { CheckpointListEntry } from '@mlgym/protocol';
 import { api } from './api';
 import { useAppSelector } from './hooks';
+import { jsonObjectSchema } from './restSchemas';
 
 /** Where stored files are read from: the connected REST endpoint and grid search. */
 export interface StoreTarget {
@@ -13,11 +17,7 @@ export interface ExperimentTarget extends StoreTarget {
 }
 
 /** One epoch's checkpoint files, as `GET /checkpoint_list/{gs}/{exp}` lists them (newest first). */
-export interface CheckpointEntry {
-  experiment_id: number;
-  epoch: number;
-  checkpoints: string[];
-}
+export type CheckpointEntry = CheckpointListEntry;
 
 /** What the endpoint tells about a stored checkpoint file. */
 export interface CheckpointFileInfo {
@@ -30,11 +30,6 @@ export type JsonObject = Record<string, unknown>;
 
 const enc = encodeURIComponent;
 
-function asObject(v: unknown): JsonObject {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('expected a JSON object');
-  return v as JsonObject;
-}
-
 /**
  * Stored files of a grid search, read through the REST endpoint. The endpoint URL is part of
  * every argument, so switching endpoints never serves another server's cached answer.
@@ -43,6 +38,8 @@ export const storedFilesApi = api.injectEndpoints({
   endpoints: (builder) => ({
     checkpointList: builder.query<CheckpointEntry[], ExperimentTarget>({
       query: ({ rest, gs, exp }) => `${rest}/checkpoint_list/${enc(gs)}/${exp}`,
+      rawResponseSchema: z.array(CheckpointListEntrySchema),
+      providesTags: ['Auth'],
     }),
     // One byte by range: the response names the file's size (Content-Range) and sha256 without the server
     // reading the whole file, as a HEAD on a streamed download would.
@@ -61,20 +58,28 @@ export const storedFilesApi = api.injectEndpoints({
         const length = response?.status === 200 ? response.headers.get('content-length') : null;
         const size =
           total !== undefined ? Number(total) : length !== null && length !== undefined ? Number(length) : null;
-        return { size, sha256: response?.headers.get('x-checksum-sha256') ?? null };
+        const sha256 = response?.headers.get('x-checksum-sha256') ?? null;
+        return {
+          size: size !== null && Number.isSafeInteger(size) && size >= 0 ? size : null,
+          sha256: sha256 !== null && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : null,
+        };
       },
+      providesTags: ['Auth'],
     }),
     experimentJson: builder.query<JsonObject, ExperimentTarget & { name: string }>({
       query: ({ rest, gs, exp, name }) => `${rest}/grid_searches/${enc(gs)}/${exp}/${enc(name)}`,
-      transformResponse: asObject,
+      rawResponseSchema: jsonObjectSchema,
+      providesTags: ['Auth'],
     }),
     systemInfo: builder.query<JsonObject, ExperimentTarget>({
       query: ({ rest, gs, exp }) => `${rest}/system-info/${enc(gs)}/${exp}`,
-      transformResponse: asObject,
+      rawResponseSchema: jsonObjectSchema,
+      providesTags: ['Auth'],
     }),
     modelCard: builder.query<JsonObject, ExperimentTarget>({
       query: ({ rest, gs, exp }) => `${rest}/model-card/${enc(gs)}/${exp}`,
-      transformResponse: asObject,
+      rawResponseSchema: jsonObjectSchema,
+      providesTags: ['Auth'],
     }),
     /** A grid-search level YAML file (`grid_search_config`, `run_config`) as text. */
     gridSearchFile: builder.query<string, StoreTarget & { name: string }>({
@@ -82,6 +87,8 @@ export const storedFilesApi = api.injectEndpoints({
         url: `${rest}/grid_searches/${enc(gs)}/${enc(name)}`,
         responseHandler: 'text',
       }),
+      rawResponseSchema: z.string(),
+      providesTags: ['Auth'],
     }),
   }),
 });

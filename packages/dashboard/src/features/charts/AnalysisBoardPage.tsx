@@ -2,15 +2,33 @@ import { Box, Typography } from '@mui/material';
 import { useAppSelector } from '../../app/hooks';
 import { ChartToolbar } from './ChartToolbar';
 import { MetricChart } from './MetricChart';
-import { selectChartKeys } from './chartSelectors';
+import { LeftOutNotice } from '../../app/LeftOutNotice';
+import { BOARD_LIMITS } from '../events/dataUpdate';
+import { MAX_CHARTS, selectChartsNotDrawn, selectDrawnChartKeys } from './chartSelectors';
 
 /** `/` and `/analysisboard`: one chart per series, two per row on wide screens. */
 export function AnalysisBoardPage() {
-  const keys = useAppSelector(selectChartKeys);
+  const keys = useAppSelector(selectDrawnChartKeys);
+  const notDrawn = useAppSelector(selectChartsNotDrawn);
+  const leftOut = useAppSelector((s) => s.connection.leftOut);
   const any = useAppSelector((s) => s.series.keys.length > 0);
   return (
     <>
       <ChartToolbar />
+      <LeftOutNotice
+        testId="charts-not-drawn"
+        title={`${notDrawn.length.toLocaleString('en-US')} more charts match: the board draws at most ${MAX_CHARTS}`}
+        hint="Filter the charts by name to draw others. Not drawn:"
+        names={notDrawn}
+        total={notDrawn.length}
+      />
+      <LeftOutNotice
+        testId="series-left-out"
+        title={`This grid search has more than ${BOARD_LIMITS.series.toLocaleString('en-US')} series: ${leftOut.series.toLocaleString('en-US')}${leftOut.series >= 100 * BOARD_LIMITS.listedNames ? '+' : ''} more were left out (${leftOut.scores.toLocaleString('en-US')} scores)`}
+        hint="The board keeps the first series of a grid search, so that a runaway publisher cannot take the page down. Left out:"
+        names={leftOut.seriesNames}
+        total={leftOut.series}
+      />
       {!any ? (
         <Typography sx={{ textAlign: 'center', mt: 6 }} color="text.secondary">
           --- No Data To Visualize ---

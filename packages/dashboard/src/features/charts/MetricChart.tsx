@@ -2,6 +2,7 @@ import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Button, Paper, Stack, Typography } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
+import { isolateBidi } from '../../app/isolateBidi';
 import { useWhenIdle } from '../../app/useWhenIdle';
 import { selectHyperParameters } from '../table/tableSelectors';
 import { formatNumber } from '../table/cellFormat';
@@ -104,10 +105,10 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
       // a chart's new text and points never change the layout around it
       sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1, contain: 'layout paint' }}
       component="section"
-      aria-label={`Chart ${seriesKey}`}
+      aria-label={`Chart ${isolateBidi(seriesKey)}`}
     >
       <Typography component="h2" sx={{ fontWeight: 700, fontSize: 20, textAlign: 'center' }}>
-        {chartTitle(seriesKey)}
+        {isolateBidi(chartTitle(seriesKey))}
       </Typography>
       {legend && <ChartLegend ids={ids} hidden={hidden} onClick={onLegendClick} />}
       <Box sx={{ position: 'relative', height: 320, contain: 'strict' }}>
@@ -119,7 +120,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
           live={live}
           onLineClick={goTo}
           handle={chartRef}
-          label={`${seriesKey}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
+          label={`${isolateBidi(seriesKey)}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
           describedBy={descriptionId}
         />
       </Box>

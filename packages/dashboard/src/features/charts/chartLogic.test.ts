@@ -3,6 +3,7 @@ import { bestExperiment } from './bestExperiment';
 import { chartTitle } from './chartData';
 import { ema } from './ema';
 import { legendClick } from './legendClick';
+import { tooltipLines } from './chartOptions';
 
 describe('chart logic', () => {
   it("legend: solo, add, remove, and the last one restores all (the original's behaviour)", () => {
@@ -35,5 +36,18 @@ describe('chart logic', () => {
 
   it("chart titles: the original's lower-case words", () => {
     expect(chartTitle('val_F1_SCORE_macro')).toBe('val f1 score macro');
+  });
+});
+
+describe('tooltip lines with hostile names', () => {
+  it('isolates names and values with bidi controls and names at most 20 hyper-parameters', () => {
+    const columns = Array.from({ length: 25 }, (_, i) => ({ id: `hp:k${i}`, path: `k${i}`, label: `k${i}` }));
+    columns[0] = { id: 'hp:evil', path: 'evil', label: 'lr\u202E' };
+    const values = { 3: { 'hp:evil': 'cod.exe\u202E', 'hp:k1': 0.5 } };
+    const lines = tooltipLines({ experimentId: 3, epoch: 2, value: 0.9, star: false }, { columns, values });
+    expect(lines[2]).toBe('  \u2068lr\u202E\u2069 = \u2068cod.exe\u202E\u2069');
+    expect(lines[3]).toBe('  k1 = 0.5');
+    expect(lines).toHaveLength(2 + 20 + 1);
+    expect(lines.at(-1)).toBe('  … and 5 more hyper-parameters');
   });
 });

@@ -1,5 +1,6 @@
 import type { ChartOptions } from 'chart.js';
 import type { HyperParameters } from '../experiments/hyperParameters';
+import { isolateBidi } from '../../app/isolateBidi';
 import { formatNumber } from '../table/cellFormat';
 import type { Best } from './bestExperiment';
 
@@ -28,12 +29,19 @@ export function tooltipLines(
 ): string[] {
   const name = hit.star ? `best: experiment_${hit.experimentId}` : `experiment_${hit.experimentId}`;
   const values = hyper.values[hit.experimentId] ?? {};
+  const shown = hyper.columns.slice(0, TOOLTIP_HYPER_LINES);
+  const more = hyper.columns.length - shown.length;
   return [
     `Epoch: ${hit.epoch}`,
     `${name}: ${formatNumber(hit.value)}`,
-    ...hyper.columns.map((c) => `  ${c.label} = ${formatNumber(values[c.id])}`),
+    // names and values isolated: one holding U+202E must not reorder the rest of its line
+    ...shown.map((c) => `  ${isolateBidi(c.label)} = ${isolateBidi(formatNumber(values[c.id]))}`),
+    ...(more > 0 ? [`  … and ${more} more hyper-parameters`] : []),
   ];
 }
+
+/** Hyper-parameters a tooltip names at most (a config with thousands of swept keys made it taller than the page). */
+const TOOLTIP_HYPER_LINES = 20;
 
 /**
  * chart.js options of a metric chart: axes, zoom and pan. The lines, the tooltip and clicks on lines

@@ -1,3 +1,4 @@
+import { isolateBidi } from '../../app/isolateBidi';
 import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
@@ -135,7 +136,7 @@ export function ComparePage() {
                   sx={r.differs ? { bgcolor: 'rgba(255, 193, 7, 0.18)' } : undefined}
                 >
                   <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>
-                    {r.path}
+                    {isolateBidi(r.path)}
                     {r.differs && <Chip size="small" color="warning" label="differs" sx={{ ml: 1, height: 18 }} />}
                   </TableCell>
                   {r.values.map((v, i) => (

@@ -1,5 +1,6 @@
 import { Alert, AlertTitle, Box } from '@mui/material';
 import { useAppSelector } from '../../app/hooks';
+import { BOARD_LIMITS } from '../events/dataUpdate';
 
 /**
  * Problems a person must know about, above every page: an endpoint that cannot be reached, a grid
@@ -9,10 +10,35 @@ export function ConnectionBanner() {
   const c = useAppSelector((s) => s.connection);
   const settings = useAppSelector((s) => s.settings);
   const experiments = useAppSelector((s) => s.experiments.ids.length);
+  const refused = useAppSelector((s) => s.auth.refused);
   const alerts: Array<{ severity: 'error' | 'warning' | 'info'; title: string; text: string }> = [];
-  if (!settings.requested) return null;
+  if (settings.linkProblems.length)
+    alerts.push({
+      severity: 'error',
+      title: 'This link named an endpoint that is not allowed',
+      text: `${settings.linkProblems.join(' ')} Enter the endpoints in the popup or in Settings.`,
+    });
+  if (!settings.requested) return alerts.length ? <Alerts alerts={alerts} /> : null;
   const url = settings.current.socketConnectionUrl;
-  if (c.status === 'connecting' && c.error) {
+  for (const r of Object.values(refused))
+    alerts.push({
+      severity: 'error',
+      title: `The ${r.kind} endpoint refused access (${r.code})`,
+      text: `${r.origin}: ${r.message}. ${
+        r.code === 'HOST_NOT_ALLOWED'
+          ? 'The endpoint does not answer to the name in this URL; its --allowed_hosts must list it.'
+          : 'The token entered for it may not do this; sign in with another one in Settings.'
+      }`,
+    });
+  if (c.authCode === 'AUTH_REQUIRED' || c.authCode === 'AUTH_INVALID') {
+    alerts.push({
+      severity: 'error',
+      title: `The websocket endpoint asks for a token (${c.authCode})`,
+      text: `${url}: ${c.error ?? ''}. Enter a token in the dialog, or in Settings (Sign in); the data shown stays.`,
+    });
+  } else if (c.authCode) {
+    // said by the refusal above
+  } else if (c.status === 'connecting' && c.error) {
     alerts.push({
       severity: 'error',
       title: 'Cannot reach the websocket endpoint',
@@ -41,6 +67,12 @@ export function ConnectionBanner() {
           },
     );
   }
+  if (c.leftOut.experimentEvents > 0)
+    alerts.push({
+      severity: 'warning',
+      title: `This grid search has more than ${BOARD_LIMITS.experiments.toLocaleString('en-US')} experiments`,
+      text: `The board shows the first ${BOARD_LIMITS.experiments.toLocaleString('en-US')}; ${c.leftOut.experimentEvents.toLocaleString('en-US')} events of further experiments were left out, so that the page stays responsive.`,
+    });
   if (c.serverError)
     alerts.push({ severity: 'error', title: 'The websocket endpoint refused a request', text: c.serverError });
   const bad = c.unknownEvents + c.malformedEvents;
@@ -55,6 +87,14 @@ export function ConnectionBanner() {
     alerts.push({ severity: 'warning', title: parts.join('; '), text: c.problems.join(' · ') });
   }
   if (alerts.length === 0) return null;
+  return <Alerts alerts={alerts} />;
+}
+
+function Alerts({
+  alerts,
+}: {
+  alerts: Array<{ severity: 'error' | 'warning' | 'info'; title: string; text: string }>;
+}) {
   return (
     <Box sx={{ display: 'grid', gap: 1, mb: 2 }}>
       {alerts.map((a) => (

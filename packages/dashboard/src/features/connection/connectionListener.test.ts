@@ -3,6 +3,8 @@ import { evaluation } from '../../test/events';
 import { makeStore } from '../../app/store';
 import { FakeWorker, memoryStorage, testStore } from '../../test/fakes';
 import { createEventFolder } from '../events/eventFolder';
+import { tokenEntered } from '../auth/authSlice';
+import { writeToken } from '../auth/tokenStorage';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 import { SETTINGS_KEY } from '../settings/settingsStorage';
 import { startEarlySocketWorker } from './earlySocketWorker';
@@ -20,15 +22,17 @@ function update(firstId: number, epochs: number[]) {
 }
 
 describe('connection listener', () => {
-  it('starts a worker with normalised settings, saves them, and forwards what the worker reports', async () => {
+  it('starts a worker with normalised settings, saves them when confirmed, and forwards what the worker reports', async () => {
     const { store, workers, storage } = testStore();
-    store.dispatch(connectRequested(settings));
+    store.dispatch(connectRequested(settings, { save: true }));
     const normalised = {
       gridSearchId: 'gs-1',
       socketConnectionUrl: 'http://127.0.0.1:5002',
       restApiUrl: 'http://127.0.0.1:5001',
     };
-    expect(workers[0]?.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1, batching: true }]);
+    expect(workers[0]?.posted).toEqual([
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+    ]);
     expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '')).toEqual(normalised);
     expect(store.getState().connection.status).toBe('connecting');
 
@@ -70,7 +74,7 @@ describe('connection listener', () => {
 
   it('a new connection request replaces the worker and forgets the old grid search; clear stops it', () => {
     const { store, workers, storage } = testStore();
-    store.dispatch(connectRequested(settings));
+    store.dispatch(connectRequested(settings, { save: true }));
     workers[0]?.send({ type: 'data', update: update(0, [0]) });
     store.dispatch(connectRequested({ ...settings, gridSearchId: 'gs-2' }));
     expect(workers[0]?.terminated).toBe(true);
@@ -81,6 +85,50 @@ describe('connection listener', () => {
     expect(workers[1]?.terminated).toBe(true);
     expect(storage.getItem(SETTINGS_KEY)).toBeNull();
     expect(store.getState().connection.status).toBe('idle');
+  });
+
+  it("a link's settings connect this tab only; an endpoint that is not http(s) starts no worker", () => {
+    const { store, workers, storage } = testStore();
+    store.dispatch(connectRequested(settings)); // from a link: not confirmed
+    expect(workers).toHaveLength(1);
+    expect(storage.getItem(SETTINGS_KEY)).toBeNull();
+    store.dispatch(connectRequested({ ...settings, socketConnectionUrl: 'data:text/plain,x' }, { save: true }));
+    expect(workers[0]?.terminated).toBe(true);
+    expect(workers).toHaveLength(1);
+  });
+
+  it('a handshake refused for lack of a token asks for one; the token entered reaches the worker alone', () => {
+    const tokens = memoryStorage();
+    const workers: FakeWorker[] = [];
+    const store = makeStore({
+      storage: memoryStorage(),
+      tokens,
+      createWorker: () => {
+        workers.push(new FakeWorker());
+        return workers.at(-1)!;
+      },
+    });
+    store.dispatch(connectRequested(settings));
+    const w = workers[0]!;
+    w.send({ type: 'connectError', message: 'a token is required', attempt: 1, code: 'AUTH_REQUIRED' });
+    expect(store.getState().auth.prompt).toEqual({
+      origin: 'http://127.0.0.1:5002',
+      kind: 'websocket',
+      code: 'AUTH_REQUIRED',
+      message: 'a token is required',
+    });
+    expect(store.getState().connection.authCode).toBe('AUTH_REQUIRED');
+    writeToken(tokens, 'http://127.0.0.1:5002', 's3cret');
+    store.dispatch(tokenEntered({ origin: 'http://127.0.0.1:5002' }));
+    expect(w.posted.at(-1)).toEqual({ type: 'token', token: 's3cret' });
+    expect(store.getState().auth.prompt).toBeNull();
+    // a token for the REST endpoint is none of the worker's business
+    store.dispatch(tokenEntered({ origin: 'http://127.0.0.1:5001' }));
+    expect(w.posted.filter((m) => (m as { type: string }).type === 'token')).toHaveLength(1);
+    // a refused join says so plainly
+    w.send({ type: 'serverError', message: 'token limited to other grid searches', code: 'AUTH_FORBIDDEN' });
+    expect(store.getState().connection.serverError).toMatch(/^Access refused \(AUTH_FORBIDDEN\): token limited/);
+    expect(store.getState().auth.refused['http://127.0.0.1:5002']?.code).toBe('AUTH_FORBIDDEN');
   });
 
   it('counts ignored events for the warning', () => {
@@ -96,12 +144,18 @@ describe('connection listener', () => {
 });
 
 describe('a socket worker started before the store', () => {
-  const normalised = { gridSearchId: 'gs-1', socketConnectionUrl: 'http://127.0.0.1:5002', restApiUrl: '' };
+  const normalised = {
+    gridSearchId: 'gs-1',
+    socketConnectionUrl: 'http://127.0.0.1:5002',
+    restApiUrl: 'http://127.0.0.1:5001',
+  };
 
   it('is adopted by the first connection request with its settings: no second connect, nothing it said is lost', () => {
     const early = new FakeWorker();
     const started = startEarlySocketWorker(normalised, true, () => early);
-    expect(early.posted).toEqual([{ type: 'connect', settings: normalised, lastEventId: -1, batching: true }]);
+    expect(early.posted).toEqual([
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+    ]);
     early.send({ type: 'connected', reconnect: false });
     early.send({ type: 'data', update: update(0, [0, 1, 2]) });
 

@@ -1,8 +1,12 @@
 import { createListenerMiddleware } from '@reduxjs/toolkit';
 import type { Dispatch } from '@reduxjs/toolkit';
+import { api as restApi } from '../../app/api';
+import { authRefused, tokenEntered, tokenForgotten } from '../auth/authSlice';
+import type { TokenStore } from '../auth/tokenStorage';
+import { originOf, readToken } from '../auth/tokenStorage';
 import { dataReceived, dataReset } from '../events/dataActions';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
-import { EMPTY_SETTINGS, writeStoredSettings } from '../settings/settingsStorage';
+import { EMPTY_SETTINGS, isComplete, writeStoredSettings } from '../settings/settingsStorage';
 import type { Settings } from '../settings/settingsStorage';
 import { debugSwitches } from '../../app/debugSwitches';
 import { perfHooks } from '../../app/perfHooks';
@@ -24,6 +28,8 @@ export interface ConnectionListenerOptions {
   /** A worker already connecting with these settings (started before the app loaded), if any. */
   adoptWorker?: (settings: Settings) => WorkerLike | undefined;
   storage: Storage | undefined;
+  /** Where tokens are kept (sessionStorage): the worker gets the websocket endpoint's. */
+  tokens?: TokenStore | undefined;
 }
 
 function afterPaint(callback: () => void): void {
@@ -31,7 +37,8 @@ function afterPaint(callback: () => void): void {
   else setTimeout(callback, 0);
 }
 
-function forward(dispatch: Dispatch, message: FromWorker): void {
+function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): void {
+  const wsOrigin = originOf(settings.socketConnectionUrl);
   switch (message.type) {
     case 'connected':
       perfHooks().connectedAt ??= performance.now();
@@ -39,7 +46,11 @@ function forward(dispatch: Dispatch, message: FromWorker): void {
     case 'disconnected':
       return void dispatch(socketDisconnected({ reason: message.reason }));
     case 'connectError':
-      return void dispatch(socketConnectError({ message: message.message, attempt: message.attempt }));
+      if (message.code && wsOrigin)
+        dispatch(authRefused({ origin: wsOrigin, kind: 'websocket', code: message.code, message: message.message }));
+      return void dispatch(
+        socketConnectError({ message: message.message, attempt: message.attempt, code: message.code ?? null }),
+      );
     case 'stats':
       return void dispatch(statsReceived(message));
     case 'data': {
@@ -69,6 +80,16 @@ function forward(dispatch: Dispatch, message: FromWorker): void {
     case 'roomKnown':
       return void dispatch(roomKnown(message.known));
     case 'serverError':
+      if (message.code === 'AUTH_FORBIDDEN' && wsOrigin) {
+        dispatch(
+          authRefused({ origin: wsOrigin, kind: 'websocket', code: 'AUTH_FORBIDDEN', message: message.message }),
+        );
+        return void dispatch(
+          serverErrorReceived(
+            `Access refused (AUTH_FORBIDDEN): ${message.message}. The token entered for ${wsOrigin} may not read grid search "${settings.gridSearchId}"; sign in with another one in Settings.`,
+          ),
+        );
+      }
       return void dispatch(serverErrorReceived(message.message));
   }
 }
@@ -92,21 +113,39 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
     effect: (action, api) => {
       close();
       api.dispatch(dataReset());
-      writeStoredSettings(options.storage, action.payload);
+      if (action.meta.save) writeStoredSettings(options.storage, action.payload);
+      // The slice's forms only offer complete http(s) settings; anything else never reaches a worker.
+      if (!isComplete(action.payload)) return;
       const adopted = options.adoptWorker?.(action.payload);
       const w = adopted ?? options.createWorker();
       worker = w;
       w.onmessage = (event: MessageEvent) => {
         if (worker !== w) return;
         const message = event.data as FromWorker;
-        forward(api.dispatch, message);
+        forward(api.dispatch, message, action.payload);
         // Ask for the next batch once this one is drawn.
         if (message.type === 'data') afterPaint(() => worker === w && post({ type: 'ack' }));
       };
       if (!adopted)
-        post({ type: 'connect', settings: action.payload, lastEventId: -1, batching: debugSwitches.batching });
+        post({
+          type: 'connect',
+          settings: action.payload,
+          lastEventId: -1,
+          batching: debugSwitches.batching,
+          token: readToken(options.tokens, action.payload.socketConnectionUrl),
+        });
     },
   });
+  // A token entered or forgotten: every REST request is made again with it, and the worker's next
+  // handshake carries the websocket endpoint's (the data it holds stays).
+  const tokenChanged = (origin: string, api: { dispatch: Dispatch; getState: () => unknown }) => {
+    api.dispatch(restApi.util.invalidateTags(['Auth']));
+    const { current, requested } = (api.getState() as { settings: { current: Settings; requested: boolean } }).settings;
+    if (requested && originOf(current.socketConnectionUrl) === origin)
+      post({ type: 'token', token: readToken(options.tokens, current.socketConnectionUrl) });
+  };
+  listener.startListening({ actionCreator: tokenEntered, effect: (a, api) => tokenChanged(a.payload.origin, api) });
+  listener.startListening({ actionCreator: tokenForgotten, effect: (a, api) => tokenChanged(a.payload.origin, api) });
   listener.startListening({
     actionCreator: settingsCleared,
     effect: (_action, api) => {

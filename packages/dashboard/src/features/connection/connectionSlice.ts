@@ -1,6 +1,7 @@
 import { createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import { dataReceived } from '../events/dataActions';
+import type { LeftOut } from '../events/dataUpdate';
 import { connectRequested, settingsCleared } from '../settings/settingsSlice';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
@@ -30,6 +31,8 @@ export interface ConnectionState {
   gridSearchKnown: boolean | null;
   /** Why the last connection attempt failed (shown while retrying). */
   error: string | null;
+  /** The code of an authentication refusal of the last attempt (AUTH_REQUIRED, …), or null. */
+  authCode: string | null;
   connectAttempts: number;
   serverError: string | null;
   unknownEvents: number;
@@ -37,6 +40,8 @@ export interface ConnectionState {
   missingScores: number;
   problems: string[];
   notice: Notice | null;
+  /** What the board's limits left out of this grid search (BOARD_LIMITS): listed, never drawn. */
+  leftOut: LeftOut;
 }
 
 const initialState: ConnectionState = {
@@ -50,6 +55,7 @@ const initialState: ConnectionState = {
   historyEvents: null,
   gridSearchKnown: null,
   error: null,
+  authCode: null,
   connectAttempts: 0,
   serverError: null,
   unknownEvents: 0,
@@ -57,6 +63,7 @@ const initialState: ConnectionState = {
   missingScores: 0,
   problems: [],
   notice: null,
+  leftOut: { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 },
 };
 
 function notify(state: ConnectionState, severity: Notice['severity'], text: string) {
@@ -72,6 +79,7 @@ export const connectionSlice = createSlice({
       state.status = 'connected';
       state.everConnected = true;
       state.error = null;
+      state.authCode = null;
       state.connectAttempts = 0;
       notify(
         state,
@@ -86,10 +94,11 @@ export const connectionSlice = createSlice({
       state.ping = -1;
       state.throughput = 0;
     },
-    socketConnectError(state, action: PayloadAction<{ message: string; attempt: number }>) {
+    socketConnectError(state, action: PayloadAction<{ message: string; attempt: number; code?: string | null }>) {
       if (state.connectAttempts === 0 && !state.everConnected) notify(state, 'error', 'Socket Connection Failed');
       state.status = state.everConnected ? 'reconnecting' : 'connecting';
       state.error = action.payload.message;
+      state.authCode = action.payload.code ?? null;
       state.connectAttempts = action.payload.attempt;
     },
     statsReceived(state, action: PayloadAction<{ ping: number; throughput: number; messages: number }>) {
@@ -125,6 +134,14 @@ export const connectionSlice = createSlice({
         state.malformedEvents += payload.malformed;
         state.missingScores += payload.missingScores;
         if (payload.problems.length) state.problems = [...state.problems, ...payload.problems].slice(-5);
+        const more = payload.leftOut;
+        if (more) {
+          const l = state.leftOut;
+          if (more.seriesNames.length) l.seriesNames = [...l.seriesNames, ...more.seriesNames];
+          l.series += more.series;
+          l.scores += more.scores;
+          l.experimentEvents += more.experimentEvents;
+        }
       });
   },
 });

@@ -22,13 +22,15 @@ export function startEarlySocketWorker(
   settings: Settings,
   batching: boolean,
   create: () => WorkerLike,
+  /** The token entered for the websocket endpoint's origin in this tab, if any. */
+  token: string | null = null,
 ): EarlySocketWorker {
   const worker = create();
   const kept: MessageEvent[] = [];
   let handler: ((event: MessageEvent) => void) | null = null;
   let adopted = false;
   worker.onmessage = (event) => (handler ? handler(event) : kept.push(event));
-  const connect: ToWorker = { type: 'connect', settings, lastEventId: -1, batching };
+  const connect: ToWorker = { type: 'connect', settings, lastEventId: -1, batching, token };
   worker.postMessage(connect);
   const adoptable: WorkerLike = {
     postMessage: (message) => worker.postMessage(message),

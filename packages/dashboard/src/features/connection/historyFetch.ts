@@ -1,13 +1,21 @@
-import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, HISTORY_PATH } from '@mlgym/protocol';
+import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, HISTORY_PATH, MAX_EVENT_BYTES } from '@mlgym/protocol';
 
 /** A history stream that brings no bytes for this long is given up (the socket then replays the rest). */
 const IDLE_TIMEOUT_MS = 30_000;
+/**
+ * The longest line kept while waiting for its end, in UTF-16 code units: a stored event is at most
+ * MAX_EVENT_BYTES of JSON, so at most that many characters; twice that leaves room. A longer line is
+ * no event: the stream is given up there instead of buffering without end.
+ */
+export const MAX_HISTORY_LINE = 2 * MAX_EVENT_BYTES;
 
 export interface FetchedHistory {
   /** Lines received and handed to `onLine` (ids `from` … `from + received - 1`). */
   received: number;
   /** Lines the endpoint announced. */
   announced: number;
+  /** Why the stream was given up before its end (a line beyond MAX_HISTORY_LINE), if it was. */
+  problem?: string;
 }
 
 /**
@@ -24,11 +32,17 @@ export async function fetchHistory(
     from,
     signal,
     onChunk,
+    authorization,
+    maxLine = MAX_HISTORY_LINE,
   }: {
     endpoint: string;
     gridSearchId: string;
     from: number;
     signal?: AbortSignal;
+    /** The `Authorization` header for the endpoint (a token entered for its origin), if any. */
+    authorization?: string | null;
+    /** @default MAX_HISTORY_LINE (tests pass a smaller one) */
+    maxLine?: number;
     /**
      * After each piece of the stream: how long handing its lines to `onLine` took (timed per piece, not
      * per line), and the lines received so far of those announced.
@@ -48,7 +62,10 @@ export async function fetchHistory(
   let received = 0;
   let announced = 0;
   try {
-    const res = await fetch(`${endpoint}${HISTORY_PATH(gridSearchId, from)}`, { signal: abort.signal });
+    const res = await fetch(`${endpoint}${HISTORY_PATH(gridSearchId, from)}`, {
+      signal: abort.signal,
+      headers: authorization ? { authorization } : {},
+    });
     const first = Number(res.headers.get(HISTORY_FIRST_ID_HEADER));
     announced = Number(res.headers.get(HISTORY_COUNT_HEADER));
     if (!res.ok || !res.body || first !== from || !Number.isSafeInteger(announced)) {
@@ -71,6 +88,11 @@ export async function fetchHistory(
       }
       rest = text.slice(start);
       onChunk?.(performance.now() - t0, { received, announced });
+      if (rest.length > maxLine) {
+        await reader.cancel();
+        const problem = `the history of "${gridSearchId}" at event ${from + received} is a line of more than ${maxLine} characters without an end: no event is that long, so the history stopped there`;
+        return { received, announced, problem };
+      }
     }
     return { received, announced };
   } catch {

@@ -1,7 +1,15 @@
 /// <reference lib="webworker" />
+import '../../app/noEval';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, HistoryChunk, MlgymEventMessage, ServerToClientEvents } from '@mlgym/protocol';
+import { AUTH_ERROR_CODES } from '@mlgym/protocol';
+import type {
+  AuthErrorCode,
+  ClientToServerEvents,
+  HistoryChunk,
+  MlgymEventMessage,
+  ServerToClientEvents,
+} from '@mlgym/protocol';
 import { createEventFolder, transferables } from '../events/eventFolder';
 import type { EventFolder } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
@@ -52,6 +60,10 @@ let inLastSecond = 0;
 let pingSentAt = 0;
 let ping = -1;
 let batching = true;
+/** The token entered for the websocket endpoint's origin (the page sends it; sessionStorage is the page's). */
+let token: string | null = null;
+/** The settings of the connection being made, for a restart once a token is entered. */
+let current: Settings | undefined;
 
 let inHistory = true;
 let lastPost = 0;
@@ -127,10 +139,20 @@ async function loadHistory(settings: Settings, signal: AbortSignal): Promise<voi
     foldMs += ms;
     historyLines = progress;
   };
-  await fetchHistory({ ...where, from: folder.lastEventId + 1, onChunk }, (id, line) => {
+  const authorization = token ? `Bearer ${token}` : null;
+  const fetched = await fetchHistory({ ...where, from: folder.lastEventId + 1, onChunk, authorization }, (id, line) => {
     if (!firstChunkAt) firstChunkAt = epochNow();
     acceptLine(id, line);
   });
+  if (fetched?.problem && !signal.aborted)
+    post({ type: 'serverError', message: `The websocket endpoint sent ${fetched.problem}.` });
+}
+
+/** The code of a handshake refused by the endpoint's authentication (`err.data.code`), if it is one. */
+function authCodeOf(error: Error): AuthErrorCode | undefined {
+  const data = (error as Error & { data?: unknown }).data;
+  const code = typeof data === 'object' && data !== null ? (data as { code?: unknown }).code : undefined;
+  return (AUTH_ERROR_CODES as readonly unknown[]).includes(code) ? (code as AuthErrorCode) : undefined;
 }
 
 function onChunk(chunk: HistoryChunk): void {
@@ -162,6 +184,7 @@ function stop(): void {
 
 function start(settings: Settings, lastEventId: number): void {
   stop();
+  current = settings;
   folder = createEventFolder(lastEventId);
   messages = 0;
   unackedSince = 0;
@@ -177,6 +200,8 @@ function start(settings: Settings, lastEventId: number): void {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
     timeout: 10_000,
+    // read at every attempt: a token entered after a refusal goes with the next handshake
+    auth: (cb) => cb(token ? { token } : {}),
   });
   socket = s;
   // Connecting and streaming the history over HTTP run at once; the join waits for the history.
@@ -195,6 +220,7 @@ function start(settings: Settings, lastEventId: number): void {
     const connection = ++connections;
     void history.then(() => {
       if (socket !== s || connection !== connections || !s.connected) return;
+      // a refused join (e.g. a token limited to other grid searches) comes back as mlgym_error
       s.emit('join', {
         rooms: [settings.gridSearchId],
         client_id: 'mlboard',
@@ -209,7 +235,8 @@ function start(settings: Settings, lastEventId: number): void {
   });
   s.on('connect_error', (error) => {
     attempts++;
-    post({ type: 'connectError', message: error.message, attempt: attempts });
+    const code = authCodeOf(error);
+    post({ type: 'connectError', message: error.message, attempt: attempts, ...(code ? { code } : {}) });
   });
   // Without batching (a debug switch), every socket message reaches the page on its own, as in the original.
   s.on('mlgym_event', batching ? onEvent : (m) => (onEvent(m), flush(true)));
@@ -224,7 +251,13 @@ function start(settings: Settings, lastEventId: number): void {
       timeline: { firstChunk: firstChunkAt, historyReceived, foldMs },
     });
   });
-  s.on('mlgym_error', (e) => post({ type: 'serverError', message: `${e.code}: ${e.message}` }));
+  s.on('mlgym_error', (e) =>
+    post(
+      e.code === 'AUTH_FORBIDDEN'
+        ? { type: 'serverError', message: e.message, code: e.code }
+        : { type: 'serverError', message: `${e.code}: ${e.message}` },
+    ),
+  );
   s.on('pong', () => {
     if (pingSentAt) ping = Date.now() - pingSentAt;
     pingSentAt = 0;
@@ -246,7 +279,15 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === 'connect') {
     batching = message.batching ?? true;
+    token = message.token ?? null;
     start(message.settings, message.lastEventId);
+  } else if (message.type === 'token') {
+    token = message.token;
+    // A refused handshake is not retried by socket.io: start again (the history too), after what is held.
+    if (current && !socket?.connected) {
+      flush(true);
+      start(current, folder.lastEventId);
+    }
   } else if (message.type === 'ack') unackedSince = 0;
   else if (message.type === 'close') stop();
 };

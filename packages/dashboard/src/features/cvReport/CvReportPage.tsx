@@ -1,3 +1,4 @@
+import { isolateBidi } from '../../app/isolateBidi';
 import { useMemo, useState } from 'react';
 import {
   Alert,
@@ -44,7 +45,12 @@ export function CvReportPage() {
       if (c === null || out.has(c)) continue;
       out.set(
         c,
-        columns.map((col) => `${col.label}=${JSON.stringify(hyper.values[Number(id)]?.[col.id] ?? null)}`).join(', '),
+        columns
+          .map(
+            (col) =>
+              `${isolateBidi(col.label)}=${isolateBidi(JSON.stringify(hyper.values[Number(id)]?.[col.id] ?? null))}`,
+          )
+          .join(', '),
       );
     }
     return out;

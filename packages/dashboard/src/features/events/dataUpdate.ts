@@ -56,4 +56,39 @@ export interface DataUpdate {
   missingScores: number;
   /** The last few problems, for the warning banner. */
   problems: string[];
+  /** What the board's limits left out since the last update (see BOARD_LIMITS); absent when nothing was. */
+  leftOut?: LeftOut;
 }
+
+/** What the socket worker did not keep because a grid search exceeded the board's limits. */
+export interface LeftOut {
+  /** Names of series beyond the limit met for the first time (at most BOARD_LIMITS.listedNames in all). */
+  seriesNames: string[];
+  /** Distinct series names beyond the limit met for the first time (also those not listed). */
+  series: number;
+  /** Scores of those series. */
+  scores: number;
+  /** Events of experiments beyond the limit. */
+  experimentEvents: number;
+}
+
+/**
+ * What the board keeps of one grid search, so that a hostile (or runaway) publisher cannot take every
+ * viewer down: 100,000 distinct metric names made one chart and one column each and crashed the tab.
+ * What lies beyond is counted and its names listed, never drawn. Real grid searches stay far below:
+ * bench:board's largest has 1,000 experiments and 12 series.
+ */
+export interface BoardLimits {
+  experiments: number;
+  series: number;
+  listedNames: number;
+}
+
+export const BOARD_LIMITS: Readonly<BoardLimits> = {
+  /** Experiments (rows, lines); events of further experiment ids are left out. */
+  experiments: 10_000,
+  /** Distinct `<split>_<tag>` series whose points are kept. */
+  series: 1_000,
+  /** Names of left-out series listed on the page. */
+  listedNames: 1_000,
+};

@@ -1,6 +1,7 @@
 import { EVENT_TYPES, MlgymEventSchema } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
-import type { DataUpdate, ExperimentRow, SeriesKind, SeriesPoints } from './dataUpdate';
+import { BOARD_LIMITS } from './dataUpdate';
+import type { BoardLimits, DataUpdate, ExperimentRow, LeftOut, SeriesKind, SeriesPoints } from './dataUpdate';
 import { readEvaluation, readExperimentStatus } from './fastEvents';
 import type { EvaluationResultPayload, ExperimentStatusPayload } from './fastEvents';
 
@@ -85,7 +86,7 @@ function describeInvalid(eventId: number, data: unknown, issue: { path: Property
  * or duplicated event overwrites its own epoch). Runs in the socket worker; `take` hands over the
  * columns' buffers (see `transferables`) and starts empty ones.
  */
-export function createEventFolder(startAfter = -1): EventFolder {
+export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits> = BOARD_LIMITS): EventFolder {
   let rows = new Map<number, ExperimentRow>();
   let configs = new Map<number, Record<string, unknown>>();
   let series = new Map<number, Map<string, Map<string, PendingSeries>>>();
@@ -96,6 +97,39 @@ export function createEventFolder(startAfter = -1): EventFolder {
   let missingExample: string | null = null;
   let problems: string[] = [];
   let lastEventId = startAfter;
+  // The board's limits (kept across takes): the experiments and series admitted so far, and what was
+  // left out. Checked only where a row or a series is first made in an update, never per point.
+  const experiments = new Set<number>();
+  const seriesKeys = new Set<string>();
+  const leftOutNames = new Set<string>();
+  let leftOut: LeftOut = { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 };
+  let leftOutPending = false;
+  const admitted = (id: number): boolean => {
+    if (experiments.has(id)) return true;
+    if (experiments.size < limits.experiments) {
+      experiments.add(id);
+      return true;
+    }
+    leftOut.experimentEvents++;
+    leftOutPending = true;
+    return false;
+  };
+  const seriesAdmitted = (key: string): boolean => {
+    if (seriesKeys.has(key)) return true;
+    if (seriesKeys.size < limits.series) {
+      seriesKeys.add(key);
+      return true;
+    }
+    leftOutPending = true;
+    leftOut.scores++;
+    // distinct names are counted up to a bound: a publisher sending new names without end costs no memory
+    if (!leftOutNames.has(key) && leftOutNames.size < 100 * limits.listedNames) {
+      leftOutNames.add(key);
+      leftOut.series++;
+      if (leftOutNames.size <= limits.listedNames) leftOut.seriesNames.push(key);
+    }
+    return false;
+  };
 
   const row = (id: number): ExperimentRow => {
     let r = rows.get(id);
@@ -119,6 +153,7 @@ export function createEventFolder(startAfter = -1): EventFolder {
     if (!byTag) bySplit.set(split, (byTag = new Map()));
     let s = byTag.get(tag);
     if (!s) {
+      if (!seriesAdmitted(`${split}_${tag}`)) return undefined;
       const epochs = new Float64Array(16);
       const values = new Float64Array(16);
       const key = `${split}_${tag}`;
@@ -144,7 +179,9 @@ export function createEventFolder(startAfter = -1): EventFolder {
     const add = (split: string, tag: string, kind: SeriesKind, score: unknown) => {
       const v = scoreValue(score);
       if (v === undefined) return;
-      append(point(p, split, tag, kind), p.epoch, v);
+      const s = point(p, split, tag, kind);
+      if (!s) return;
+      append(s, p.epoch, v);
       if (Number.isNaN(v)) {
         missingScores++;
         missingExample ??= `${split}_${tag} of experiment ${p.experiment_id} at epoch ${p.epoch}`;
@@ -155,6 +192,7 @@ export function createEventFolder(startAfter = -1): EventFolder {
   }
 
   function apply(event: MlgymEvent): void {
+    if (!admitted(event.payload.experiment_id)) return;
     switch (event.event_type) {
       case 'job_status': {
         const p = event.payload;
@@ -189,9 +227,9 @@ export function createEventFolder(startAfter = -1): EventFolder {
       events++;
       if (eventId > lastEventId) lastEventId = eventId;
       const evaluation = readEvaluation(data);
-      if (evaluation) return applyEvaluation(evaluation);
+      if (evaluation) return void (admitted(evaluation.experiment_id) && applyEvaluation(evaluation));
       const status = readExperimentStatus(data);
-      if (status) return applyStatus(status);
+      if (status) return void (admitted(status.experiment_id) && applyStatus(status));
       const parsed = MlgymEventSchema.safeParse(data);
       if (parsed.success) return apply(parsed.data);
       const type = typeof data === 'object' && data !== null && 'event_type' in data ? data.event_type : undefined;
@@ -252,7 +290,10 @@ export function createEventFolder(startAfter = -1): EventFolder {
         problems: missingExample
           ? [...problems, `no number for ${missingExample} (null or NaN): drawn as a gap`].slice(-MAX_PROBLEMS)
           : problems,
+        ...(leftOutPending ? { leftOut } : {}),
       };
+      leftOut = { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 };
+      leftOutPending = false;
       rows = new Map();
       configs = new Map();
       series = new Map();

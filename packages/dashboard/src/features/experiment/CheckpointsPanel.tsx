@@ -18,6 +18,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import { describeRestError } from '../../app/api';
 import type { ExperimentTarget } from '../../app/storedFiles';
 import { checkpointUrl, useCheckpointFileInfoQuery, useCheckpointListQuery } from '../../app/storedFiles';
+import { authorizationFor } from '../auth/tokenStorage';
 import { saveBlob, sha256Hex } from './saveFile';
 import { formatBytes } from './timeFormat';
 
@@ -32,8 +33,12 @@ function FileRow({ target, epoch, file }: { target: ExperimentTarget; epoch: num
   const run = async () => {
     setDownload({ state: 'running' });
     try {
-      const response = await fetch(checkpointUrl(target, epoch, file), {
+      const url = checkpointUrl(target, epoch, file);
+      // the token entered for the REST endpoint's origin, as on every other request to it
+      const authorization = authorizationFor(typeof sessionStorage === 'undefined' ? undefined : sessionStorage, url);
+      const response = await fetch(url, {
         signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+        headers: authorization ? { authorization } : {},
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       // The exact bytes: an ArrayBuffer, never text.

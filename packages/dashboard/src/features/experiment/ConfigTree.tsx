@@ -1,3 +1,4 @@
+import { isolateBidi } from '../../app/isolateBidi';
 import { Box, Button, Chip, Stack, Tooltip } from '@mui/material';
 import CopyIcon from '@mui/icons-material/ContentCopy';
 import DownloadIcon from '@mui/icons-material/Download';
@@ -35,10 +36,10 @@ function Node({
         sx={{ listStyle: 'none', py: 0.25, bgcolor: marked ? 'rgba(255, 193, 7, 0.18)' : undefined }}
       >
         <Box component="span" sx={{ color: 'text.secondary' }}>
-          {name}:
+          {isolateBidi(name)}:
         </Box>{' '}
         <Box component="span" sx={{ fontFamily: 'monospace' }}>
-          {leafText(value)}
+          {isolateBidi(leafText(value))}
         </Box>
         {marked && <Chip size="small" color="warning" label="swept" sx={{ ml: 1, height: 18 }} />}
       </Box>
@@ -50,7 +51,7 @@ function Node({
     <Box component="li" sx={{ listStyle: 'none' }}>
       <details open={sweptInside}>
         <summary style={{ cursor: 'pointer' }}>
-          <b>{name}</b>{' '}
+          <b>{isolateBidi(name)}</b>{' '}
           <Box component="span" sx={{ color: 'text.secondary', fontSize: 12 }}>
             {Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`}
           </Box>

@@ -9,7 +9,10 @@ export interface HyperColumn {
 }
 
 export interface HyperParameters {
+  /** The first MAX_HYPER_PARAMETERS swept paths, sorted. */
   columns: HyperColumn[];
+  /** Swept paths beyond MAX_HYPER_PARAMETERS, not kept. */
+  omitted?: number;
   /** Per experiment id: the values of those columns. */
   values: Record<number, Record<string, HyperValue>>;
 }
@@ -26,6 +29,12 @@ function flatten(value: unknown, path: string, out: Map<string, HyperValue>): vo
     out.set(path, JSON.stringify(value) ?? null);
   }
 }
+
+/**
+ * Swept paths kept at most: a config with tens of thousands of keys (a runaway or hostile publisher)
+ * would otherwise make as many columns, tooltip lines and axes, and values on every row.
+ */
+export const MAX_HYPER_PARAMETERS = 1_000;
 
 /**
  * The swept hyper-parameters: every leaf of the experiments' configs whose value is not the same
@@ -53,6 +62,8 @@ export function deriveHyperParameters(configs: Record<number, Record<string, unk
     }
   }
   swept.sort();
+  const omitted = Math.max(0, swept.length - MAX_HYPER_PARAMETERS);
+  if (omitted) swept.length = MAX_HYPER_PARAMETERS;
   const values: HyperParameters['values'] = {};
   for (const [id, leaves] of flat) {
     const row: Record<string, HyperValue> = {};
@@ -60,6 +71,7 @@ export function deriveHyperParameters(configs: Record<number, Record<string, unk
     values[id] = row;
   }
   return {
+    ...(omitted ? { omitted } : {}),
     columns: swept.map((path) => ({
       id: `hp:${path}`,
       path,

@@ -23,6 +23,9 @@ export interface SeriesState {
 
 const initialState: SeriesState = { keys: [], byKey: {} };
 
+/** The order of series keys (as `localeCompare`, several times faster per comparison). */
+const byName = new Intl.Collator();
+
 function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): void {
   let i = list.length;
   while (i > 0 && compare(list[i - 1] as T, item) > 0) i--;
@@ -55,6 +58,8 @@ export const seriesSlice = createSlice({
         const state = isDraft(draft) ? (original(draft) as SeriesState) : draft;
         const byKey = { ...state.byKey };
         let keys = state.keys;
+        // new keys are sorted in once: inserting each of a thousand new series one by one took seconds
+        const newKeys: string[] = [];
         const copied = new Map<string, { series: Series; idsCopied: boolean }>();
         for (const p of payload.points) {
           let entry = copied.get(p.key);
@@ -63,10 +68,7 @@ export const seriesSlice = createSlice({
             const series: Series = old
               ? { ...old, byExperiment: { ...old.byExperiment } }
               : { key: p.key, split: p.split, tag: p.tag, kind: p.kind, experimentIds: [], byExperiment: {} };
-            if (!old) {
-              if (keys === state.keys) keys = keys.slice();
-              insertSorted(keys, p.key, (a, b) => a.localeCompare(b));
-            }
+            if (!old) newKeys.push(p.key);
             entry = { series, idsCopied: !old };
             copied.set(p.key, entry);
             byKey[p.key] = series;
@@ -86,6 +88,7 @@ export const seriesSlice = createSlice({
             insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
           }
         }
+        if (newKeys.length) keys = [...keys, ...newKeys].sort(byName.compare);
         // Frozen here, one level each, so immer does not walk the new state: its walk over the points
         // of 1,000 experiments took as long as building them.
         for (const { series } of copied.values()) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
+import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { GridSearchPicker } from './GridSearchPicker';
@@ -10,6 +10,7 @@ import { isComplete, normalizeSettings } from './settingsStorage';
 /** The original's "Enter Configurations" popup, plus a grid-search picker. */
 export function ConfigPopup({ open, onClose }: { open: boolean; onClose?: () => void }) {
   const current = useAppSelector((s) => s.settings.current);
+  const linkProblems = useAppSelector((s) => s.settings.linkProblems);
   const dispatch = useAppDispatch();
   const navigate = useNavigate();
   const [draft, setDraft] = useState(current);
@@ -25,6 +26,11 @@ export function ConfigPopup({ open, onClose }: { open: boolean; onClose?: () => 
           To subscribe to your experiment results, please enter grid search id, socket connection url and rest api url
           here. OR, you can go to settings page to add more configurations.
         </DialogContentText>
+        {linkProblems.length > 0 && (
+          <Alert severity="error" sx={{ mb: 2 }}>
+            {linkProblems.join(' ')}
+          </Alert>
+        )}
         <SettingsFields value={draft} onChange={setDraft} />
         <GridSearchPicker
           restApiUrl={draft.restApiUrl}
@@ -46,7 +52,7 @@ export function ConfigPopup({ open, onClose }: { open: boolean; onClose?: () => 
           variant="contained"
           disabled={!ready}
           onClick={() => {
-            dispatch(connectRequested(draft));
+            dispatch(connectRequested(draft, { save: true }));
             onClose?.();
           }}
         >

@@ -1,8 +1,11 @@
 import { Stack, TextField } from '@mui/material';
 import type { Settings } from './settingsStorage';
+import { endpointProblem, normalizeUrl } from './settingsStorage';
 
-/** The three connection fields, with the original's labels and helper texts. */
+/** The three connection fields, with the original's labels and helper texts; a URL that is no endpoint is refused. */
 export function SettingsFields({ value, onChange }: { value: Settings; onChange: (next: Settings) => void }) {
+  const wsProblem = endpointProblem(normalizeUrl(value.socketConnectionUrl));
+  const restProblem = endpointProblem(normalizeUrl(value.restApiUrl));
   return (
     <Stack spacing={2}>
       <TextField
@@ -16,7 +19,8 @@ export function SettingsFields({ value, onChange }: { value: Settings; onChange:
       <TextField
         label="Socket Connection Url"
         placeholder="Enter socket connection url here!..."
-        helperText="eg: http://127.0.0.1:5002"
+        helperText={wsProblem ? `Refused: ${wsProblem}` : 'eg: http://127.0.0.1:5002'}
+        error={wsProblem !== null}
         value={value.socketConnectionUrl}
         onChange={(e) => onChange({ ...value, socketConnectionUrl: e.target.value })}
         fullWidth
@@ -24,7 +28,8 @@ export function SettingsFields({ value, onChange }: { value: Settings; onChange:
       <TextField
         label="Rest API Url"
         placeholder="Enter rest api url here!..."
-        helperText="eg: http://127.0.0.1:5001"
+        helperText={restProblem ? `Refused: ${restProblem}` : 'eg: http://127.0.0.1:5001'}
+        error={restProblem !== null}
         value={value.restApiUrl}
         onChange={(e) => onChange({ ...value, restApiUrl: e.target.value })}
         fullWidth

@@ -5,6 +5,7 @@ import SendIcon from '@mui/icons-material/Send';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { useStoreTarget } from '../../app/storedFiles';
+import { AccessPanel } from '../auth/AccessPanel';
 import { ConfigFilePanel } from './ConfigFilePanel';
 import { GridSearchPicker } from './GridSearchPicker';
 import { SettingsFields } from './SettingsFields';
@@ -57,12 +58,13 @@ export function SettingsPage() {
             variant="contained"
             endIcon={<SendIcon />}
             disabled={!isComplete(normalized)}
-            onClick={() => dispatch(connectRequested(draft))}
+            onClick={() => dispatch(connectRequested(draft, { save: true }))}
           >
             {changed || !target ? 'Save and connect' : 'Reconnect'}
           </Button>
         </Stack>
       </Paper>
+      <AccessPanel />
       {target ? (
         <Stack direction={{ xs: 'column', lg: 'row' }} sx={{ gap: 2, mt: 2, alignItems: 'flex-start' }}>
           <ConfigFilePanel target={target} name="grid_search_config" title="Grid Search Configuration" />

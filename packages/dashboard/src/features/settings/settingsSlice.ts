@@ -8,26 +8,37 @@ export interface SettingsState {
   current: Settings;
   /** Whether a connection was requested with `current`. */
   requested: boolean;
+  /** Values of the page's link that were refused (e.g. a `data:` endpoint), shown until the next connection. */
+  linkProblems: string[];
 }
 
-const initialState: SettingsState = { current: EMPTY_SETTINGS, requested: false };
+const initialState: SettingsState = { current: EMPTY_SETTINGS, requested: false, linkProblems: [] };
 
 export const settingsSlice = createSlice({
   name: 'settings',
   initialState,
   reducers: {
-    /** Connect (or reconnect) with these settings; the connection listener starts the worker. */
+    /**
+     * Connect (or reconnect) with these settings; the connection listener starts the worker. `save`:
+     * the person confirmed them (Save, "Save and connect"), so later visits start from them too; a
+     * link's settings apply to its tab only.
+     */
     connectRequested: {
-      reducer(state, action: PayloadAction<Settings>) {
+      reducer(state, action: PayloadAction<Settings, string, { save: boolean }>) {
         state.current = action.payload;
         state.requested = true;
+        state.linkProblems = [];
       },
-      prepare: (settings: Settings) => ({ payload: normalizeSettings(settings) }),
+      prepare: (settings: Settings, options: { save?: boolean } = {}) => ({
+        payload: normalizeSettings(settings),
+        meta: { save: options.save ?? false },
+      }),
     },
     /** Forget the settings and disconnect (the original's "Clear", without reconnecting). */
     settingsCleared(state) {
       state.current = EMPTY_SETTINGS;
       state.requested = false;
+      state.linkProblems = [];
     },
   },
 });

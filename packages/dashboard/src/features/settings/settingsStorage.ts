@@ -21,24 +21,56 @@ export function normalizeSettings(s: Settings): Settings {
   };
 }
 
+/**
+ * Why an endpoint URL cannot be used, or null. Only http(s) URLs are endpoints: a `data:` or
+ * `javascript:` URL given as an endpoint would let a link make up what the board shows (with no
+ * server at all), and `ws:` URLs do not serve the history over HTTP.
+ */
+export function endpointProblem(url: string): string | null {
+  if (url === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL (expected e.g. http://127.0.0.1:5002)`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return `only http:// and https:// endpoints are allowed, not ${parsed.protocol}`;
+  if (parsed.username || parsed.password) return 'an endpoint URL must not carry a user name or password';
+  return null;
+}
+
+/** Every field filled in, and both endpoints http(s) URLs. */
 export function isComplete(s: Settings): boolean {
-  return s.gridSearchId !== '' && s.socketConnectionUrl !== '' && s.restApiUrl !== '';
+  return (
+    s.gridSearchId !== '' &&
+    s.socketConnectionUrl !== '' &&
+    s.restApiUrl !== '' &&
+    endpointProblem(s.socketConnectionUrl) === null &&
+    endpointProblem(s.restApiUrl) === null
+  );
 }
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** An endpoint read from storage: dropped when it is not an http(s) URL (a value saved before they were checked). */
+const storedEndpoint = (value: unknown) => {
+  const url = normalizeUrl(text(value));
+  return endpointProblem(url) === null ? url : '';
+};
+
 export function readStoredSettings(storage: Pick<Storage, 'getItem'> | undefined): Settings {
   try {
     const raw: unknown = JSON.parse(storage?.getItem(SETTINGS_KEY) ?? 'null');
     if (typeof raw !== 'object' || raw === null) return EMPTY_SETTINGS;
     const r = raw as Record<string, unknown>;
-    return normalizeSettings({
-      gridSearchId: text(r['gridSearchId']),
-      socketConnectionUrl: text(r['socketConnectionUrl']),
-      restApiUrl: text(r['restApiUrl']),
-    });
+    return {
+      gridSearchId: text(r['gridSearchId']).trim(),
+      socketConnectionUrl: storedEndpoint(r['socketConnectionUrl']),
+      restApiUrl: storedEndpoint(r['restApiUrl']),
+    };
   } catch {
     return EMPTY_SETTINGS;
   }
@@ -53,21 +85,43 @@ export function writeStoredSettings(storage: Pick<Storage, 'setItem' | 'removeIt
   }
 }
 
+const LINK_PARAMS = [
+  ['run_id', 'gridSearchId'],
+  ['ws_endpoint', 'socketConnectionUrl'],
+  ['rest_endpoint', 'restApiUrl'],
+] as const;
+
+export interface InitialSettings {
+  settings: Settings;
+  /** Whether the page connects at once (the link named the grid search and, with storage, both endpoints). */
+  fromUrl: boolean;
+  /** Why a value the link named was refused (shown on the page). */
+  refused: string[];
+}
+
 /**
- * Stored settings overridden by the URL's `run_id`, `ws_endpoint` and `rest_endpoint` (URL wins).
- * `fromUrl` says whether the URL named all three, in which case the page connects at once.
+ * Stored settings overridden by the URL's `run_id`, `ws_endpoint` and `rest_endpoint` (URL wins). A
+ * link's values apply to this tab only: they are saved when the person confirms them (Save in the popup
+ * or Settings' "Save and connect"), so a link cannot change what later plain visits connect to. The page
+ * connects at once when the link names the grid search and the result is complete (the URL `ml_board`
+ * prints names all three); a link naming only an endpoint opens the popup with it filled in instead of
+ * sending the stored grid search to a server the person never chose. Endpoints other than http(s) URLs
+ * are refused.
  */
-export function initialSettings(
-  storage: Pick<Storage, 'getItem'> | undefined,
-  search: string,
-): { settings: Settings; fromUrl: boolean } {
+export function initialSettings(storage: Pick<Storage, 'getItem'> | undefined, search: string): InitialSettings {
   const stored = readStoredSettings(storage);
   const params = new URLSearchParams(search);
-  const merged = normalizeSettings({
-    gridSearchId: params.get('run_id') ?? stored.gridSearchId,
-    socketConnectionUrl: params.get('ws_endpoint') ?? stored.socketConnectionUrl,
-    restApiUrl: params.get('rest_endpoint') ?? stored.restApiUrl,
-  });
-  const named = params.has('run_id') || params.has('ws_endpoint') || params.has('rest_endpoint');
-  return { settings: merged, fromUrl: named && isComplete(merged) };
+  const merged: Settings = { ...stored };
+  const refused: string[] = [];
+  for (const [param, key] of LINK_PARAMS) {
+    const value = params.get(param);
+    if (value === null) continue;
+    const normalized = key === 'gridSearchId' ? value.trim() : normalizeUrl(value);
+    const problem = key === 'gridSearchId' ? null : endpointProblem(normalized);
+    if (problem) {
+      refused.push(`The link's ${param} was refused: ${problem}.`);
+      merged[key] = '';
+    } else merged[key] = normalized;
+  }
+  return { settings: merged, fromUrl: params.has('run_id') && refused.length === 0 && isComplete(merged), refused };
 }

@@ -5,6 +5,7 @@ import { ROUTES } from '../../app/routes';
 import { useAppSelector } from '../../app/hooks';
 import { ConnectionBanner } from '../connection/ConnectionBanner';
 import { ConnectionSnackbar } from '../connection/ConnectionSnackbar';
+import { TokenDialog } from '../auth/TokenDialog';
 import { ConfigPopup } from '../settings/ConfigPopup';
 import { useSettingsInUrl } from '../settings/useSettingsInUrl';
 import { NavDrawer } from './NavDrawer';
@@ -40,6 +41,7 @@ export function AppShell() {
         open={(route.popup && !requested) || popup}
         onClose={requested ? () => setPopup(false) : undefined}
       />
+      <TokenDialog />
       <ConnectionSnackbar />
     </>
   );

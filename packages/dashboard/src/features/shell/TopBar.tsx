@@ -4,6 +4,7 @@ import SwapIcon from '@mui/icons-material/SwapHoriz';
 import { useSearchParams } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
 import type { ConnectionStatus } from '../connection/connectionSlice';
+import { WhoamiChip } from '../auth/WhoamiChip';
 import { Logo } from './Logo';
 
 const STATUS_COLOR: Record<ConnectionStatus, 'default' | 'success' | 'warning' | 'error'> = {
@@ -58,6 +59,7 @@ export function TopBar({
               />
             </Tooltip>
           )}
+          <WhoamiChip />
         </Box>
         <Box sx={{ flexShrink: 0, ml: 1, display: 'flex' }}>
           <Logo height={44} />

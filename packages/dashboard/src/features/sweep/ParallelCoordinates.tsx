@@ -1,3 +1,4 @@
+import { isolateBidi } from '../../app/isolateBidi';
 import { useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
 import { experimentColor } from '../charts/experimentColor';
@@ -126,8 +127,8 @@ export function ParallelCoordinates({
           <g key={axis.id}>
             <line x1={x} x2={x} y1={TOP} y2={TOP + PLOT} stroke="#455a64" strokeWidth="1.5" />
             <text x={x} y={TOP - 26} textAnchor="middle" fontSize="13" fontWeight="600" fill="#263238">
-              <title>{axis.label}</title>
-              {axis.label.length > 26 ? `…${axis.label.slice(-25)}` : axis.label}
+              <title>{isolateBidi(axis.label)}</title>
+              {isolateBidi(axis.label.length > 26 ? `…${axis.label.slice(-25)}` : axis.label)}
             </text>
             {axis.log && (
               <text x={x} y={TOP - 12} textAnchor="middle" fontSize="10" fill="#78909c">
@@ -158,7 +159,7 @@ export function ParallelCoordinates({
               fill="transparent"
               style={{ cursor: 'ns-resize' }}
               data-axis={axis.id}
-              aria-label={`Brush ${axis.label}`}
+              aria-label={`Brush ${isolateBidi(axis.label)}`}
               onPointerDown={(e) => {
                 e.currentTarget.setPointerCapture(e.pointerId);
                 const p = position(e);

@@ -67,19 +67,23 @@ function makeAxis(id: string, label: string, values: AxisValue[]): Axis {
 }
 
 /** One axis per swept hyper-parameter plus the chosen metric, one line per experiment. */
+/** Hyper-parameter axes drawn at most (a config with thousands of swept keys would make an unreadable, slow plot). */
+export const MAX_AXES = 30;
+
 export function parallelData(
   experimentIds: readonly number[],
   hyper: HyperParameters,
   metric: Series | undefined,
   mode: MetricMode,
 ): ParallelData {
+  const columns = hyper.columns.length > MAX_AXES ? hyper.columns.slice(0, MAX_AXES) : hyper.columns;
   const lines: ParallelLine[] = experimentIds.map((id) => {
     const values: Record<string, AxisValue> = {};
-    for (const c of hyper.columns) values[c.id] = axisValue(hyper.values[id]?.[c.id]);
+    for (const c of columns) values[c.id] = axisValue(hyper.values[id]?.[c.id]);
     if (metric) values[METRIC_AXIS] = seriesValue(metric, id, mode);
     return { experimentId: id, values };
   });
-  const axes = hyper.columns.map((c) =>
+  const axes = columns.map((c) =>
     makeAxis(
       c.id,
       c.label,

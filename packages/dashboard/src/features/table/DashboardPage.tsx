@@ -8,7 +8,14 @@ import { ColumnChooser } from './ColumnChooser';
 import type { ExperimentGridHandle } from './ExperimentGrid';
 import { ExperimentGrid } from './ExperimentGrid';
 import { TableFilterBar } from './TableFilterBar';
-import { selectFilteredExperimentIds } from './tableSelectors';
+import { LeftOutNotice } from '../../app/LeftOutNotice';
+import { MAX_HYPER_PARAMETERS } from '../experiments/hyperParameters';
+import {
+  MAX_COLUMNS_PER_GROUP,
+  selectColumnsLeftOut,
+  selectFilteredExperimentIds,
+  selectHyperParameters,
+} from './tableSelectors';
 
 /** `/dashboard`: one row per experiment. */
 export function DashboardPage() {
@@ -16,6 +23,8 @@ export function DashboardPage() {
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
   const compared = useAppSelector((s) => s.compare.ids);
+  const leftOut = useAppSelector(selectColumnsLeftOut);
+  const hyperOmitted = useAppSelector((s) => selectHyperParameters(s).omitted ?? 0);
   const navigate = useNavigate();
   const grid = useRef<ExperimentGridHandle>(null);
   const shown = filtered === null ? total : Math.min(filtered.size, total);
@@ -41,6 +50,13 @@ export function DashboardPage() {
           Export CSV
         </Button>
       </Stack>
+      <LeftOutNotice
+        testId="columns-left-out"
+        title={`${leftOut.length.toLocaleString('en-US')} more columns: the table draws at most ${MAX_COLUMNS_PER_GROUP} hyper-parameters and ${MAX_COLUMNS_PER_GROUP} scores`}
+        hint={`Hide columns (Columns) to make room for these${hyperOmitted ? `; ${hyperOmitted.toLocaleString('en-US')} more swept config keys beyond the first ${MAX_HYPER_PARAMETERS.toLocaleString('en-US')} are not kept` : ''}. Not drawn:`}
+        names={leftOut.map((c) => c.label)}
+        total={leftOut.length}
+      />
       <ExperimentGrid ref={grid} />
     </Paper>
   );

@@ -1,5 +1,6 @@
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
 import {
+  CellStyleModule,
   ClientSideRowModelModule,
   CsvExportModule,
   ExternalFilterModule,
@@ -14,6 +15,8 @@ import type {
   ColDef,
   GetRowIdParams,
   IRowNode,
+  ProcessCellForExportParams,
+  ProcessHeaderForExportParams,
   RowClickedEvent,
   RowSelectionOptions,
   SelectionChangedEvent,
@@ -23,14 +26,18 @@ import { AgGridReact } from 'ag-grid-react';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { compareSelectionSet } from '../compare/compareSlice';
+import { isolateBidi } from '../../app/isolateBidi';
 import { formatDuration, formatNumber, formatPercent, formatTime } from './cellFormat';
+import { csvSafe } from './csvSafe';
 import { ProgressCell, StatusCell } from './cellRenderers';
 import type { GridRow } from './rowFilter';
 import type { ColumnSpec } from './tableSelectors';
 import { selectFilteredExperimentIds, selectGridRows, selectShownColumns } from './tableSelectors';
 
-// Only what the table uses (the whole community bundle would double the page's weight).
+// Only what the table uses (the whole community bundle would double the page's weight). CellStyleModule:
+// the `numericColumn` type right-aligns through cell and header classes.
 ModuleRegistry.registerModules([
+  CellStyleModule,
   ClientSideRowModelModule,
   ExternalFilterModule,
   CsvExportModule,
@@ -57,12 +64,22 @@ export interface ExperimentGridHandle {
 
 const format = (fn: (v: unknown) => string) => (p: ValueFormatterParams<GridRow>) => fn(p.value);
 
+/** A cell of the CSV export: as the table shows it, isolated and never a formula (see csvSafe). */
+function exportCell(p: ProcessCellForExportParams<GridRow>): string {
+  const shown: unknown = p.formatValue(p.value);
+  return csvSafe(isolateBidi(shown === null || shown === undefined ? '' : String(shown)));
+}
+
+/** A header of the CSV export: labels are isolated already (tableSelectors); never a formula. */
+const exportHeader = (p: ProcessHeaderForExportParams<GridRow>): string =>
+  csvSafe(p.column.getColDef().headerName ?? p.column.getColId());
+
 function columnDef(c: ColumnSpec): ColDef<GridRow> {
   const base: ColDef<GridRow> = {
     colId: c.id,
     field: c.id,
     headerName: c.label,
-    headerTooltip: c.description ?? c.id,
+    headerTooltip: c.description ?? c.label,
     sortable: true,
     resizable: true,
     filter: false,
@@ -141,7 +158,13 @@ export const ExperimentGrid = memo(
     comparedRef.current = compared;
 
     useImperativeHandle(ref, () => ({
-      exportCsv: (fileName) => grid.current?.api.exportDataAsCsv({ fileName, columnKeys: shown.map((c) => c.id) }),
+      exportCsv: (fileName) =>
+        grid.current?.api.exportDataAsCsv({
+          fileName,
+          columnKeys: shown.map((c) => c.id),
+          processCellCallback: exportCell,
+          processHeaderCallback: exportHeader,
+        }),
       displayedRowCount: () => grid.current?.api.getDisplayedRowCount() ?? 0,
     }));
 

@@ -1,4 +1,5 @@
 import { createSelector } from '@reduxjs/toolkit';
+import { isolateBidi } from '../../app/isolateBidi';
 import type { RootState } from '../../app/store';
 import { experimentsAdapter } from '../experiments/experimentsSlice';
 import { deriveHyperParameters } from '../experiments/hyperParameters';
@@ -78,12 +79,12 @@ export const selectColumns = createSelector(
     ...LEAD_COLUMNS,
     ...hyper.columns.map((c): ColumnSpec => ({
       id: c.id,
-      label: c.label,
+      label: isolateBidi(c.label),
       type: 'number',
       group: 'hyper-parameter',
-      description: c.path,
+      description: isolateBidi(c.path),
     })),
-    ...keys.map((k): ColumnSpec => ({ id: k, label: k, type: 'number', group: 'score' })),
+    ...keys.map((k): ColumnSpec => ({ id: k, label: isolateBidi(k), type: 'number', group: 'score' })),
     ...TAIL_COLUMNS,
   ],
   {
@@ -98,10 +99,34 @@ export const selectColumns = createSelector(
   },
 );
 
-export const selectShownColumns = createSelector(
+/**
+ * Hyper-parameter and score columns the table draws at most, each: a grid search with thousands of
+ * names (a runaway or hostile publisher) froze the table for seconds. The others are listed above the
+ * table; hiding columns in the chooser makes room for them.
+ */
+export const MAX_COLUMNS_PER_GROUP = 100;
+
+const selectShownAndLeftOut = createSelector(
   [selectColumns, (s: RootState) => s.table.hiddenColumns],
-  (columns, hidden) => columns.filter((c) => c.id === 'experiment_id' || !hidden.includes(c.id)),
+  (columns, hiddenList) => {
+    const hidden = new Set(hiddenList);
+    const shown: ColumnSpec[] = [];
+    const leftOut: ColumnSpec[] = [];
+    const drawn = { 'hyper-parameter': 0, score: 0 };
+    for (const c of columns) {
+      if (c.id !== 'experiment_id' && hidden.has(c.id)) continue;
+      if (c.group !== 'experiment' && drawn[c.group]++ >= MAX_COLUMNS_PER_GROUP) leftOut.push(c);
+      else shown.push(c);
+    }
+    return { shown, leftOut };
+  },
 );
+
+/** The columns the table draws: those not hidden, at most MAX_COLUMNS_PER_GROUP of each group. */
+export const selectShownColumns = createSelector([selectShownAndLeftOut], (r) => r.shown);
+
+/** Columns neither hidden nor drawn (beyond MAX_COLUMNS_PER_GROUP). */
+export const selectColumnsLeftOut = createSelector([selectShownAndLeftOut], (r) => r.leftOut);
 
 /** The table's rows: status fields, progress, hyper-parameters and latest scores, one per experiment. */
 export const selectGridRows = createSelector(
