@@ -209,22 +209,3 @@ export async function startHostileRest(
       }),
   };
 }
-
-/**
- * A Content-Security-Policy as strict as a page that runs no inline script and no eval can have:
- * scripts and workers from the board's origin only, connections to the endpoints (http and ws).
- * Styles may be inline: MUI (emotion) and ag-grid insert style elements at run time.
- */
-export const STRICT_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self' http: https: ws: wss:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');

@@ -2,16 +2,18 @@ import { useEffect, useState } from 'react';
 import {
   Alert,
   Button,
+  Checkbox,
   Dialog,
   DialogActions,
   DialogContent,
   DialogContentText,
   DialogTitle,
+  FormControlLabel,
   TextField,
 } from '@mui/material';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { promptDismissed, tokenEntered } from './authSlice';
-import { writeToken } from './tokenStorage';
+import { originOf, writeToken } from './tokenStorage';
 
 const tabStorage = () => (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
 
@@ -21,14 +23,22 @@ const tabStorage = () => (typeof sessionStorage === 'undefined' ? undefined : se
  */
 export function TokenDialog() {
   const prompt = useAppSelector((s) => s.auth.prompt);
+  const settings = useAppSelector((s) => s.settings.current);
   const dispatch = useAppDispatch();
   const [token, setToken] = useState('');
+  const [both, setBoth] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     setToken('');
+    setBoth(false);
     setProblem(null);
   }, [prompt?.origin, prompt?.code]);
   if (!prompt) return null;
+  // A team server usually shares one tokens file between its two endpoints; sending the token to the
+  // other one too is the person's explicit choice (unticked: a link may name a stranger's endpoint).
+  const otherKind = prompt.kind === 'REST' ? 'websocket' : 'REST';
+  const other = originOf(prompt.kind === 'REST' ? settings.socketConnectionUrl : settings.restApiUrl);
+  const offerOther = other !== null && other !== prompt.origin;
   const submit = () => {
     const value = token.trim();
     if (!value) return;
@@ -36,6 +46,7 @@ export function TokenDialog() {
       setProblem('This browser does not let the page keep the token (session storage is disabled).');
       return;
     }
+    if (offerOther && both && writeToken(tabStorage(), other, value)) dispatch(tokenEntered({ origin: other }));
     dispatch(tokenEntered({ origin: prompt.origin }));
   };
   return (
@@ -70,6 +81,13 @@ export function TokenDialog() {
             value={token}
             onChange={(e) => setToken(e.target.value)}
           />
+          {offerOther && (
+            <FormControlLabel
+              sx={{ mt: 1 }}
+              control={<Checkbox checked={both} onChange={(e) => setBoth(e.target.checked)} />}
+              label={`Use it for the ${otherKind} endpoint ${other} too`}
+            />
+          )}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => dispatch(promptDismissed())}>Cancel</Button>

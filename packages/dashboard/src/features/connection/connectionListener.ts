@@ -80,14 +80,10 @@ function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): v
     case 'roomKnown':
       return void dispatch(roomKnown(message.known));
     case 'serverError':
+      // the banner of refusals says it once (a second banner and a toast repeated the same words)
       if (message.code === 'AUTH_FORBIDDEN' && wsOrigin) {
-        dispatch(
-          authRefused({ origin: wsOrigin, kind: 'websocket', code: 'AUTH_FORBIDDEN', message: message.message }),
-        );
         return void dispatch(
-          serverErrorReceived(
-            `Access refused (AUTH_FORBIDDEN): ${message.message}. The token entered for ${wsOrigin} may not read grid search "${settings.gridSearchId}"; sign in with another one in Settings.`,
-          ),
+          authRefused({ origin: wsOrigin, kind: 'websocket', code: 'AUTH_FORBIDDEN', message: message.message }),
         );
       }
       return void dispatch(serverErrorReceived(message.message));
