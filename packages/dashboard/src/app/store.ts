@@ -1,20 +1,20 @@
 import { combineSlices, configureStore } from '@reduxjs/toolkit';
 import { chartsSlice } from '../features/charts/chartsSlice';
-import { compareSlice } from '../features/compare/compareSlice';
-import { sweepSlice } from '../features/sweep/sweepSlice';
-import { connectionSlice } from '../features/connection/connectionSlice';
-import { createConnectionListener } from '../features/connection/connectionListener';
-import type { WorkerLike } from '../features/connection/createSocketWorker';
-import type { Settings } from '../features/settings/settingsStorage';
-import { experimentsSlice } from '../features/experiments/experimentsSlice';
-import { seriesSlice } from '../features/series/seriesSlice';
-import { settingsSlice } from '../features/settings/settingsSlice';
-import { tableSlice } from '../features/table/tableSlice';
-import { createTablePersistence } from '../features/table/tablePersistence';
-import { authSlice } from '../features/auth/authSlice';
-import type { TokenStore } from '../features/auth/tokenStorage';
-import { api } from './api';
-import type { ApiExtra } from './api';
+import { compareSlice } from '../analysis/compareSlice';
+import { sweepSlice } from '../analysis/sweepSlice';
+import { connectionSlice } from '../connection/connectionSlice';
+import { createConnectionListener } from '../connection/connectionListener';
+import type { WorkerLike } from '../connection/createSocketWorker';
+import type { Settings } from '../connection/settings/settingsStorage';
+import { experimentsSlice } from '../analysis/experiments/experimentsSlice';
+import { seriesSlice } from '../analysis/series/seriesSlice';
+import { settingsSlice } from '../connection/settings/settingsSlice';
+import { tableSlice } from '../analysis/tableSlice';
+import { createTablePersistence } from '../analysis/tablePersistence';
+import { authSlice } from '../connection/auth/authSlice';
+import type { TokenStore } from '../connection/auth/tokenStorage';
+import { api } from '../connection/rest/api';
+import type { ApiExtra } from '../connection/rest/api';
 
 export const rootReducer = combineSlices(
   settingsSlice,

@@ -1,4 +1,4 @@
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
@@ -17,10 +17,10 @@ import {
   Typography,
 } from '@mui/material';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { experimentColor } from '../charts/experimentColor';
-import { seriesValue } from '../sweep/parallelData';
-import { compareFocusSet, compareSelectionSet, compareToggled } from './compareSlice';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { experimentColor } from '../../analysis/experimentColor';
+import { seriesValue } from '../../analysis/parallelData';
+import { compareFocusSet, compareSelectionSet, compareToggled } from '../../analysis/compareSlice';
 import { configDiff } from './configDiff';
 
 function short(text: string | undefined): string {

@@ -1,4 +1,4 @@
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { useMemo, useState } from 'react';
 import {
   Alert,
@@ -17,8 +17,8 @@ import {
   Typography,
 } from '@mui/material';
 import { Link as RouterLink } from 'react-router-dom';
-import { useAppSelector } from '../../app/hooks';
-import { selectHyperParameters } from '../table/tableSelectors';
+import { useAppSelector } from '../../store/hooks';
+import { selectHyperParameters } from '../../analysis/experimentTable';
 import type { Stat } from './cvReport';
 import { cvReport, foldInfo, isFoldPath } from './cvReport';
 

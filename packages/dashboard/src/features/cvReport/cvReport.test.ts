@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Series } from '../series/seriesSlice';
+import type { Series } from '../../analysis/series/seriesSlice';
 import { cvReport, foldInfo, isFoldPath, meanStd } from './cvReport';
 
 function series(key: string, kind: Series['kind'], finals: Record<number, number>): Series {

@@ -1,5 +1,5 @@
-import type { Series } from '../series/seriesSlice';
-import { seriesValue } from '../sweep/parallelData';
+import type { Series } from '../../analysis/series/seriesSlice';
+import { seriesValue } from '../../analysis/parallelData';
 
 /** Fold ids a CV or nested-CV experiment carries in its stored config (injected by `mlgym run`). */
 export interface FoldInfo {

@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import { Box, Paper, Typography } from '@mui/material';
 import { Line } from 'react-chartjs-2';
-import { useAppSelector } from '../../app/hooks';
-import '../charts/chartSetup';
-import { experimentColor } from '../charts/experimentColor';
-import type { Series } from '../series/seriesSlice';
+import { useAppSelector } from '../../store/hooks';
+import '../../analysis/lineChart/chartSetup';
+import { experimentColor } from '../../analysis/experimentColor';
+import type { Series } from '../../analysis/series/seriesSlice';
 
 function SeriesChart({ series, experimentId }: { series: Series; experimentId: number }) {
   const points = series.byExperiment[experimentId];

@@ -14,13 +14,13 @@ import {
   Typography,
 } from '@mui/material';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { compareSelectionSet } from '../compare/compareSlice';
-import { selectFilteredExperimentIds } from '../table/tableSelectors';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { compareSelectionSet } from '../../analysis/compareSlice';
+import { selectFilteredExperimentIds } from '../../analysis/experimentTable';
 import { ParallelCoordinates } from './ParallelCoordinates';
-import { selectParallelData, selectSweepMetric } from './analysisSelectors';
-import type { MetricMode } from './parallelData';
-import { brushSet, brushesCleared, metricChosen, modeChosen } from './sweepSlice';
+import { selectParallelData, selectSweepMetric } from '../../analysis/analysisSelectors';
+import type { MetricMode } from '../../analysis/parallelData';
+import { brushSet, brushesCleared, metricChosen, modeChosen } from '../../analysis/sweepSlice';
 
 /** `/sweep`: parallel coordinates of the swept hyper-parameters and a metric; brushes filter the table and charts. */
 export function SweepPage() {

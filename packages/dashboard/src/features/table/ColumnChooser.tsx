@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Button, Checkbox, Divider, ListItemIcon, ListItemText, ListSubheader, Menu, MenuItem } from '@mui/material';
 import ViewColumnIcon from '@mui/icons-material/ViewColumn';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { allColumnsShown, columnVisibilitySet } from './tableSlice';
-import { selectColumns } from './tableSelectors';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { allColumnsShown, columnVisibilitySet } from '../../analysis/tableSlice';
+import { selectColumns } from '../../analysis/experimentTable';
 
 const GROUPS = [
   ['experiment', 'Experiment'],

@@ -3,19 +3,19 @@ import { Button, Paper, Stack, Typography } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
 import CompareIcon from '@mui/icons-material/CompareArrows';
 import { useNavigate } from 'react-router-dom';
-import { useAppSelector } from '../../app/hooks';
+import { useAppSelector } from '../../store/hooks';
 import { ColumnChooser } from './ColumnChooser';
 import type { ExperimentGridHandle } from './ExperimentGrid';
 import { ExperimentGrid } from './ExperimentGrid';
 import { TableFilterBar } from './TableFilterBar';
-import { LeftOutNotice } from '../../app/LeftOutNotice';
-import { MAX_HYPER_PARAMETERS } from '../experiments/hyperParameters';
+import { LeftOutNotice } from '../../shared/LeftOutNotice';
+import { MAX_HYPER_PARAMETERS } from '../../analysis/experiments/hyperParameters';
 import {
   MAX_COLUMNS_PER_GROUP,
   selectColumnsLeftOut,
   selectFilteredExperimentIds,
   selectHyperParameters,
-} from './tableSelectors';
+} from '../../analysis/experimentTable';
 
 /** `/dashboard`: one row per experiment. */
 export function DashboardPage() {

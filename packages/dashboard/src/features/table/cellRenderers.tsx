@@ -1,6 +1,6 @@
 import { Tooltip } from '@mui/material';
 import type { CustomCellRendererProps } from 'ag-grid-react';
-import type { GridRow } from './rowFilter';
+import type { GridRow } from '../../analysis/rowFilter';
 
 // Plain elements, not MUI components: a table of 1,000 experiments mounts these for every row
 // scrolled or filtered into view, and each MUI chip or progress bar costs a style computation.
