@@ -6,7 +6,7 @@ import { createSocketWorker } from './connection/createSocketWorker';
 import type { EarlySocketWorker } from './connection/earlySocketWorker';
 import { connectRequested } from './connection/settings/settingsSlice';
 import type { Settings } from './connection/settings/settingsStorage';
-import { readStoredTable } from './analysis/tableSlice';
+import { readStoredAnalysis } from './analysis/analysisPersistence';
 
 /** Makes the store and mounts the app; `early` is the socket worker main.tsx started, if any. */
 export function bootApp({
@@ -25,7 +25,7 @@ export function bootApp({
     adoptWorker: early?.adopt,
     preloadedState: {
       settings: { current: settings, requested: false, linkProblems: refused },
-      table: readStoredTable(localStorage),
+      analysis: readStoredAnalysis(localStorage),
     },
   });
   // The printed URL names everything: connect at once, no popup to confirm (for this tab: not saved).

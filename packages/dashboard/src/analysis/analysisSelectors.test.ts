@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { evaluation, experimentConfig } from '../test/events';
 import { deliver, testStore } from '../test/fakes';
-import { compareFocusSet, compareSelectionSet } from './compareSlice';
 import { dataReset } from '../connection/events/dataActions';
-import { columnFilterSet } from './tableSlice';
-import { selectFilteredExperimentIds } from './experimentTable';
-import { selectAnalysisFilterIds, selectParallelData } from './analysisSelectors';
+import {
+  brushSet,
+  brushesCleared,
+  columnFilterSet,
+  compareFocusSet,
+  compareSelectionSet,
+  modeChosen,
+} from './analysisSlice';
+import { selectAnalysisFilterIds, selectFilteredExperimentIds } from './analysisSelectors';
+import { selectParallelData } from './parallelSelectors';
 import { brushFromPositions } from './parallelData';
-import { brushSet, brushesCleared, modeChosen } from './sweepSlice';
 
 function loaded() {
   const { store } = testStore();
@@ -66,11 +71,11 @@ describe('analysis filters in the store', () => {
     store.dispatch(compareFocusSet(true));
     expect(ids(selectFilteredExperimentIds(store.getState()))).toEqual([1, 3]);
     store.dispatch(compareSelectionSet([3]));
-    expect(store.getState().compare.focus).toBe(false);
+    expect(store.getState().analysis.focus).toBe(false);
     const lr = selectParallelData(store.getState()).axes[1]!;
     store.dispatch(brushSet({ axis: lr.id, brush: brushFromPositions(lr, 0, 0.1) }));
     store.dispatch(dataReset());
-    expect(store.getState().sweep.brushes).toEqual({});
-    expect(store.getState().compare.ids).toEqual([]);
+    expect(store.getState().analysis.brushes).toEqual({});
+    expect(store.getState().analysis.compared).toEqual([]);
   });
 });

@@ -1,61 +1,20 @@
 import { createSelector } from '@reduxjs/toolkit';
-import type { RootState } from '../app/store';
-import { selectHyperParameters } from './experimentTable';
-import { isFoldPath } from '../features/cvReport/cvReport';
-import type { HyperParameters } from './experiments/hyperParameters';
-import { brushedIds, parallelData } from './parallelData';
-
-const selectIds = (s: RootState) => s.experiments.ids as number[];
-
-/** The series on the metric axis: the chosen one, else the first validation metric, else the first series. */
-export const selectSweepMetric = createSelector(
-  [(s: RootState) => s.series, (s: RootState) => s.sweep.metricKey],
-  (series, chosen) => {
-    if (chosen && series.byKey[chosen]) return series.byKey[chosen];
-    const all = series.keys.map((k) => series.byKey[k]).filter((x) => x !== undefined);
-    return all.find((x) => x.split === 'val' && x.kind === 'metric') ?? all.find((x) => x.kind === 'metric') ?? all[0];
-  },
-);
-
-/** Swept hyper-parameters without CV fold bookkeeping (fold ids and split indices differ per experiment too). */
-const selectSweptAxes = createSelector(
-  // Lazy: tableSelectors imports this module for its row filter.
-  [(s: RootState) => selectHyperParameters(s)],
-  (hyper): HyperParameters => ({ ...hyper, columns: hyper.columns.filter((c) => !isFoldPath(c.path)) }),
-);
-
-export const selectParallelData = createSelector(
-  [selectIds, selectSweptAxes, selectSweepMetric, (s: RootState) => s.sweep.mode],
-  parallelData,
-);
-
-function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.size !== b.size) return false;
-  for (const id of a) if (!b.has(id)) return false;
-  return true;
-}
-
-const selectBrushedIdsOf = createSelector([selectParallelData, (s: RootState) => s.sweep.brushes], brushedIds, {
-  memoizeOptions: { resultEqualityCheck: sameIds },
-});
-
-/**
- * Experiments inside every parallel-coordinates brush, or null when nothing is brushed. Without a
- * brush the parallel coordinates are not built for it: every page asks this at every data post.
- */
-export const selectBrushedIds = (s: RootState): ReadonlySet<number> | null =>
-  Object.keys(s.sweep.brushes).length === 0 ? null : selectBrushedIdsOf(s);
+import type { RootState } from '../store/rootState';
+import { selectGridRows, selectShownColumns } from './experimentTable';
+import { selectBrushedIds } from './parallelSelectors';
+import type { GridRow, RowFilterSpec } from './rowFilter';
+import { rowPredicate } from './rowFilter';
+import { sameIds } from './sameIds';
 
 /** The compared experiments while "only these" is on, else null. */
 export const selectCompareFocusIds = createSelector(
-  [(s: RootState) => s.compare.ids, (s: RootState) => s.compare.focus],
+  [(s: RootState) => s.analysis.compared, (s: RootState) => s.analysis.focus],
   (ids, focus): ReadonlySet<number> | null => (focus && ids.length >= 2 ? new Set(ids) : null),
 );
 
 /**
- * What the analysis views filter: brushed and (when focused) compared experiments, or null when
- * neither filters. The table's row filter and the charts' lines intersect it with their own.
+ * What the analysis views filter besides the table's own filters: brushed and (when focused) compared
+ * experiments, or null when neither filters.
  */
 export const selectAnalysisFilterIds = createSelector(
   [selectBrushedIds, selectCompareFocusIds],
@@ -66,3 +25,40 @@ export const selectAnalysisFilterIds = createSelector(
   },
   { memoizeOptions: { resultEqualityCheck: sameIds } },
 );
+
+/** The table's own filters: the quick filter and the column filters. */
+const selectRowFilterSpec = createSelector(
+  [(s: RootState) => s.analysis.quickFilter, (s: RootState) => s.analysis.columnFilters],
+  (quick, columns): RowFilterSpec => ({ quick, columns }),
+);
+
+const selectFilteredIdsOf = createSelector(
+  [selectGridRows, selectRowFilterSpec, selectShownColumns, selectAnalysisFilterIds],
+  (rows, spec, shown, analysis): ReadonlySet<number> | null => {
+    const own = rowPredicate(
+      spec,
+      shown.map((c) => c.id),
+    );
+    const test =
+      own && analysis
+        ? (r: GridRow) => analysis.has(r.experiment_id) && own(r)
+        : analysis
+          ? (r: GridRow) => analysis.has(r.experiment_id)
+          : own;
+    if (!test) return null;
+    return new Set(rows.filter(test).map((r) => r.experiment_id));
+  },
+  { memoizeOptions: { resultEqualityCheck: sameIds } },
+);
+
+/**
+ * Experiment ids that pass every filter (the table's, the brushes, the compare focus), or null when
+ * none is active: the table's rows, the charts' lines and the sweep's highlighted lines all read this.
+ * The result keeps its identity while the set is unchanged, so charts do not redraw for every new
+ * point. Without a filter the table's rows are not built for it (the charts ask this at every data post).
+ */
+export const selectFilteredExperimentIds = (s: RootState): ReadonlySet<number> | null => {
+  const { quickFilter, columnFilters } = s.analysis;
+  if (quickFilter.trim() === '' && columnFilters.length === 0 && selectAnalysisFilterIds(s) === null) return null;
+  return selectFilteredIdsOf(s);
+};

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluation, experimentConfig, experimentStatus, jobStatus } from '../test/events';
 import { deliver, memoryStorage, testStore } from '../test/fakes';
-import { readStoredTable } from './tableSlice';
-import { columnFilterSet, columnVisibilitySet, quickFilterChanged } from './tableSlice';
-import { selectColumns, selectFilteredExperimentIds, selectGridRows, selectShownColumns } from './experimentTable';
+import { readStoredAnalysis } from './analysisPersistence';
+import { columnFilterSet, columnVisibilitySet, quickFilterChanged } from './analysisSlice';
+import { selectFilteredExperimentIds } from './analysisSelectors';
+import { selectColumns, selectGridRows, selectShownColumns } from './experimentTable';
 
 function grid() {
   const { store, storage } = testStore();
@@ -67,8 +68,8 @@ describe('table selectors', () => {
     const shown = selectShownColumns(store.getState()).map((c) => c.id);
     expect(shown).toContain('test_F1_SCORE_macro');
     expect(shown).not.toContain('val_cross_entropy_loss');
-    expect(readStoredTable(storage).hiddenColumns).toEqual(['val_cross_entropy_loss']);
-    expect(readStoredTable(memoryStorage()).hiddenColumns).toEqual([]);
+    expect(readStoredAnalysis(storage).hiddenColumns).toEqual(['val_cross_entropy_loss']);
+    expect(readStoredAnalysis(memoryStorage()).hiddenColumns).toEqual([]);
   });
 
   it('the columns keep their identity while data comes that adds none (the grid sets its columns up again for a new array)', () => {

@@ -1,12 +1,11 @@
 import { createSelector } from '@reduxjs/toolkit';
 import { isolateBidi } from '../shared/isolateBidi';
-import type { RootState } from '../app/store';
-import { experimentsAdapter } from './experiments/experimentsSlice';
-import { deriveHyperParameters } from './experiments/hyperParameters';
+import type { RootState } from '../store/rootState';
+import { selectExperimentRows, selectHyperParameters } from './experiments/experimentSelectors';
 import { batchProgress, displayStatus, durationSeconds, epochProgress } from './experiments/experimentView';
+import { selectLatestScores } from './series/seriesSelectors';
 import type { GridRow } from './rowFilter';
-import { compilePattern, rowPredicate } from './rowFilter';
-import { selectAnalysisFilterIds } from './analysisSelectors';
+import { compilePattern } from './rowFilter';
 
 export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time';
 
@@ -39,31 +38,6 @@ const TAIL_COLUMNS: ColumnSpec[] = [
   { id: 'job_id', label: 'Job id', type: 'text', group: 'experiment' },
   { id: 'error', label: 'Error', type: 'text', group: 'experiment' },
 ];
-
-const rowSelectors = experimentsAdapter.getSelectors((s: RootState) => s.experiments);
-export const selectExperimentRows = rowSelectors.selectAll;
-export const selectExperimentById = rowSelectors.selectById;
-
-export const selectHyperParameters = createSelector([(s: RootState) => s.experiments.configs], deriveHyperParameters);
-
-/** Per experiment, the value at the highest epoch of every series (null values skipped). */
-export const selectLatestScores = createSelector([(s: RootState) => s.series.byKey], (byKey) => {
-  const out: Record<number, Record<string, number>> = {};
-  for (const series of Object.values(byKey)) {
-    for (const id of series.experimentIds) {
-      const points = series.byExperiment[id];
-      if (!points) continue;
-      for (let i = points.values.length - 1; i >= 0; i--) {
-        const v = points.values[i];
-        if (v !== null && v !== undefined) {
-          (out[id] ??= {})[series.key] = v;
-          break;
-        }
-      }
-    }
-  }
-  return out;
-});
 
 const sameColumn = (a: ColumnSpec, b: ColumnSpec) =>
   a.id === b.id && a.label === b.label && a.type === b.type && a.group === b.group && a.description === b.description;
@@ -107,7 +81,7 @@ export const selectColumns = createSelector(
 export const MAX_COLUMNS_PER_GROUP = 100;
 
 const selectShownAndLeftOut = createSelector(
-  [selectColumns, (s: RootState) => s.table.hiddenColumns],
+  [selectColumns, (s: RootState) => s.analysis.hiddenColumns],
   (columns, hiddenList) => {
     const hidden = new Set(hiddenList);
     const shown: ColumnSpec[] = [];
@@ -152,49 +126,6 @@ export const selectGridRows = createSelector(
 );
 
 export const selectQuickFilterError = createSelector(
-  [(s: RootState) => s.table.quickFilter],
+  [(s: RootState) => s.analysis.quickFilter],
   (quick) => compilePattern(quick).error,
 );
-
-function sameIds(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.size !== b.size) return false;
-  for (const id of a) if (!b.has(id)) return false;
-  return true;
-}
-
-const selectFilteredIdsOf = createSelector(
-  [
-    selectGridRows,
-    (s: RootState) => s.table,
-    selectShownColumns,
-    // Parallel-coordinate brushes and the compare focus filter like any other filter (lazy: no import cycle).
-    (s: RootState) => selectAnalysisFilterIds(s),
-  ],
-  (rows, table, shown, analysis): ReadonlySet<number> | null => {
-    const own = rowPredicate(
-      { quick: table.quickFilter, columns: table.columnFilters },
-      shown.map((c) => c.id),
-    );
-    const test =
-      own && analysis
-        ? (r: GridRow) => analysis.has(r.experiment_id) && own(r)
-        : analysis
-          ? (r: GridRow) => analysis.has(r.experiment_id)
-          : own;
-    if (!test) return null;
-    return new Set(rows.filter(test).map((r) => r.experiment_id));
-  },
-  { memoizeOptions: { resultEqualityCheck: sameIds } },
-);
-
-/**
- * Experiment ids that pass the table's filters, or null when no filter is active. The result keeps
- * its identity while the set is unchanged, so charts do not redraw for every new point. Without a
- * filter the table's rows are not built for it (the charts ask this at every data post).
- */
-export const selectFilteredExperimentIds = (s: RootState): ReadonlySet<number> | null => {
-  const { quickFilter, columnFilters } = s.table;
-  if (quickFilter.trim() === '' && columnFilters.length === 0 && selectAnalysisFilterIds(s) === null) return null;
-  return selectFilteredIdsOf(s);
-};

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deriveHyperParameters } from './experiments/hyperParameters';
 import type { Series } from './series/seriesSlice';
-import { axisPosition, brushFromPositions, brushedIds, parallelData, seriesValue } from './parallelData';
+import { axisPosition, brushFromPositions, brushedIds, parallelData } from './parallelData';
+import { seriesValue } from './series/seriesValue';
 
 const configs = {
   0: { optimizer: { config: { lr: 0.001, key: 'ADAM' } }, loader: { config: { batch_size: 16 } } },

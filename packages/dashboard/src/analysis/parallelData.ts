@@ -1,7 +1,7 @@
 import type { HyperParameters, HyperValue } from './experiments/hyperParameters';
 import type { Series } from './series/seriesSlice';
-
-export type MetricMode = 'final' | 'best';
+import { seriesValue } from './series/seriesValue';
+import type { MetricMode } from './series/seriesValue';
 
 export type AxisValue = number | string | null;
 
@@ -31,20 +31,6 @@ export interface ParallelData {
 export type Brush = { kind: 'range'; min: number; max: number } | { kind: 'set'; values: string[] };
 
 export const METRIC_AXIS = 'metric';
-
-/** The value of a series at its last epoch (final) or its best epoch (max for metrics, min for losses). */
-export function seriesValue(series: Series | undefined, experimentId: number, mode: MetricMode): number | null {
-  const points = series?.byExperiment[experimentId];
-  if (!series || !points) return null;
-  let out: number | null = null;
-  for (let i = points.values.length - 1; i >= 0; i--) {
-    const v = points.values[i];
-    if (v === null || v === undefined) continue;
-    if (mode === 'final') return v;
-    if (out === null || (series.kind === 'loss' ? v < out : v > out)) out = v;
-  }
-  return out;
-}
 
 function axisValue(v: HyperValue | undefined): AxisValue {
   if (v === undefined || v === null) return null;

@@ -1,4 +1,3 @@
-import { createListenerMiddleware } from '@reduxjs/toolkit';
 import type { Dispatch } from '@reduxjs/toolkit';
 import { api as restApi } from './rest/api';
 import { authRefused, tokenEntered, tokenForgotten } from './auth/authSlice';
@@ -10,7 +9,6 @@ import { EMPTY_SETTINGS, isComplete, writeStoredSettings } from './settings/sett
 import type { Settings } from './settings/settingsStorage';
 import { debugSwitches } from '../shared/debugSwitches';
 import { perfHooks } from '../shared/perfHooks';
-import { catchUp } from '../analysis/lineChart/drawQueue';
 import {
   historyDone,
   roomKnown,
@@ -22,6 +20,7 @@ import {
 } from './connectionSlice';
 import type { WorkerLike } from './createSocketWorker';
 import type { FromWorker, ToWorker } from './worker/workerMessages';
+import type { AppDispatch, AppStartListening, RootState } from '../store/rootState';
 
 export interface ConnectionListenerOptions {
   createWorker: () => WorkerLike;
@@ -66,7 +65,6 @@ function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): v
       // a mark for performance measurements (the bench:board reads it)
       globalThis.performance?.mark?.('mlboard:history-done');
       dispatch(historyDone({ nextEventId: message.nextEventId }));
-      catchUp();
       perfHooks().historyDoneAt ??= performance.now();
       if (message.timeline) {
         const toPage = (epochMs: number) => epochMs - performance.timeOrigin;
@@ -94,8 +92,10 @@ function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): v
  * Owns the socket worker: a connection request saves the settings, forgets the old data and
  * starts a fresh worker; the worker reconnects by itself, so a dropped socket keeps the data.
  */
-export function createConnectionListener(options: ConnectionListenerOptions) {
-  const listener = createListenerMiddleware();
+export function startConnectionListening(
+  startListening: AppStartListening,
+  options: ConnectionListenerOptions,
+): { close: () => void } {
   let worker: WorkerLike | undefined;
   const post = (message: ToWorker) => worker?.postMessage(message);
   const close = () => {
@@ -104,7 +104,7 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
     worker = undefined;
   };
 
-  listener.startListening({
+  startListening({
     actionCreator: connectRequested,
     effect: (action, api) => {
       close();
@@ -134,15 +134,15 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
   });
   // A token entered or forgotten: every REST request is made again with it, and the worker's next
   // handshake carries the websocket endpoint's (the data it holds stays).
-  const tokenChanged = (origin: string, api: { dispatch: Dispatch; getState: () => unknown }) => {
+  const tokenChanged = (origin: string, api: { dispatch: AppDispatch; getState: () => RootState }) => {
     api.dispatch(restApi.util.invalidateTags(['Auth']));
-    const { current, requested } = (api.getState() as { settings: { current: Settings; requested: boolean } }).settings;
+    const { current, requested } = api.getState().settings;
     if (requested && originOf(current.socketConnectionUrl) === origin)
       post({ type: 'token', token: readToken(options.tokens, current.socketConnectionUrl) });
   };
-  listener.startListening({ actionCreator: tokenEntered, effect: (a, api) => tokenChanged(a.payload.origin, api) });
-  listener.startListening({ actionCreator: tokenForgotten, effect: (a, api) => tokenChanged(a.payload.origin, api) });
-  listener.startListening({
+  startListening({ actionCreator: tokenEntered, effect: (a, api) => tokenChanged(a.payload.origin, api) });
+  startListening({ actionCreator: tokenForgotten, effect: (a, api) => tokenChanged(a.payload.origin, api) });
+  startListening({
     actionCreator: settingsCleared,
     effect: (_action, api) => {
       close();
@@ -150,5 +150,5 @@ export function createConnectionListener(options: ConnectionListenerOptions) {
       writeStoredSettings(options.storage, EMPTY_SETTINGS);
     },
   });
-  return { middleware: listener.middleware, close };
+  return { close };
 }

@@ -66,6 +66,12 @@ const initialState: ConnectionState = {
   leftOut: { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 },
 };
 
+declare module '../store/rootState' {
+  interface RootState {
+    connection: ConnectionState;
+  }
+}
+
 function notify(state: ConnectionState, severity: Notice['severity'], text: string) {
   state.notice = { id: (state.notice?.id ?? 0) + 1, severity, text };
 }

@@ -12,6 +12,12 @@ const initialState = experimentsAdapter.getInitialState({
   configs: {} as Record<number, Record<string, unknown>>,
 });
 
+declare module '../../store/rootState' {
+  interface RootState {
+    experiments: typeof initialState;
+  }
+}
+
 /** One row per experiment: job and model status fields; scores live in the series slice. */
 export const experimentsSlice = createSlice({
   name: 'experiments',

@@ -23,6 +23,12 @@ export interface SeriesState {
 
 const initialState: SeriesState = { keys: [], byKey: {} };
 
+declare module '../../store/rootState' {
+  interface RootState {
+    series: SeriesState;
+  }
+}
+
 /** The order of series keys (as `localeCompare`, several times faster per comparison). */
 const byName = new Intl.Collator();
 

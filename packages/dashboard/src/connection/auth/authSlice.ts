@@ -27,6 +27,12 @@ export interface AuthState {
 
 const initialState: AuthState = { prompt: null, declined: [], refused: {}, generation: 0 };
 
+declare module '../../store/rootState' {
+  interface RootState {
+    auth: AuthState;
+  }
+}
+
 const asksForToken = (code: AuthErrorCode) => code === 'AUTH_REQUIRED' || code === 'AUTH_INVALID';
 
 export const authSlice = createSlice({

@@ -3,7 +3,7 @@ import type { MlgymEvent } from '@mlgym/protocol';
 import { deliver, testStore } from '../../test/fakes';
 import { evaluation, jobStatus } from '../../test/events';
 import { MAX_CHARTS, selectChartsNotDrawn, selectDrawnChartKeys } from '../../features/charts/chartSelectors';
-import { columnVisibilitySet } from '../../analysis/tableSlice';
+import { columnVisibilitySet } from '../../analysis/analysisSlice';
 import { MAX_COLUMNS_PER_GROUP, selectColumnsLeftOut, selectShownColumns } from '../../analysis/experimentTable';
 import { BOARD_LIMITS } from './dataUpdate';
 import { createEventFolder } from './eventFolder';

@@ -5,7 +5,7 @@ import type { AuthErrorBody, WhoamiResponse } from '@mlgym/protocol';
 import { authRefused } from '../auth/authSlice';
 import type { TokenStore } from '../auth/tokenStorage';
 import { authorizationFor, originOf } from '../auth/tokenStorage';
-import type { SettingsState } from '../settings/settingsSlice';
+import type { RootState } from '../../store/rootState';
 import { gridSearchListSchema } from './restSchemas';
 import type { GridSearchEntry } from './restSchemas';
 
@@ -38,7 +38,7 @@ const urlOf = (args: string | FetchArgs) => (typeof args === 'string' ? args : a
  * authentication layer is reported to the auth slice (which asks for a token or says what was refused).
  */
 const restBaseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (args, api, extra) => {
-  const settings = (api.getState() as { settings: SettingsState }).settings.current;
+  const settings = (api.getState() as RootState).settings.current;
   const baseUrl = settings.restApiUrl;
   const path = urlOf(args);
   const target = /^https?:\/\//i.test(path) ? path : `${baseUrl}${path}`;
@@ -104,6 +104,12 @@ export const api = createApi({
     }),
   }),
 });
+
+declare module '../../store/rootState' {
+  interface RootState {
+    api: ReturnType<typeof api.reducer>;
+  }
+}
 
 export const { useGridSearchesQuery, useWhoamiQuery } = api;
 

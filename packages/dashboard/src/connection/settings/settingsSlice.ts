@@ -14,6 +14,12 @@ export interface SettingsState {
 
 const initialState: SettingsState = { current: EMPTY_SETTINGS, requested: false, linkProblems: [] };
 
+declare module '../../store/rootState' {
+  interface RootState {
+    settings: SettingsState;
+  }
+}
+
 export const settingsSlice = createSlice({
   name: 'settings',
   initialState,

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../store/hooks';
 import { isolateBidi } from '../../shared/isolateBidi';
 import { useWhenIdle } from '../../shared/useWhenIdle';
-import { selectHyperParameters } from '../../analysis/experimentTable';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
 import { formatNumber } from '../../shared/cellFormat';
 import type { Best } from '../../analysis/lineChart/bestExperiment';
 import { chartTitle } from './chartData';

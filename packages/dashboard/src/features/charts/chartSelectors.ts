@@ -1,6 +1,6 @@
 import { createSelector } from '@reduxjs/toolkit';
-import type { RootState } from '../../app/store';
-import { selectFilteredExperimentIds } from '../../analysis/experimentTable';
+import type { RootState } from '../../store/rootState';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { compilePattern } from '../../analysis/rowFilter';
 
 /** Chart keys passing the name filter (an invalid pattern filters nothing; its error is shown). */

@@ -19,8 +19,8 @@ import {
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { experimentColor } from '../../analysis/experimentColor';
-import { seriesValue } from '../../analysis/parallelData';
-import { compareFocusSet, compareSelectionSet, compareToggled } from '../../analysis/compareSlice';
+import { seriesValue } from '../../analysis/series/seriesValue';
+import { compareFocusSet, compareSelectionSet, compareToggled } from '../../analysis/analysisSlice';
 import { configDiff } from './configDiff';
 
 function short(text: string | undefined): string {
@@ -35,7 +35,8 @@ export function ComparePage() {
   const allIds = useAppSelector((s) => s.experiments.ids as number[]);
   const configs = useAppSelector((s) => s.experiments.configs);
   const series = useAppSelector((s) => s.series);
-  const { ids, focus } = useAppSelector((s) => s.compare);
+  const ids = useAppSelector((s) => s.analysis.compared);
+  const focus = useAppSelector((s) => s.analysis.focus);
   const [onlyDiff, setOnlyDiff] = useState(true);
   const fromUrl = params.get('ids');
   useEffect(() => {

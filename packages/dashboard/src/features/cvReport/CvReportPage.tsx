@@ -18,9 +18,10 @@ import {
 } from '@mui/material';
 import { Link as RouterLink } from 'react-router-dom';
 import { useAppSelector } from '../../store/hooks';
-import { selectHyperParameters } from '../../analysis/experimentTable';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
 import type { Stat } from './cvReport';
-import { cvReport, foldInfo, isFoldPath } from './cvReport';
+import { isFoldPath } from '../../analysis/experiments/foldPaths';
+import { cvReport, foldInfo } from './cvReport';
 
 const num = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(4));
 const stat = (s: Stat | undefined) => (s ? `${num(s.mean)} (± ${num(s.std)})` : '—');

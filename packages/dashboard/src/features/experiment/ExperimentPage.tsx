@@ -13,7 +13,7 @@ import {
   durationSeconds,
   epochProgress,
 } from '../../analysis/experiments/experimentView';
-import { selectExperimentById, selectHyperParameters } from '../../analysis/experimentTable';
+import { selectExperimentById, selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
 import { CheckpointsPanel } from './CheckpointsPanel';
 import { ConfigTree } from './ConfigTree';
 import { EnvironmentPanel } from './EnvironmentPanel';

@@ -15,12 +15,11 @@ import {
 } from '@mui/material';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
-import { compareSelectionSet } from '../../analysis/compareSlice';
-import { selectFilteredExperimentIds } from '../../analysis/experimentTable';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { ParallelCoordinates } from './ParallelCoordinates';
-import { selectParallelData, selectSweepMetric } from '../../analysis/analysisSelectors';
-import type { MetricMode } from '../../analysis/parallelData';
-import { brushSet, brushesCleared, metricChosen, modeChosen } from '../../analysis/sweepSlice';
+import { selectParallelData, selectSweepMetric } from '../../analysis/parallelSelectors';
+import type { MetricMode } from '../../analysis/series/seriesValue';
+import { brushSet, brushesCleared, compareSelectionSet, metricChosen, modeChosen } from '../../analysis/analysisSlice';
 
 /** `/sweep`: parallel coordinates of the swept hyper-parameters and a metric; brushes filter the table and charts. */
 export function SweepPage() {
@@ -29,8 +28,8 @@ export function SweepPage() {
   const data = useAppSelector(selectParallelData);
   const metric = useAppSelector(selectSweepMetric);
   const keys = useAppSelector((s) => s.series.keys);
-  const mode = useAppSelector((s) => s.sweep.mode);
-  const brushes = useAppSelector((s) => s.sweep.brushes);
+  const mode = useAppSelector((s) => s.analysis.sweepMode);
+  const brushes = useAppSelector((s) => s.analysis.brushes);
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const total = data.lines.length;
   const shown = filtered ? data.lines.filter((l) => filtered.has(l.experimentId)).length : total;

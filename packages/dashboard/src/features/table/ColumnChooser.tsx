@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Checkbox, Divider, ListItemIcon, ListItemText, ListSubheader, Menu, MenuItem } from '@mui/material';
 import ViewColumnIcon from '@mui/icons-material/ViewColumn';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
-import { allColumnsShown, columnVisibilitySet } from '../../analysis/tableSlice';
+import { allColumnsShown, columnVisibilitySet } from '../../analysis/analysisSlice';
 import { selectColumns } from '../../analysis/experimentTable';
 
 const GROUPS = [
@@ -14,7 +14,7 @@ const GROUPS = [
 /** Which columns the table shows; remembered across reloads and new events. */
 export function ColumnChooser() {
   const columns = useAppSelector(selectColumns);
-  const hidden = useAppSelector((s) => s.table.hiddenColumns);
+  const hidden = useAppSelector((s) => s.analysis.hiddenColumns);
   const dispatch = useAppDispatch();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   return (

@@ -17,7 +17,7 @@ import {
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import type { ColumnFilter } from '../../analysis/rowFilter';
 import { cellText, compilePattern } from '../../analysis/rowFilter';
-import { columnFilterSet } from '../../analysis/tableSlice';
+import { columnFilterSet } from '../../analysis/analysisSlice';
 import { selectColumns, selectGridRows } from '../../analysis/experimentTable';
 
 const MAX_SET_VALUES = 50;

@@ -10,19 +10,16 @@ import { ExperimentGrid } from './ExperimentGrid';
 import { TableFilterBar } from './TableFilterBar';
 import { LeftOutNotice } from '../../shared/LeftOutNotice';
 import { MAX_HYPER_PARAMETERS } from '../../analysis/experiments/hyperParameters';
-import {
-  MAX_COLUMNS_PER_GROUP,
-  selectColumnsLeftOut,
-  selectFilteredExperimentIds,
-  selectHyperParameters,
-} from '../../analysis/experimentTable';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
+import { MAX_COLUMNS_PER_GROUP, selectColumnsLeftOut } from '../../analysis/experimentTable';
 
 /** `/dashboard`: one row per experiment. */
 export function DashboardPage() {
   const total = useAppSelector((s) => s.experiments.ids.length);
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
-  const compared = useAppSelector((s) => s.compare.ids);
+  const compared = useAppSelector((s) => s.analysis.compared);
   const leftOut = useAppSelector(selectColumnsLeftOut);
   const hyperOmitted = useAppSelector((s) => selectHyperParameters(s).omitted ?? 0);
   const navigate = useNavigate();

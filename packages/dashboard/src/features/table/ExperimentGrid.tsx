@@ -25,14 +25,15 @@ import type {
 import { AgGridReact } from 'ag-grid-react';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
-import { compareSelectionSet } from '../../analysis/compareSlice';
+import { compareSelectionSet } from '../../analysis/analysisSlice';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { isolateBidi } from '../../shared/isolateBidi';
 import { formatDuration, formatNumber, formatPercent, formatTime } from '../../shared/cellFormat';
 import { csvSafe } from './csvSafe';
 import { ProgressCell, StatusCell } from './cellRenderers';
 import type { GridRow } from '../../analysis/rowFilter';
 import type { ColumnSpec } from '../../analysis/experimentTable';
-import { selectFilteredExperimentIds, selectGridRows, selectShownColumns } from '../../analysis/experimentTable';
+import { selectGridRows, selectShownColumns } from '../../analysis/experimentTable';
 
 // Only what the table uses (the whole community bundle would double the page's weight). CellStyleModule:
 // the `numericColumn` type right-aligns through cell and header classes.
@@ -153,7 +154,7 @@ export const ExperimentGrid = memo(
     filterRef.current = filtered;
     const navigate = useNavigate();
     const dispatch = useAppDispatch();
-    const compared = useAppSelector((s) => s.compare.ids);
+    const compared = useAppSelector((s) => s.analysis.compared);
     const comparedRef = useRef(compared);
     comparedRef.current = compared;
 

@@ -10,7 +10,7 @@ import { EnvironmentPanel } from '../EnvironmentPanel';
 import { ExperimentCharts } from '../ExperimentCharts';
 import { useExperimentId } from '../ExperimentPage';
 import { formatLocalTime, localTimeZone } from '../../../shared/timeFormat';
-import { seriesValue } from '../../../analysis/parallelData';
+import { seriesValue } from '../../../analysis/series/seriesValue';
 import { CardSection, SimpleTable, text } from './ModelCardSections';
 import { PipelineGraph } from './PipelineGraph';
 import { downloadModelCard } from './exportModelCard';
