@@ -4,7 +4,7 @@ import SwapIcon from '@mui/icons-material/SwapHoriz';
 import { useSearchParams } from 'react-router-dom';
 import { useAppSelector } from '../../store/hooks';
 import type { ConnectionStatus } from '../../connection/connectionSlice';
-import { WhoamiChip } from '../../connection/auth/WhoamiChip';
+import { WhoamiChip } from './WhoamiChip';
 import { Logo } from './Logo';
 
 const STATUS_COLOR: Record<ConnectionStatus, 'default' | 'success' | 'warning' | 'error'> = {

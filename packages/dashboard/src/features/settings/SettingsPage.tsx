@@ -5,7 +5,7 @@ import SendIcon from '@mui/icons-material/Send';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { useStoreTarget } from '../../connection/rest/storedFiles';
-import { AccessPanel } from '../../connection/auth/AccessPanel';
+import { AccessPanel } from './AccessPanel';
 import { ConfigFilePanel } from './ConfigFilePanel';
 import { GridSearchPicker } from './GridSearchPicker';
 import { SettingsFields } from './SettingsFields';

@@ -1,10 +1,10 @@
 import { Chip, Tooltip } from '@mui/material';
 import PersonIcon from '@mui/icons-material/Person';
 import LockIcon from '@mui/icons-material/Lock';
-import { useWhoamiQuery } from '../rest/api';
+import { useWhoamiQuery } from '../../connection/rest/api';
 import { useAppSelector } from '../../store/hooks';
 import { isolateBidi } from '../../shared/isolateBidi';
-import { describeIdentity } from './identity';
+import { describeIdentity } from '../../connection/auth/identity';
 
 /**
  * Who the board is connected as, in the top bar: the websocket endpoint's `GET /whoami` for the token

@@ -1,10 +1,10 @@
 import { Button, Paper, Stack, Typography } from '@mui/material';
-import { describeRestError, useWhoamiQuery } from '../rest/api';
+import { describeRestError, useWhoamiQuery } from '../../connection/rest/api';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
-import { signInRequested, tokenForgotten } from './authSlice';
-import type { EndpointKind } from './authSlice';
-import { describeIdentity } from './identity';
-import { originOf, readToken, writeToken } from './tokenStorage';
+import { signInRequested, tokenForgotten } from '../../connection/auth/authSlice';
+import type { EndpointKind } from '../../connection/auth/authSlice';
+import { describeIdentity } from '../../connection/auth/identity';
+import { originOf, readToken, writeToken } from '../../connection/auth/tokenStorage';
 
 const tabStorage = () => (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
 
