@@ -34,6 +34,7 @@ export async function fetchHistory(
     onChunk,
     authorization,
     maxLine = MAX_HISTORY_LINE,
+    fetchFn = fetch,
   }: {
     endpoint: string;
     gridSearchId: string;
@@ -43,6 +44,8 @@ export async function fetchHistory(
     authorization?: string | null;
     /** @default MAX_HISTORY_LINE (tests pass a smaller one) */
     maxLine?: number;
+    /** How the request is made. @default the global fetch */
+    fetchFn?: typeof fetch;
     /**
      * After each piece of the stream: how long handing its lines to `onLine` took (timed per piece, not
      * per line), and the lines received so far of those announced.
@@ -62,7 +65,7 @@ export async function fetchHistory(
   let received = 0;
   let announced = 0;
   try {
-    const res = await fetch(`${endpoint}${HISTORY_PATH(gridSearchId, from)}`, {
+    const res = await fetchFn(`${endpoint}${HISTORY_PATH(gridSearchId, from)}`, {
       signal: abort.signal,
       headers: authorization ? { authorization } : {},
     });
