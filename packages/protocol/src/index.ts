@@ -36,6 +36,7 @@ export type {
   ValidationStrategy,
 } from './validationConfig.js';
 export {
+  EVENT_SCHEMAS,
   EVENT_TYPES,
   EvaluationResultPayloadSchema,
   ExperimentConfigPayloadSchema,
