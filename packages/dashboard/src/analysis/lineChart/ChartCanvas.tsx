@@ -26,8 +26,11 @@ export interface ChartCanvasProps {
   ids: readonly number[];
   hidden: ReadonlySet<number>;
   options: ChartOptions<'line'>;
+  /** Exponential moving average weight of the lines, 0 (raw values) to 0.99. */
+  smoothing: number;
   label: string;
-  describedBy: string;
+  /** The id of an element describing the lines for screen readers, if any. */
+  describedBy?: string;
   /** The tooltip reads the hyperparameters and the best value from here. */
   live: RefObject<ChartLive>;
   onLineClick: (experimentId: number) => void;
@@ -84,9 +87,8 @@ function showTooltip(tip: HTMLElement, canvas: HTMLCanvasElement, hit: Hovered |
  * this small component on new data.
  */
 export function ChartCanvas(props: ChartCanvasProps) {
-  const { seriesKey, ids, hidden, options, label, describedBy, live, handle, onLineClick } = props;
+  const { seriesKey, ids, hidden, options, smoothing, label, describedBy, live, handle, onLineClick } = props;
   const series = useAppSelector((s) => s.series.byKey[seriesKey]);
-  const smoothing = useAppSelector((s) => s.charts.smoothing);
   const best = useBest(series, ids);
   live.current.best = best;
   const canvasRef = useRef<HTMLCanvasElement | null>(null);

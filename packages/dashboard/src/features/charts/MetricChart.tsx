@@ -76,6 +76,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const experimentIds = useAppSelector((s) => s.series.byKey[seriesKey]?.experimentIds);
   const lineFilter = useAppSelector(selectLineFilter);
   const logScale = useAppSelector((s) => s.charts.logScale);
+  const smoothing = useAppSelector((s) => s.charts.smoothing);
   const hyper = useAppSelector(selectHyperParameters);
   const navigate = useNavigate();
   const chartRef = useRef<ChartHandle | null>(null);
@@ -117,6 +118,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
           ids={ids}
           hidden={hidden}
           options={options}
+          smoothing={smoothing}
           live={live}
           onLineClick={goTo}
           handle={chartRef}
