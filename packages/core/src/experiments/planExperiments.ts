@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { MlgymError } from '@mlgym/protocol';
 import type { MlgymIssue, ValidationMode } from '@mlgym/protocol';
 import { loadGsConfig } from '../config/loadGsConfig.js';
@@ -181,7 +182,9 @@ async function foldsFor({ validation, gs, firstConfig, sites, registry }: FoldsA
       hint: 'Move the sweep out of the components the validated dataset is built from',
     });
   }
-  const output = await new ComponentBuilder(graph, { services: new Map() }).build(iterator_key);
+  // Relative paths in component configs (a CSV table) point into the gs config's folder, as when training.
+  const services = new Map<string, unknown>([['configDir', dirname(gs.source.file)]]);
+  const output = await new ComponentBuilder(graph, { services }).build(iterator_key);
   const dataset = (output as Record<string, unknown> | null)?.[split_key];
   if (!isDatasetIterator(dataset)) {
     throw at(['split_key'], {
