@@ -1,3 +1,4 @@
+import { isAdaptiveSearch } from '@mlgym/protocol';
 import type { SearchSpec } from '@mlgym/protocol';
 import { Rng } from '../util/rng.js';
 import { AsyncRungs } from './asyncRungs.js';
@@ -10,6 +11,11 @@ import { TpeSource } from './tpeSource.js';
 
 /** An adaptive algorithm's section (not grid or random). */
 export type AdaptiveSpec = Exclude<SearchSpec, { algorithm: 'grid' | 'random' }>;
+
+/** The search section when it asks for an adaptive algorithm. */
+export function adaptiveSpec(spec: SearchSpec | undefined): AdaptiveSpec | undefined {
+  return isAdaptiveSearch(spec) ? (spec as AdaptiveSpec) : undefined;
+}
 
 export interface SchedulerInput {
   spec: AdaptiveSpec;
