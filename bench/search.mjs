@@ -150,8 +150,8 @@ function runConfig(name, gs, { epochs = EPOCHS, search } = {}) {
   return file;
 }
 
-/** Runs the CLI; `killAfterMs` SIGKILLs it and its workers (its process group) then. */
-function cliRun(args, { killAfterMs } = {}) {
+/** Runs the CLI; SIGKILLs it and its workers (its process group) once `killWhen()` holds (checked every 20 ms). */
+function cliRun(args, { killWhen } = {}) {
   return new Promise((done) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [cli, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -159,30 +159,41 @@ function cliRun(args, { killAfterMs } = {}) {
     let err = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (err += c));
-    let killed = false;
+    let killedAt;
     const timer =
-      killAfterMs === undefined
+      killWhen === undefined
         ? undefined
-        : setTimeout(() => {
-            killed = true;
+        : setInterval(() => {
+            if (killedAt !== undefined || !killWhen()) return;
+            killedAt = (performance.now() - t0) / 1000;
             try {
               process.kill(-child.pid, 'SIGKILL');
             } catch {
               // already gone
             }
-          }, killAfterMs);
+          }, 20);
     child.on('exit', (code, signal) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       done({
         seconds: (performance.now() - t0) / 1000,
         code,
         signal,
-        killed: killed && signal === 'SIGKILL',
+        killedAt: signal === 'SIGKILL' ? killedAt : undefined,
         out,
         err,
       });
     });
   });
+}
+
+/** Decisions a run has recorded so far in its log under `root` (0 before it has one). */
+function recordedDecisions(root) {
+  try {
+    const gs = gridSearchIn(root);
+    return gs ? readFileSync(join(root, gs, 'event_storage.log'), 'utf8').split('"search_decision"').length - 1 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 const gridSearchIn = (root) =>
@@ -368,15 +379,16 @@ try {
   let hbResume = { identical: false };
   for (let attempt = 0; attempt < 3 && !hbResume.identical; attempt++) {
     const name = `hyperband-killed-${attempt}`;
-    const at = (0.1 + 0.8 * Math.random()) * (whole.real ? whole.seconds : grid.seconds / 5) * 1000;
+    // A random moment of the search: once a random share (10–90 %) of the undisturbed run's decisions is recorded.
+    const total = whole.decisions?.length ?? whole.replayed.decisions.length;
+    const cut = Math.max(1, Math.round((0.1 + 0.8 * Math.random()) * total));
     const config = runConfig(name, join(dir, 'grid_gs.yml'), { search: spec('hyperband', 0, hbExtra) });
-    const killed = await cliRun(['run', '--config_path', config], { killAfterMs: at });
     const root = join(dir, name);
+    const killed = await cliRun(['run', '--config_path', config], { killWhen: () => recordedDecisions(root) >= cut });
     const gs = existsSync(root) ? gridSearchIn(root) : undefined;
-    if (!killed.killed || !gs) {
-      console.log(
-        `4. hyperband: the kill at ${(at / 1000).toFixed(1)} s came ${killed.killed ? 'before the run stored anything' : 'after the run ended'}; again`,
-      );
+    const at = (killed.killedAt ?? 0) * 1000;
+    if (killed.killedAt === undefined || !gs) {
+      console.log(`4. hyperband: the run ended before ${cut} decisions were recorded; again`);
       continue;
     }
     const recorded = outcome(root).decisions.length;
@@ -390,6 +402,7 @@ try {
     const sameBytes = JSON.stringify(hashes) === JSON.stringify(checkpointHashes(wholeRoot, wholeGs));
     hbResume = {
       killed_at_s: r4(at / 1000),
+      killed_after_decisions: cut,
       decisions_at_kill: recorded,
       decisions: after.decisions.length,
       resume_exit: resumed.code,
@@ -407,15 +420,16 @@ try {
   let ashaResume = { kept: false };
   for (let attempt = 0; attempt < 3 && !ashaResume.kept; attempt++) {
     const name = `asha-killed-${attempt}`;
-    const ashaWhole = adaptive.asha.runs[0];
-    const at = (0.1 + 0.8 * Math.random()) * (ashaWhole.real ? ashaWhole.seconds : grid.seconds / 4) * 1000;
+    const total = adaptive.asha.runs[0].decisions?.length ?? adaptive.asha.runs[0].replayed.decisions.length;
+    const cut = Math.max(1, Math.round((0.1 + 0.8 * Math.random()) * total));
+    const root = join(dir, name);
     const killed = await cliRun(
       ['run', '--config_path', runConfig(name, join(dir, 'grid_gs.yml'), { search: spec('asha', 0, ashaExtra) })],
-      { killAfterMs: at },
+      { killWhen: () => recordedDecisions(root) >= cut },
     );
-    const root = join(dir, name);
     const gs = existsSync(root) ? gridSearchIn(root) : undefined;
-    if (!killed.killed || !gs) continue;
+    const at = (killed.killedAt ?? 0) * 1000;
+    if (killed.killedAt === undefined || !gs) continue;
     const before = outcome(root).decisions;
     const resumed = await cliRun(['run', '--resume', gs, '--event_storage_path', root]);
     const after = outcome(root).decisions;
