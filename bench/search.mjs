@@ -439,6 +439,8 @@ try {
     for (const d of after) trials.set(d.trial_id, d.decision);
     const ended = [...trials.values()].every((k) => k === 'stopped' || k === 'completed' || k === 'failed');
     ashaResume = {
+      killed_at_s: r4(at / 1000),
+      killed_after_decisions: cut,
       decisions_at_kill: before.length,
       decisions: after.length,
       resume_exit: resumed.code,
