@@ -1,6 +1,6 @@
 import { EVENT_TYPES, MlgymEventSchema } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
-import type { DataUpdate, ExperimentRow, SeriesKind, SeriesPoints } from './dataUpdate';
+import type { DataUpdate, ExperimentRow, SearchUpdate, SeriesKind, SeriesPoints } from './dataUpdate';
 import { readEvaluation, readExperimentStatus } from './fastEvents';
 import type { EvaluationResultPayload, ExperimentStatusPayload } from './fastEvents';
 
@@ -96,6 +96,7 @@ export function createEventFolder(startAfter = -1): EventFolder {
   let missingExample: string | null = null;
   let problems: string[] = [];
   let lastEventId = startAfter;
+  let search: SearchUpdate | undefined;
 
   const row = (id: number): ExperimentRow => {
     let r = rows.get(id);
@@ -181,6 +182,34 @@ export function createEventFolder(startAfter = -1): EventFolder {
         configs.set(event.payload.experiment_id, event.payload.config);
         return;
       }
+      case 'job_interrupted': {
+        const r = row(event.payload.experiment_id);
+        r.job_status = 'INTERRUPTED';
+        r.interrupted_epoch = event.payload.epoch;
+        return;
+      }
+      case 'search_plan':
+        search ??= { plan: null, decisions: [] };
+        search.plan = event.payload;
+        return;
+      case 'search_decision': {
+        const p = event.payload;
+        search ??= { plan: null, decisions: [] };
+        search.decisions.push(p);
+        for (const id of p.experiment_ids) {
+          Object.assign(row(id), {
+            search_trial: p.trial_id,
+            search_decision: p.decision,
+            search_rung: p.rung,
+            search_epoch: p.epoch,
+            search_next_epoch: p.next_epoch,
+            search_score: p.score,
+            search_cutoff: p.cutoff,
+            search_reason: p.reason ?? null,
+          });
+        }
+        return;
+      }
     }
   }
 
@@ -252,7 +281,9 @@ export function createEventFolder(startAfter = -1): EventFolder {
         problems: missingExample
           ? [...problems, `no number for ${missingExample} (null or NaN): drawn as a gap`].slice(-MAX_PROBLEMS)
           : problems,
+        ...(search ? { search } : {}),
       };
+      search = undefined;
       rows = new Map();
       configs = new Map();
       series = new Map();
