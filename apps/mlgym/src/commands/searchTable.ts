@@ -24,7 +24,7 @@ export function trialStatus(t: SearchTrialSummary, mode: 'max' | 'min'): string 
     case 'failed':
       return `failed at epoch ${t.epoch}: ${d?.reason ?? ''}`;
     case 'interrupted':
-      return `interrupted after epoch ${t.epoch}`;
+      return `interrupted after ${t.epoch} epochs`;
     default:
       return `${t.status} (epoch ${t.epoch})`;
   }

@@ -105,7 +105,7 @@ describe('ProgressView', () => {
         time: 1,
       },
     });
-    expect(lines).toContain('experiment 0: interrupted after epoch 2');
+    expect(lines).toContain('experiment 0: interrupted after 3 epochs');
     const frames: string[] = [];
     const tty = new ProgressView((t) => frames.push(t), true);
     const decision = (kind: 'started' | 'stopped'): MlgymEvent => ({

@@ -74,7 +74,7 @@ export class ProgressView {
         break;
       case 'job_interrupted':
         row.done = true;
-        if (!this.tty) this.write(`experiment ${id}: interrupted after epoch ${String(p['epoch'])}`);
+        if (!this.tty) this.write(`experiment ${id}: interrupted after ${Number(p['epoch']) + 1} epochs`);
         break;
       case 'experiment_status':
         Object.assign(row, {

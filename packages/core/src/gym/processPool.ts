@@ -147,7 +147,7 @@ export class ProcessPool implements JobExecutor {
         } else {
           next.settle(result);
           log?.(
-            `experiment ${next.job.experimentId}: ${result.status === 'failed' ? `FAILED: ${result.error}` : result.status === 'interrupted' ? `interrupted after epoch ${result.lastEpoch} (${result.error})` : result.status === 'skipped' ? 'already finished, skipped' : `done after epoch ${result.lastEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}`}`,
+            `experiment ${next.job.experimentId}: ${result.status === 'failed' ? `FAILED: ${result.error}` : result.status === 'interrupted' ? `interrupted after ${result.lastEpoch + 1} epochs (${result.error})` : result.status === 'skipped' ? 'already finished, skipped' : `done after epoch ${result.lastEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}`}`,
           );
         }
         this.pump();

@@ -92,7 +92,7 @@ export class InProcessExecutor implements JobExecutor {
       const err = error instanceof Error ? error : new Error(String(error));
       if (options.signal?.aborted) {
         reportInterrupted(sink, { gridSearchId, experimentId: job.experimentId }, reached, 'the run was stopped');
-        options.log?.(`experiment ${job.experimentId}: interrupted after epoch ${reached}`);
+        options.log?.(`experiment ${job.experimentId}: interrupted after ${reached + 1} epochs`);
         return {
           experimentId: job.experimentId,
           status: 'interrupted',
