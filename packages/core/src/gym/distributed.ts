@@ -274,6 +274,13 @@ export async function waitForGridSearch(
         code: 'NOT_FOUND',
         problem: `no jobs of grid search ${gridSearchId} in ${queueNameOf(options.queueName)}`,
       });
+    if (jobs.some((j) => j.id !== jobIdOf(gridSearchId, j.data.experimentId)))
+      throw MlgymError.fromIssue({
+        code: 'BAD_REQUEST',
+        keyPath: '--gridsearch_id',
+        problem: `grid search ${gridSearchId} is an adaptive search: its decisions are taken in mlgym run, not in the queue`,
+        hint: `Continue it with mlgym run --resume ${gridSearchId} --rest_endpoint <its REST endpoint>`,
+      });
     return await waitForJobs(
       queue,
       gridSearchId,
