@@ -71,7 +71,7 @@ describe('multiprocessing pool', () => {
     }
   }, 60_000);
 
-  it('a worker killed with SIGKILL ends its job DONE with the cause; the others complete; a warm start finishes it', async () => {
+  it('a worker killed with SIGKILL leaves its job interrupted at the epoch it reached (not failed); the others complete; a warm start finishes it', async () => {
     const { dir, write } = setup();
     const run = runFromRunConfig(
       loadRunConfig(
@@ -98,14 +98,18 @@ describe('multiprocessing pool', () => {
     // Kill the worker training experiment 0 (the oldest worker).
     process.kill(Math.min(...pids), 'SIGKILL');
     const summary = await run;
-    const failed = summary.results.filter((r) => r.status === 'failed');
+    expect(summary.results.filter((r) => r.status === 'failed')).toEqual([]);
+    const failed = summary.results.filter((r) => r.status === 'interrupted');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.error).toMatch(/signal SIGKILL/);
+    expect(failed[0]!.error).toMatch(/worker was lost.*signal SIGKILL/);
+    expect(failed[0]!.lastEpoch).toBeGreaterThanOrEqual(1);
     expect(summary.results.filter((r) => r.status === 'done')).toHaveLength(2);
-    const done = events(dir, 'pool-kill').filter(
-      (e) => e.event_type === 'job_status' && e.payload['status'] === 'DONE' && e.payload['error'],
-    );
-    expect(done.map((e) => e.payload['error'])).toEqual([failed[0]!.error]);
+    const log = events(dir, 'pool-kill');
+    expect(log.filter((e) => e.event_type === 'job_status' && e.payload['error'])).toEqual([]);
+    const interrupted = log.filter((e) => e.event_type === 'job_interrupted');
+    expect(interrupted.map((e) => [e.payload['experiment_id'], e.payload['epoch']])).toEqual([
+      [failed[0]!.experimentId, failed[0]!.lastEpoch],
+    ]);
 
     const warm = await runFromRunConfig(
       loadRunConfig(

@@ -111,6 +111,9 @@ describe('npm start', () => {
     await noneLeft();
     const id = gs()!;
     expect(first.output()).toContain(`npm start -- --resume ${id}`);
+    // What was training when Ctrl-C came is interrupted, not failed with the worker's exit code.
+    expect(first.output()).not.toMatch(/failed|exited with code 143/);
+    expect(first.output()).toMatch(/^\s+\d+\s+interrupted\s/m);
     const digests = checkpointDigests(join(storage, id));
     expect(digests.length).toBeGreaterThan(0);
     for (const d of digests) expect(d.actual, d.file).toBe(d.recorded);

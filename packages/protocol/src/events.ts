@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
+import { SafeNameSchema } from './safeName.js';
+import { JobInterruptedPayloadSchema, SearchDecisionPayloadSchema, SearchPlanPayloadSchema } from './searchEvents.js';
 
-/**
- * A grid-search id doubles as a folder name in the event storage, so it must be a safe name:
- * no separators, no `..`, no control characters.
- */
-export const SafeNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, {
-    error: 'expected a safe name: letters, digits, "_", "-", "." (not starting with "." and without "/")',
-  })
-  .refine((s) => !s.includes('..'), { error: 'must not contain ".."' });
+export { SafeNameSchema } from './safeName.js';
 
 const experimentId = z.number().int().nonnegative();
 
@@ -86,11 +77,25 @@ export const MlgymEventSchema = z
       envelope('job_status', JobStatusPayloadSchema),
       envelope('experiment_status', ExperimentStatusPayloadSchema),
       envelope('evaluation_result', EvaluationResultPayloadSchema),
+      envelope('search_plan', SearchPlanPayloadSchema),
+      envelope('search_decision', SearchDecisionPayloadSchema),
+      envelope('job_interrupted', JobInterruptedPayloadSchema),
     ]),
   );
 export type MlgymEvent = z.infer<typeof MlgymEventSchema>;
 export type MlgymEventType = MlgymEvent['event_type'];
 export const EVENT_TYPES: readonly MlgymEventType[] = [
+  'experiment_config',
+  'job_status',
+  'experiment_status',
+  'evaluation_result',
+  'search_plan',
+  'search_decision',
+  'job_interrupted',
+];
+
+/** The event types the original MLgym sends; the others are mlgym's own (adaptive search, interruptions). */
+export const ORIGINAL_EVENT_TYPES: readonly MlgymEventType[] = [
   'experiment_config',
   'job_status',
   'experiment_status',

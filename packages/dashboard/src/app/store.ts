@@ -7,6 +7,7 @@ import { createConnectionListener } from '../features/connection/connectionListe
 import type { WorkerLike } from '../features/connection/createSocketWorker';
 import type { Settings } from '../features/settings/settingsStorage';
 import { experimentsSlice } from '../features/experiments/experimentsSlice';
+import { searchSlice } from '../features/search/searchSlice';
 import { seriesSlice } from '../features/series/seriesSlice';
 import { settingsSlice } from '../features/settings/settingsSlice';
 import { tableSlice } from '../features/table/tableSlice';
@@ -26,6 +27,7 @@ export const rootReducer = combineSlices(
   sweepSlice,
   compareSlice,
   authSlice,
+  searchSlice,
   api,
 );
 export type RootState = ReturnType<typeof rootReducer>;

@@ -1,7 +1,15 @@
 import { EVENT_TYPES, MlgymEventSchema } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { BOARD_LIMITS } from './dataUpdate';
-import type { BoardLimits, DataUpdate, ExperimentRow, LeftOut, SeriesKind, SeriesPoints } from './dataUpdate';
+import type {
+  BoardLimits,
+  DataUpdate,
+  ExperimentRow,
+  LeftOut,
+  SearchUpdate,
+  SeriesKind,
+  SeriesPoints,
+} from './dataUpdate';
 import { readEvaluation, readExperimentStatus } from './fastEvents';
 import type { EvaluationResultPayload, ExperimentStatusPayload } from './fastEvents';
 
@@ -130,6 +138,7 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
     }
     return false;
   };
+  let search: SearchUpdate | undefined;
 
   const row = (id: number): ExperimentRow => {
     let r = rows.get(id);
@@ -192,7 +201,9 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
   }
 
   function apply(event: MlgymEvent): void {
-    if (!admitted(event.payload.experiment_id)) return;
+    // a search's plan and decisions belong to no one experiment: never left out
+    const id = 'experiment_id' in event.payload ? event.payload.experiment_id : undefined;
+    if (typeof id === 'number' && !admitted(id)) return;
     switch (event.event_type) {
       case 'job_status': {
         const p = event.payload;
@@ -217,6 +228,34 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
       case 'experiment_config': {
         row(event.payload.experiment_id);
         configs.set(event.payload.experiment_id, event.payload.config);
+        return;
+      }
+      case 'job_interrupted': {
+        const r = row(event.payload.experiment_id);
+        r.job_status = 'INTERRUPTED';
+        r.interrupted_epoch = event.payload.epoch;
+        return;
+      }
+      case 'search_plan':
+        search ??= { plan: null, decisions: [] };
+        search.plan = event.payload;
+        return;
+      case 'search_decision': {
+        const p = event.payload;
+        search ??= { plan: null, decisions: [] };
+        search.decisions.push(p);
+        for (const id of p.experiment_ids) {
+          Object.assign(row(id), {
+            search_trial: p.trial_id,
+            search_decision: p.decision,
+            search_rung: p.rung,
+            search_epoch: p.epoch,
+            search_next_epoch: p.next_epoch,
+            search_score: p.score,
+            search_cutoff: p.cutoff,
+            search_reason: p.reason ?? null,
+          });
+        }
         return;
       }
     }
@@ -291,9 +330,11 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
           ? [...problems, `no number for ${missingExample} (null or NaN): drawn as a gap`].slice(-MAX_PROBLEMS)
           : problems,
         ...(leftOutPending ? { leftOut } : {}),
+        ...(search ? { search } : {}),
       };
       leftOut = { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 };
       leftOutPending = false;
+      search = undefined;
       rows = new Map();
       configs = new Map();
       series = new Map();
