@@ -147,7 +147,6 @@ describe('createRestClient', () => {
     let calls = 0;
     const url = await serve((req, res) => {
       calls++;
-      // Sized answers (statusCode, then end): the raw GET reader takes them as they are.
       res.statusCode = req.url === '/missing' ? 404 : req.url === '/bad' ? 400 : calls < 3 ? 503 : 200;
       res.end(req.url === '/bad' ? 'bad input' : req.url === '/missing' ? 'no' : 'fine');
     });
@@ -179,6 +178,27 @@ describe('createRestClient', () => {
     const idle = await failure(body.request('/down', { operation: 'download checkpoint' }));
     expect(idle.code).toBe('NETWORK_TIMEOUT');
     expect(idle.message).toMatch(/download checkpoint .*failed after 2 attempt\(s\).*no data moved for 0\.4 s/);
+  });
+
+  it('keeps its connection alive between calls, and closes it on close()', async () => {
+    const sockets = new Set<Socket>();
+    let closed = 0;
+    const url = await serve((req, res) => {
+      if (!sockets.has(req.socket)) req.socket.on('close', () => closed++);
+      sockets.add(req.socket);
+      req.resume().on('end', () => res.end(req.url));
+    });
+    const client = createRestClient({ baseUrl: url, timeouts: fast });
+    for (const path of ['/a', '/b', '/c'])
+      expect((await client.request(path, { operation: 'x' }))?.body.toString()).toBe(path);
+    const [big] = await Promise.all([
+      client.request('/big', { operation: 'upload', method: 'PUT', body: [new Uint8Array(10 * 1024 * 1024)] }),
+      client.request('/d', { operation: 'x' }),
+    ]);
+    expect(big?.body.toString()).toBe('/big');
+    expect(sockets.size).toBe(1);
+    await client.close();
+    await expect.poll(() => closed).toBe(1);
   });
 
   it('names a base URL that is not one', () => {
