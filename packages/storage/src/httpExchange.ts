@@ -14,6 +14,8 @@ export interface ExchangeResult {
 }
 
 export interface ExchangeRequest {
+  /** Needed by an agent (a proxy), ignored by a pool, which has its own. */
+  origin?: string | undefined;
   path: string;
   method: Dispatcher.HttpMethod;
   headers: Record<string, string>;
@@ -57,7 +59,10 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
     signal.addEventListener('abort', onAbort, { once: true });
     collector.finally = () => signal.removeEventListener('abort', onAbort);
     try {
-      dispatcher.dispatch({ path: request.path, method: request.method, headers, body }, collector);
+      dispatcher.dispatch(
+        { origin: request.origin, path: request.path, method: request.method, headers, body },
+        collector,
+      );
     } catch (error) {
       collector.onResponseError(undefined, error as Error);
     }

@@ -1,10 +1,9 @@
 import type { Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import { MlgymError } from '@mlgym/protocol';
 import { exchange } from './httpExchange.js';
-import { largeReadConnector } from './largeReadConnector.js';
+import { restDispatcher } from './restDispatcher.js';
 
 /** How long a call may take. Every call gets all of them; the deadline bounds its retries too. */
 export interface HttpTimeouts {
@@ -104,15 +103,18 @@ const RETRIABLE = new Set([
 ]);
 
 /**
- * An HTTP client for one origin: an undici Pool (one keep-alive connection; http or https, whose authorities are
- * the system's and NODE_EXTRA_CA_CERTS's) with connect, headers and body timeouts on every attempt,
- * retries on network errors and 5xx with exponential backoff and full jitter, and a deadline over
- * all of them. Errors are MlgymErrors naming the endpoint and the operation.
+ * An HTTP client for one origin over undici (restDispatcher: one kept-alive connection, an opt-in
+ * proxy; http or https, whose authorities are the system's and NODE_EXTRA_CA_CERTS's) with connect,
+ * headers and body timeouts on every attempt, retries on network errors and 5xx with exponential
+ * backoff and full jitter, and a deadline over all of them. Errors are MlgymErrors naming the
+ * endpoint and the operation.
  */
 export function createRestClient(options: {
   baseUrl: string;
   authToken?: string | undefined;
   timeouts?: Partial<HttpTimeouts> | undefined;
+  /** Where NODE_USE_ENV_PROXY, HTTP(S)_PROXY and NO_PROXY are read. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
 }) {
   let base: URL;
   try {
@@ -126,19 +128,13 @@ export function createRestClient(options: {
   const prefix = base.pathname.replace(/\/+$/, '');
   const endpoint = `${base.origin}${prefix}`;
   const t: HttpTimeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
-  // One kept-alive connection, calls made at once queue on it: with more, undici 7's pool opens a second one
-  // for a call made as the previous one ends (it frees a connection a tick later).
-  const pool = new Pool(base.origin, {
-    connections: 1,
-    connect: largeReadConnector(t.connectMs),
-    headersTimeout: t.idleMs,
-    bodyTimeout: t.idleMs,
-  });
+  const dispatcher = restDispatcher(base.origin, t, options.env ?? process.env);
   async function attempt(path: string, call: RestCall, signal: AbortSignal): Promise<RestResponse> {
     const headers: Record<string, string> = { ...call.headers };
     if (options.authToken) headers['authorization'] = `Bearer ${options.authToken}`;
     const sentHash = call.bodyHash?.copy();
-    const response = await exchange(pool, {
+    const response = await exchange(dispatcher, {
+      origin: base.origin,
       path: `${prefix}${path}`,
       method: call.method ?? 'GET',
       headers,
@@ -201,7 +197,7 @@ export function createRestClient(options: {
   }
 
   /** Closes the kept-alive connections (idle ones close by themselves after a few seconds). */
-  const close = (): Promise<void> => pool.close();
+  const close = (): Promise<void> => dispatcher.close();
 
   return { endpoint, timeouts: t, request, close };
 }
