@@ -26,8 +26,12 @@ export interface ExchangeRequest {
   signal: AbortSignal;
 }
 
-/** Slices of at most this size go out one at a time: each is hashed just before it is sent. */
-const SEND_SLICE = 4 * 1024 * 1024;
+/**
+ * Slices of at most this size go out one at a time, each hashed just before it is sent. undici refreshes
+ * its headers timeout as each drains: an upload times out when one slice does not drain within it
+ * (1 MiB in 60 s: under 17 KB/s).
+ */
+const SEND_SLICE = 1024 * 1024;
 
 /**
  * One HTTP exchange through an undici dispatcher, on its lowest-level API (`dispatch`): the response
