@@ -10,7 +10,7 @@ import type { EventSink } from '../reporting/eventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { reportInterrupted } from './jobExecutor.js';
 import type { JobExecutor } from './jobExecutor.js';
-import { announceJobs, jobStatusEvent } from './jobEvents.js';
+import { ANNOUNCE_FLUSH_MS, announceJobs, jobStatusEvent } from './jobEvents.js';
 import { DEFAULT_MAX_JOBS_PER_WORKER, forkJob } from './processPool.js';
 import type { WorkerRequest } from './processPool.js';
 import { WorkerProcess } from './workerProcess.js';
@@ -76,6 +76,7 @@ export async function submitAndWait(options: SubmitOptions): Promise<JobResult[]
   });
   try {
     announceJobs(options.sink, options.gridSearchId, options.jobs);
+    await options.sink.flush(ANNOUNCE_FLUSH_MS);
     await queue.addBulk(
       options.jobs.map((j) => ({
         name: 'experiment',

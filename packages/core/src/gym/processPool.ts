@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { reportInterrupted } from './jobExecutor.js';
 import type { JobExecutor } from './jobExecutor.js';
-import { announceJobs, jobStatusEvent } from './jobEvents.js';
+import { ANNOUNCE_FLUSH_MS, announceJobs, jobStatusEvent } from './jobEvents.js';
 import type { JobResult, JobSpec, RunJobsOptions } from './jobSpec.js';
 import { WorkerProcess } from './workerProcess.js';
 import type { ForkedOutcome } from './workerProcess.js';
@@ -80,6 +80,7 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
  */
 export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> {
   announceJobs(options.sink, options.gridSearchId, options.jobs);
+  await options.sink.flush(ANNOUNCE_FLUSH_MS);
   const pool = new ProcessPool({
     ...options,
     processCount: Math.max(1, Math.min(options.processCount, options.jobs.length)),
