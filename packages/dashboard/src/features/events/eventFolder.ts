@@ -140,6 +140,8 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
   };
   let search: SearchUpdate | undefined;
 
+  // experiments whose last job status is DONE, across takes (rows hold only what a take changed)
+  const finished = new Set<number>();
   const row = (id: number): ExperimentRow => {
     let r = rows.get(id);
     if (!r) rows.set(id, (r = { experiment_id: id }));
@@ -210,6 +212,8 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
         const r = row(p.experiment_id);
         // A warm start repeats the DONE of a finished experiment without its times (-1): keep the known ones.
         const keepTimes = p.status === 'DONE' && p.starting_time < 0 && p.finishing_time < 0;
+        if (p.status === 'DONE') finished.add(p.experiment_id);
+        else finished.delete(p.experiment_id); // a warm start extending it runs it again
         Object.assign(r, {
           job_id: p.job_id,
           job_type: p.job_type,
@@ -231,6 +235,9 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
         return;
       }
       case 'job_interrupted': {
+        // A lost worker is reported by the run's parent, whose events may arrive after those of the worker that
+        // took the job over: a finished job stays finished.
+        if (finished.has(event.payload.experiment_id)) return;
         const r = row(event.payload.experiment_id);
         r.job_status = 'INTERRUPTED';
         r.interrupted_epoch = event.payload.epoch;
