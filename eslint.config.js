@@ -22,7 +22,7 @@ const PACKAGE_BOUNDARIES = [
 const CORE_LAYERS = [
   ['util'],
   ['config'],
-  ['sweep', 'validation', 'data', 'backend', 'reporting'],
+  ['sweep', 'search', 'validation', 'data', 'backend', 'reporting'],
   ['registry'],
   ['training'],
   ['components'],

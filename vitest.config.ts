@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Prints "retries: N" at the end of a run: checks that load may delay record each further try (test/retries.ts).
+    globalSetup: ['test/retryCount.ts'],
   },
 });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,56 @@ afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await Promise.all(children.map(stopped));
 });
+
+/** redis-server, the REST and websocket endpoints on one storage folder, and `n` `mlgym worker`s on a queue. */
+async function cluster(n: number) {
+  const port = await freePort();
+  const redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  children.push(redis);
+  let redisOut = '';
+  redis.stdout!.on('data', (c: Buffer) => (redisOut += c.toString()));
+  await until(() => redisOut.includes('Ready to accept connections'), 15_000, 'redis-server');
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  const root = mkdtempSync(join(tmpdir(), 'mlgym-dist-'));
+  const app = createRestApp({ storagePath: root });
+  await app.init();
+  const rest = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  const events = new FileEventStorage(root);
+  const ws = createWsEndpoint({ storage: events });
+  const wsPort = await ws.listen(0);
+  const queue = `test-${port}`;
+  const workers = Array.from({ length: n }, () => {
+    const w = spawn(
+      process.execPath,
+      [cli, 'worker', '--redis_url', redisUrl, '--queue_name', queue, '--lock_ms', '3000'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    children.push(w);
+    const log = { text: '' };
+    w.stderr!.on('data', (c: Buffer) => (log.text += c.toString()));
+    return { w, log };
+  });
+  await until(() => workers.every((x) => x.log.text.includes('waiting for experiments')), 30_000, 'the workers');
+  const environment = `{type: distributed, config: {redis_url: ${redisUrl}, queue_name: ${queue}, backend: wasm}}`;
+  const logging = `logging:\n  gs_rest_api_endpoint: http://127.0.0.1:${(rest.address() as { port: number }).port}\n  websocket_logging_servers: [http://127.0.0.1:${wsPort}]\n`;
+  return {
+    root,
+    events,
+    environment,
+    logging,
+    close: async () => {
+      rest.close();
+      await ws.close();
+      await events.close();
+    },
+  };
+}
 
 describe.skipIf(!REDIS)('distributed runs on BullMQ/Redis', () => {
   it('a worker killed mid-job: the job completes on the other worker, bitwise equal to an undisturbed run', async () => {
@@ -121,4 +171,48 @@ describe.skipIf(!REDIS)('distributed runs on BullMQ/Redis', () => {
       await events.close();
     }
   }, 180_000);
+
+  it('an adaptive search hands its segments to the distributed workers: a promoted trial continues on any worker, with the decisions and bytes of the main process', async () => {
+    const c = await cluster(2);
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-dist-search-'));
+    const gs = join(dir, 'gs.yml');
+    writeFileSync(
+      gs,
+      readFileSync(GS_CONFIG, 'utf8').replace(
+        'params: {lr: 0.01}',
+        'params: {lr: {sweep: absolute, values: [0.0005, 0.002, 0.008, 0.03]}}',
+      ),
+    );
+    const search =
+      '{algorithm: asha, deterministic: true, metric: val/F1_SCORE_macro, mode: max, reduction_factor: 2, min_epochs: 1}';
+    const body = (env: string, logging: string) =>
+      `run_configuration: {type: train, config: {num_epochs: 4, num_batches_per_epoch: 3, gs_config_path: ${gs}, search: ${search}}}\nenvironment: ${env}\n${logging}`;
+    writeFileSync(join(dir, 'dist.yml'), body(c.environment, c.logging));
+    writeFileSync(
+      join(dir, 'local.yml'),
+      body('{type: main_process, config: {backend: wasm}}', `logging: {event_storage_path: ${join(dir, 'local')}}\n`),
+    );
+    try {
+      const dist = await runFromRunConfig(loadRunConfig(join(dir, 'dist.yml')), { gridSearchId: 'dsearch' });
+      const local = await runFromRunConfig(loadRunConfig(join(dir, 'local.yml')), { gridSearchId: 'lsearch' });
+      const decisions = (t: NonNullable<typeof dist.search>) =>
+        t.trials.map((x) => `${x.trialId} ${x.status} ${x.epoch} ${x.score}`).sort();
+      expect(decisions(dist.search!)).toEqual(decisions(local.search!));
+      expect(dist.search!.trials.some((t) => t.epoch === 4)).toBe(true);
+      const best = dist.search!.best!;
+      const id = best.experimentIds[0] as number;
+      const model = (root: string, g: string) => readFileSync(join(root, g, String(id), '3', 'model.ckpt'));
+      expect(model(c.root, 'dsearch').equals(model(join(dir, 'local'), 'lsearch'))).toBe(true);
+      const log = await c.events.log('dsearch');
+      const kinds: string[] = [];
+      for await (const e of log.read()) {
+        const ev = e.data as { event_type: string; payload: { decision?: string } };
+        if (ev.event_type === 'search_decision') kinds.push(ev.payload.decision as string);
+      }
+      expect(kinds.filter((k) => k === 'started')).toHaveLength(4);
+      expect(kinds).toContain('promoted');
+    } finally {
+      await c.close();
+    }
+  }, 240_000);
 });

@@ -14,6 +14,7 @@ import { createAccessControl } from '@mlgym/server-security';
 import type { AccessControl } from '@mlgym/server-security';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
 import type { WsEndpoint } from '@mlgym/ws-endpoint';
+import { expectWithin } from './responsive.js';
 
 /**
  * Property-based fuzzing of both endpoints on one storage folder. Generated `join`, `mlgym_event`
@@ -328,17 +329,19 @@ function restAllowed(op: RestOp, status: number): void {
     return;
   }
   if (status >= 300) return;
+  // what was requested, as fetch sends it: `%2e%2e` and `..` segments are resolved before it leaves
+  const path = new URL(op.path, 'http://endpoint').pathname;
   const method = op.method === 'PUT-config' ? 'PUT' : op.method;
   const need =
     method === 'GET' || method === 'HEAD'
       ? 'read'
-      : /^\/checkpoints\/[^/]+\/[^/]+\/[^/]+\/[^/?]+$/.test(op.path) && method === 'DELETE'
+      : /^\/checkpoints\/[^/]+\/[^/]+\/[^/]+\/[^/?]+$/.test(path) && method === 'DELETE'
         ? 'admin'
         : 'write';
   const rank = { read: 0, write: 1, admin: 2 };
-  expect(rank[token.scope] >= rank[need], `${op.method} ${op.path} served to ${op.token}`).toBe(true);
-  const gs = gridSearchOf(op.path);
-  if (gs !== undefined) expect(token.gs(gs), `${op.method} ${op.path} served to ${op.token}`).toBe(true);
+  expect(rank[token.scope] >= rank[need], `${op.method} ${path} served to ${op.token}`).toBe(true);
+  const gs = gridSearchOf(path);
+  if (gs !== undefined) expect(token.gs(gs), `${op.method} ${path} served to ${op.token}`).toBe(true);
 }
 
 /** With tokens: whether what a socket got accepted was within its token's scope and grid searches. */
@@ -434,17 +437,16 @@ async function runRest(op: RestOp): Promise<number> {
   return res.status;
 }
 
-async function pingMs(socket: Socket): Promise<number> {
-  const start = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no pong within 1 s')), 1000);
+/** A socket.io ping and its pong. */
+function pingPong(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no pong within 10 s')), 10_000);
     socket.once('pong', () => {
       clearTimeout(timer);
       resolve();
     });
     socket.emit('ping');
   });
-  return performance.now() - start;
 }
 
 /** Strings in a payload that could name a grid search (its logs are the ones a case may have touched). */
@@ -504,11 +506,9 @@ describe.each([
                 restAllowed(op, code);
               }
             }
-            // Further tries absorb scheduling hiccups of a loaded two-core machine; a blocked loop fails them all.
-            let ms = await pingMs(sockets[(who + 1) % 3] as Socket);
-            for (let retry = 0; retry < 2 && ms >= 100; retry++) ms = await pingMs(sockets[(who + 1) % 3] as Socket);
+            // Tries a loaded machine delayed are repeated (and counted); a busy or blocked server fails.
+            const ms = await expectWithin('fuzz ping', 100, () => pingPong(sockets[(who + 1) % 3] as Socket));
             slowest = Math.max(slowest, ms);
-            expect(ms, 'ping round trip').toBeLessThan(100);
             await logsAgree(
               namesIn(
                 ops.map((op) => ('kind' in op ? op : op.path.split(/[/?]/))),

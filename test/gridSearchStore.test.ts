@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +94,47 @@ describe('HttpGridSearchStore errors', () => {
     await expect(wrong.putConfig(GS, 'run_config.yml', 'x')).rejects.toThrow(
       /store config run_config\.yml \(PUT http:\/\/127\.0\.0\.1:\d+\/grid_searches\/.*HTTP 401.*Check that ml_board_rest_endpoint/s,
     );
+  });
+});
+
+describe('HttpGridSearchStore chunked uploads', () => {
+  it('resumes an interrupted upload: the second try sends only the chunks the server does not have', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mlgym-store-resume-'));
+    const app = createRestApp({ storagePath: root });
+    await app.init();
+    // The real endpoint, counting the chunk uploads it is sent; while `failing` names a chunk, that chunk's upload
+    // is answered 503 (a server that went away in the middle of the file).
+    const chunksSent: number[] = [];
+    let failing: number | undefined = 2;
+    const server = createServer((req, res) => {
+      const chunk = /\/chunks\/(\d+)\?/.exec(req.url ?? '')?.[1];
+      if (req.method === 'PUT' && chunk !== undefined) {
+        chunksSent.push(Number(chunk));
+        if (Number(chunk) === failing) {
+          res.writeHead(503, { 'Content-Type': 'text/plain' }).end('going away');
+          return;
+        }
+      }
+      app(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const ref = { gridSearchId: GS, experimentId: 0, epoch: 7 };
+    const bytes = new Uint8Array(randomBytes(4500)); // 5 chunks of 1000 bytes, the last one 500
+
+    const first = new HttpGridSearchStore({ baseUrl, chunkBytes: 1000, attempts: 1 });
+    await expect(first.saveCheckpoint(ref, [{ name: 'model.bin', bytes }])).rejects.toThrow(/chunk 3 of 5.*HTTP 503/s);
+    expect(chunksSent).toEqual([0, 1, 2]);
+    expect(existsSync(join(root, GS, '0', '7', 'model.bin'))).toBe(false);
+
+    failing = undefined;
+    chunksSent.length = 0;
+    const second = new HttpGridSearchStore({ baseUrl, chunkBytes: 1000 });
+    await second.saveCheckpoint(ref, [{ name: 'model.bin', bytes }]);
+    expect(chunksSent).toEqual([2, 3, 4]);
+    expect(readFileSync(join(root, GS, '0', '7', 'model.bin')).equals(Buffer.from(bytes))).toBe(true);
+    const [loaded] = await second.loadCheckpoint(ref);
+    expect(Buffer.from(loaded!.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 });

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,10 +17,38 @@ import type { Stack } from './mlboardHarness.js';
 const SECOND_GS = '2026-12-02--05-00-00';
 const FAILURE = 'MlgymError[TRAINING_FAILED]: loss became NaN at epoch 2';
 const STACK = `${FAILURE}\n    at Trainer.trainEpoch (packages/core/src/gym/trainer.ts:120:11)\n    at runExperiment (packages/core/src/gym/runExperiment.ts:88:5)`;
-/** The recorded nested cross validation (2 outer × 2 inner folds, 2 learning rates; no checkpoints). */
-const NESTED_GS = '2026-12-02--04-57-06';
-/** What `mlgym run` printed as its nested-CV report. */
-const NESTED_REPORT = resolve(repo, 'test/fixtures/mlboard/nested-cv-report.txt');
+/** A run of `mlgym run` made for the CV report tests: its grid search and what it printed. */
+interface CliRun {
+  gs: string;
+  stdout: string;
+}
+let nested: CliRun;
+let cv: CliRun;
+
+/**
+ * Runs `mlgym run` on a validation fixture of test/fixtures/cv (2 epochs of 3 batches on the cpu backend) and
+ * copies the grid search it stores into the board's storage.
+ */
+async function cliRun(gsConfig: string, validationConfig: string): Promise<CliRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'mlgym-cv-run-'));
+  const fixtures = resolve(repo, 'test/fixtures/cv');
+  writeFileSync(
+    join(dir, 'run_config.yml'),
+    `run_configuration:\n  type: train\n  config: {num_epochs: 2, num_batches_per_epoch: 3, seed: 3, gs_config_path: ${join(fixtures, gsConfig)}, validation_config_path: ${join(fixtures, validationConfig)}}\n` +
+      `environment: {type: main_process, config: {backend: cpu}}\nlogging: {event_storage_path: ${join(dir, 'store')}}\n`,
+  );
+  const { stdout } = await run(process.execPath, [
+    resolve(repo, 'apps/mlgym/dist/cli.js'),
+    'run',
+    '--config_path',
+    join(dir, 'run_config.yml'),
+  ]);
+  const gs = /^grid search (\S+)$/m.exec(stdout)?.[1];
+  if (!gs) throw new Error(`mlgym run printed no grid search:\n${stdout}`);
+  cpSync(join(dir, 'store', gs), join(storage, gs), { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  return { gs, stdout };
+}
 
 // Stored JSON read back by the test, navigated freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +56,8 @@ type Json = any;
 
 /** Waits for what a person would see (the machine may be busy: pages and their chunks load slowly). */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 });
+
+const run = promisify(execFile);
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -101,8 +134,14 @@ beforeAll(async () => {
   storage = fixtureStorage();
   writeSecondGridSearch();
   mkdirSync(join(ARTIFACTS, 'pages'), { recursive: true });
-  [stack, browser] = await Promise.all([startStack(storage, { runId: FIXTURE_GS }), launchChromium()]);
-}, 60_000);
+  const runs = (async () => {
+    // One after the other: each names its grid search after the second it started in.
+    nested = await cliRun('nested_gs_config.yml', 'nested_cv_config.yml');
+    cv = await cliRun('cv_gs_config.yml', 'cv_config.yml');
+  })();
+  [stack, browser] = await Promise.all([startStack(storage, { runId: FIXTURE_GS }), launchChromium(), runs]);
+  expect(cv.gs).not.toBe(nested.gs);
+}, 90_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
@@ -386,16 +425,20 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
     await poll(() => label.getAttribute('aria-label')).toBe('val_accuracy: 2 experiments (0, 3)');
   });
 
-  it('CV report: the configuration chosen per outer fold and mean (std) of the outer scores, as mlgym run printed them', async () => {
-    const cli = readFileSync(NESTED_REPORT, 'utf8');
+  it('nested CV report: the configuration chosen per outer fold and mean (std) of the outer scores, as mlgym run printed them', async () => {
+    const printed = nested.stdout;
+    expect(printed).toMatch(/configurations selected by mean inner-fold test F1_SCORE_binary/);
     const folds = [
-      ...cli.matchAll(/outer fold (\d+): configuration (\d+) \(inner mean ([\d.]+)\) → experiment (\d+)/g),
+      ...printed.matchAll(/outer fold (\d+): configuration (\d+) \(inner mean ([\d.]+)\) → experiment (\d+)/g),
     ];
-    const summary = [...cli.matchAll(/^ {4}(\S+): ([\d.]+) \(([\d.]+)\)$/gm)];
+    const summary = [...printed.matchAll(/^ {4}(\S+): ([\d.]+) \(([\d.]+)\)$/gm)];
     expect(folds.length).toBe(2);
     expect(summary.length).toBe(4);
-    const page = await open('/cv-report', NESTED_GS);
+    const page = await open('/cv-report', nested.gs);
     await page.getByRole('table', { name: 'Outer folds' }).waitFor();
+    expect(await page.getByText('best mean inner-fold test F1_SCORE_binary (highest)', { exact: false }).count()).toBe(
+      1,
+    );
     const header = await page.locator('table[aria-label="Outer folds"] thead th').allTextContents();
     for (const [, fold, combination, inner, experiment] of folds) {
       const row = page.locator(`tr[data-outer-fold="${fold}"] td`);
@@ -412,6 +455,69 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
       expect(means[column - 3]).toBe(`${mean} (± ${std})`);
     }
     await shot(page, 'cv-report');
+  });
+
+  it('CV report: per configuration, each fold as mlgym run printed it, mean (± std) over the folds, the best marked', async () => {
+    // What mlgym run printed: the final val scores of each experiment, to 4 decimals.
+    const printed = new Map<number, Record<string, string>>();
+    for (const [, id, scores] of cv.stdout.matchAll(/^ +(\d+) +done +\d+ +[\d.]+s +val: (.+)$/gm))
+      printed.set(Number(id), Object.fromEntries(scores!.split(' ').map((kv) => kv.split('=') as [string, string])));
+    expect([...printed.keys()]).toEqual([0, 1, 2, 3]);
+    // Each experiment's configuration and fold (stored with its config) and its exact final val scores (the log).
+    const info = (id: number) =>
+      (JSON.parse(readFileSync(join(storage, cv.gs, String(id), 'experiment_config.json'), 'utf8')) as Json)
+        .cv_experiment_information.config as { hyper_paramater_combination_id: number; val_fold_id: number };
+    const final = new Map<number, Record<string, number>>();
+    for (const e of events(cv.gs).filter((x) => x.event_type === 'evaluation_result')) {
+      const scores: Record<string, number> = {};
+      for (const m of e.payload['metric_scores'] as Array<{ metric: string; split: string; score: number }>)
+        if (m.split === 'val') scores[m.metric] = m.score;
+      for (const l of e.payload['loss_scores'] as Array<{ loss: string; split: string; score: number }>)
+        if (l.split === 'val') scores[l.loss] = l.score;
+      final.set(e.payload.experiment_id, scores);
+    }
+    const tags = Object.keys(printed.get(0)!);
+    expect(tags).toEqual(['F1_SCORE_binary', 'accuracy', 'auroc', 'cross_entropy_loss']);
+    for (const [id, scores] of printed)
+      for (const tag of tags) expect(scores[tag], `${id} ${tag}`).toBe(final.get(id)![tag]!.toFixed(4));
+
+    const page = await open('/cv-report', cv.gs);
+    const table = page.getByRole('table', { name: 'Configurations' });
+    await table.waitFor();
+    const header = await table.locator('thead th').allTextContents();
+    // Ranked by the evaluation config's first metric, as mlgym run's report is.
+    expect(header.slice(0, 2)).toEqual(['Configuration', 'Folds (F1_SCORE_binary)']);
+    const stat = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+      return { mean, text: `${mean.toFixed(4)} (± ${std.toFixed(4)})` };
+    };
+    const ids = [...printed.keys()];
+    const combinations = [...new Set(ids.map((id) => info(id).hyper_paramater_combination_id))].sort();
+    expect(combinations).toEqual([0, 1]);
+    const meanF1 = new Map<number, number>();
+    for (const c of combinations) {
+      const runs = ids.filter((id) => info(id).hyper_paramater_combination_id === c);
+      runs.sort((a, b) => info(a).val_fold_id - info(b).val_fold_id);
+      expect(runs.map((id) => info(id).val_fold_id)).toEqual([0, 1]);
+      const row = page.locator(`tr[data-combination="${c}"] td`);
+      const folds = runs.map((id) => `${info(id).val_fold_id}: ${printed.get(id)!['F1_SCORE_binary']}`).join(' · ');
+      await poll(async () => (await row.allTextContents())[1]).toBe(folds);
+      const cells = await row.allTextContents();
+      for (const tag of tags) {
+        const column = header.indexOf(`val_${tag}`);
+        expect(column, `column val_${tag}`).toBeGreaterThan(1);
+        expect(cells[column], `configuration ${c}, val_${tag}`).toBe(stat(runs.map((id) => final.get(id)![tag]!)).text);
+      }
+      meanF1.set(c, stat(runs.map((id) => final.get(id)!['F1_SCORE_binary']!)).mean);
+    }
+    const best = combinations.reduce((a, b) => (meanF1.get(b)! > meanF1.get(a)! ? b : a));
+    for (const c of combinations) {
+      const first = (await page.locator(`tr[data-combination="${c}"] td`).first().textContent()) ?? '';
+      expect(first.endsWith(' (best)'), `configuration ${c}: ${first}`).toBe(c === best);
+    }
+    await shot(page, 'cv-report-plain');
+    expect(pageErrors.get(page)).toEqual([]);
   });
 
   it('experiment page: a failed experiment shows its error, and its stack trace folded', async () => {

@@ -4,7 +4,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunConfig, runFromRunConfig } from '@mlgym/core';
+import type { JobResult } from '@mlgym/core';
 import { repo, until } from './helpers.js';
+import { finalCheckpoints } from './soak/checks.js';
 
 const cli = join(repo, 'apps/mlgym/dist/cli.js');
 const worker = { module: cli, args: ['_worker'] };
@@ -69,7 +71,7 @@ describe('multiprocessing pool', () => {
     }
   }, 60_000);
 
-  it('a worker killed with SIGKILL ends its job DONE with the cause; the others complete; a warm start finishes it', async () => {
+  it('a worker killed with SIGKILL leaves its job interrupted at the epoch it reached (not failed); the others complete; a warm start finishes it', async () => {
     const { dir, write } = setup();
     const run = runFromRunConfig(
       loadRunConfig(
@@ -96,14 +98,18 @@ describe('multiprocessing pool', () => {
     // Kill the worker training experiment 0 (the oldest worker).
     process.kill(Math.min(...pids), 'SIGKILL');
     const summary = await run;
-    const failed = summary.results.filter((r) => r.status === 'failed');
+    expect(summary.results.filter((r) => r.status === 'failed')).toEqual([]);
+    const failed = summary.results.filter((r) => r.status === 'interrupted');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.error).toMatch(/signal SIGKILL/);
+    expect(failed[0]!.error).toMatch(/worker was lost.*signal SIGKILL/);
+    expect(failed[0]!.lastEpoch).toBeGreaterThanOrEqual(1);
     expect(summary.results.filter((r) => r.status === 'done')).toHaveLength(2);
-    const done = events(dir, 'pool-kill').filter(
-      (e) => e.event_type === 'job_status' && e.payload['status'] === 'DONE' && e.payload['error'],
-    );
-    expect(done.map((e) => e.payload['error'])).toEqual([failed[0]!.error]);
+    const log = events(dir, 'pool-kill');
+    expect(log.filter((e) => e.event_type === 'job_status' && e.payload['error'])).toEqual([]);
+    const interrupted = log.filter((e) => e.event_type === 'job_interrupted');
+    expect(interrupted.map((e) => [e.payload['experiment_id'], e.payload['epoch']])).toEqual([
+      [failed[0]!.experimentId, failed[0]!.lastEpoch],
+    ]);
 
     const warm = await runFromRunConfig(
       loadRunConfig(
@@ -117,7 +123,25 @@ describe('multiprocessing pool', () => {
     expect(warm.results.map((r) => r.status).sort()).toEqual(['done', 'skipped', 'skipped']);
     const resumed = warm.results.find((r) => r.status === 'done')!;
     expect(resumed.experimentId).toBe(failed[0]!.experimentId);
-    expect(resumed.lastEpoch === 29 || resumed.stoppedEarly).toBe(true);
+
+    // The same grid undisturbed: every experiment, the resumed one included, ends bit-identical to it.
+    const clean = await runFromRunConfig(
+      loadRunConfig(
+        write(
+          'clean.yml',
+          '{type: train, config: {num_epochs: 30, num_batches_per_epoch: 20, gs_config_path: gs.yml}}',
+        ),
+      ),
+      { worker, gridSearchId: 'pool-clean' },
+    );
+    const outcome = (r: JobResult | undefined) => r && [r.status, r.lastEpoch, r.stoppedEarly, r.final];
+    const cleanResult = (id: number) => clean.results.find((r) => r.experimentId === id);
+    expect(outcome(resumed)).toEqual(outcome(cleanResult(resumed.experimentId)));
+    for (const r of summary.results.filter((x) => x.status === 'done'))
+      expect(outcome(r)).toEqual(outcome(cleanResult(r.experimentId)));
+    const checkpoints = finalCheckpoints(join(dir, 'store', 'pool-kill'));
+    expect(Object.keys(checkpoints)).toEqual(['0', '1', '2']);
+    expect(checkpoints).toEqual(finalCheckpoints(join(dir, 'store', 'pool-clean')));
   }, 120_000);
 
   it('a config that throws at build time ends DONE with a clear error; max_retries re-runs it', async () => {

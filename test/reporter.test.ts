@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { WebsocketReporter } from '@mlgym/core';
 import { FileEventStorage } from '@mlgym/event-store';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
-import { freePort, until } from './helpers.js';
+import { freePort, repo, stopped, until } from './helpers.js';
 
 const GS = '2024-02-02--00-00-00';
 const event = (i: number): MlgymEvent => ({
@@ -27,6 +28,8 @@ async function startEndpoint(root: string, port: number) {
   await endpoint.listen(port);
   return { stop: async () => (await endpoint.close(), await storage.close()) };
 }
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => event(from + i));
 
 const stored = (root: string) =>
   readFileSync(join(root, GS, 'event_storage.log'), 'utf8')
@@ -74,22 +77,51 @@ describe('WebsocketReporter', () => {
     expect(readdirSync(spoolDir)).toEqual([]);
   });
 
-  it('a reporter restarted with the same publisher id re-sends its spool without duplicates', async () => {
+  it('a reporter killed with events still unacknowledged in its spool: the restarted one sends them, each once', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mlgym-reporter-'));
     const spoolDir = mkdtempSync(join(tmpdir(), 'mlgym-spool-'));
     const port = await freePort();
-    const server = await startEndpoint(root, port);
     const url = `http://127.0.0.1:${port}`;
-    const first = await WebsocketReporter.create({ servers: [url], spoolDir, flushIntervalMs: 5 }, 'restartable');
-    for (let i = 0; i < 100; i++) first.emit(event(i));
-    expect(await first.flush()).toBe(true);
-    // Simulate a crash: the process dies without close(); its spool and cursor stay.
+    let server = await startEndpoint(root, port);
+    const child = fork(join(repo, 'test/fixtures/processes/reporterProcess.mjs'), [url, spoolDir, 'restartable'], {
+      // Not vitest's own flags: a plain Node process on the built packages, as a trainer is.
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    try {
+      const replies: Array<{ ready?: boolean; flushed?: boolean }> = [];
+      child.on('message', (m: (typeof replies)[number]) => replies.push(m));
+      const ask = async (message: { emit?: MlgymEvent[]; flush?: number }) => {
+        const before = replies.length;
+        child.send(message);
+        await until(() => replies.length > before, 15_000, `an answer to ${JSON.stringify(Object.keys(message))}`);
+        return replies.at(-1)!;
+      };
+      await until(() => replies.length > 0, 15_000, 'the reporter process to start').catch((error: Error) => {
+        throw new Error(`${error.message}: ${stderr}`);
+      });
+      // 0..99 acknowledged by the server; then the server goes away and 100..199 are spooled, unacknowledged.
+      expect(await ask({ emit: range(0, 100), flush: 10_000 })).toEqual({ flushed: true });
+      await server.stop();
+      expect(await ask({ emit: range(100, 200), flush: 300 })).toEqual({ flushed: false });
+    } finally {
+      child.kill('SIGKILL');
+      await stopped(child);
+    }
+    expect(stored(root)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(await WebsocketReporter.leftovers(spoolDir)).toEqual(['restartable']);
+    const spool = readFileSync(join(spoolDir, 'restartable.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(spool).toHaveLength(200);
+
+    server = await startEndpoint(root, port);
     const second = await WebsocketReporter.create({ servers: [url], spoolDir, flushIntervalMs: 5 }, 'restartable');
-    for (let i = 100; i < 150; i++) second.emit(event(i));
+    for (const e of range(200, 250)) second.emit(e);
     expect(await second.flush()).toBe(true);
     await second.close();
     await server.stop();
-    expect(stored(root)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect(stored(root)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    expect(readdirSync(spoolDir)).toEqual([]);
   });
 });

@@ -75,15 +75,22 @@ async function soakRounds(distributed?: Distributed): Promise<void> {
     expect(digests.length).toBeGreaterThanOrEqual(4 * shape.numEpochs * 3);
     for (const d of digests) expect(d.recorded, d.file).toBe(d.actual);
     if (board) {
-      // The page (final table checked in onBoard) was never reloaded for the websocket: it went from connected to
-      // reconnecting when the endpoint was killed, and back by itself.
+      // The page (its final table checked in onBoard, in the document opened before training: never reloaded) went
+      // from connected to reconnecting when the websocket endpoint was killed, and back to connected by itself.
       const seen = board.report();
+      const wsKill = outcome.kills.find((k) => k.victim === 'ws');
       say(
-        `board page: ${seen.states.join(' → ')}; final table ${seen.settleSeconds.toFixed(1)} s after the run; ${seen.reloads.length ? `reloaded (${seen.reloads.join('; ')})` : 'never reloaded'}`,
+        `board page: ${seen.states.map((s, i) => `${s} (${((seen.stateTimes[i]! - (wsKill?.at ?? 0)) / 1000).toFixed(1)} s)`).join(' → ')} from the websocket endpoint's kill; final table ${seen.settleSeconds.toFixed(1)} s after the run`,
       );
-      const reload = seen.states.indexOf('(reload)');
-      const live = reload < 0 ? seen.states : seen.states.slice(0, reload);
-      expect(live.join(' ')).toMatch(/^(connecting )?connected( \S+)* reconnecting( \S+)* connected$/);
+      expect(seen.failures, 'the board page, never reloaded').toEqual([]);
+      expect(wsKill, 'the websocket endpoint was killed').toBeDefined();
+      expect(seen.states.join(' ')).toMatch(/^(connecting )?connected( \S+)* reconnecting( \S+)* connected$/);
+      // A reconnecting that the kill caused, then connected again, each at or after the kill.
+      const lost = seen.states.findIndex((s, i) => s === 'reconnecting' && seen.stateTimes[i]! >= wsKill!.at);
+      expect(lost, `a "reconnecting" after the kill at ${wsKill!.at}: ${seen.stateTimes.join(', ')}`).toBeGreaterThan(
+        0,
+      );
+      expect(seen.states.slice(lost + 1)).toContain('connected');
       expect(seen.errors).toEqual([]);
     }
     await waitFor(() => processesMarked(MARK, mark).length === 0 || !!distributed, 10_000, 'no process left');

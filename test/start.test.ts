@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repo, until } from './helpers.js';
+import { FIXTURE_GS } from './mlboardHarness.js';
 import { processesMarked } from './processes.js';
 import { checkpointDigests } from './soak/checks.js';
 import { pickPort } from '../scripts/lib/services.mjs';
@@ -67,8 +68,13 @@ describe('npm start', () => {
 
   it('--board-only serves the storage over HTTP on every service; SIGINT stops every process it started', async () => {
     const storage = folder('mlgym-start-');
-    // Two recorded grid searches (MLboard's fixtures): the printed URL opens the newest at once.
+    // Two recorded grid searches (MLboard's fixture and an older copy of it, renamed throughout): the printed URL
+    // opens the newest at once.
     cpSync(join(repo, 'test/fixtures/mlboard'), storage, { recursive: true });
+    const older = '2026-11-30--09-00-00';
+    cpSync(join(storage, FIXTURE_GS), join(storage, older), { recursive: true });
+    const olderLog = join(storage, older, 'event_storage.log');
+    writeFileSync(olderLog, readFileSync(olderLog, 'utf8').replaceAll(FIXTURE_GS, older));
     const ids = readdirSync(storage).filter((d) => existsSync(join(storage, d, 'event_storage.log')));
     expect(ids.length).toBeGreaterThanOrEqual(2);
     const newest = ids.sort().at(-1)!;
@@ -111,6 +117,9 @@ describe('npm start', () => {
     await noneLeft();
     const id = gs()!;
     expect(first.output()).toContain(`npm start -- --resume ${id}`);
+    // What was training when Ctrl-C came is interrupted, not failed with the worker's exit code.
+    expect(first.output()).not.toMatch(/failed|exited with code 143/);
+    expect(first.output()).toMatch(/^\s+\d+\s+interrupted\s/m);
     const digests = checkpointDigests(join(storage, id));
     expect(digests.length).toBeGreaterThan(0);
     for (const d of digests) expect(d.actual, d.file).toBe(d.recorded);

@@ -123,4 +123,42 @@ describe('reused pool workers', () => {
     for (const id of [0, 1, 3]) expect(hashes(store, 'reused', id)).toEqual(hashes(store, 'fresh', id));
     expect(hashes(store, 'reused', 3)).toEqual(hashes(store, 'fresh', 1));
   }, 120_000);
+
+  it('max_jobs_per_worker and MLGYM_WORKER_MAX_RSS_MB retire a worker; the next job starts in a fresh one, results as fresh processes', async () => {
+    const { store, run } = setup((s) =>
+      s.replace('params: {lr: 0.01}', 'params: {lr: {sweep: absolute, values: [0.01, 0.001, 0.005]}}'),
+    );
+    const retiredLines = (lines: string[]) => lines.filter((l) => /retired/.test(l));
+    // Two jobs per worker: the third job gets a fresh one.
+    const limited = await run('limited', 'process_count: 1, reuse_workers: true, max_jobs_per_worker: 2');
+    expect(retiredLines(limited.lines)).toEqual([
+      expect.stringMatching(/^worker \d+ retired \(ran 2 jobs, its limit\); starting a fresh one$/),
+    ]);
+    // The worker is replaced once the second experiment is done, for the third.
+    const at = (pattern: RegExp) => limited.lines.findIndex((l) => pattern.test(l));
+    expect(at(/^experiment 1: done/)).toBeLessThan(at(/retired/));
+    expect(at(/retired/)).toBeLessThan(at(/^experiment 2: done/));
+    // A bound of 1 MB, which any worker exceeds: every job retires its worker.
+    process.env['MLGYM_WORKER_MAX_RSS_MB'] = '1';
+    let bounded: Awaited<ReturnType<typeof run>>;
+    try {
+      bounded = await run('bounded', 'process_count: 1, reuse_workers: true');
+    } finally {
+      delete process.env['MLGYM_WORKER_MAX_RSS_MB'];
+    }
+    expect(retiredLines(bounded.lines)).toEqual([
+      expect.stringMatching(
+        /^worker \d+ retired \(the worker uses \d+ MB, more than its bound of 1 MB\); starting a fresh one$/,
+      ),
+      expect.stringMatching(
+        /^worker \d+ retired \(the worker uses \d+ MB, more than its bound of 1 MB\); starting a fresh one$/,
+      ),
+    ]);
+    const fresh = await run('fresh', 'process_count: 1, reuse_workers: false');
+    for (const summary of [limited, bounded]) expect(metrics(summary.results)).toEqual(metrics(fresh.results));
+    for (const id of [0, 1, 2]) {
+      expect(hashes(store, 'limited', id)).toEqual(hashes(store, 'fresh', id));
+      expect(hashes(store, 'bounded', id)).toEqual(hashes(store, 'fresh', id));
+    }
+  }, 180_000);
 });

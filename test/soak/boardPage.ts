@@ -1,8 +1,8 @@
 // The soak's look at MLboard in Chromium: the dashboard table, opened once the board is up (before training) and
-// kept open through every kill. The websocket data must come back by itself (the page is never reloaded for it);
-// only if ml_board's own restart left the page without its files is the page reloaded, and that is reported.
-// At the end the table, read as a person reads it, must show every experiment COMPLETED with the final scores of
-// the event log.
+// kept open through every kill. The page is never reloaded: the websocket data must come back by itself, and a
+// page that lost its table, or needed a file of ml_board while ml_board was down, is a failure (reported, never
+// repaired by a reload). At the end the same document, read as a person reads it, must show every experiment
+// COMPLETED with the final scores of the event log.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { openPage, screenshot } from '../mlboardHarness.js';
@@ -69,12 +69,15 @@ async function readTable(page: Page, keys: string[]): Promise<Record<string, Tab
 const CHIP = '[aria-label^="Grid search "]';
 
 export interface BoardPageReport {
-  /**
-   * Connection states in the order the chip showed them, from the page's first render (repeats folded); a reload
-   * shows as `(reload)`.
-   */
+  /** Connection states in the order the chip showed them, from the page's first render (repeats folded). */
   states: string[];
-  reloads: string[];
+  /** When the page showed each of `states` (ms since the epoch). */
+  stateTimes: number[];
+  /**
+   * What went wrong with the page itself: files of ml_board it could not load, a table gone at the end, a document
+   * other than the one opened (a reload or navigation). Each one fails the round.
+   */
+  failures: string[];
   errors: string[];
   /** Seconds from the end of the run until the table showed the log's final state. */
   settleSeconds: number;
@@ -93,15 +96,20 @@ export function boardPageCheck(
   let origin = '';
   let errors: string[] = [];
   const states: string[] = [];
-  const reloads: string[] = [];
-  const boardFailures: string[] = [];
+  const stateTimes: number[] = [];
+  const failures: string[] = [];
+  /** A mark set in the document opened; a reload or navigation would leave a document without it. */
+  const mark = `soak-${Date.now()}-${Math.random()}`;
   let settleSeconds = NaN;
 
   /** Every state the chip shows, told by the page itself (a MutationObserver, installed in every document). */
   async function watch(p: Page): Promise<void> {
     await p.exposeFunction('__mlgymChipChanged', (label: string) => {
       const state = /, (\w+)$/.exec(label)?.[1];
-      if (state && states.at(-1) !== state) states.push(state);
+      if (state && states.at(-1) !== state) {
+        states.push(state);
+        stateTimes.push(Date.now());
+      }
     });
     await p.addInitScript((selector: string) => {
       const tell = (window as unknown as { __mlgymChipChanged: (label: string) => void }).__mlgymChipChanged;
@@ -124,23 +132,27 @@ export function boardPageCheck(
     await page.setViewportSize({ width: 1100, height: 500 });
     // A request for the page's own files that fails means ml_board was down when the page needed it.
     page.on('requestfailed', (r) => {
-      if (r.url().startsWith(origin)) boardFailures.push(`${r.url()}: ${r.failure()?.errorText ?? 'failed'}`);
+      if (r.url().startsWith(origin))
+        failures.push(`a file of ml_board failed to load: ${r.url()}: ${r.failure()?.errorText ?? 'failed'}`);
     });
     await watch(page);
     await page.goto(url.href);
+    // A new document (a reload, or a navigation off the app; not the app's own history.replaceState).
+    const opened = page;
+    page.on('domcontentloaded', () => failures.push(`the page loaded another document: ${opened.url()}`));
     await page.locator(`${CHIP}[aria-label$=", connected"]`).waitFor({ timeout: 30_000 });
+    await page.evaluate((m) => ((window as unknown as { __soakMark: string }).__soakMark = m), mark);
     opts.log(`board page open at ${url.href}`);
   }
 
   async function finish(state: BoardState): Promise<void> {
     const ended = Date.now();
     const p = page!;
-    if (boardFailures.length > 0 || (await p.locator('[role="grid"]').count()) === 0) {
-      reloads.push(boardFailures.join('; ') || 'no table on the page');
-      opts.log(`reloading the board page (ml_board was away when it needed it: ${reloads.at(-1)})`);
-      states.push('(reload)');
-      await p.reload();
-    }
+    if ((await p.evaluate(() => (window as unknown as { __soakMark?: string }).__soakMark)) !== mark)
+      failures.push('the document opened is gone (reloaded or navigated away)');
+    if ((await p.locator('[role="grid"]').count()) === 0) failures.push('the page has no table');
+    // Not repaired: what a person would have to reload for fails the round, named.
+    expect(failures, 'the board page, never reloaded').toEqual([]);
     const want = expectedTable(state.gsDir);
     const keys = [...new Set(Object.values(want).flatMap((r) => Object.keys(r.scores)))];
     await expect.poll(() => readTable(p, keys), { timeout: opts.timeoutMs ?? 60_000, interval: 250 }).toEqual(want);
@@ -154,7 +166,7 @@ export function boardPageCheck(
   return {
     onBoard: (state: BoardState) => (state.done ? finish(state) : open(state)),
     report(): BoardPageReport {
-      return { states, reloads, errors, settleSeconds };
+      return { states, stateTimes, failures, errors, settleSeconds };
     },
     async close(): Promise<void> {
       await context?.close().catch(() => undefined);

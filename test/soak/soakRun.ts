@@ -172,7 +172,8 @@ export interface SoakOutcome {
   /** The round's folder (storage, run configs), and the grid search in it. */
   dir: string;
   gsDir: string;
-  kills: Array<{ victim: Victim; atSeconds: number; detail: string }>;
+  /** Each kill: seconds into the round, the moment (ms since the epoch) and what was killed. */
+  kills: Array<{ victim: Victim; atSeconds: number; at: number; detail: string }>;
   skipped: Victim[];
   exitCode: number | null;
   output: string;
@@ -252,7 +253,8 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
         skipped.push(victim);
         continue;
       }
-      const when = (Date.now() - started) / 1000;
+      const at = Date.now();
+      const when = (at - started) / 1000;
       if (victim === 'worker' && options.distributed) {
         // A busy worker: its process group holds the job process too.
         for (let i = 0; i < 100 && !workers.some((w) => groupOf(w.child.pid!).length > 1) && !runOver(); i++)
@@ -266,7 +268,12 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
         worker.kill();
         await worker.exited;
         workers[index] = await startWorker(options.distributed, env);
-        kills.push({ victim, atSeconds: when, detail: `busy mlgym worker ${worker.child.pid} and its job, restarted` });
+        kills.push({
+          victim,
+          atSeconds: when,
+          at,
+          detail: `busy mlgym worker ${worker.child.pid} and its job, restarted`,
+        });
       } else if (victim === 'worker') {
         let pids = workersOf(run.child.pid!);
         for (let i = 0; i < 100 && pids.length === 0 && !runOver(); i++) await sleep(50);
@@ -277,7 +284,7 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
         }
         const pid = pids[Math.floor(random() * pids.length)]!;
         process.kill(pid, 'SIGKILL');
-        kills.push({ victim, atSeconds: when, detail: `pool worker ${pid}` });
+        kills.push({ victim, atSeconds: when, at, detail: `pool worker ${pid}` });
       } else if (victim === 'run') {
         run.kill();
         await run.exited;
@@ -286,7 +293,7 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
         const id = gridSearchId();
         if (!id) throw new Error(`the run was killed before it stored its grid search:\n${output}`);
         run = await runMlgym(warmStartConfig(config, id, services), env);
-        kills.push({ victim, atSeconds: when, detail: `mlgym run, then a warm start of ${id}` });
+        kills.push({ victim, atSeconds: when, at, detail: `mlgym run, then a warm start of ${id}` });
       } else {
         // The service stays down for a while, but the schedule goes on meanwhile: with reused workers a small
         // run can finish within the pauses of a few restarts done one after another.
@@ -302,6 +309,7 @@ export async function soakRun(options: SoakOptions): Promise<SoakOutcome> {
               kills.push({
                 victim,
                 atSeconds: when,
+                at,
                 detail: `${service.name}, restarted after ${pause.toFixed(0)} ms`,
               });
             }),

@@ -106,6 +106,69 @@ logging: {event_storage_path: ${join(dir, 'events')}}
   }, 120_000);
 });
 
+describe('mlgym run --dry-run of an adaptive search', () => {
+  /** The example grid (15 configurations, 2 epochs) with a search section, or another run config's. */
+  function withSearch(search: string, example = 'grid_search_example', epochs = 9) {
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-search-'));
+    const base = join(repo, 'example', example);
+    const file = join(dir, 'run.yml');
+    const extra =
+      example === 'nested_cross_validation' ? `, validation_config_path: ${join(base, 'nested_cv_config.yml')}` : '';
+    writeFileSync(
+      file,
+      `run_configuration: {type: train, config: {num_epochs: ${epochs}, gs_config_path: ${join(base, 'gs_config.yml')}${extra}, search: ${search}}}\nenvironment: {type: main_process}\n`,
+    );
+    return file;
+  }
+
+  it('prints the rungs, the trials per rung and the epoch budget against the full grid', async () => {
+    const hb = await run(
+      'run',
+      '--dry-run',
+      '--config_path',
+      withSearch('{algorithm: hyperband, metric: val/F1_SCORE_macro, mode: max, seed: 4}'),
+    );
+    expect(hb.code).toBe(0);
+    expect(hb.out).toContain(
+      'search:      hyperband on val/F1_SCORE_macro (max), reduction_factor 3, min_epochs 1, seed 4',
+    );
+    expect(hb.out).toContain('trials:      15 of 15 configurations, up to 9 epochs');
+    // 15 configurations: 9 for the first bracket, 5 for the second, the one left for the third.
+    expect(hb.out).toContain('bracket 0:   9 × 1 ep  →  3 × 3 ep  →  1 × 9 ep');
+    expect(hb.out).toContain('bracket 1:   5 × 3 ep  →  1 × 9 ep');
+    expect(hb.out).toContain('bracket 2:   1 × 9 ep');
+    expect(hb.out).toContain('budget:      at most 51 epochs, against 135 for the full grid (37.8 %)');
+    const asha = await run(
+      'run',
+      '--dry-run',
+      '--config_path',
+      withSearch('{algorithm: asha, metric: val/F1_SCORE_macro, mode: max, num_trials: 9}'),
+    );
+    expect(asha.out).toContain('trials:      9 of 15 configurations, up to 9 epochs');
+    expect(asha.out).toContain('rungs:       9 × 1 ep  →  ? × 3 ep  →  ? × 9 ep');
+    expect(asha.out).toContain(
+      'budget:      about 21 epochs (decided by the scores as they come), against 135 for the full grid',
+    );
+  });
+
+  it('refuses nested cross validation with an error naming what is supported', async () => {
+    const nested = await run(
+      'run',
+      '--dry-run',
+      '--config_path',
+      withSearch(
+        '{algorithm: successive_halving, metric: val/F1_SCORE_macro, mode: max}',
+        'nested_cross_validation',
+        2,
+      ),
+    );
+    expect(nested.code).toBe(2);
+    expect(nested.err).toMatch(
+      /run\.yml:1:\d+: run_configuration\.config\.search\.algorithm: successive_halving does not search nested cross validation .*expected grid or random with nested cross validation; adaptive searches with a plain grid or CROSS_VALIDATION/,
+    );
+  });
+});
+
 describe('mlgym run --resume arguments', () => {
   it('exits 2 naming the flag: unknown run, flags that need --resume, bad numbers, --resume with a config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlgym-cli-resume-'));

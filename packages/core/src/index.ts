@@ -54,3 +54,25 @@ export { runDistributedWorker, waitForGridSearch } from './gym/distributed.js';
 export type { DistributedWorkerOptions } from './gym/distributed.js';
 export { formatNestedCvReport, nestedCvReport } from './gym/nestedCvReport.js';
 export type { NestedCvReport, NestedCvSelection } from './gym/nestedCvReport.js';
+
+// Adaptive search: the schedulers (pure; also for replaying recorded learning curves) and the runner's summary.
+export { createScheduler, medianLadder, trialOrder } from './search/createScheduler.js';
+export type { AdaptiveSpec, SchedulerInput } from './search/createScheduler.js';
+export { simulate } from './search/simulateSearch.js';
+export type { Scripted, Simulation, SimulateOptions } from './search/simulateSearch.js';
+export type {
+  BracketPlan,
+  Decision,
+  RungReport,
+  SchedulerPlan,
+  Segment,
+  TrialScheduler,
+  TrialStatus,
+  TrialView,
+} from './search/searchTypes.js';
+export { describeDecision } from './gym/runSearch.js';
+export type { SearchOutcome, SearchSummary, SearchTrialSummary } from './gym/runSearch.js';
+export { searchPlanOf } from './gym/searchPlan.js';
+export type { SearchPlanSummary } from './gym/searchPlan.js';
+export { readRecordedSearch } from './gym/searchLedger.js';
+export type { RecordedSearch } from './gym/searchLedger.js';

@@ -11,3 +11,6 @@ export type { ExperimentPlan, PlannedExperiment, PlanOptions } from './experimen
 export { ComponentRegistry } from './registry/componentRegistry.js';
 export { createDefaultRegistry } from './components/createDefaultRegistry.js';
 export { loadPlugins } from './registry/loadPlugins.js';
+export { searchPlanOf } from './gym/searchPlan.js';
+export type { SearchPlanSummary } from './gym/searchPlan.js';
+export type { SchedulerPlan, BracketPlan, Decision, TrialView } from './search/searchTypes.js';

@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
+import { SafeNameSchema } from './safeName.js';
+import { JobInterruptedPayloadSchema, SearchDecisionPayloadSchema, SearchPlanPayloadSchema } from './searchEvents.js';
 
-/**
- * A grid-search id doubles as a folder name in the event storage, so it must be a safe name:
- * no separators, no `..`, no control characters.
- */
-export const SafeNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, {
-    error: 'expected a safe name: letters, digits, "_", "-", "." (not starting with "." and without "/")',
-  })
-  .refine((s) => !s.includes('..'), { error: 'must not contain ".."' });
+export { SafeNameSchema } from './safeName.js';
 
 const experimentId = z.number().int().nonnegative();
 
@@ -74,6 +65,9 @@ export const EVENT_SCHEMAS = {
   job_status: envelope('job_status', JobStatusPayloadSchema),
   experiment_status: envelope('experiment_status', ExperimentStatusPayloadSchema),
   evaluation_result: envelope('evaluation_result', EvaluationResultPayloadSchema),
+  search_plan: envelope('search_plan', SearchPlanPayloadSchema),
+  search_decision: envelope('search_decision', SearchDecisionPayloadSchema),
+  job_interrupted: envelope('job_interrupted', JobInterruptedPayloadSchema),
 };
 
 /**
@@ -97,11 +91,25 @@ export const MlgymEventSchema = z
       EVENT_SCHEMAS.job_status,
       EVENT_SCHEMAS.experiment_status,
       EVENT_SCHEMAS.evaluation_result,
+      EVENT_SCHEMAS.search_plan,
+      EVENT_SCHEMAS.search_decision,
+      EVENT_SCHEMAS.job_interrupted,
     ]),
   );
 export type MlgymEvent = z.infer<typeof MlgymEventSchema>;
 export type MlgymEventType = MlgymEvent['event_type'];
 export const EVENT_TYPES: readonly MlgymEventType[] = [
+  'experiment_config',
+  'job_status',
+  'experiment_status',
+  'evaluation_result',
+  'search_plan',
+  'search_decision',
+  'job_interrupted',
+];
+
+/** The event types the original MLgym sends; the others are mlgym's own (adaptive search, interruptions). */
+export const ORIGINAL_EVENT_TYPES: readonly MlgymEventType[] = [
   'experiment_config',
   'job_status',
   'experiment_status',

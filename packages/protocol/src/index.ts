@@ -37,6 +37,7 @@ export type {
 } from './validationConfig.js';
 export {
   EVENT_SCHEMAS,
+  ORIGINAL_EVENT_TYPES,
   EVENT_TYPES,
   EvaluationResultPayloadSchema,
   ExperimentConfigPayloadSchema,
@@ -49,6 +50,31 @@ export {
   SafeNameSchema,
 } from './events.js';
 export type { MlgymEvent, MlgymEventType } from './events.js';
+export {
+  AshaSpecSchema,
+  HyperbandSpecSchema,
+  MedianStoppingSpecSchema,
+  SEARCH_ALGORITHMS,
+  SearchSpecSchema,
+  SuccessiveHalvingSpecSchema,
+  TPE_PRUNERS,
+  TpeSpecSchema,
+  isAdaptiveSearch,
+} from './searchConfig.js';
+export type { SearchAlgorithm, SearchSpec } from './searchConfig.js';
+export {
+  JobInterruptedPayloadSchema,
+  SEARCH_DECISIONS,
+  SearchDecisionPayloadSchema,
+  SearchPlanPayloadSchema,
+  SearchRungSchema,
+} from './searchEvents.js';
+export type {
+  JobInterruptedPayload,
+  SearchDecisionKind,
+  SearchDecisionPayload,
+  SearchPlanPayload,
+} from './searchEvents.js';
 export { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
 export {
   CheckpointListEntrySchema,

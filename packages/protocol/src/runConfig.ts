@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SearchSpecSchema } from './searchConfig.js';
 
 /** Compute backends a run may ask for; `auto` picks the fastest one installed. */
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -23,6 +24,11 @@ export const TrainRunSchema = z.strictObject({
     seed: z.number().int().nonnegative().optional(),
     /** JavaScript modules exporting `register(registry)`: your own components, in every worker too. */
     plugins: z.array(z.string().min(1)).optional(),
+    /**
+     * How the configurations are searched: every one to num_epochs (grid, random: the default), or stopping
+     * bad ones early (successive_halving, asha, hyperband, median_stopping, tpe).
+     */
+    search: SearchSpecSchema.optional(),
   }),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendSchema, EnvironmentSchema } from './runConfig.js';
+import { SearchSpecSchema } from './searchConfig.js';
 
 /**
  * The settings a grid search trains with, as recorded in `<gs>/run_info.json` when it starts: a warm
@@ -17,6 +18,8 @@ export const TrainingSettingsSchema = z.object({
   environment: EnvironmentSchema,
   /** Absolute paths of the plugin modules. */
   plugins: z.array(z.string()),
+  /** The search section (absent: every configuration trained to num_epochs). */
+  search: SearchSpecSchema.optional(),
 });
 
 /** One continuation of the run, appended by every warm start. */

@@ -171,25 +171,51 @@ describe('concurrent writes to one checkpoint', () => {
     expect(mismatches).toBe(0);
   });
 
-  it('interleaved chunked uploads never store a mix: one is refused, the other stored whole', async () => {
+  it('interleaved chunked uploads never store a mix: with declared digests the first is stored whole and the other refused; without, the mixed session is dropped until one resumes alone', async () => {
     const { app, root } = await testApp();
     const base = await listen(app);
-    const file = join(root, GS, '0', '3', 'model.bin');
-    for (const declare of [false, true]) {
+    const put = (epoch: number, chunk: number, bytes: Buffer, declare: boolean) =>
+      fetch(
+        `${base}/checkpoints/${GS}/0/${epoch}/model.bin/chunks/${chunk}?num_chunks=3&chunk_size=1000${declare ? `&sha256=${sha(bytes)}` : ''}`,
+        { method: 'PUT', body: bytes.subarray(chunk * 1000, chunk * 1000 + 1000) },
+      );
+    // Each case into a checkpoint of its own; chunk by chunk, the first upload then the second.
+    for (const [epoch, declare] of [
+      [3, true],
+      [5, false],
+    ] as const) {
+      const file = join(root, GS, '0', String(epoch), 'model.bin');
       const uploads = [randomBytes(3000), randomBytes(3000)];
       const statuses: number[][] = [[], []];
+      const answers: Array<{ complete?: boolean }> = [];
       for (let chunk = 0; chunk < 3; chunk++) {
         for (const [u, bytes] of uploads.entries()) {
-          const query = `num_chunks=3&chunk_size=1000${declare ? `&sha256=${sha(bytes)}` : ''}`;
-          const res = await fetch(`${base}/checkpoints/${GS}/0/3/model.bin/chunks/${chunk}?${query}`, {
-            method: 'PUT',
-            body: bytes.subarray(chunk * 1000, chunk * 1000 + 1000),
-          });
+          const res = await put(epoch, chunk, bytes, declare);
           statuses[u]!.push(res.status);
+          if (u === 0) answers.push((await res.json()) as { complete?: boolean });
         }
       }
-      expect(statuses.some((s) => s.includes(409))).toBe(true);
-      if (existsSync(file)) expect(uploads.some((b) => b.equals(readFileSync(file)))).toBe(true);
+      // Each chunk of the second upload that arrives while the first is in progress is refused (with a digest, its
+      // last chunk comes after the first upload completed: it starts a session of its own).
+      expect(statuses, `sha256 declared: ${declare}`).toEqual([
+        [200, 200, 200],
+        [409, 409, declare ? 200 : 409],
+      ]);
+      if (declare) {
+        // The declared digest names the session: the first upload kept it and was stored whole.
+        expect(answers.map((a) => a.complete)).toEqual([false, false, true]);
+        expect(readFileSync(file).equals(uploads[0]!)).toBe(true);
+      } else {
+        // Without one, the server cannot tell whose earlier chunks it holds: each refusal drops the session, the
+        // first uploader's answers say it is incomplete, and nothing is stored; resumed alone, it is stored whole.
+        expect(answers.map((a) => a.complete)).toEqual([false, false, false]);
+        expect(existsSync(file)).toBe(false);
+        const state = await fetch(`${base}/checkpoints/${GS}/0/${epoch}/model.bin/chunks`);
+        const have = state.status === 200 ? ((await state.json()) as { received: number[] }).received : [];
+        for (const chunk of [0, 1, 2].filter((c) => !have.includes(c)))
+          expect((await put(epoch, chunk, uploads[0]!, false)).status).toBe(200);
+        expect(readFileSync(file).equals(uploads[0]!)).toBe(true);
+      }
     }
     // Alone, an upload goes through.
     const bytes = randomBytes(3000);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { RequestListener } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import type { IncomingMessage, RequestListener } from 'node:http';
+import { connect as netConnect, createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MlgymError } from '@mlgym/protocol';
@@ -37,6 +37,30 @@ async function serveTcp(onSocket: (socket: Socket) => void): Promise<{ url: stri
     server.close();
   });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+}
+
+/** A forward proxy that tunnels (CONNECT), as undici asks of one; records each tunnel's target. */
+async function serveProxy(): Promise<{ url: string; tunnels: string[] }> {
+  const tunnels: string[] = [];
+  const proxy = createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = netConnect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  closers.push(() => {
+    proxy.closeAllConnections();
+    proxy.close();
+  });
+  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, tunnels };
 }
 
 const fast: Partial<HttpTimeouts> = { connectMs: 2000, idleMs: 400, backoffMs: 20 };
@@ -147,7 +171,6 @@ describe('createRestClient', () => {
     let calls = 0;
     const url = await serve((req, res) => {
       calls++;
-      // Sized answers (statusCode, then end): the raw GET reader takes them as they are.
       res.statusCode = req.url === '/missing' ? 404 : req.url === '/bad' ? 400 : calls < 3 ? 503 : 200;
       res.end(req.url === '/bad' ? 'bad input' : req.url === '/missing' ? 'no' : 'fine');
     });
@@ -179,6 +202,45 @@ describe('createRestClient', () => {
     const idle = await failure(body.request('/down', { operation: 'download checkpoint' }));
     expect(idle.code).toBe('NETWORK_TIMEOUT');
     expect(idle.message).toMatch(/download checkpoint .*failed after 2 attempt\(s\).*no data moved for 0\.4 s/);
+  });
+
+  it('keeps its connection alive between calls, and closes it on close()', async () => {
+    const sockets = new Set<Socket>();
+    let closed = 0;
+    const url = await serve((req, res) => {
+      if (!sockets.has(req.socket)) req.socket.on('close', () => closed++);
+      sockets.add(req.socket);
+      req.resume().on('end', () => res.end(req.url));
+    });
+    const client = createRestClient({ baseUrl: url, timeouts: fast });
+    for (const path of ['/a', '/b', '/c'])
+      expect((await client.request(path, { operation: 'x' }))?.body.toString()).toBe(path);
+    const [big] = await Promise.all([
+      client.request('/big', { operation: 'upload', method: 'PUT', body: [new Uint8Array(10 * 1024 * 1024)] }),
+      client.request('/d', { operation: 'x' }),
+    ]);
+    expect(big?.body.toString()).toBe('/big');
+    expect(sockets.size).toBe(1);
+    await client.close();
+    await expect.poll(() => closed).toBe(1);
+  });
+
+  it('goes through HTTP_PROXY with NODE_USE_ENV_PROXY=1, except to NO_PROXY hosts, and never without the switch', async () => {
+    const data = randomBytes(5 * 1024 * 1024);
+    const url = await serve((_req, res) => res.writeHead(200, { 'Content-Length': data.length }).end(data));
+    const proxy = await serveProxy();
+    const via = async (env: NodeJS.ProcessEnv) => {
+      const client = createRestClient({ baseUrl: url, timeouts: fast, env });
+      const r = await client.request('/x', { operation: 'x' });
+      await client.close();
+      return r;
+    };
+    const proxied = await via({ NODE_USE_ENV_PROXY: '1', HTTP_PROXY: proxy.url });
+    expect(proxied?.sha256).toBe(sha256(data));
+    expect(proxy.tunnels).toEqual([new URL(url).host]);
+    await via({ NODE_USE_ENV_PROXY: '1', http_proxy: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
+    await via({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
+    expect(proxy.tunnels).toHaveLength(1);
   });
 
   it('names a base URL that is not one', () => {

@@ -2,13 +2,17 @@ import type { Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MlgymError } from '@mlgym/protocol';
-import { rawRequest } from './rawHttp.js';
+import { exchange } from './httpExchange.js';
+import { restDispatcher } from './restDispatcher.js';
 
 /** How long a call may take. Every call gets all of them; the deadline bounds its retries too. */
 export interface HttpTimeouts {
   /** TCP (and TLS) connect. @default 10 s */
   connectMs: number;
-  /** No bytes moved either way for this long: an upload the server stopped reading, no answer, a stalled body. @default 60 s */
+  /**
+   * No progress for this long: an upload the server stopped reading, no answer after it, a stalled
+   * body (undici's headers timeout, refreshed as the upload moves, and its body timeout). @default 60 s
+   */
   idleMs: number;
   /** All attempts of one call together, backoff included. @default 10 min */
   deadlineMs: number;
@@ -78,10 +82,17 @@ export interface RestCall {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** undici's timeouts, each with what it means here. */
+const TIMEOUTS: Record<string, (t: HttpTimeouts) => string> = {
+  UND_ERR_CONNECT_TIMEOUT: (t) => `no connection within ${t.connectMs / 1000} s`,
+  UND_ERR_HEADERS_TIMEOUT: (t) => `no data moved for ${t.idleMs / 1000} s (sending the request or awaiting the answer)`,
+  UND_ERR_BODY_TIMEOUT: (t) => `no data moved for ${t.idleMs / 1000} s (receiving the answer)`,
+};
 /** Failures another attempt may cure. */
 const RETRIABLE = new Set([
-  'MLGYM_CONNECT_TIMEOUT',
-  'MLGYM_IDLE_TIMEOUT',
+  ...Object.keys(TIMEOUTS),
+  // The connection closed under the exchange (undici's "other side closed").
+  'UND_ERR_SOCKET',
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',
@@ -92,14 +103,18 @@ const RETRIABLE = new Set([
 ]);
 
 /**
- * An HTTP client for one origin over the raw transports of rawHttp.ts (they measured faster than
- * undici for checkpoints: see bench:rest): connect and idle timeouts on every attempt, retries on network errors and 5xx with exponential backoff and full jitter, and a
- * deadline over all of them. Errors are MlgymErrors naming the endpoint and the operation.
+ * An HTTP client for one origin over undici (restDispatcher: one kept-alive connection, an opt-in
+ * proxy; http or https, whose authorities are the system's and NODE_EXTRA_CA_CERTS's) with connect,
+ * headers and body timeouts on every attempt, retries on network errors and 5xx with exponential
+ * backoff and full jitter, and a deadline over all of them. Errors are MlgymErrors naming the
+ * endpoint and the operation.
  */
 export function createRestClient(options: {
   baseUrl: string;
   authToken?: string | undefined;
   timeouts?: Partial<HttpTimeouts> | undefined;
+  /** Where NODE_USE_ENV_PROXY, HTTP(S)_PROXY and NO_PROXY are read. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
 }) {
   let base: URL;
   try {
@@ -113,14 +128,19 @@ export function createRestClient(options: {
   const prefix = base.pathname.replace(/\/+$/, '');
   const endpoint = `${base.origin}${prefix}`;
   const t: HttpTimeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
+  const dispatcher = restDispatcher(base.origin, t, options.env ?? process.env);
   async function attempt(path: string, call: RestCall, signal: AbortSignal): Promise<RestResponse> {
     const headers: Record<string, string> = { ...call.headers };
     if (options.authToken) headers['authorization'] = `Bearer ${options.authToken}`;
     const sentHash = call.bodyHash?.copy();
-    const response = await rawRequest(`${base.origin}${prefix}${path}`, call.method ?? 'GET', headers, {
+    const response = await exchange(dispatcher, {
+      origin: base.origin,
+      path: `${prefix}${path}`,
+      method: call.method ?? 'GET',
+      headers,
       body: call.body,
       bodyHash: sentHash,
-      limits: { connectMs: t.connectMs, idleMs: t.idleMs, signal },
+      signal,
     });
     return { ...response, sentHash };
   }
@@ -160,21 +180,26 @@ export function createRestClient(options: {
         if (!isRetriable(error)) break;
       }
     }
-    const timedOut = outOfTime || (lastError instanceof Error && isTimeout(lastError));
+    const timedOut = outOfTime || isTimeout(lastError);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     throw MlgymError.fromIssue(
       {
         code: timedOut ? 'NETWORK_TIMEOUT' : 'INTERNAL',
         problem:
           `${call.operation} (${method} ${endpoint}${path}) failed after ${made} attempt(s) in ${seconds} s` +
-          `${outOfTime ? ` (its deadline is ${t.deadlineMs / 1000} s)` : ''}: ${describe(lastError)}`,
-        hint: 'Check that ml_board_rest_endpoint is running and reachable (gs_rest_api_endpoint)',
+          `${outOfTime ? ` (its deadline is ${t.deadlineMs / 1000} s)` : ''}: ${describe(lastError, t)}`,
+        hint: isUntrusted(lastError)
+          ? `The server's certificate is not trusted here: NODE_EXTRA_CA_CERTS=<the CA's PEM file> adds its authority`
+          : 'Check that ml_board_rest_endpoint is running and reachable (gs_rest_api_endpoint)',
       },
       lastError,
     );
   }
 
-  return { endpoint, timeouts: t, request };
+  /** Closes the kept-alive connections (idle ones close by themselves after a few seconds). */
+  const close = (): Promise<void> => dispatcher.close();
+
+  return { endpoint, timeouts: t, request, close };
 }
 
 export type RestClient = ReturnType<typeof createRestClient>;
@@ -190,13 +215,21 @@ function isRetriable(error: unknown): boolean {
   return code !== undefined && RETRIABLE.has(code);
 }
 
-function isTimeout(error: Error): boolean {
+function isTimeout(error: unknown): boolean {
   const code = codeOf(error);
-  return code === 'MLGYM_CONNECT_TIMEOUT' || code === 'MLGYM_IDLE_TIMEOUT';
+  return code !== undefined && code in TIMEOUTS;
 }
 
-function describe(error: unknown): string {
+/** TLS refusals of the server's certificate chain (OpenSSL's verify codes, as node names them). */
+function isUntrusted(error: unknown): boolean {
+  const code = codeOf(error) ?? '';
+  return /CERT|UNABLE_TO_VERIFY|SELF_SIGNED/.test(code);
+}
+
+function describe(error: unknown, t: HttpTimeouts): string {
   if (!(error instanceof Error)) return 'unknown error';
   const code = codeOf(error);
+  const timeout = code === undefined ? undefined : TIMEOUTS[code];
+  if (timeout) return `${timeout(t)} (${code})`;
   return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
@@ -15,8 +15,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function server(options: Partial<WsEndpointOptions> = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'mlgym-ws-'));
+async function server(options: Partial<WsEndpointOptions> = {}, root = mkdtempSync(join(tmpdir(), 'mlgym-ws-'))) {
   const storage = new FileEventStorage(root);
   const endpoint: WsEndpoint = createWsEndpoint({ storage, ...options });
   const port = await endpoint.listen(0);
@@ -224,15 +223,21 @@ describe('resumable, chunked, ordered history', () => {
     const got = collect(joiner);
     joiner.emit('join', { rooms: [GS] });
     await firing;
-    await until(() => got.events.length >= 3000);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(got.events.map((e) => e.event_id)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    // One more event after the others: once it is in, anything sent twice before it would be in too.
+    await emitAck(publisher, 'mlgym_events', { publisher_id: 'p', first_seq: seq, events: [jobStatus(seq)] });
+    await until(() => got.events.some((e) => e.event_id === 3000));
+    expect(got.events.map((e) => e.event_id)).toEqual(Array.from({ length: 3001 }, (_, i) => i));
   });
 });
 
 describe('bad input', () => {
   it('refuses invalid events with a message to the sender, stores nothing, and keeps serving', async () => {
-    const { url, root } = await server({ maxEventBytes: 2000 });
+    // The storage root two levels down in a fresh folder: `../../etc` from it names <that folder>/etc, which the
+    // test can look at (from a root directly in /tmp it would name /etc, which always exists).
+    const base = mkdtempSync(join(tmpdir(), 'mlgym-ws-'));
+    const { url, root } = await server({ maxEventBytes: 2000 }, join(base, 'a', 'root'));
+    const escaped = resolve(root, '../../etc');
+    expect(escaped).toBe(join(base, 'etc'));
     const socket = client(url);
     const errors: Array<{ code: string; message: string }> = [];
     socket.on('mlgym_error', (e: { code: string; message: string }) => errors.push(e));
@@ -268,9 +273,11 @@ describe('bad input', () => {
     socket.emit('join', { rooms: ['..', 'ok-room'] });
     await until(() => errors.length >= 12);
     expect(existsSync(join(root, GS))).toBe(false);
-    expect(existsSync(join(root, '..', 'etc'))).toBe(false);
+    expect(existsSync(escaped)).toBe(false);
     const ok = await emitAck<PublishAck>(socket, 'mlgym_event', jobStatus(7));
     expect(ok).toEqual({ ok: true, event_ids: [0], duplicates: 0 });
+    // Only the storage root was created in the fresh folder, by the valid event.
+    expect(readdirSync(base)).toEqual(['a']);
   });
 
   it('stores a re-sent batch once (per-publisher sequence)', async () => {

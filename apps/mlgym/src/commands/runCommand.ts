@@ -1,11 +1,12 @@
 import { dirname, relative, resolve } from 'node:path';
 // Planning only: a dry run loads no TensorFlow.js; the training side (`@mlgym/core`) is imported to run.
-import { createDefaultRegistry, loadPlugins, loadRunConfig, planExperiments } from '@mlgym/core/planning';
+import { createDefaultRegistry, loadPlugins, loadRunConfig, planExperiments, searchPlanOf } from '@mlgym/core/planning';
 import type { ComponentRegistry, JobResult, LoadedRunConfig } from '@mlgym/core';
 import { BackendSchema, MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { ProgressView } from '../progress/progressView.js';
 import { formatPlanJson, formatPlanTable } from './dryRun.js';
+import { formatSearchPlan, formatSearchSummary } from './searchTable.js';
 
 export interface RunCommandOptions {
   configPath?: string | undefined;
@@ -120,7 +121,14 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     }
     const plan = await planExperiments(run, { registry });
     for (const line of [...run.notices, ...plan.notices]) io.err(`mlgym: ${line}`);
-    io.out(options.json ? formatPlanJson(plan) : formatPlanTable(plan));
+    const search = searchPlanOf(plan, run.config.run_configuration.config);
+    io.out(
+      options.json
+        ? formatPlanJson(plan)
+        : search
+          ? `${formatPlanTable(plan)}\n\n${formatSearchPlan(search)}`
+          : formatPlanTable(plan),
+    );
     return 0;
   }
   const { formatNestedCvReport, nestedCvReport, runFromRunConfig } = await import('@mlgym/core');
@@ -149,18 +157,21 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
     process.off('SIGINT', onSigint);
   });
   io.out(`\ngrid search ${summary.gridSearchId}`);
-  io.out(`${'exp'.padStart(4)}  status   epochs  ${'time'.padStart(7)}  last scores`);
-  for (const r of summary.results) {
+  if (summary.search) io.out(formatSearchSummary(summary.search));
+  else io.out(`${'exp'.padStart(4)}  status   epochs  ${'time'.padStart(7)}  last scores`);
+  for (const r of summary.search ? [] : summary.results) {
     io.out(
       `${String(r.experimentId).padStart(4)}  ${r.status.padEnd(7)}  ${String(r.lastEpoch + 1).padStart(6)}  ${r.seconds.toFixed(1).padStart(6)}s  ${r.status === 'failed' ? `error: ${r.error ?? ''}` : `${scores(r)}${r.stoppedEarly ? ' (stopped early)' : ''}`}`,
     );
   }
   if (summary.plan?.mode === 'NESTED_CROSS_VALIDATION')
     io.out(`\n${formatNestedCvReport(nestedCvReport(summary.plan, summary.results))}`);
-  const failed = summary.results.some((r) => r.status === 'failed');
-  if (abort.signal.aborted || failed) {
+  const failed =
+    summary.results.some((r) => r.status === 'failed') || summary.search?.trials.some((t) => t.status === 'failed');
+  const interrupted = summary.results.some((r) => r.status === 'interrupted') || summary.search?.interrupted;
+  if (abort.signal.aborted || failed || interrupted) {
     io.out(`\nto continue where it stopped: ${resumeCommand(run, summary.gridSearchId)}`);
   }
   if (abort.signal.aborted) return 130;
-  return failed ? 1 : 0;
+  return failed || interrupted ? 1 : 0;
 }

@@ -87,4 +87,48 @@ describe('ProgressView', () => {
     expect(last).not.toContain('exp    1');
     expect(last.startsWith('\x1b[')).toBe(true);
   });
+
+  it("shows an interrupted experiment as such, and an adaptive search's decisions in the overall line", () => {
+    const lines: string[] = [];
+    const view = new ProgressView((t) => lines.push(t), false);
+    view.observe(job(0, 'INIT'));
+    view.observe(job(0, 'RUNNING'));
+    view.observe({
+      event_type: 'job_interrupted',
+      creation_ts: 0,
+      payload: {
+        grid_search_id: gs,
+        experiment_id: 0,
+        job_id: `${gs}-0`,
+        epoch: 2,
+        reason: 'the run was stopped',
+        time: 1,
+      },
+    });
+    expect(lines).toContain('experiment 0: interrupted after 3 epochs');
+    const frames: string[] = [];
+    const tty = new ProgressView((t) => frames.push(t), true);
+    const decision = (kind: 'started' | 'stopped'): MlgymEvent => ({
+      event_type: 'search_decision',
+      creation_ts: 0,
+      payload: {
+        grid_search_id: gs,
+        seq: 0,
+        trial_id: 0,
+        experiment_ids: [0],
+        decision: kind,
+        bracket: 0,
+        rung: 0,
+        epoch: 0,
+        next_epoch: 1,
+        score: null,
+        cutoff: null,
+      },
+    });
+    tty.observe(job(0, 'INIT'));
+    tty.observe(decision('started'));
+    tty.observe(decision('stopped'));
+    tty.finish();
+    expect(frames.at(-1)).toContain('(search: 1 started, 1 stopped)');
+  });
 });

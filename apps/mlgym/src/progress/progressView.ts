@@ -26,6 +26,8 @@ function bar(fraction: number): string {
 export class ProgressView {
   private readonly rows = new Map<number, Row>();
   private total = 0;
+  /** An adaptive search's decisions so far, by kind. */
+  private readonly decisions = new Map<string, number>();
   private drawn = 0;
   private lastDraw = 0;
 
@@ -36,6 +38,14 @@ export class ProgressView {
 
   observe(event: MlgymEvent): void {
     const p = event.payload as Record<string, unknown>;
+    if (event.event_type === 'search_decision' || event.event_type === 'search_plan') {
+      if (event.event_type === 'search_decision') {
+        const kind = String(p['decision']);
+        this.decisions.set(kind, (this.decisions.get(kind) ?? 0) + 1);
+      }
+      if (this.tty) this.draw(false);
+      return;
+    }
     const id = p['experiment_id'] as number;
     const row = this.rows.get(id) ?? {
       epoch: 0,
@@ -52,7 +62,7 @@ export class ProgressView {
     switch (event.event_type) {
       case 'job_status':
         if (p['status'] === 'INIT') this.total++;
-        if (p['status'] === 'RUNNING') row.phase = 'starting';
+        if (p['status'] === 'RUNNING') Object.assign(row, { phase: 'starting', done: false, failed: false });
         if (p['status'] === 'DONE') {
           row.done = true;
           row.failed = p['error'] !== null && p['error'] !== undefined;
@@ -61,6 +71,10 @@ export class ProgressView {
               `experiment ${id}: ${row.failed ? `failed: ${String(p['error'])}` : 'done'} (${this.finished()}/${this.total})`,
             );
         }
+        break;
+      case 'job_interrupted':
+        row.done = true;
+        if (!this.tty) this.write(`experiment ${id}: interrupted after ${Number(p['epoch']) + 1} epochs`);
         break;
       case 'experiment_status':
         Object.assign(row, {
@@ -97,8 +111,12 @@ export class ProgressView {
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const running = [...this.rows.entries()].filter(([, r]) => !r.done && r.phase !== 'waiting');
+    const search = ['started', 'promoted', 'stopped', 'completed', 'failed']
+      .filter((k) => this.decisions.has(k))
+      .map((k) => `${this.decisions.get(k)} ${k}`)
+      .join(', ');
     const lines = [
-      `overall    ${bar(this.total ? this.finished() / this.total : 0)} ${this.finished()}/${this.total} experiments`,
+      `overall    ${bar(this.total ? this.finished() / this.total : 0)} ${this.finished()}/${this.total} experiments${search ? `  (search: ${search})` : ''}`,
     ];
     for (const [id, r] of running) {
       const fraction = r.epochs

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,30 @@ describe('planExperiments on the example grid', () => {
     await expect(planExperiments(loadRunConfig(join(dir, 'run.yml')))).rejects.toThrow(
       /depends on swept values \(found data\.config\.dataset_identifier/,
     );
+  });
+
+  it('folds a CSV table named relative to the gs config, whatever the working directory', async () => {
+    // test/fixtures/cv's CV of the churn table, its CSV files beside the gs config in a folder of their own, the run
+    // config elsewhere; the test runs from the repository.
+    const dir = mkdtempSync(join(tmpdir(), 'mlgym-plan-'));
+    mkdirSync(join(dir, 'configs'));
+    cpSync(join(repo, 'example/tabular/data'), join(dir, 'configs', 'data'), { recursive: true });
+    const gs = readFileSync(join(repo, 'test/fixtures/cv/cv_gs_config.yml'), 'utf8');
+    writeFileSync(join(dir, 'configs', 'gs.yml'), gs.replaceAll('../../../example/tabular/data/', 'data/'));
+    cpSync(join(repo, 'test/fixtures/cv/cv_config.yml'), join(dir, 'configs', 'cv.yml'));
+    writeFileSync(
+      join(dir, 'run.yml'),
+      'run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: configs/gs.yml, validation_config_path: configs/cv.yml}}\nenvironment: {type: main_process}\n',
+    );
+    expect(process.cwd()).not.toBe(join(dir, 'configs'));
+    const plan = await planExperiments(loadRunConfig(join(dir, 'run.yml')));
+    expect(plan.mode).toBe('CROSS_VALIDATION');
+    expect(plan.experiments.map((e) => [e.fold, e.hyper_paramater_combination_id])).toEqual([
+      [{ id_val_fold_id: 0 }, 0],
+      [{ id_val_fold_id: 0 }, 1],
+      [{ id_val_fold_id: 1 }, 0],
+      [{ id_val_fold_id: 1 }, 1],
+    ]);
   });
 
   it('collects component errors of every experiment, located in the gs config', async () => {

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { MlgymError } from '@mlgym/protocol';
 import type { MlgymIssue, ValidationMode } from '@mlgym/protocol';
 import { loadGsConfig } from '../config/loadGsConfig.js';
@@ -44,6 +45,56 @@ export interface ExperimentPlan {
   experiments: PlannedExperiment[];
   /** What the run says once about the components it uses (e.g. the ACCELERATE variants), without repeats. */
   notices: string[];
+  /** What the experiments were made from, for searchers that propose configurations of their own (TPE). */
+  template: PlanTemplate;
+}
+
+/** The expanded grid before random search (random sweep nodes still in place), the folds and the sweeps. */
+export interface PlanTemplate {
+  grid: Array<Record<string, unknown>>;
+  folds: FoldDescriptor[];
+  sites: SweepSite[];
+}
+
+/**
+ * The experiments that train `configs` (hyper-parameter combinations `combination(c)`) on every fold: one per
+ * config without validation; with CV, fold data injected, numbered fold-major (`id(fold, c)`, by default as the
+ * original: fold × |configs| + c).
+ */
+export function instantiateExperiments(
+  configs: ReadonlyArray<Record<string, unknown>>,
+  template: Pick<PlanTemplate, 'folds' | 'sites'>,
+  numbering: { id?: (fold: number, c: number) => number; combination?: (c: number) => number } = {},
+): PlannedExperiment[] {
+  const id = numbering.id ?? ((fold: number, c: number) => fold * configs.length + c);
+  const combination = numbering.combination ?? ((c: number) => c);
+  if (template.folds.length === 0)
+    return configs.map((config, c) =>
+      planned({ id: id(0, c), combination: combination(c), config, sites: template.sites }),
+    );
+  const out: PlannedExperiment[] = [];
+  template.folds.forEach((descriptor, f) => {
+    configs.forEach((config, c) => {
+      const mapping = new Map<string, unknown>([
+        ['id_experiment_id', id(f, c)],
+        ['id_hyper_paramater_combination_id', combination(c)],
+        ...Object.entries(descriptor.ids),
+        ['id_split_indices', descriptor.splitIndices],
+      ]);
+      // Non-strict: placeholders the folds do not fill (collators, devices) are resolved at build time.
+      const injected = inject(config, mapping).value;
+      out.push(
+        planned({
+          id: id(f, c),
+          combination: combination(c),
+          config: injected,
+          sites: template.sites,
+          fold: descriptor.ids,
+        }),
+      );
+    });
+  });
+  return out;
 }
 
 export interface PlanOptions {
@@ -68,7 +119,8 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
   const scan = scanSweeps(gs.components, gs.source);
   if (scan.issues.length > 0) throw new MlgymError({ code: 'SWEEP_INVALID', issues: scan.issues });
 
-  const grid = applyRandomSearch(expandGrid(gs.components));
+  const expanded = expandGrid(gs.components);
+  const grid = applyRandomSearch(expanded);
   if (grid.length === 0) {
     throw MlgymError.fromIssue(gs.source.issue('SWEEP_INVALID', [], { problem: 'the grid is empty' }));
   }
@@ -79,34 +131,18 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
       )
     : undefined;
   const mode: ValidationMode = validation?.strategy.mode ?? 'GRID_SEARCH';
-
-  let experiments: PlannedExperiment[];
-  if (!validation || validation.strategy.mode === 'GRID_SEARCH') {
-    experiments = grid.map((config, i) => planned({ id: i, combination: i, config, sites: scan.sites }));
-  } else {
-    const descriptors = await foldsFor({
-      validation,
-      gs,
-      firstConfig: grid[0] as Record<string, unknown>,
-      sites: scan.sites,
-      registry,
-    });
-    experiments = [];
-    for (const descriptor of descriptors) {
-      grid.forEach((config, c) => {
-        const id = experiments.length;
-        const mapping = new Map<string, unknown>([
-          ['id_experiment_id', id],
-          ['id_hyper_paramater_combination_id', c],
-          ...Object.entries(descriptor.ids),
-          ['id_split_indices', descriptor.splitIndices],
-        ]);
-        // Non-strict: placeholders the folds do not fill (collators, devices) are resolved at build time.
-        const injected = inject(config, mapping).value;
-        experiments.push(planned({ id, combination: c, config: injected, sites: scan.sites, fold: descriptor.ids }));
-      });
-    }
-  }
+  const folds =
+    !validation || validation.strategy.mode === 'GRID_SEARCH'
+      ? []
+      : await foldsFor({
+          validation,
+          gs,
+          firstConfig: grid[0] as Record<string, unknown>,
+          sites: scan.sites,
+          registry,
+        });
+  const template: PlanTemplate = { grid: expanded, folds, sites: scan.sites };
+  const experiments = instantiateExperiments(grid, template);
 
   const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in (grid[0] as object))];
   const issues: MlgymIssue[] = [];
@@ -124,7 +160,7 @@ export async function planExperiments(run: LoadedRunConfig, options: PlanOptions
     }
   }
   if (issues.length > 0) throw new MlgymError({ code: (issues[0] as MlgymIssue).code, issues });
-  return { run, gs, validation, mode, gridSize: grid.length, experiments, notices: [...notices] };
+  return { run, gs, validation, mode, gridSize: grid.length, experiments, notices: [...notices], template };
 }
 
 interface PlannedArgs {
@@ -181,7 +217,9 @@ async function foldsFor({ validation, gs, firstConfig, sites, registry }: FoldsA
       hint: 'Move the sweep out of the components the validated dataset is built from',
     });
   }
-  const output = await new ComponentBuilder(graph, { services: new Map() }).build(iterator_key);
+  // Relative paths in component configs (a CSV table) point into the gs config's folder, as when training.
+  const services = new Map<string, unknown>([['configDir', dirname(gs.source.file)]]);
+  const output = await new ComponentBuilder(graph, { services }).build(iterator_key);
   const dataset = (output as Record<string, unknown> | null)?.[split_key];
   if (!isDatasetIterator(dataset)) {
     throw at(['split_key'], {

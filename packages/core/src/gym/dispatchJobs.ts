@@ -5,9 +5,10 @@ import type { LoadedRunConfig } from '../config/loadRunConfig.js';
 import type { ExperimentPlan } from '../experiments/planExperiments.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import type { EventSink } from '../reporting/eventSink.js';
-import { submitAndWait } from './distributed.js';
-import { runJobsInPool } from './processPool.js';
-import { runJobsInProcess } from './runJobsInProcess.js';
+import { DistributedExecutor, submitAndWait } from './distributed.js';
+import type { JobExecutor } from './jobExecutor.js';
+import { ProcessPool, runJobsInPool } from './processPool.js';
+import { InProcessExecutor, runJobsInProcess } from './runJobsInProcess.js';
 import type { JobResult, JobSpec } from './jobSpec.js';
 
 export interface DispatchContext {
@@ -45,16 +46,7 @@ export async function dispatchJobs(
     log,
   };
   if (env.type === 'distributed') {
-    const logging = run.config.logging ?? undefined;
-    if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
-      throw MlgymError.fromIssue(
-        run.source.issue('CONFIG_INVALID', ['logging'], {
-          problem:
-            'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
-          expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
-        }),
-      );
-    }
+    const logging = endpointsOf(run);
     return submitAndWait({
       redisUrl: env.config.redis_url,
       queueName: env.config.queue_name,
@@ -104,5 +96,89 @@ export async function dispatchJobs(
     configDir: ctx.configDir,
     onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
     signal: ctx.signal,
+  });
+}
+
+/** A distributed run's endpoints: its workers share no disk, only them. */
+function endpointsOf(run: LoadedRunConfig): { gs_rest_api_endpoint: string; websocket_logging_servers: string[] } {
+  const logging = run.config.logging ?? undefined;
+  if (!logging?.gs_rest_api_endpoint || !logging.websocket_logging_servers?.length) {
+    throw MlgymError.fromIssue(
+      run.source.issue('CONFIG_INVALID', ['logging'], {
+        problem:
+          'distributed runs keep checkpoints and events on the MLboard endpoints, so workers need no shared disk',
+        expected: 'logging.gs_rest_api_endpoint and logging.websocket_logging_servers',
+      }),
+    );
+  }
+  return {
+    gs_rest_api_endpoint: logging.gs_rest_api_endpoint,
+    websocket_logging_servers: logging.websocket_logging_servers,
+  };
+}
+
+/** The environment's workers as an executor that takes one job at a time (an adaptive search's). */
+export function createExecutor(
+  run: LoadedRunConfig,
+  settings: TrainingSettings,
+  ctx: Omit<DispatchContext, 'jobs'>,
+): JobExecutor {
+  const env = settings.environment;
+  const common = {
+    gridSearchId: ctx.gridSearchId,
+    numEpochs: settings.num_epochs,
+    numBatchesPerEpoch: settings.num_batches_per_epoch,
+    backend: settings.backend,
+    seed: settings.seed ?? undefined,
+    sink: ctx.sink,
+    log: ctx.log,
+    signal: ctx.signal,
+  };
+  if (env.type === 'distributed') {
+    const logging = endpointsOf(run);
+    return new DistributedExecutor({
+      redisUrl: env.config.redis_url,
+      queueName: env.config.queue_name,
+      gridSearchId: ctx.gridSearchId,
+      maxRetries: env.config.max_retries,
+      sink: ctx.sink,
+      log: ctx.log,
+      signal: ctx.signal,
+      data: {
+        numEpochs: common.numEpochs,
+        numBatchesPerEpoch: common.numBatchesPerEpoch,
+        backend: common.backend,
+        seed: common.seed,
+        restEndpoint: logging.gs_rest_api_endpoint,
+        websocketServers: logging.websocket_logging_servers,
+        plugins: settings.plugins,
+        reuseWorkers: env.config.reuse_workers,
+        maxJobsPerWorker: env.config.max_jobs_per_worker,
+      },
+    });
+  }
+  if (env.type === 'multiprocessing' && ctx.worker) {
+    const endpoint = run.config.logging?.gs_rest_api_endpoint;
+    return new ProcessPool({
+      ...common,
+      processCount: env.config.process_count,
+      computationDeviceIds: env.config.computation_device_ids,
+      maxRetries: env.config.max_retries,
+      workerModule: ctx.worker.module,
+      workerArgs: ctx.worker.args,
+      store: endpoint ? { kind: 'http', baseUrl: endpoint } : { kind: 'local', root: run.eventStoragePath },
+      configDir: ctx.configDir,
+      plugins: settings.plugins,
+      reuseWorkers: env.config.reuse_workers,
+      maxJobsPerWorker: env.config.max_jobs_per_worker,
+    });
+  }
+  return new InProcessExecutor({
+    ...common,
+    store: ctx.store,
+    registry: ctx.registry,
+    plan: ctx.plan,
+    configDir: ctx.configDir,
+    onBackend: (record) => ctx.log(`backend: ${record.backend} (${record.package} ${record.version})`),
   });
 }

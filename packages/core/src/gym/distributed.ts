@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import type { ConnectionOptions, Job } from 'bullmq';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
@@ -8,7 +8,9 @@ import type { MlgymEvent } from '@mlgym/protocol';
 import type { ChildProcess } from 'node:child_process';
 import type { EventSink } from '../reporting/eventSink.js';
 import { WebsocketReporter } from '../reporting/websocketReporter.js';
-import { announceJobs, jobStatusEvent } from './jobEvents.js';
+import { reportInterrupted } from './jobExecutor.js';
+import type { JobExecutor } from './jobExecutor.js';
+import { ANNOUNCE_FLUSH_MS, announceJobs, jobStatusEvent } from './jobEvents.js';
 import { DEFAULT_MAX_JOBS_PER_WORKER, forkJob } from './processPool.js';
 import type { WorkerRequest } from './processPool.js';
 import { WorkerProcess } from './workerProcess.js';
@@ -46,7 +48,9 @@ export function redisConnection(url: string): ConnectionOptions {
 }
 
 export const queueNameOf = (name?: string) => `mlgym-${name ?? 'experiments'}`;
-const jobIdOf = (gridSearchId: string, experimentId: number) => `${gridSearchId}-${experimentId}`;
+/** A queued job's id: one per experiment, and per segment (its epochs) in an adaptive search. */
+const jobIdOf = (gridSearchId: string, experimentId: number, numEpochs?: number) =>
+  numEpochs === undefined ? `${gridSearchId}-${experimentId}` : `${gridSearchId}-${experimentId}-e${numEpochs}`;
 
 export interface SubmitOptions {
   redisUrl: string;
@@ -72,6 +76,7 @@ export async function submitAndWait(options: SubmitOptions): Promise<JobResult[]
   });
   try {
     announceJobs(options.sink, options.gridSearchId, options.jobs);
+    await options.sink.flush(ANNOUNCE_FLUSH_MS);
     await queue.addBulk(
       options.jobs.map((j) => ({
         name: 'experiment',
@@ -91,7 +96,7 @@ export async function submitAndWait(options: SubmitOptions): Promise<JobResult[]
       queue,
       options.gridSearchId,
       options.jobs.map((j) => j.experimentId),
-      options,
+      { ...options, sink: options.sink },
     );
   } finally {
     await queue.close();
@@ -102,9 +107,10 @@ async function waitForJobs(
   queue: Queue<DistributedJobData>,
   gridSearchId: string,
   ids: number[],
-  options: { log?: (line: string) => void; signal?: AbortSignal | undefined; pollMs?: number },
+  options: { log?: (line: string) => void; signal?: AbortSignal | undefined; pollMs?: number; sink?: EventSink },
 ): Promise<JobResult[]> {
   const results = new Map<number, JobResult>();
+  const stalls = new Map<number, number>();
   while (results.size < ids.length && !options.signal?.aborted) {
     for (const id of ids) {
       if (results.has(id)) continue;
@@ -117,6 +123,11 @@ async function waitForJobs(
           problem: `job ${jobIdOf(gridSearchId, id)} is not in the queue`,
         });
       const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+      if (options.sink && job.stalledCounter > (stalls.get(id) ?? 0)) {
+        stalls.set(id, job.stalledCounter);
+        // another worker may have finished it already: its DONE must stay the last word
+        if (state !== 'completed' && state !== 'failed') reportLost(options.sink, gridSearchId, id, job);
+      }
       if (state === 'completed') {
         results.set(id, { ...(job.returnvalue as Omit<JobResult, 'seconds'>), seconds });
         options.log?.(`experiment ${id}: done (${results.size}/${ids.length})`);
@@ -137,6 +148,117 @@ async function waitForJobs(
   return ids.map((id) => results.get(id)).filter((r): r is JobResult => r !== undefined);
 }
 
+/** A job whose worker was lost (its lock expired): `interrupted` at the epoch it reported; another worker goes on. */
+function reportLost(sink: EventSink, gridSearchId: string, experimentId: number, job: Job<DistributedJobData>): void {
+  const progress = job.progress as { epoch?: number } | number | undefined;
+  const epoch = typeof progress === 'object' && progress && typeof progress.epoch === 'number' ? progress.epoch : -1;
+  reportInterrupted(
+    sink,
+    { gridSearchId, experimentId },
+    epoch,
+    'its worker was lost; another worker continues it from its last checkpoint',
+  );
+}
+
+interface InFlight {
+  experimentId: number;
+  jobId: string;
+  settle: (result: JobResult | undefined) => void;
+  active: boolean;
+  stalls: number;
+}
+
+export interface DistributedExecutorOptions extends Omit<SubmitOptions, 'jobs'> {
+  pollMs?: number;
+}
+
+/**
+ * Distributed workers as an executor: each job goes on the queue when the caller hands it over (an adaptive
+ * search keeps about one job waiting per connected worker, so workers never idle and decisions come late).
+ */
+export class DistributedExecutor implements JobExecutor {
+  private readonly queue: Queue<DistributedJobData>;
+  private readonly inflight = new Map<string, InFlight>();
+  private workers = 0;
+  private polling: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: DistributedExecutorOptions) {
+    this.queue = new Queue<DistributedJobData>(queueNameOf(options.queueName), {
+      connection: redisConnection(options.redisUrl),
+    });
+    options.signal?.addEventListener('abort', () => {
+      for (const f of this.inflight.values()) f.settle(undefined);
+      this.inflight.clear();
+    });
+  }
+
+  async idle(): Promise<number> {
+    this.workers = await this.queue.getWorkersCount();
+    const waiting = [...this.inflight.values()].filter((f) => !f.active).length;
+    return Math.max(0, Math.max(1, this.workers) - waiting);
+  }
+
+  async run(job: JobSpec): Promise<JobResult | undefined> {
+    if (this.options.signal?.aborted) return undefined;
+    const jobId = jobIdOf(this.options.gridSearchId, job.experimentId, job.numEpochs);
+    await this.queue.add(
+      'experiment',
+      {
+        ...this.options.data,
+        numEpochs: job.numEpochs ?? this.options.data.numEpochs,
+        gridSearchId: this.options.gridSearchId,
+        experimentId: job.experimentId,
+        config: job.config,
+      },
+      { jobId, attempts: (this.options.maxRetries ?? 0) + 1, removeOnComplete: false, removeOnFail: false },
+    );
+    const result = new Promise<JobResult | undefined>((settle) =>
+      this.inflight.set(jobId, { experimentId: job.experimentId, jobId, settle, active: false, stalls: 0 }),
+    );
+    this.polling ??= this.poll();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.polling;
+    await this.queue.close();
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.closed && !this.options.signal?.aborted) {
+      for (const f of [...this.inflight.values()]) {
+        const state = await this.queue.getJobState(f.jobId);
+        const job = await this.queue.getJob(f.jobId);
+        if (!job) continue;
+        f.active = state === 'active';
+        if (job.stalledCounter > f.stalls) {
+          f.stalls = job.stalledCounter;
+          if (state !== 'completed' && state !== 'failed')
+            reportLost(this.options.sink, this.options.gridSearchId, f.experimentId, job);
+        }
+        const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+        if (state === 'completed') {
+          this.inflight.delete(f.jobId);
+          f.settle({ ...(job.returnvalue as Omit<JobResult, 'seconds'>), seconds });
+        } else if (state === 'failed') {
+          this.inflight.delete(f.jobId);
+          f.settle({
+            experimentId: f.experimentId,
+            status: 'failed',
+            error: job.failedReason,
+            lastEpoch: -1,
+            stoppedEarly: false,
+            seconds,
+          });
+        }
+      }
+      await new Promise((r) => setTimeout(r, this.options.pollMs ?? 300));
+    }
+  }
+}
+
 /** Re-attaches to a grid search whose jobs are in the queue and waits for them. */
 export async function waitForGridSearch(
   redisUrl: string,
@@ -154,6 +276,13 @@ export async function waitForGridSearch(
       throw MlgymError.fromIssue({
         code: 'NOT_FOUND',
         problem: `no jobs of grid search ${gridSearchId} in ${queueNameOf(options.queueName)}`,
+      });
+    if (jobs.some((j) => j.id !== jobIdOf(gridSearchId, j.data.experimentId)))
+      throw MlgymError.fromIssue({
+        code: 'BAD_REQUEST',
+        keyPath: '--gridsearch_id',
+        problem: `grid search ${gridSearchId} is an adaptive search: its decisions are taken in mlgym run, not in the queue`,
+        hint: `Continue it with mlgym run --resume ${gridSearchId} --rest_endpoint <its REST endpoint>`,
       });
     return await waitForJobs(
       queue,
@@ -200,7 +329,7 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
     onFlush: (timeoutMs: number) => Promise<boolean>,
   ) => {
     if (d.reuseWorkers === false)
-      return forkJob({ module: options.workerModule, args: options.workerArgs, request, onEvent, onFlush });
+      return forkJob({ module: options.workerModule, args: options.workerArgs, request, onEvent, onFlush, running });
     const limit = d.maxJobsPerWorker ?? DEFAULT_MAX_JOBS_PER_WORKER;
     let worker = idle.pop();
     if (worker && (worker.retired || worker.jobsRun >= limit)) {
@@ -216,7 +345,7 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
       else idle.push(worker);
     }
   };
-  const processJob = async (job: Job<DistributedJobData>) => {
+  const processJob = async (job: Job<DistributedJobData>, token?: string) => {
     const d = job.data;
     const spoolDir = join(tmpdir(), 'mlgym-spool');
     const reporter = await WebsocketReporter.create({
@@ -244,10 +373,26 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
           store: { kind: 'http', baseUrl: d.restEndpoint },
           plugins: d.plugins,
         },
-        (e) => reporter.emit(e),
+        (e) => {
+          if (e.event_type === 'evaluation_result') void job.updateProgress({ epoch: e.payload.epoch }).catch(() => {});
+          reporter.emit(e);
+        },
         (t) => reporter.flush(t),
       );
       const end = Date.now() / 1000;
+      if (!outcome.result && (outcome.signal || options.signal?.aborted)) {
+        // This worker stopped (Ctrl-C) or lost its process: not the experiment's failure. Back on the queue, any
+        // worker continues it from its last checkpoint.
+        const progress = job.progress as { epoch?: number } | undefined;
+        reportInterrupted(
+          reporter,
+          { gridSearchId: d.gridSearchId, experimentId: d.experimentId },
+          typeof progress?.epoch === 'number' ? progress.epoch : -1,
+          options.signal?.aborted ? 'its worker was stopped' : `its worker process was lost (${outcome.error})`,
+        );
+        await job.moveToDelayed(Date.now() + 1000, token);
+        throw new DelayedError();
+      }
       reporter.emit(
         jobStatusEvent(d.gridSearchId, d.experimentId, 'DONE', {
           start,
@@ -275,6 +420,8 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
     if (options.signal?.aborted) resolve();
     options.signal?.addEventListener('abort', () => resolve());
   });
+  // Stop the jobs in hand (each goes back on the queue, interrupted) instead of finishing them first.
+  for (const child of running) child.kill('SIGTERM');
   await worker.close();
   await Promise.all(idle.map((w) => w.stop('the worker is stopping')));
 }

@@ -48,3 +48,10 @@ export function announceJobs(
     sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'INIT', { start: -1, end: -1 }));
   }
 }
+
+/**
+ * How long a run dispatching to other processes waits for its announcements to be stored: a worker's RUNNING
+ * goes through a reporter of its own and could otherwise reach the log before the parent's INIT, which MLboard
+ * would then show as the job's latest status. Bounded: an endpoint that is down costs the run this much once.
+ */
+export const ANNOUNCE_FLUSH_MS = 5_000;

@@ -8,16 +8,19 @@ export interface JobSpec {
   experimentId: number;
   config: Record<string, unknown>;
   resume: boolean;
+  /** Train up to this many epochs instead of the run's num_epochs (a segment of an adaptive search). */
+  numEpochs?: number | undefined;
 }
 
 export interface JobResult {
   experimentId: number;
-  status: 'done' | 'failed' | 'skipped';
+  /** `interrupted`: stopped before its end by Ctrl-C or a lost worker (a warm start continues it). */
+  status: 'done' | 'failed' | 'skipped' | 'interrupted';
   error?: string;
   lastEpoch: number;
   stoppedEarly: boolean;
-  /** Last epoch's results per split. */
-  final?: SplitResult[];
+  /** Last epoch's results per split (when nothing was left to train: its checkpoint's). */
+  final?: SplitResult[] | undefined;
   seconds: number;
 }
 

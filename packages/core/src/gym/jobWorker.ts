@@ -109,7 +109,7 @@ async function runRequest(
       config: request.job.config,
       gridSearchId: request.gridSearchId,
       experimentId: request.job.experimentId,
-      numEpochs: request.numEpochs,
+      numEpochs: request.job.numEpochs ?? request.numEpochs,
       numBatchesPerEpoch: request.numBatchesPerEpoch,
       store,
       sink,
@@ -124,7 +124,7 @@ async function runRequest(
       status: outcome.alreadyComplete ? ('skipped' as const) : ('done' as const),
       lastEpoch: outcome.lastEpoch,
       stoppedEarly: outcome.stoppedEarly,
-      final: outcome.history.at(-1)?.results,
+      final: outcome.final,
     };
     return { type: 'done', result, retire: request.reuse ? retireReason(baseline, host.maxRssMb) : undefined };
   } catch (error) {

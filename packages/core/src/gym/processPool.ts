@@ -1,7 +1,9 @@
 import { cpus } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { MlgymEvent } from '@mlgym/protocol';
-import { announceJobs, jobStatusEvent } from './jobEvents.js';
+import { reportInterrupted } from './jobExecutor.js';
+import type { JobExecutor } from './jobExecutor.js';
+import { ANNOUNCE_FLUSH_MS, announceJobs, jobStatusEvent } from './jobEvents.js';
 import type { JobResult, JobSpec, RunJobsOptions } from './jobSpec.js';
 import { WorkerProcess } from './workerProcess.js';
 import type { ForkedOutcome } from './workerProcess.js';
@@ -71,31 +73,98 @@ export interface PoolOptions extends Omit<RunJobsOptions, 'store' | 'registry' |
 /**
  * Runs jobs in up to `processCount` isolated worker processes, forwarding their events to the sink.
  * With `reuseWorkers` a worker runs job after job, each as isolated as in a fresh process (see
- * `runWorker`); without it, one fresh process per job (as the original's pool). A worker that throws, exits or is killed
- * ends its job DONE with the error and exit cause; the other jobs go on; `maxRetries` re-runs a
- * failed job from its last checkpoint. Unlike the original pool, a dead worker never hangs the run.
+ * `runWorker`); without it, one fresh process per job (as the original's pool). A worker that throws or exits
+ * ends its job DONE with the error and exit cause; one killed by a signal (a lost worker), or stopped with the
+ * run, ends it `interrupted` (a warm start continues it); the other jobs go on; `maxRetries` re-runs a failed or
+ * lost job from its last checkpoint. Unlike the original pool, a dead worker never hangs the run.
  */
 export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> {
-  const { gridSearchId, sink } = options;
-  announceJobs(sink, gridSearchId, options.jobs);
-  const queue = options.jobs.map((job) => ({ job, attempt: 0 }));
-  const results = new Map<number, JobResult>();
-  const running = new Set<ChildProcess>();
-  const reuse = options.reuseWorkers ?? true;
-  const maxJobs = options.maxJobsPerWorker ?? DEFAULT_MAX_JOBS_PER_WORKER;
-  const workers: Array<WorkerProcess | undefined> = [];
-  options.signal?.addEventListener('abort', () => {
-    for (const child of running) child.kill('SIGTERM');
+  announceJobs(options.sink, options.gridSearchId, options.jobs);
+  await options.sink.flush(ANNOUNCE_FLUSH_MS);
+  const pool = new ProcessPool({
+    ...options,
+    processCount: Math.max(1, Math.min(options.processCount, options.jobs.length)),
   });
+  try {
+    const results = await Promise.all(options.jobs.map((job) => pool.run(job)));
+    return results.filter((r): r is JobResult => r !== undefined);
+  } finally {
+    await pool.close();
+  }
+}
 
-  const cores = Math.max(1, cpus().length);
-  const lanes = Math.max(1, Math.min(options.processCount, options.jobs.length));
+interface Queued {
+  job: JobSpec;
+  attempt: number;
+  settle: (result: JobResult | undefined) => void;
+}
+
+/** The pool behind `runJobsInPool`, taking jobs one at a time (an adaptive search's executor). */
+export class ProcessPool implements JobExecutor {
+  private readonly queue: Queued[] = [];
+  private readonly running = new Set<ChildProcess>();
+  private readonly workers: Array<WorkerProcess | undefined> = [];
+  private readonly freeSlots: number[];
+  private readonly options: Omit<PoolOptions, 'jobs'>;
+
+  constructor(options: Omit<PoolOptions, 'jobs'>) {
+    this.options = options;
+    this.freeSlots = Array.from({ length: Math.max(1, options.processCount) }, (_, i) => i);
+    options.signal?.addEventListener('abort', () => {
+      for (const child of this.running) child.kill('SIGTERM');
+      for (const q of this.queue.splice(0)) q.settle(undefined);
+    });
+  }
+
+  async idle(): Promise<number> {
+    return Math.max(0, this.freeSlots.length - this.queue.length);
+  }
+
+  run(job: JobSpec): Promise<JobResult | undefined> {
+    if (this.options.signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((settle) => {
+      this.queue.push({ job, attempt: 0, settle });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w?.stop('the pool is done')));
+  }
+
+  private pump(): void {
+    while (this.freeSlots.length > 0 && this.queue.length > 0 && !this.options.signal?.aborted) {
+      const slot = this.freeSlots.shift() as number;
+      const next = this.queue.shift() as Queued;
+      void this.runOne(next.job, next.attempt, slot).then((result) => {
+        this.freeSlots.push(slot);
+        this.freeSlots.sort((a, b) => a - b);
+        const { log, maxRetries, signal } = this.options;
+        const retry = (result.status === 'failed' || result.status === 'interrupted') && !signal?.aborted;
+        if (retry && next.attempt < (maxRetries ?? 0)) {
+          log?.(
+            `experiment ${next.job.experimentId}: ${result.status} (${result.error}); retrying from its last checkpoint`,
+          );
+          this.queue.push({ ...next, attempt: next.attempt + 1 });
+        } else {
+          next.settle(result);
+          log?.(
+            `experiment ${next.job.experimentId}: ${result.status === 'failed' ? `FAILED: ${result.error}` : result.status === 'interrupted' ? `interrupted after ${result.lastEpoch + 1} epochs (${result.error})` : result.status === 'skipped' ? 'already finished, skipped' : `done after epoch ${result.lastEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}`}`,
+          );
+        }
+        this.pump();
+      });
+    }
+  }
+
   /**
    * Each worker gets a share of the cores for its thread pools (wasm's XNNPACK, tfjs-node's
    * TensorFlow) so the pool does not oversubscribe them, unless MLGYM_THREADS says how many, and,
    * with GPU ids, one device per lane.
    */
-  const workerEnv = (slot: number): Record<string, string> => {
+  private workerEnv(slot: number): Record<string, string> {
+    const cores = Math.max(1, cpus().length);
+    const lanes = Math.max(1, this.options.processCount);
     const threads = process.env['MLGYM_THREADS'] ?? String(Math.max(1, Math.floor(cores / lanes)));
     const env: Record<string, string> = {
       MLGYM_THREADS: threads,
@@ -103,28 +172,37 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       TF_NUM_INTEROP_THREADS: '1',
       OMP_NUM_THREADS: threads,
     };
-    const devices = options.computationDeviceIds ?? [];
+    const devices = this.options.computationDeviceIds ?? [];
     if (devices.length > 0) env['CUDA_VISIBLE_DEVICES'] = String(devices[slot % devices.length]);
     return env;
-  };
+  }
+
   /** The slot's worker, replaced by a fresh one when it retired or reached its job limit. */
-  const workerFor = async (slot: number): Promise<WorkerProcess> => {
-    const old = workers[slot];
+  private async workerFor(slot: number): Promise<WorkerProcess> {
+    const reuse = this.options.reuseWorkers ?? true;
+    const maxJobs = this.options.maxJobsPerWorker ?? DEFAULT_MAX_JOBS_PER_WORKER;
+    const old = this.workers[slot];
     if (old && !old.retired && old.jobsRun < maxJobs) return old;
     if (old) {
       await old.stop(`ran ${old.jobsRun} jobs, its limit`);
-      if (reuse) options.log?.(`worker ${old.pid} retired (${old.retired}); starting a fresh one`);
+      if (reuse) this.options.log?.(`worker ${old.pid} retired (${old.retired}); starting a fresh one`);
     }
     const fresh = new WorkerProcess({
-      module: options.workerModule,
-      args: options.workerArgs,
-      env: workerEnv(slot),
-      running,
+      module: this.options.workerModule,
+      args: this.options.workerArgs,
+      env: this.workerEnv(slot),
+      running: this.running,
     });
-    workers[slot] = fresh;
+    this.workers[slot] = fresh;
     return fresh;
-  };
-  const runOne = async (job: JobSpec, attempt: number, slot: number): Promise<JobResult> => {
+  }
+
+  private async runOne(job: JobSpec, attempt: number, slot: number): Promise<JobResult> {
+    const { gridSearchId, sink, options } = {
+      gridSearchId: this.options.gridSearchId,
+      sink: this.options.sink,
+      options: this.options,
+    };
     const start = Date.now() / 1000;
     sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'RUNNING', { start, end: -1 }));
     options.log?.(
@@ -141,19 +219,36 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       store: options.store,
       configDir: options.configDir,
       plugins: options.plugins,
-      reuse,
+      reuse: options.reuseWorkers ?? true,
     };
+    let reached = -1;
     const outcome = await (
-      await workerFor(slot)
+      await this.workerFor(slot)
     ).run(
       request,
-      (e) => sink.emit(e),
+      (e) => {
+        if (e.event_type === 'evaluation_result') reached = Math.max(reached, e.payload.epoch);
+        sink.emit(e);
+      },
       (t) => sink.flush(t),
     );
     const end = Date.now() / 1000;
     if (outcome.result) {
       sink.emit(jobStatusEvent(gridSearchId, job.experimentId, 'DONE', { start, end }));
       return { ...outcome.result, seconds: end - start };
+    }
+    if (options.signal?.aborted || outcome.signal) {
+      // Stopped with the run, or its worker was killed (a lost worker): not the experiment's failure.
+      const reason = options.signal?.aborted ? 'the run was stopped' : `its worker was lost (${outcome.error})`;
+      reportInterrupted(sink, { gridSearchId, experimentId: job.experimentId }, reached, reason);
+      return {
+        experimentId: job.experimentId,
+        status: 'interrupted',
+        error: reason,
+        lastEpoch: reached,
+        stoppedEarly: false,
+        seconds: end - start,
+      };
     }
     sink.emit(
       jobStatusEvent(gridSearchId, job.experimentId, 'DONE', {
@@ -171,30 +266,7 @@ export async function runJobsInPool(options: PoolOptions): Promise<JobResult[]> 
       stoppedEarly: false,
       seconds: end - start,
     };
-  };
-
-  const lane = async (slot: number) => {
-    for (let next = queue.shift(); next && !options.signal?.aborted; next = queue.shift()) {
-      const result = await runOne(next.job, next.attempt, slot);
-      if (result.status === 'failed' && next.attempt < (options.maxRetries ?? 0) && !options.signal?.aborted) {
-        options.log?.(
-          `experiment ${next.job.experimentId}: failed (${result.error}); retrying from its last checkpoint`,
-        );
-        queue.push({ job: next.job, attempt: next.attempt + 1 });
-      } else {
-        results.set(next.job.experimentId, result);
-        options.log?.(
-          `experiment ${next.job.experimentId}: ${result.status === 'failed' ? `FAILED: ${result.error}` : result.status === 'skipped' ? 'already finished, skipped' : `done after epoch ${result.lastEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}`}`,
-        );
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: lanes }, (_, slot) => lane(slot)));
-  } finally {
-    await Promise.all(workers.map((w) => w?.stop('the pool is done')));
   }
-  return options.jobs.map((j) => results.get(j.experimentId)).filter((r): r is JobResult => r !== undefined);
 }
 
 export interface ForkJobOptions {

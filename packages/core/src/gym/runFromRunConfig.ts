@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { FileEventStorage } from '@mlgym/event-store';
+import { HISTORY_PATH, MlgymError } from '@mlgym/protocol';
 import type { Backend, MlgymEvent, RunInfo, TrainingSettings } from '@mlgym/protocol';
 import { HttpGridSearchStore, LocalGridSearchStore } from '@mlgym/storage';
 import type { GridSearchStore } from '@mlgym/storage';
@@ -20,6 +21,11 @@ import type { JobResult, JobSpec } from './jobSpec.js';
 import { systemInfo } from './systemInfo.js';
 import { planWarmStart } from './warmStartPlan.js';
 import type { WarmStartOverrides } from './warmStartPlan.js';
+import { adaptiveSpec } from '../search/createScheduler.js';
+import { runAdaptive, storedTrialSpace } from './runAdaptive.js';
+import type { SearchSummary } from './runSearch.js';
+import { trialSpaceOf } from './trialSpace.js';
+import type { TrialSpace } from './trialSpace.js';
 
 export interface RunFromConfigOptions {
   registry?: ComponentRegistry | undefined;
@@ -49,6 +55,8 @@ export interface RunSummary {
   settings?: TrainingSettings | undefined;
   results: JobResult[];
   plan?: ExperimentPlan | undefined;
+  /** An adaptive search's trials, decisions and budget. */
+  search?: SearchSummary | undefined;
 }
 
 async function connect(
@@ -56,7 +64,13 @@ async function connect(
   gridSearchId: string,
   log: (line: string) => void,
   authToken: string | undefined,
-): Promise<{ store: GridSearchStore; sink: EventSink; close: () => Promise<void> }> {
+): Promise<{
+  store: GridSearchStore;
+  sink: EventSink;
+  close: () => Promise<void>;
+  /** The grid search's stored events (a resumed search reads its decisions there). */
+  history: () => AsyncIterable<unknown>;
+}> {
   const logging = run.config.logging ?? undefined;
   const store = logging?.gs_rest_api_endpoint
     ? new HttpGridSearchStore({ baseUrl: logging.gs_rest_api_endpoint, authToken })
@@ -68,11 +82,25 @@ async function connect(
       warn: log,
       authToken,
     });
-    return { store, sink: reporter, close: () => reporter.close(10_000) };
+    const server = logging.websocket_logging_servers[0] as string;
+    return {
+      store,
+      sink: reporter,
+      close: () => reporter.close(10_000),
+      history: () => fetchHistory(server, gridSearchId, authToken),
+    };
   }
   const events = new FileEventStorage(run.eventStoragePath, { fsync: 'never' });
-  const sink = new LocalEventSink(await events.log(gridSearchId), 50, log);
-  return { store, sink, close: async () => (await sink.close(), await events.close()) };
+  const eventLog = await events.log(gridSearchId);
+  const sink = new LocalEventSink(eventLog, 50, log);
+  return {
+    store,
+    sink,
+    close: async () => (await sink.close(), await events.close()),
+    history: async function* () {
+      for await (const e of eventLog.read()) yield e.data;
+    },
+  };
 }
 
 /** Runs what a run config says: a new grid search (train) or the unfinished experiments of an old one (warmstart). */
@@ -86,6 +114,7 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   let gridSearchId: string;
   let plan: ExperimentPlan | undefined;
   let settings: TrainingSettings | undefined;
+  let space: TrialSpace | undefined;
   const provisional = run.config.logging?.gs_rest_api_endpoint
     ? undefined
     : new LocalGridSearchStore(run.eventStoragePath);
@@ -101,9 +130,12 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       backend: options.backend ?? env.config?.backend ?? 'auto',
       environment: env,
       plugins,
+      ...(rc.config.search ? { search: rc.config.search } : {}),
     };
     plan = await planExperiments(run, { registry });
     for (const line of plan.notices) notice(line);
+    const spec = adaptiveSpec(rc.config.search);
+    if (spec) space = trialSpaceOf(plan, spec);
     gridSearchId =
       options.gridSearchId ??
       (await newGridSearchId(
@@ -129,6 +161,17 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         close: (t) => connection.sink.close(t),
       }
     : connection.sink;
+  const dispatchContext = (id: string) => ({
+    gridSearchId: id,
+    store,
+    sink,
+    registry,
+    plan,
+    configDir: plan ? dirname(plan.gs.source.file) : undefined,
+    log,
+    signal: options.signal,
+    worker: options.worker,
+  });
   try {
     let jobs: JobSpec[];
     let configDir: string | undefined;
@@ -143,7 +186,8 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       // What a warm start continues with; config_dir is where relative paths in component configs point.
       const info: RunInfo = { config_dir: configDir, training: settings };
       await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify(info));
-      for (const e of plan.experiments) {
+      // TPE stores each trial's experiments when it proposes them.
+      for (const e of space?.stored.tpe ? [] : plan.experiments) {
         await store.putConfig(gridSearchId, 'experiment_config.json', JSON.stringify(e.config), e.experiment_id);
         await store.putConfig(
           gridSearchId,
@@ -153,6 +197,14 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
         );
       }
       log(`grid search ${gridSearchId}: ${jobs.length} experiments (${plan.mode})`);
+      const spec = adaptiveSpec(settings.search);
+      if (spec && space) {
+        const outcome = await runAdaptive(
+          { run, settings, spec, space, store, ctx: dispatchContext(gridSearchId), notice },
+          false,
+        );
+        return { gridSearchId, results: outcome.results, plan, settings, search: outcome.summary };
+      }
     } else {
       const warm = await planWarmStart(
         run,
@@ -163,6 +215,26 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
       settings = warm.settings;
       await loadPlugins(registry, settings.plugins, dirname(run.source.file));
       await store.putConfig(gridSearchId, 'run_info.json', JSON.stringify(warm.runInfo));
+      const spec = adaptiveSpec(settings.search);
+      if (spec) {
+        // A search continues from its recorded decisions, not experiment by experiment.
+        for (const line of warm.lines.slice(0, 3).filter((l) => !l.startsWith('  experiment'))) notice(line);
+        const where = options.storeLabel ?? run.eventStoragePath;
+        const outcome = await runAdaptive(
+          {
+            run,
+            settings,
+            spec,
+            space: await storedTrialSpace(store, gridSearchId, where),
+            store,
+            ctx: { ...dispatchContext(gridSearchId), configDir: warm.configDir },
+            history: connection.history,
+            notice,
+          },
+          true,
+        );
+        return { gridSearchId, results: outcome.results, settings, search: outcome.summary };
+      }
       for (const line of warm.lines) notice(line);
       // Finished and early-stopped experiments need no worker or component graph.
       const skip = new Set(warm.actions.filter((a) => a.action === 'skip').map((a) => a.experimentId));
@@ -204,5 +276,44 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
     return { gridSearchId, results, plan, settings };
   } finally {
     await close();
+  }
+}
+
+/** A grid search's stored events from the websocket endpoint's history (JSONL over HTTP). */
+async function* fetchHistory(
+  server: string,
+  gridSearchId: string,
+  authToken: string | undefined,
+): AsyncIterable<unknown> {
+  const url = `${server.replace(/\/$/, '')}${HISTORY_PATH(gridSearchId, 0)}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: authToken ? { authorization: `Bearer ${authToken}` } : {},
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (error) {
+    throw MlgymError.fromIssue({
+      code: 'NETWORK_TIMEOUT',
+      problem: `cannot read the recorded decisions of ${gridSearchId} from ${url}: ${(error as Error).message}`,
+      hint: 'Start the websocket endpoint the run logged to, then resume again',
+    });
+  }
+  if (res.status === 404) return;
+  if (!res.ok) {
+    throw MlgymError.fromIssue({
+      code: 'NOT_FOUND',
+      problem: `cannot read the recorded decisions of ${gridSearchId}: ${url} answered ${res.status}`,
+    });
+  }
+  const text = await res.text();
+  for (const line of text.split('\n')) {
+    // Only the search's own events are parsed (a log holds mostly progress events).
+    if (!line.includes('"search_')) continue;
+    try {
+      yield JSON.parse(line) as unknown;
+    } catch {
+      // a torn last line: the next resume reads it whole
+    }
   }
 }

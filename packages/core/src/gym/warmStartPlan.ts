@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { MlgymError } from '@mlgym/protocol';
+import { MlgymError, isAdaptiveSearch } from '@mlgym/protocol';
 import type { Backend, Environment, MlgymIssue, RunInfo, TrainingSettings } from '@mlgym/protocol';
 import type { GridSearchStore } from '@mlgym/storage';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
@@ -109,6 +109,13 @@ export async function planWarmStart(
       hint: `To continue with ${show(batches.value)} batches per epoch anyway, add ${'flag' in batches.origin ? '--allow_changed_batches' : 'allow_changed_batches: true'}: the continuation will then differ from an uninterrupted run`,
     });
   }
+  if (epochs && epochs.value !== was.num_epochs && isAdaptiveSearch(was.search)) {
+    refuse(epochs.origin, {
+      problem: `the stored run is a ${was.search?.algorithm} search, whose rungs num_epochs sets: it continues with its own`,
+      found: show(epochs.value),
+      expected: `${show(was.num_epochs)} (${storedIn}); leave it out to inherit it`,
+    });
+  }
   if (seed && seed.value !== was.seed) {
     refuse(seed.origin, {
       problem: 'differs from the stored run (a restarted experiment would train differently)',
@@ -171,6 +178,7 @@ export async function planWarmStart(
     backend: backend?.value ?? was.backend,
     environment: fileEnv ?? was.environment,
     plugins: rc.config.plugins ? rc.config.plugins.map((p) => resolveAgainst(run.source.file, p)) : was.plugins,
+    ...(was.search ? { search: was.search } : {}),
   };
   const lines = [`warm start of ${gridSearchId} (stored settings: ${stored.file})`];
   const inherited: string[] = [];

@@ -12,7 +12,7 @@ interface Job {
 
 export type ForkedOutcome =
   | { result: Omit<JobResult, 'seconds'>; error?: undefined; stack?: undefined }
-  | { result?: undefined; error: string; stack: string | null };
+  | { result?: undefined; error: string; stack: string | null; signal?: NodeJS.Signals | null | undefined };
 
 export interface WorkerProcessOptions {
   /** A module that calls `runWorker()`, and its arguments. */
@@ -110,6 +110,7 @@ export class WorkerProcess {
     return {
       error: `worker process exited ${signal ? `with signal ${signal}` : `with code ${code}`}${last ? `: ${last}` : ''}`,
       stack: this.stderr || null,
+      signal,
     };
   }
 

@@ -6,12 +6,12 @@ import type { RandomSweep } from './sweepSpec.js';
 
 type Mapping = Record<string, unknown>;
 
-interface RandomSite {
+export interface RandomSite {
   path: PropertyKey[];
   spec: RandomSweep;
 }
 
-function findRandomSites(node: unknown, path: PropertyKey[], out: RandomSite[]): void {
+export function findRandomSites(node: unknown, path: PropertyKey[], out: RandomSite[]): void {
   if (isRandomSweep(node)) {
     out.push({ path, spec: RandomSweepSchema.parse(node) });
     return;
@@ -40,7 +40,7 @@ function draw(spec: RandomSweep, path: readonly PropertyKey[], count: number): u
   });
 }
 
-function setAt(target: Mapping, path: readonly PropertyKey[], value: unknown): void {
+export function setAt(target: Mapping, path: readonly PropertyKey[], value: unknown): void {
   let node: Mapping = target;
   for (const seg of path.slice(0, -1)) node = node[String(seg)] as Mapping;
   node[String(path[path.length - 1])] = value;

@@ -1,5 +1,6 @@
 import type { GridSearchStore } from '@mlgym/storage';
 import type { LoaderState } from './dataLoader.js';
+import type { SplitResult } from './earlyStopping.js';
 
 /** `training_state.json` of a checkpoint. */
 export interface TrainingState {
@@ -12,6 +13,8 @@ export interface TrainingState {
   loader: LoaderState;
   early_stopping: unknown;
   checkpointing: unknown;
+  /** The epoch's evaluation, so a continuation with nothing left to train still knows its scores (older: absent). */
+  results?: SplitResult[];
 }
 
 export const STATE_FILE = 'training_state.json';

@@ -70,6 +70,8 @@ export interface ExperimentOutcome {
   history: Array<{ epoch: number; results: SplitResult[] }>;
   /** True when the experiment had already finished (or stopped early) and nothing was trained. */
   alreadyComplete: boolean;
+  /** The last epoch's results: the last trained, or, when nothing was trained, the checkpoint's. */
+  final?: SplitResult[] | undefined;
 }
 
 /**
@@ -146,6 +148,7 @@ async function train(
     stoppedEarly: ctx.stoppedEarly,
     history: [],
     alreadyComplete: ctx.alreadyComplete,
+    final: ctx.restoredResults ? [...ctx.restoredResults] : undefined,
   };
   if (ctx.alreadyComplete) return outcome;
 
@@ -194,6 +197,7 @@ async function train(
     });
     outcome.history.push({ epoch, results });
     outcome.lastEpoch = epoch;
+    outcome.final = results;
     await callbacks.onEpochEnd(ctx, results);
   }
   outcome.stoppedEarly = ctx.stoppedEarly;

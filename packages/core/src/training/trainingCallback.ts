@@ -13,6 +13,8 @@ export interface FitContext {
   stoppedEarly: boolean;
   /** Set at train begin (by the checkpoint callback) when a warm start finds nothing left to train. */
   alreadyComplete: boolean;
+  /** The evaluation of the epoch a warm start continues after, when its checkpoint holds it. */
+  restoredResults?: readonly SplitResult[] | undefined;
 }
 
 export interface BatchInfo {

@@ -5,6 +5,7 @@ import SettingsIcon from '@mui/icons-material/Settings';
 import SweepIcon from '@mui/icons-material/Timeline';
 import CompareIcon from '@mui/icons-material/CompareArrows';
 import CvIcon from '@mui/icons-material/Assessment';
+import SearchIcon from '@mui/icons-material/Stairs';
 
 export interface MenuItem {
   label: string;
@@ -19,5 +20,6 @@ export const MENU: MenuItem[] = [
   { label: 'Sweep', path: '/sweep', icon: SweepIcon },
   { label: 'Compare', path: '/compare', icon: CompareIcon },
   { label: 'CV report', path: '/cv-report', icon: CvIcon },
+  { label: 'Search', path: '/search', icon: SearchIcon },
   { label: 'Settings', path: '/settings', icon: SettingsIcon },
 ];

@@ -13,6 +13,7 @@ export const pageChunks = {
   '/sweep': () => import('../features/sweep/SweepPage'),
   '/compare': () => import('../features/compare/ComparePage'),
   '/cv-report': () => import('../features/cvReport/CvReportPage'),
+  '/search': () => import('../features/search/SearchPage'),
 } as const;
 
 export type PagePath = keyof typeof pageChunks;

@@ -11,6 +11,7 @@ const SettingsPage = lazy(pageChunks['/settings']);
 const SweepPage = lazy(pageChunks['/sweep']);
 const ComparePage = lazy(pageChunks['/compare']);
 const CvReportPage = lazy(pageChunks['/cv-report']);
+const SearchPage = lazy(pageChunks['/search']);
 
 export interface RouteSpec {
   path: string;
@@ -32,4 +33,5 @@ export const ROUTES: RouteSpec[] = [
   { path: '/sweep', element: <SweepPage />, title: 'Sweep', popup: true },
   { path: '/compare', element: <ComparePage />, title: 'Compare', popup: true },
   { path: '/cv-report', element: <CvReportPage />, title: 'CV report', popup: true },
+  { path: '/search', element: <SearchPage />, title: 'Search', popup: true },
 ];

@@ -15,6 +15,7 @@ import type { ApiExtra } from '../connection/rest/api';
 import { settingsSlice } from '../connection/settings/settingsSlice';
 import type { Settings } from '../connection/settings/settingsStorage';
 import { chartsSlice } from '../features/charts/chartsSlice';
+import { searchSlice } from '../analysis/search/searchSlice';
 import type { AppDispatch, RootState } from '../store/rootState';
 
 /**
@@ -30,6 +31,7 @@ export const rootReducer: Reducer<RootState, UnknownAction, Partial<RootState>> 
   seriesSlice,
   analysisSlice,
   chartsSlice,
+  searchSlice,
   api,
 );
 

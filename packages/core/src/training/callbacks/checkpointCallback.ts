@@ -68,6 +68,7 @@ export class CheckpointCallback implements TrainingCallback {
     this.options.loader.setState(state.loader);
     this.options.strategy?.setState(state.checkpointing);
     ctx.globalBatch = state.global_batch;
+    ctx.restoredResults = state.results;
     ctx.startEpoch = last + 1;
     ctx.epoch = last;
     if (state.stopped_early || last + 1 >= ctx.numEpochs) {
@@ -99,6 +100,7 @@ export class CheckpointCallback implements TrainingCallback {
         loader: this.options.loader.getState(),
         early_stopping: earlyStopping?.strategy.getState() ?? null,
         checkpointing: strategy?.getState() ?? null,
+        results: [...results],
       };
       const best = earlyStopping?.bestWeights;
       if (this.options.flushEvents)

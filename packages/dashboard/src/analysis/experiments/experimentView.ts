@@ -1,8 +1,15 @@
 import type { ExperimentRow } from '../../connection/events/dataUpdate';
+import { searchStatus } from '../search/searchStatus';
 
-/** What the table shows as an experiment's state: failed when its job reported an error. */
+/**
+ * What the table shows as an experiment's state: failed when its job reported an error, interrupted with the
+ * epochs it finished, an adaptive search's word about its trial (`stopped at epoch 3 (rung 1: …)`).
+ */
 export function displayStatus(row: ExperimentRow): string {
   if (row.error) return 'FAILED';
+  if (row.job_status === 'INTERRUPTED') return `INTERRUPTED after ${(row.interrupted_epoch ?? -1) + 1} epochs`;
+  const search = searchStatus(row);
+  if (search) return search;
   switch (row.job_status) {
     case 'DONE':
       return 'COMPLETED';

@@ -1,8 +1,11 @@
+import type { SearchDecisionKind, SearchDecisionPayload, SearchPlanPayload } from '@mlgym/protocol';
+
 /** Fields of a table row that come from `job_status` events (names as the original's table). */
 export interface JobFields {
   job_id: string | number;
   job_type: number;
-  job_status: 'INIT' | 'RUNNING' | 'DONE';
+  /** `INTERRUPTED`: a `job_interrupted` event (Ctrl-C, a lost worker) came after its RUNNING. */
+  job_status: 'INIT' | 'RUNNING' | 'DONE' | 'INTERRUPTED';
   starting_time: number;
   finishing_time: number;
   error: string | null;
@@ -20,7 +23,30 @@ export interface ModelFields {
   current_batch: number;
 }
 
-export type ExperimentRow = { experiment_id: number } & Partial<JobFields> & Partial<ModelFields>;
+/** Fields of a table row from an interruption and from an adaptive search's last decision about its trial. */
+export interface SearchFields {
+  /** The last epoch the job finished before it was interrupted (-1: none). */
+  interrupted_epoch: number;
+  search_trial: number;
+  search_decision: SearchDecisionKind;
+  search_rung: number;
+  /** Epochs trained when decided. */
+  search_epoch: number;
+  search_next_epoch: number | null;
+  search_score: number | null;
+  search_cutoff: number | null;
+  search_reason: string | null;
+}
+
+export type ExperimentRow = { experiment_id: number } & Partial<JobFields> &
+  Partial<ModelFields> &
+  Partial<SearchFields>;
+
+/** An adaptive search's events folded since the last update. */
+export interface SearchUpdate {
+  plan: SearchPlanPayload | null;
+  decisions: SearchDecisionPayload[];
+}
 
 /** Whether a higher value of a series is better (metric scores) or a lower one (losses). */
 export type SeriesKind = 'metric' | 'loss';
@@ -58,6 +84,8 @@ export interface DataUpdate {
   problems: string[];
   /** What the board's limits left out since the last update (see BOARD_LIMITS); absent when nothing was. */
   leftOut?: LeftOut;
+  /** An adaptive search's plan and decisions, when the log has any. */
+  search?: SearchUpdate | undefined;
 }
 
 /** What the socket worker did not keep because a grid search exceeded the board's limits. */

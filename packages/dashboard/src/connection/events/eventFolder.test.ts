@@ -1,3 +1,4 @@
+import type { MlgymEvent } from '@mlgym/protocol';
 import { describe, expect, it } from 'vitest';
 import { evaluation, experimentConfig, experimentStatus, jobStatus } from '../../test/events';
 import { createEventFolder, transferables } from './eventFolder';
@@ -174,5 +175,38 @@ describe('createEventFolder', () => {
     port1.postMessage(update, buffers);
     expect(buffers.every((b) => b.byteLength === 0)).toBe(true);
     port1.close();
+  });
+
+  it('a lost worker reported after the job finished elsewhere leaves it finished, in the same take or a later one', () => {
+    const interrupted = (id: number): MlgymEvent => ({
+      event_type: 'job_interrupted',
+      creation_ts: 2,
+      payload: {
+        grid_search_id: '2024-01-01--00-00-00',
+        experiment_id: id,
+        job_id: `2024-01-01--00-00-00-${id}`,
+        epoch: 3,
+        reason: 'its worker was lost; another worker continues it from its last checkpoint',
+        time: 2,
+      },
+    });
+    const folder = createEventFolder();
+    [jobStatus(0, 'RUNNING'), jobStatus(0, 'DONE'), interrupted(0), jobStatus(1, 'DONE')].forEach((e, i) =>
+      folder.fold(i, e),
+    );
+    expect(folder.take().rows.map((r) => [r.experiment_id, r.job_status])).toEqual([
+      [0, 'DONE'],
+      [1, 'DONE'],
+    ]);
+    folder.fold(4, interrupted(1));
+    expect(folder.take().rows).toEqual([]);
+    // a job still running is interrupted; a warm start running a finished one again may be too
+    [jobStatus(2, 'RUNNING'), interrupted(2), jobStatus(1, 'RUNNING'), interrupted(1)].forEach((e, i) =>
+      folder.fold(5 + i, e),
+    );
+    expect(folder.take().rows.map((r) => [r.experiment_id, r.job_status])).toEqual([
+      [2, 'INTERRUPTED'],
+      [1, 'INTERRUPTED'],
+    ]);
   });
 });

@@ -1,7 +1,15 @@
 import { EVENT_TYPES, MlgymEventSchema } from '@mlgym/protocol';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { BOARD_LIMITS } from './dataUpdate';
-import type { BoardLimits, DataUpdate, ExperimentRow, LeftOut, SeriesKind, SeriesPoints } from './dataUpdate';
+import type {
+  BoardLimits,
+  DataUpdate,
+  ExperimentRow,
+  LeftOut,
+  SearchUpdate,
+  SeriesKind,
+  SeriesPoints,
+} from './dataUpdate';
 import { readEvaluation, readExperimentStatus } from './fastEvents';
 import type { EvaluationResultPayload, ExperimentStatusPayload } from './fastEvents';
 
@@ -130,7 +138,10 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
     }
     return false;
   };
+  let search: SearchUpdate | undefined;
 
+  // experiments whose last job status is DONE, across takes (rows hold only what a take changed)
+  const finished = new Set<number>();
   const row = (id: number): ExperimentRow => {
     let r = rows.get(id);
     if (!r) rows.set(id, (r = { experiment_id: id }));
@@ -192,13 +203,17 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
   }
 
   function apply(event: MlgymEvent): void {
-    if (!admitted(event.payload.experiment_id)) return;
+    // a search's plan and decisions belong to no one experiment: never left out
+    const id = 'experiment_id' in event.payload ? event.payload.experiment_id : undefined;
+    if (typeof id === 'number' && !admitted(id)) return;
     switch (event.event_type) {
       case 'job_status': {
         const p = event.payload;
         const r = row(p.experiment_id);
         // A warm start repeats the DONE of a finished experiment without its times (-1): keep the known ones.
         const keepTimes = p.status === 'DONE' && p.starting_time < 0 && p.finishing_time < 0;
+        if (p.status === 'DONE') finished.add(p.experiment_id);
+        else finished.delete(p.experiment_id); // a warm start extending it runs it again
         Object.assign(r, {
           job_id: p.job_id,
           job_type: p.job_type,
@@ -217,6 +232,37 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
       case 'experiment_config': {
         row(event.payload.experiment_id);
         configs.set(event.payload.experiment_id, event.payload.config);
+        return;
+      }
+      case 'job_interrupted': {
+        // A lost worker is reported by the run's parent, whose events may arrive after those of the worker that
+        // took the job over: a finished job stays finished.
+        if (finished.has(event.payload.experiment_id)) return;
+        const r = row(event.payload.experiment_id);
+        r.job_status = 'INTERRUPTED';
+        r.interrupted_epoch = event.payload.epoch;
+        return;
+      }
+      case 'search_plan':
+        search ??= { plan: null, decisions: [] };
+        search.plan = event.payload;
+        return;
+      case 'search_decision': {
+        const p = event.payload;
+        search ??= { plan: null, decisions: [] };
+        search.decisions.push(p);
+        for (const id of p.experiment_ids) {
+          Object.assign(row(id), {
+            search_trial: p.trial_id,
+            search_decision: p.decision,
+            search_rung: p.rung,
+            search_epoch: p.epoch,
+            search_next_epoch: p.next_epoch,
+            search_score: p.score,
+            search_cutoff: p.cutoff,
+            search_reason: p.reason ?? null,
+          });
+        }
         return;
       }
     }
@@ -291,9 +337,11 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
           ? [...problems, `no number for ${missingExample} (null or NaN): drawn as a gap`].slice(-MAX_PROBLEMS)
           : problems,
         ...(leftOutPending ? { leftOut } : {}),
+        ...(search ? { search } : {}),
       };
       leftOut = { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 };
       leftOutPending = false;
+      search = undefined;
       rows = new Map();
       configs = new Map();
       series = new Map();

@@ -51,12 +51,15 @@ export function ParallelCoordinates({
   brushes,
   selected,
   onBrush,
+  colorOf = experimentColor,
 }: {
   data: ParallelData;
   brushes: Record<string, Brush>;
   /** Experiments passing every filter (null: all). */
   selected: ReadonlySet<number> | null;
   onBrush: (axis: string, brush: Brush | null) => void;
+  /** A line's colour (default: the experiment's colour everywhere). */
+  colorOf?: (experimentId: number) => string;
 }) {
   const svg = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ axis: string; from: number; to: number } | null>(null);
@@ -104,7 +107,7 @@ export function ParallelCoordinates({
             key={line.experimentId}
             d={segments.join(' ')}
             fill="none"
-            stroke={inside ? experimentColor(line.experimentId) : '#d5d9df'}
+            stroke={inside ? colorOf(line.experimentId) : '#d5d9df'}
             strokeWidth={inside ? 2 : 1}
             opacity={inside ? 0.9 : 0.6}
             data-experiment={line.experimentId}

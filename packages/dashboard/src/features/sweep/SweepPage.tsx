@@ -20,6 +20,7 @@ import { ParallelCoordinates } from './ParallelCoordinates';
 import { selectParallelData, selectSweepMetric } from '../../analysis/parallelSelectors';
 import type { MetricMode } from '../../analysis/series/seriesValue';
 import { brushSet, brushesCleared, compareSelectionSet, metricChosen, modeChosen } from '../../analysis/analysisSlice';
+import { RungLegend, useRungColours } from '../../analysis/search/RungLegend';
 
 /** `/sweep`: parallel coordinates of the swept hyper-parameters and a metric; brushes filter the table and charts. */
 export function SweepPage() {
@@ -34,6 +35,7 @@ export function SweepPage() {
   const total = data.lines.length;
   const shown = filtered ? data.lines.filter((l) => filtered.has(l.experimentId)).length : total;
   const brushed = Object.keys(brushes).length;
+  const rungs = useRungColours();
   if (total === 0) return <Alert severity="info">No experiments yet: the view fills in as their events arrive.</Alert>;
   return (
     <Box>
@@ -67,6 +69,18 @@ export function SweepPage() {
           <Typography sx={{ flex: 1 }} data-testid="sweep-count">
             {shown} of {total} experiments pass the filters
           </Typography>
+          {rungs.available && (
+            <ToggleButtonGroup
+              size="small"
+              exclusive
+              value={rungs.on ? 'rung' : 'experiment'}
+              onChange={(_e, v: string | null) => v && rungs.set(v === 'rung')}
+              aria-label="Line colour"
+            >
+              <ToggleButton value="experiment">Colour by experiment</ToggleButton>
+              <ToggleButton value="rung">Colour by rung reached</ToggleButton>
+            </ToggleButtonGroup>
+          )}
           <Button disabled={brushed === 0} onClick={() => dispatch(brushesCleared())}>
             Clear brushes
           </Button>
@@ -102,7 +116,9 @@ export function SweepPage() {
           brushes={brushes}
           selected={filtered}
           onBrush={(axis, brush) => dispatch(brushSet({ axis, brush }))}
+          {...(rungs.on ? { colorOf: rungs.colorOf } : {})}
         />
+        {rungs.on && <RungLegend />}
       </Paper>
       {filtered && (
         <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mt: 2 }} aria-label="Experiments passing the filters">

@@ -1,5 +1,6 @@
 import { Tooltip } from '@mui/material';
 import type { CustomCellRendererProps } from 'ag-grid-react';
+import { statusColor } from '../../analysis/search/searchStatus';
 import type { GridRow } from '../../analysis/rowFilter';
 
 // Plain elements, not MUI components: a table of 1,000 experiments mounts these for every row
@@ -25,7 +26,8 @@ const chipStyle = (color: string) =>
   }) as const;
 
 export function StatusCell({ value, data }: CustomCellRendererProps<GridRow, string>) {
-  const chip = <span style={chipStyle(STATUS_COLOR[value ?? ''] ?? '#616161')}>{value ?? ''}</span>;
+  const color = STATUS_COLOR[value ?? ''] ?? statusColor(value ?? '') ?? '#616161';
+  const chip = <span style={chipStyle(color)}>{value ?? ''}</span>;
   const error = data?.['error'];
   return typeof error === 'string' && error ? <Tooltip title={error}>{chip}</Tooltip> : chip;
 }
