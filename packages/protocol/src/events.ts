@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
 import { SafeNameSchema } from './safeName.js';
+import { AnnotationPayloadSchema } from './annotations.js';
 import { JobInterruptedPayloadSchema, SearchDecisionPayloadSchema, SearchPlanPayloadSchema } from './searchEvents.js';
+import { SystemMetricsPayloadSchema } from './systemMetrics.js';
 
 export { SafeNameSchema } from './safeName.js';
 
@@ -80,6 +82,8 @@ export const MlgymEventSchema = z
       envelope('search_plan', SearchPlanPayloadSchema),
       envelope('search_decision', SearchDecisionPayloadSchema),
       envelope('job_interrupted', JobInterruptedPayloadSchema),
+      envelope('annotation', AnnotationPayloadSchema),
+      envelope('system_metrics', SystemMetricsPayloadSchema),
     ]),
   );
 export type MlgymEvent = z.infer<typeof MlgymEventSchema>;
@@ -92,9 +96,15 @@ export const EVENT_TYPES: readonly MlgymEventType[] = [
   'search_plan',
   'search_decision',
   'job_interrupted',
+  'annotation',
+  'system_metrics',
 ];
 
-/** The event types the original MLgym sends; the others are mlgym's own (adaptive search, interruptions). */
+/**
+ * The event types the original MLgym sends; the others are mlgym's own (adaptive search, interruptions, tags and
+ * notes, system metrics). The original MLboard throws on an event type it does not know, so the websocket endpoint
+ * sends a client that joins in the original's way only these (see `JoinRequestSchema.event_types`).
+ */
 export const ORIGINAL_EVENT_TYPES: readonly MlgymEventType[] = [
   'experiment_config',
   'job_status',
