@@ -3,7 +3,14 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
-import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, SafeNameSchema } from '@mlgym/protocol';
+import {
+  JoinRequestSchema,
+  MlgymError,
+  ORIGINAL_EVENT_TYPES,
+  PUBLISHER_ROOMS,
+  SafeNameSchema,
+  joinEventTypes,
+} from '@mlgym/protocol';
 import type {
   AuthErrorBody,
   ClientToServerEvents,
@@ -14,9 +21,10 @@ import type {
 } from '@mlgym/protocol';
 import { createAccessControl, createHostCheck, createServer } from '@mlgym/server-security';
 import type { AccessControl, HostCheck, TlsFiles } from '@mlgym/server-security';
+import { createAnnotationHandler } from './annotationHandler.js';
 import { guardHandshake } from './handshakeGuard.js';
 import { createPublisher } from './publisher.js';
-import { messagePermit, recheckConnections } from './socketAccess.js';
+import { ORIGINAL_ONLY, messagePermit, recheckConnections } from './socketAccess.js';
 import type { MlgymSocket, SocketData } from './socketAccess.js';
 import { createHistoryHandler } from './historyHandler.js';
 import { createHttpRoutes } from './httpRoutes.js';
@@ -72,6 +80,19 @@ function errorBody(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: 'internal error while handling the event' };
 }
 
+const ORIGINAL_TYPES = new Set<unknown>(ORIGINAL_EVENT_TYPES);
+
+function isOriginal(event: { data: unknown }): boolean {
+  const data = event.data;
+  return typeof data === 'object' && data !== null && ORIGINAL_TYPES.has((data as { event_type?: unknown }).event_type);
+}
+
+function message(events: Array<{ event_id: number; data: unknown }>) {
+  return events.length === 1
+    ? { event_id: events[0]!.event_id, data: events[0]!.data }
+    : { event_id: 'batched_events' as const, data: events };
+}
+
 function asAck<T>(ack: unknown): Ack<T> {
   return typeof ack === 'function' ? (ack as (result: T) => void) : undefined;
 }
@@ -123,15 +144,17 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
       opening = options.storage.log(gridSearchId).then((log) => {
         unsubscribe.push(
           log.onCommit((firstId, events) => {
-            const message =
-              events.length === 1
-                ? { event_id: firstId, data: events[0] }
-                : {
-                    event_id: 'batched_events' as const,
-                    data: events.map((data, i) => ({ event_id: firstId + i, data })),
-                  };
+            const all = events.map((data, i) => ({ event_id: firstId + i, data }));
+            const original = all.filter(isOriginal);
             try {
-              io.to(gridSearchId).emit('mlgym_event', message);
+              if (original.length === all.length) io.to(gridSearchId).emit('mlgym_event', message(all));
+              else {
+                // the original MLboard stops at an event type it does not know: its joins get the original's only
+                io.to(gridSearchId)
+                  .except(ORIGINAL_ONLY + gridSearchId)
+                  .emit('mlgym_event', message(all));
+                if (original.length > 0) io.to(ORIGINAL_ONLY + gridSearchId).emit('mlgym_event', message(original));
+              }
             } catch (error) {
               report(`ws endpoint: broadcasting events ${firstId}.. of ${gridSearchId} failed: ${String(error)}`);
             }
@@ -151,6 +174,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     hosts: () => hosts,
     allowedOrigins: allowed,
     history: createHistoryHandler({ storage: options.storage, logFor, chunkBytes, report }),
+    annotations: createAnnotationHandler({ storage: options.storage, logFor, keyLimit }),
   });
   io.use(guardHandshake(access, () => hosts));
 
@@ -179,11 +203,23 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   }
 
   /** Sends a room's history after `next - 1`, then joins the room with no gap and no duplicate. */
-  async function replay(socket: MlgymSocket, room: string, from: number, format: 'json' | 'jsonl'): Promise<void> {
+  async function replay(
+    socket: MlgymSocket,
+    room: string,
+    from: number,
+    { format, types }: { format: 'json' | 'jsonl'; types: 'original' | 'all' },
+  ): Promise<void> {
+    const follow = async () => {
+      if (types === 'original') await socket.join([room, ORIGINAL_ONLY + room]);
+      else {
+        await socket.leave(ORIGINAL_ONLY + room);
+        await socket.join(room);
+      }
+    };
     if (!options.storage.has(room)) {
       // Nothing stored yet: follow the room without creating anything. Joining in this tick is
       // safe, as a log is created only by a publish, which commits ticks later.
-      await socket.join(room);
+      await follow();
       socket.emit('history_done', { grid_search_id: room, next_event_id: 0 });
       return;
     }
@@ -192,7 +228,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     for (;;) {
       // Joining in the same tick as the length check: every later commit is broadcast to us.
       if (next >= log.length) {
-        await socket.join(room);
+        await follow();
         socket.emit('history_done', { grid_search_id: room, next_event_id: log.length });
         return;
       }
@@ -206,7 +242,9 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
             jsonl: chunk.bytes,
           });
         } else {
-          socket.emit('mlgym_event', { event_id: 'batched_events', data: parseChunk(chunk) });
+          const events = parseChunk(chunk);
+          const sent = types === 'all' ? events : events.filter(isOriginal);
+          if (sent.length > 0) socket.emit('mlgym_event', { event_id: 'batched_events', data: sent });
         }
         if (chunk.firstId + chunk.count <= next) throw new Error(`replay of ${room} made no progress at ${next}`);
         next = chunk.firstId + chunk.count;
@@ -228,7 +266,9 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     const request = parsed.data;
     const rooms = request.rooms;
     const adding = new Set(rooms.filter((r) => !socket.rooms.has(r))).size;
-    if (socket.rooms.size - 1 + adding > maxRooms) {
+    // the socket's own room and the marker rooms of original-only joins do not count
+    const following = [...socket.rooms].filter((r) => r !== socket.id && !r.startsWith(ORIGINAL_ONLY)).length;
+    if (following + adding > maxRooms) {
       const message = `a connection may follow at most ${maxRooms} rooms`;
       socket.emit('mlgym_error', { code: 'BAD_REQUEST', message });
       ack?.({ ok: false, message });
@@ -261,7 +301,10 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
       // Own properties only: `constructor` or `toString` must not read Object.prototype.
       const last =
         typeof ids === 'number' ? ids : ids !== undefined && Object.hasOwn(ids, room) ? (ids[room] ?? -1) : -1;
-      await replay(socket, room, last + 1, request.history_format ?? 'json');
+      await replay(socket, room, last + 1, {
+        format: request.history_format ?? 'json',
+        types: joinEventTypes(request),
+      });
     }
     ack?.(refused ? { ok: false, ...refused } : { ok: true });
   }
