@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { annotationEvent, conflictMessage } from '@mlgym/event-store';
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
 import { AnnotationRequestSchema, MlgymError, SafeNameSchema } from '@mlgym/protocol';
-import type { AnnotationAnswer, AnnotationConflict, AnnotationPayload, AuthErrorBody } from '@mlgym/protocol';
+import type { AnnotationAnswer, AnnotationConflict, AuthErrorBody } from '@mlgym/protocol';
 import { writeRefusal } from '@mlgym/server-security';
 import type { Principal } from '@mlgym/server-security';
 import { AnnotationIndex } from './annotationIndex.js';
@@ -102,40 +103,17 @@ export function createAnnotationHandler(options: AnnotationHandlerOptions) {
     const author = writer.principal.anonymous ? (edit.author ?? null) : writer.principal.name;
     try {
       const answer = await index.exclusive(room, log, async (view) => {
-        if (edit.experiment_id !== null && !view.experiments.has(edit.experiment_id)) {
-          throw MlgymError.fromIssue({
-            code: 'NOT_FOUND',
-            problem: `grid search ${room} has no experiment ${edit.experiment_id}`,
-            expected: view.experiments.size
-              ? `one of ${describeIds(view.experiments)}`
-              : 'an experiment of the grid search',
-          });
-        }
-        const current = view.fold.target(edit.experiment_id).note;
-        if (edit.note !== undefined && (edit.note_base ?? null) !== (current?.event_id ?? null)) {
-          return { conflict: current };
-        }
-        const payload: AnnotationPayload = {
-          grid_search_id: room,
-          experiment_id: edit.experiment_id,
-          ...(edit.add_tags?.length ? { add_tags: edit.add_tags } : {}),
-          ...(edit.remove_tags?.length ? { remove_tags: edit.remove_tags } : {}),
-          ...(edit.note !== undefined ? { note: edit.note, note_base: edit.note_base ?? null } : {}),
-          author,
-          source: edit.source ?? 'board',
-          time: Date.now() / 1000,
-        };
-        const event = { event_type: 'annotation', creation_ts: Math.round(Date.now() * 1000), payload };
-        await options.keyLimit.admit(room, log, [event]);
-        const { ids } = await log.append([event]);
+        const made = annotationEvent(view, room, edit, author);
+        if ('conflict' in made) return made;
+        await options.keyLimit.admit(room, log, [made.event]);
+        const { ids } = await log.append([made.event]);
         return { eventId: ids[0] as number };
       });
       if ('conflict' in answer) {
-        const who = answer.conflict?.author ? ` by ${answer.conflict.author}` : '';
         const body: AnnotationConflict = {
           code: 'CONFLICT',
-          message: `the note was changed${who} since this edit began; nothing was stored (merge with the current note and save again)`,
-          current: answer.conflict ?? null,
+          message: conflictMessage(answer.conflict),
+          current: answer.conflict,
         };
         res.writeHead(409, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
         return void res.end(JSON.stringify(body));
@@ -152,9 +130,4 @@ export function createAnnotationHandler(options: AnnotationHandlerOptions) {
       throw error;
     }
   };
-}
-
-function describeIds(ids: ReadonlySet<number>): string {
-  const sorted = [...ids].sort((a, b) => a - b);
-  return sorted.length > 8 ? `${sorted.slice(0, 8).join(', ')}, … (${sorted.length} in all)` : sorted.join(', ');
 }
