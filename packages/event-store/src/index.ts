@@ -17,3 +17,5 @@ export { describeSource, readGridSearchLines } from './gridSearchSource.js';
 export type { GridSearchSource, StoredLine } from './gridSearchSource.js';
 export { readAnnotations, writeAnnotation } from './gridSearchAnnotations.js';
 export type { WriteOptions } from './gridSearchAnnotations.js';
+export { exportReport } from './reportExport.js';
+export type { ReportExport } from './reportExport.js';

@@ -136,3 +136,16 @@ export { createAnnotationFold, emptyTarget } from './annotationFold.js';
 export type { AnnotationFold, AnnotationState } from './annotationFold.js';
 export { SYSTEM_METRICS, SystemMetricsPayloadSchema } from './systemMetrics.js';
 export type { SystemMetricKey, SystemMetricsPayload } from './systemMetrics.js';
+export {
+  REPORT_DATA_ELEMENT_ID,
+  REPORT_DATA_PLACEHOLDER,
+  REPORT_EXPERIMENT_FILES,
+  REPORT_GRID_SEARCH_FILES,
+  REPORT_TITLE_PLACEHOLDER,
+  ReportBundleSchema,
+  ReportEventCollector,
+  decodeReportBundle,
+  encodeReportBundle,
+  fillReportTemplate,
+} from './reportBundle.js';
+export type { ReportBundle } from './reportBundle.js';
