@@ -23,7 +23,10 @@ describe('singleFileReport', () => {
   it('puts the script and the styles inside the page, and names the script by its hash in the policy', () => {
     const code = 'console.log("</script><!-- x")';
     const bundle: Bundle = {
-      'report.html': { type: 'asset', source: html('<div id="root"></div>') },
+      'report.html': {
+        type: 'asset',
+        source: html('<div id="root"></div><script type="x">@@MLGYM_REPORT_DATA@@</script>'),
+      },
       'assets/report-abc.js': { type: 'chunk', code, isEntry: true },
       'assets/report-abc.css': { type: 'asset', source: '.a{color:red}' },
     };

@@ -31,7 +31,11 @@ export function inlineSafe(code: string): string {
  * file:// may load no module script of its own), and the page's Content-Security-Policy names the inline script
  * by its sha256. Meant for a build with one chunk (no code splitting) and every asset inlined.
  */
-export function singleFileReport(htmlName = 'report.html', policyPlaceholder = '@@MLGYM_REPORT_CSP@@'): Plugin {
+export function singleFileReport(
+  htmlName = 'report.html',
+  policyPlaceholder = '@@MLGYM_REPORT_CSP@@',
+  dataPlaceholder = '@@MLGYM_REPORT_DATA@@',
+): Plugin {
   return {
     name: 'mlgym:single-file-report',
     apply: 'build',
@@ -61,6 +65,11 @@ export function singleFileReport(htmlName = 'report.html', policyPlaceholder = '
         if (!script) this.error('the report build has no script');
         // modulepreload links for chunks that were inlined
         text = text.replace(/<link rel="modulepreload"[^>]*>/g, '');
+        // the export fills the data at the placeholder's last place: the data element must follow the script
+        const scriptEnd = text.indexOf(script) + script.length;
+        if (text.lastIndexOf(dataPlaceholder) < scriptEnd) {
+          this.error(`${htmlName}: the data element (${dataPlaceholder}) must come after the inline script`);
+        }
         const hash = `sha256-${createHash('sha256').update(script).digest('base64')}`;
         if (!text.includes(policyPlaceholder)) this.error(`${htmlName} has no ${policyPlaceholder}`);
         html.source = text.replace(policyPlaceholder, () => reportPolicy(hash));

@@ -44,11 +44,15 @@ describe('report data', () => {
     const data = await encodeReportBundle(bundle);
     expect(data).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect(await decodeReportBundle(data)).toEqual(bundle);
-    const template = `<title>${REPORT_TITLE_PLACEHOLDER}</title><script type="application/octet-stream">${REPORT_DATA_PLACEHOLDER}</script>`;
+    // the template's own script names both placeholders (the board fills reports too): they stay as they are
+    const script = `<script>const p = ['${REPORT_TITLE_PLACEHOLDER}', '${REPORT_DATA_PLACEHOLDER}'];</script>`;
+    const template = `<head><title>${REPORT_TITLE_PLACEHOLDER}</title>${script}</head><body><script type="application/octet-stream" id="mlgym-report-data">${REPORT_DATA_PLACEHOLDER}</script></body>`;
     expect(fillReportTemplate(template, data, 'a <b> & $&')).toBe(
-      `<title>a &lt;b&gt; &amp; $&amp;</title><script type="application/octet-stream">${data}</script>`,
+      `<head><title>a &lt;b&gt; &amp; $&amp;</title>${script}</head><body><script type="application/octet-stream" id="mlgym-report-data">${data}</script></body>`,
     );
-    expect(() => fillReportTemplate('<html>', data, 't')).toThrow(/no @@MLGYM_REPORT_DATA@@/);
+    expect(() => fillReportTemplate('<html><body></body>', data, 't')).toThrow(
+      /no @@MLGYM_REPORT_DATA@@ in its data element/,
+    );
     expect(() => fillReportTemplate(template, '</script><script>', 't')).toThrow(/base64/);
   });
 });

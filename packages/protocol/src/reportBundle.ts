@@ -119,13 +119,23 @@ export async function decodeReportBundle(text: string): Promise<ReportBundle> {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-/** The report file: the template with the encoded bundle and a title in place. */
+/**
+ * The report file: the template with the encoded bundle and a title in place. The template's script holds the
+ * placeholders too (this very function is in it, for the board's Download report), so the data goes where the
+ * placeholder last appears, which must be the data element's content (the build puts that element after the
+ * script and checks it), and the title into the first `<title>`, which comes before the script.
+ */
 export function fillReportTemplate(template: string, data: string, title: string): string {
-  if (!template.includes(REPORT_DATA_PLACEHOLDER)) {
-    throw new Error(`the report template has no ${REPORT_DATA_PLACEHOLDER} (is it the dashboard's report.html?)`);
+  const at = template.lastIndexOf(REPORT_DATA_PLACEHOLDER);
+  const element = `id="${REPORT_DATA_ELEMENT_ID}">`;
+  if (at < 0 || template.slice(at - element.length, at) !== element) {
+    throw new Error(
+      `the report template has no ${REPORT_DATA_PLACEHOLDER} in its data element (is it the dashboard's report.html?)`,
+    );
   }
   if (!/^[A-Za-z0-9+/=]*$/.test(data)) throw new Error('report data must be base64');
-  return template
-    .replace(REPORT_TITLE_PLACEHOLDER, () => escapeHtml(title))
-    .replace(REPORT_DATA_PLACEHOLDER, () => data);
+  const head = template
+    .slice(0, at)
+    .replace(`<title>${REPORT_TITLE_PLACEHOLDER}</title>`, () => `<title>${escapeHtml(title)}</title>`);
+  return head + data + template.slice(at + REPORT_DATA_PLACEHOLDER.length);
 }
