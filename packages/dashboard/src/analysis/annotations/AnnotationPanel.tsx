@@ -20,7 +20,14 @@ export function AnnotationPanel({ experimentId, dense }: { experimentId: number 
   const [editing, setEditing] = useState(false);
   const note = target.note?.text ? target.note : null;
   return (
-    <Stack spacing={1.5} data-testid={experimentId === null ? 'grid-search-annotations' : 'experiment-annotations'}>
+    <Stack
+      spacing={1.5}
+      component="section"
+      aria-label={
+        experimentId === null ? 'Tags and note of the grid search' : `Tags and note of experiment ${experimentId}`
+      }
+      {...{ 'data-testid': experimentId === null ? 'grid-search-annotations' : 'experiment-annotations' }}
+    >
       {readOnly ? <TagList tags={target.tags} empty="No tags." /> : <TagEditor experimentId={experimentId} />}
       {editing ? (
         <NoteEditor experimentId={experimentId} note={target.note} onDone={() => setEditing(false)} />

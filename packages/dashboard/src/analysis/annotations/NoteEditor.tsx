@@ -8,9 +8,9 @@ import { NoteView, revisionLine } from './NoteView';
 import { useAnnotate } from './useAnnotate';
 
 /**
- * Edits a note. The edit names the revision it started from; when someone saved another meanwhile, the endpoint
- * stores nothing and this shows their text beside yours: keep editing (your text now replaces theirs knowingly),
- * or take theirs.
+ * Edits a note. The edit names the revision it started from. When someone saves another meanwhile, it shows at once
+ * (the board gets every stored edit); saving anyway is refused by the endpoint, which stores nothing, and this shows
+ * their text beside yours: take theirs, put theirs above yours, or save yours over theirs knowingly.
  */
 export function NoteEditor({
   experimentId,
@@ -26,10 +26,16 @@ export function NoteEditor({
   const [conflict, setConflict] = useState<NoteRevision | null | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
   const { send, sending } = useAnnotate();
+  // what someone else saved since this edit began (seen live), or what the endpoint named when it refused a save
+  const current = note?.event_id ?? null;
+  const theirs: NoteRevision | null | undefined =
+    conflict !== undefined ? conflict : current !== base ? note : undefined;
 
   const save = () => {
     setProblem(null);
-    send({ experiment_id: experimentId, note: text, note_base: base }).then(onDone, (e: unknown) => {
+    // a note shown here as theirs is replaced knowingly; one saved after it is refused again
+    const replacing = theirs !== undefined ? (theirs?.event_id ?? null) : base;
+    send({ experiment_id: experimentId, note: text, note_base: replacing }).then(onDone, (e: unknown) => {
       const refused = conflictOf(e);
       if (!refused) return setProblem(`Not saved: ${describeRestError(e)}`);
       setConflict(refused.current);
@@ -40,19 +46,26 @@ export function NoteEditor({
 
   return (
     <Stack spacing={1}>
-      {conflict !== undefined && (
+      {theirs !== undefined && (
         <Alert severity="warning" data-testid="note-conflict">
           <Typography variant="body2" sx={{ mb: 1 }}>
-            {conflict
-              ? `This note was changed (${revisionLine(conflict)}) while you edited it; nothing of yours was saved. Their text:`
-              : 'This note was cleared while you edited it; nothing of yours was saved.'}
+            {theirs
+              ? `This note was changed (${revisionLine(theirs)}) while you edited it${conflict !== undefined ? '; nothing of yours was saved' : ''}. Their text:`
+              : `This note was cleared while you edited it${conflict !== undefined ? '; nothing of yours was saved' : ''}.`}
           </Typography>
-          {conflict?.text ? <NoteView note={conflict} label="their-note" /> : null}
+          {theirs?.text ? <NoteView note={theirs} label="their-note" /> : null}
           <Box sx={{ mt: 1, display: 'flex', gap: 1 }}>
-            <Button size="small" onClick={() => (setText(conflict?.text ?? ''), setConflict(undefined))}>
+            <Button
+              size="small"
+              onClick={() => {
+                setText(theirs?.text ?? '');
+                setBase(theirs?.event_id ?? null);
+                setConflict(undefined);
+              }}
+            >
               Take theirs
             </Button>
-            <Button size="small" onClick={() => setText(`${conflict?.text ?? ''}\n\n${text}`.trim())}>
+            <Button size="small" onClick={() => setText(`${theirs?.text ?? ''}\n\n${text}`.trim())}>
               Put theirs above mine
             </Button>
           </Box>
@@ -72,7 +85,7 @@ export function NoteEditor({
       />
       <Box sx={{ display: 'flex', gap: 1 }}>
         <Button variant="contained" size="small" onClick={save} disabled={sending}>
-          {conflict !== undefined ? 'Save mine over theirs' : 'Save note'}
+          {theirs !== undefined ? 'Save mine over theirs' : 'Save note'}
         </Button>
         <Button size="small" onClick={onDone}>
           Cancel

@@ -16,7 +16,7 @@ const PROSE = {
 
 /** Who wrote a revision and when. */
 export function revisionLine(revision: NoteRevision): string {
-  return `${revision.author ?? 'someone'}, ${formatTime(revision.time)}`;
+  return `${revision.author ?? 'anonymous'}, ${formatTime(revision.time)}`;
 }
 
 /**
