@@ -166,7 +166,7 @@ export async function openPage(browser: Browser): Promise<{ context: BrowserCont
   });
   page.on('request', (r) => {
     const url = new URL(r.url());
-    if (!['data:', 'blob:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    if (!['data:', 'blob:', 'file:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
       errors.push(`request to another machine: ${r.url()}`);
     }
   });
