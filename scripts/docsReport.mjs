@@ -1,12 +1,15 @@
+/* global window */
 // npm run docs:report — regenerates docs/example-report.html, the shareable report of the example grid search
 // that the README links (MLgym's answer to the original's live demo): trains example/grid_search_example into a
 // temporary storage folder (system metrics every 2 s), tags and annotates it with `mlgym tag` / `mlgym note` as a
-// person would, and writes the report with `ml_board export`. About 5 minutes on two idle cores.
+// person would, writes the report with `ml_board export`, and takes the README's screenshots of it in Chromium
+// (docs/mlboard/tags.png, system.png, report.png). About 5 minutes on two idle cores.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { chromium } from 'playwright-core';
 import { appBin, repo } from './lib/services.mjs';
 
 const out = join(repo, 'docs/example-report.html');
@@ -49,6 +52,39 @@ try {
   run('mlgym', ['note', gs, '6', 'Picked for the next round: **batch 50, lr 0.1**.', ...at]);
   process.stdout.write(run('ml_board', ['export', '--run_id', gs, '--event_storage_path', storage, '--out', out]));
   rmSync(runConfig);
+  await screenshots(out);
 } finally {
   rmSync(storage, { recursive: true, force: true });
+}
+
+/** The README's pictures of the report: the table's Tags column, the system charts, the report's graphs page. */
+async function screenshots(file) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    const open = async (route) => {
+      await page.goto(`file://${file}#${route}`);
+      await page.waitForFunction(() => window.__mlboard?.historyDoneAt != null);
+    };
+    const settle = () => page.waitForTimeout(1500);
+    await open('/dashboard');
+    await page.locator('[role="row"][row-id="14"]').first().waitFor();
+    await settle();
+    await page.screenshot({ path: join(repo, 'docs/mlboard/tags.png') });
+    await open('/experiment?experiment_id=6');
+    const system = page.getByTestId('system-charts');
+    await system.scrollIntoViewIfNeeded();
+    await settle();
+    await system.screenshot({ path: join(repo, 'docs/mlboard/system.png') });
+    await open('/');
+    await page.getByLabel('System charts').check();
+    await page.getByRole('button', { name: 'Tags & note' }).click();
+    await settle();
+    await page.screenshot({ path: join(repo, 'docs/mlboard/report.png') });
+  } finally {
+    await browser.close();
+  }
 }
