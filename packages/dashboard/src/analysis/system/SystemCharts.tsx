@@ -30,7 +30,8 @@ function SystemChart({
   live.current.hyper = hyper;
   live.current.ids = ids;
   const info = metricOf(metric);
-  const title = info ? `${info.label}${info.unit === 'bytes' || info.unit === '%' ? '' : ` (${info.unit})`}` : metric;
+  // units show on the axis (MB, %); counts and the load need none
+  const title = info?.label ?? metric;
   return (
     <Paper variant="outlined" sx={{ p: 1.5 }} data-system-metric={metric}>
       <Typography variant="subtitle2" component="h4" sx={{ fontWeight: 700 }}>

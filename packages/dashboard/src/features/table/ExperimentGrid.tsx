@@ -105,7 +105,7 @@ function columnDef(c: ColumnSpec): ColDef<GridRow> {
         cellRenderer: TagsCell,
         valueFormatter: format((v) => (Array.isArray(v) ? v.join(', ') : '')),
         comparator: (a: readonly string[] = [], b: readonly string[] = []) => a.join(',').localeCompare(b.join(',')),
-        initialWidth: 200,
+        initialWidth: 240,
       };
     case 'bytes':
       return { ...base, valueFormatter: format(formatBytes), type: 'numericColumn', initialWidth: 120 };

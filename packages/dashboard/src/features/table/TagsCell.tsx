@@ -45,7 +45,7 @@ export function TagsCell({ value, data }: CustomCellRendererProps<GridRow, reado
           </svg>
         </button>
       )}
-      <TagList tags={value ?? []} />
+      <TagList tags={value ?? []} oneLine />
       {anchor && (
         <Popover
           open
