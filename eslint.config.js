@@ -198,6 +198,9 @@ export default tseslint.config(
       'packages/dashboard/vite.config.ts',
       'packages/dashboard/precompress.ts',
       'packages/dashboard/precompress.test.ts',
+      'packages/dashboard/vite.report.config.ts',
+      'packages/dashboard/singleFileReport.ts',
+      'packages/dashboard/singleFileReport.test.ts',
     ],
     languageOptions: { globals: { ...globals.browser, ...globals.worker } },
     rules: {

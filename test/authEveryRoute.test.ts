@@ -377,9 +377,16 @@ describe('every websocket message of WS_MESSAGE_SCOPES', () => {
 // ---- HTTP routes of the websocket endpoint --------------------------------------------------------
 
 describe('every HTTP route of the websocket endpoint (WS_HTTP_ROUTES)', () => {
-  const get = async (path: string, token?: string) => {
-    const res = await fetch(`${wsUrl}${path.replace(':gs', GS)}`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+  // A POST sends a valid request of its route (an edit of the grid search's tags).
+  const BODIES: Record<string, unknown> = { '/annotations/:gs': { experiment_id: null, add_tags: ['checked'] } };
+  const send = async (route: (typeof WS_HTTP_ROUTES)[number], token?: string) => {
+    const res = await fetch(`${wsUrl}${route.path.replace(':gs', GS)}`, {
+      method: route.method.toUpperCase(),
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(route.method === 'post' ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(route.method === 'post' ? { body: JSON.stringify(BODIES[route.path]) } : {}),
     });
     return { status: res.status, text: await res.text() };
   };
@@ -387,21 +394,23 @@ describe('every HTTP route of the websocket endpoint (WS_HTTP_ROUTES)', () => {
   describe.each(WS_HTTP_ROUTES.map((r) => [routeName(r), r] as const))('%s', (_name, route) => {
     if (route.scope === null) {
       it('is answered without a token', async () => {
-        expect((await get(route.path)).status).toBe(200);
+        expect((await send(route)).status).toBe(200);
       });
       return;
     }
     it('is refused without a token, with an unknown one, below its scope and on another grid search; served with it', async () => {
-      const none = await get(route.path);
+      const before = snapshot(root);
+      const none = await send(route);
       expect([none.status, refusal(none.text).code]).toEqual([401, 'AUTH_REQUIRED']);
-      const unknown = await get(route.path, 'tok-unknown');
+      const unknown = await send(route, 'tok-unknown');
       expect([unknown.status, refusal(unknown.text).code]).toEqual([401, 'AUTH_INVALID']);
       for (const scope of SCOPES.filter((s) => !scopeAllows(s, route.scope as TokenScope))) {
-        expect((await get(route.path, TOKENS[scope])).status).toBe(403);
+        expect((await send(route, TOKENS[scope])).status).toBe(403);
       }
-      const other = await get(route.path, TOKENS.other);
+      const other = await send(route, TOKENS.other);
       expect([other.status, refusal(other.text).code]).toEqual([403, 'AUTH_FORBIDDEN']);
-      expect((await get(route.path, TOKENS[route.scope as TokenScope])).status).toBe(200);
+      expect(snapshot(root)).toBe(before);
+      expect((await send(route, TOKENS[route.scope as TokenScope])).status).toBe(200);
     });
   });
 });

@@ -261,10 +261,11 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
       .trim()
       .split(/\r?\n/);
     const header = lines[0]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
-    expect(header.slice(0, 5)).toEqual([
+    expect(header.slice(0, 6)).toEqual([
       'Experiment',
       'Status',
       'Epochs',
+      'Tags',
       'data_loaders.batch_size',
       'optimizer.params.lr',
     ]);

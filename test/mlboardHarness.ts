@@ -51,12 +51,15 @@ export interface Stack {
   storage: string;
   /** The websocket endpoint's arguments, to restart it as it was. */
   wsArgs: string[];
+  /** The REST endpoint's arguments, to restart it as it was. */
+  restArgs: string[];
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
   runId?: string;
   wsPort?: number;
+  restPort?: number;
   /** More arguments for both endpoints (e.g. `--auth_token T`), before those for one of them. */
   endpointArgs?: readonly string[];
   /** More arguments for the websocket endpoint only. */
@@ -79,7 +82,15 @@ export async function startStack(storage: string, opts: StackOptions = {}): Prom
     ...shared,
     ...(opts.wsArgs ?? []),
   ];
-  const restArgs = ['--port', '0', '--event_storage_path', storage, ...cors, ...shared, ...(opts.restArgs ?? [])];
+  const restArgs = [
+    '--port',
+    String(opts.restPort ?? 0),
+    '--event_storage_path',
+    storage,
+    ...cors,
+    ...shared,
+    ...(opts.restArgs ?? []),
+  ];
   const [ws, rest] = await Promise.all([
     startApp('ml_board_ws_endpoint', wsArgs),
     startApp('ml_board_rest_endpoint', restArgs),
@@ -99,6 +110,7 @@ export async function startStack(storage: string, opts: StackOptions = {}): Prom
     board,
     storage,
     wsArgs,
+    restArgs,
     async stop() {
       // Tests replace a service they restarted on the stack: stop what is there now.
       const all = [stack.board, stack.ws, stack.rest];
@@ -154,7 +166,7 @@ export async function openPage(browser: Browser): Promise<{ context: BrowserCont
   });
   page.on('request', (r) => {
     const url = new URL(r.url());
-    if (!['data:', 'blob:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    if (!['data:', 'blob:', 'file:'].includes(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
       errors.push(`request to another machine: ${r.url()}`);
     }
   });

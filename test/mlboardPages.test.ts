@@ -267,7 +267,7 @@ describe('MLboard part 2 pages in Chromium', { timeout: 90_000 }, () => {
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download' }).click(),
+      page.getByRole('button', { name: 'Download', exact: true }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('Experiment_2_ModelCard.html');
     // Saved under its own name (.html), as a browser would: Chromium sniffs extension-less files as text.

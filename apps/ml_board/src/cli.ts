@@ -29,8 +29,21 @@ function runId(value: string): string {
   return value;
 }
 
+// `ml_board export …` writes a report and exits; everything else serves the board.
+if (process.argv[2] === 'export') {
+  const { exportCli } = await import('./exportCli.js');
+  process.exit(
+    await exportCli(process.argv.slice(3), {
+      out: (s) => process.stdout.write(`${s}\n`),
+      err: (s) => process.stderr.write(`${s}\n`),
+    }),
+  );
+}
+
 const program = new Command('ml_board')
-  .description('MLboard: serves the dashboard and prints the URL that opens it on a grid search')
+  .description(
+    'MLboard: serves the dashboard and prints the URL that opens it on a grid search (`ml_board export --help`: a report file)',
+  )
   .option('--ml_board_host <host>', 'interface to bind (use 0.0.0.0 to accept remote browsers)', '127.0.0.1')
   .option('--ml_board_port <port>', 'port to listen on (0: a free one)', parsePort, 8080)
   .option('--rest_endpoint <url>', 'ml_board_rest_endpoint URL the page talks to', httpUrl, 'http://127.0.0.1:5001')

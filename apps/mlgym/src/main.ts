@@ -91,6 +91,51 @@ export async function main(argv: readonly string[], io: Output, options: MainOpt
       code = results.some((r) => r.status === 'failed') ? 1 : 0;
     });
 
+  const storeOptions = (command: Command) =>
+    command
+      .option(
+        '--ws_endpoint, --ws-endpoint <url>',
+        'send the edit through the ml_board_ws_endpoint serving the grid search (token: ML_BOARD_AUTH_TOKEN)',
+      )
+      .option(
+        '--event_storage_path, --event-storage-path <dir>',
+        'without --ws_endpoint: the storage folder no endpoint serves (default ./event_storage)',
+      );
+
+  storeOptions(
+    program
+      .command('tag')
+      .description(
+        'add (+tag) or remove (-tag) tags of experiments or of the grid search (gs); without any: print them',
+      )
+      .argument('<gridsearch_id>', 'the grid search')
+      .argument('<experiments>', 'an id (3), a list (0,3,5), a range (2-4), or gs for the grid search itself')
+      .argument('[changes...]', '+tag to add, -tag to remove')
+      // -baseline is a tag change, not an option
+      .allowUnknownOption(),
+  ).action(
+    async (
+      gs: string,
+      experiments: string,
+      changes: string[],
+      opts: { wsEndpoint?: string; eventStoragePath?: string },
+    ) => {
+      const { tagCommand } = await import('./commands/annotateCommand.js');
+      code = await tagCommand([gs, experiments, changes], opts, io);
+    },
+  );
+
+  storeOptions(
+    program
+      .command('note')
+      .description('set the note (Markdown) of an experiment or of the grid search; without text: print it')
+      .argument('<args...>', '<gridsearch_id> [<experiment>] ["text" | - (stdin)]; "" clears the note')
+      .option('--file <path>', 'read the note from a file'),
+  ).action(async (args: string[], opts: { wsEndpoint?: string; eventStoragePath?: string; file?: string }) => {
+    const { noteCommand } = await import('./commands/annotateCommand.js');
+    code = await noteCommand(args, opts, io);
+  });
+
   // Internal, kept for runs started by an older CLI: a worker process (runs the jobs its parent sends over IPC).
   program.command('_worker', { hidden: true }).action(async () => {
     const { startJobWorker } = await import('./startJobWorker.js');

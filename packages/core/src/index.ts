@@ -31,6 +31,11 @@ export type { MlgymModel, ModelFactory } from './training/models.js';
 export { runExperiment } from './training/runExperiment.js';
 export type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from './training/runExperiment.js';
 export type { BatchInfo, FitContext, TestBatchInfo, TrainingCallback } from './training/trainingCallback.js';
+export {
+  DEFAULT_SYSTEM_METRICS_INTERVAL_S,
+  SystemMetricsReporter,
+} from './training/callbacks/systemMetricsReporter.js';
+export type { SystemMetricsOptions } from './training/callbacks/systemMetricsReporter.js';
 export type { SplitResult } from './training/earlyStopping.js';
 export { selectBackend } from './backend/selectBackend.js';
 export type { BackendRecord } from './backend/selectBackend.js';

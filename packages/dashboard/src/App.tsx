@@ -1,6 +1,6 @@
 import { CssBaseline, ThemeProvider, createTheme } from '@mui/material';
 import { Provider } from 'react-redux';
-import { BrowserRouter } from 'react-router-dom';
+import { BrowserRouter, HashRouter } from 'react-router-dom';
 import type { AppStore } from './app/store';
 import { AppShell } from './app/shell/AppShell';
 
@@ -12,14 +12,16 @@ const theme = createTheme({
   palette: { primary: { main: '#1976d2' }, background: { default: '#f6f7f9' } },
 });
 
-export function App({ store }: { store: AppStore }) {
+/** `hash`: pages in the URL's fragment (report.html#/dashboard), for a report opened from a file. */
+export function App({ store, router = 'browser' }: { store: AppStore; router?: 'browser' | 'hash' }) {
+  const Router = router === 'hash' ? HashRouter : BrowserRouter;
   return (
     <Provider store={store}>
       <ThemeProvider theme={theme}>
         <CssBaseline />
-        <BrowserRouter>
+        <Router>
           <AppShell />
-        </BrowserRouter>
+        </Router>
       </ThemeProvider>
     </Provider>
   );

@@ -24,7 +24,7 @@ export function bootApp({
     createWorker: createSocketWorker,
     adoptWorker: early?.adopt,
     preloadedState: {
-      settings: { current: settings, requested: false, linkProblems: refused },
+      settings: { current: settings, requested: false, linkProblems: refused, report: null },
       analysis: readStoredAnalysis(localStorage),
     },
   });

@@ -5,3 +5,17 @@ export { FileEventLog, LOG_FILE } from './fileEventLog.js';
 export type { FileEventLogOptions, FsyncPolicy } from './fileEventLog.js';
 export { FileEventStorage, InMemoryEventStorage } from './eventStorage.js';
 export type { EventLogProvider, FileEventStorageOptions, GridSearchSummary } from './eventStorage.js';
+export {
+  annotationEvent,
+  catchUpAnnotations,
+  conflictMessage,
+  createAnnotationView,
+  foldAnnotationLine,
+} from './annotationLog.js';
+export type { AnnotationView } from './annotationLog.js';
+export { describeSource, readGridSearchLines } from './gridSearchSource.js';
+export type { GridSearchSource, StoredLine } from './gridSearchSource.js';
+export { readAnnotations, writeAnnotation } from './gridSearchAnnotations.js';
+export type { WriteOptions } from './gridSearchAnnotations.js';
+export { exportReport } from './reportExport.js';
+export type { ReportExport } from './reportExport.js';

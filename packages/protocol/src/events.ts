@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { MAX_EVENT_BYTES, MAX_JSON_DEPTH, jsonSizeAtLeast, nestsDeeperThan } from './jsonBounds.js';
 import { SafeNameSchema } from './safeName.js';
+import { AnnotationPayloadSchema } from './annotations.js';
 import { JobInterruptedPayloadSchema, SearchDecisionPayloadSchema, SearchPlanPayloadSchema } from './searchEvents.js';
+import { SystemMetricsPayloadSchema } from './systemMetrics.js';
 
 export { SafeNameSchema } from './safeName.js';
 
@@ -68,6 +70,8 @@ export const EVENT_SCHEMAS = {
   search_plan: envelope('search_plan', SearchPlanPayloadSchema),
   search_decision: envelope('search_decision', SearchDecisionPayloadSchema),
   job_interrupted: envelope('job_interrupted', JobInterruptedPayloadSchema),
+  annotation: envelope('annotation', AnnotationPayloadSchema),
+  system_metrics: envelope('system_metrics', SystemMetricsPayloadSchema),
 };
 
 /**
@@ -94,6 +98,8 @@ export const MlgymEventSchema = z
       EVENT_SCHEMAS.search_plan,
       EVENT_SCHEMAS.search_decision,
       EVENT_SCHEMAS.job_interrupted,
+      EVENT_SCHEMAS.annotation,
+      EVENT_SCHEMAS.system_metrics,
     ]),
   );
 export type MlgymEvent = z.infer<typeof MlgymEventSchema>;
@@ -106,9 +112,15 @@ export const EVENT_TYPES: readonly MlgymEventType[] = [
   'search_plan',
   'search_decision',
   'job_interrupted',
+  'annotation',
+  'system_metrics',
 ];
 
-/** The event types the original MLgym sends; the others are mlgym's own (adaptive search, interruptions). */
+/**
+ * The event types the original MLgym sends; the others are mlgym's own (adaptive search, interruptions, tags and
+ * notes, system metrics). The original MLboard throws on an event type it does not know, so the websocket endpoint
+ * sends a client that joins in the original's way only these (see `JoinRequestSchema.event_types`).
+ */
 export const ORIGINAL_EVENT_TYPES: readonly MlgymEventType[] = [
   'experiment_config',
   'job_status',

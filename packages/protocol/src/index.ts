@@ -92,6 +92,7 @@ export {
   PublishBatchSchema,
   WS_HTTP_ROUTES,
   WS_MESSAGE_SCOPES,
+  joinEventTypes,
 } from './wsProtocol.js';
 export type {
   ClientToServerEvents,
@@ -110,3 +111,42 @@ export type { RestRoute } from './restRoutes.js';
 export { AUTH_ERROR_CODES, TOKEN_SCOPES, WHOAMI_PATH, authErrorBodySchema, whoamiResponseSchema } from './auth.js';
 export type { AuthErrorBody, AuthErrorCode, TokenScope, WhoamiResponse } from './auth.js';
 export { SCOPE_DESCRIPTIONS, scopeAllows } from './tokenScopes.js';
+export {
+  ANNOTATIONS_PATH,
+  ANNOTATION_SOURCES,
+  AnnotationAnswerSchema,
+  AnnotationConflictSchema,
+  AnnotationPayloadSchema,
+  AnnotationRequestSchema,
+  AnnotationTargetSchema,
+  MAX_NOTE_CHARS,
+  MAX_TAGS_PER_EDIT,
+  MAX_TAG_CHARS,
+  NoteRevisionSchema,
+  TagSchema,
+} from './annotations.js';
+export type {
+  AnnotationAnswer,
+  AnnotationConflict,
+  AnnotationPayload,
+  AnnotationRequest,
+  AnnotationTarget,
+  NoteRevision,
+} from './annotations.js';
+export { createAnnotationFold, emptyTarget } from './annotationFold.js';
+export type { AnnotationFold, AnnotationState } from './annotationFold.js';
+export { SYSTEM_METRICS, SystemMetricsPayloadSchema } from './systemMetrics.js';
+export type { SystemMetricKey, SystemMetricsPayload } from './systemMetrics.js';
+export {
+  REPORT_DATA_ELEMENT_ID,
+  REPORT_DATA_PLACEHOLDER,
+  REPORT_EXPERIMENT_FILES,
+  REPORT_GRID_SEARCH_FILES,
+  REPORT_TITLE_PLACEHOLDER,
+  ReportBundleSchema,
+  ReportEventCollector,
+  decodeReportBundle,
+  encodeReportBundle,
+  fillReportTemplate,
+} from './reportBundle.js';
+export type { ReportBundle } from './reportBundle.js';

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'AUTH_FORBIDDEN',
   'HOST_NOT_ALLOWED',
   'PAYLOAD_TOO_LARGE',
+  'CONFLICT',
   'NETWORK_TIMEOUT',
   'INTERNAL',
 ] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TAGS_PER_EDIT, TagSchema } from './annotations.js';
 import { SearchSpecSchema } from './searchConfig.js';
 
 /** Compute backends a run may ask for; `auto` picks the fastest one installed. */
@@ -29,6 +30,8 @@ export const TrainRunSchema = z.strictObject({
      * bad ones early (successive_halving, asha, hyperband, median_stopping, tpe).
      */
     search: SearchSpecSchema.optional(),
+    /** Tags every experiment of the run starts with (MLboard, `mlgym tag`); they are annotations, editable later. */
+    tags: z.array(TagSchema).max(MAX_TAGS_PER_EDIT).optional(),
   }),
 });
 
@@ -113,6 +116,8 @@ export const LoggingSchema = z.strictObject({
     .min(1)
     .regex(/^\S+$/, { error: 'expected a token without whitespace (as ml_board_token prints it)' })
     .optional(),
+  /** Seconds between `system_metrics` samples of each experiment (CPU, memory, tensors, load). 0: none. @default 10 */
+  system_metrics_interval_s: z.number().nonnegative().max(86_400).optional(),
 });
 
 /** The whole `run_config.yml`. `logging` may be omitted: then everything is stored locally. */

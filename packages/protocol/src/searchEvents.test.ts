@@ -19,7 +19,14 @@ const decision = {
 describe('search events and the search section', () => {
   it("accepts the search events beside the original's four, which are unchanged", () => {
     expect(ORIGINAL_EVENT_TYPES).toEqual(['experiment_config', 'job_status', 'experiment_status', 'evaluation_result']);
-    expect(EVENT_TYPES).toEqual([...ORIGINAL_EVENT_TYPES, 'search_plan', 'search_decision', 'job_interrupted']);
+    expect(EVENT_TYPES).toEqual([
+      ...ORIGINAL_EVENT_TYPES,
+      'search_plan',
+      'search_decision',
+      'job_interrupted',
+      'annotation',
+      'system_metrics',
+    ]);
     const parsed = MlgymEventSchema.safeParse({ event_type: 'search_decision', creation_ts: 1, payload: decision });
     expect(parsed.success).toBe(true);
     const interrupted = {

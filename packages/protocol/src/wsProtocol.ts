@@ -17,6 +17,12 @@ export const JoinRequestSchema = z.looseObject({
     .optional(),
   /** `jsonl`: history arrives as raw JSONL chunks (`mlgym_event_chunk`), much cheaper for large logs. */
   history_format: z.enum(['json', 'jsonl']).optional(),
+  /**
+   * `original`: only the original's four event types, replayed and live (the original MLboard stops at the first
+   * event type it does not know); `all`: every event. Default: `all` with `history_format: jsonl` (raw history),
+   * else `original`, so a client joining as the original does is never sent what it cannot read.
+   */
+  event_types: z.enum(['original', 'all']).optional(),
 });
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
@@ -107,8 +113,14 @@ export const WS_MESSAGE_SCOPES: { readonly [K in keyof ClientToServerEvents]-?: 
   list_grid_searches: 'read',
 };
 
+/** Whether a join receives every event type or only the original's (see `JoinRequestSchema.event_types`). */
+export function joinEventTypes(request: Pick<JoinRequest, 'event_types' | 'history_format'>): 'original' | 'all' {
+  return request.event_types ?? (request.history_format === 'jsonl' ? 'all' : 'original');
+}
+
 /** The HTTP routes of the websocket endpoint beside socket.io, with the scope each needs (null: none). */
-export const WS_HTTP_ROUTES: ReadonlyArray<{ method: 'get'; path: string; scope: TokenScope | null }> = [
+export const WS_HTTP_ROUTES: ReadonlyArray<{ method: 'get' | 'post'; path: string; scope: TokenScope | null }> = [
   { method: 'get', path: '/history/:gs', scope: 'read' },
+  { method: 'post', path: '/annotations/:gs', scope: 'write' },
   { method: 'get', path: '/whoami', scope: null },
 ];

@@ -12,6 +12,7 @@ import type {
 } from '@mlgym/protocol';
 import { createAccessControl, createHostCheck, createServer } from '@mlgym/server-security';
 import type { AccessControl, HostCheck, TlsFiles } from '@mlgym/server-security';
+import { createAnnotationHandler } from './annotationHandler.js';
 import { createGridSearchList } from './gridSearchList.js';
 import { guardHandshake } from './handshakeGuard.js';
 import { createHistoryHandler } from './historyHandler.js';
@@ -110,6 +111,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     hosts: () => hosts,
     allowedOrigins: allowed,
     history: createHistoryHandler({ storage: options.storage, logFor, chunkBytes, report }),
+    annotations: createAnnotationHandler({ storage: options.storage, logFor, keyLimit }),
   });
   io.use(guardHandshake(access, () => hosts));
 

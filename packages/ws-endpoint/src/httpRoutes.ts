@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, WHOAMI_PATH } from '@mlgym/protocol';
 import { bearerToken, hostRefusal, writeRefusal } from '@mlgym/server-security';
 import type { AccessControl, HostCheck } from '@mlgym/server-security';
+import type { Writer } from './annotationHandler.js';
 import { fail, sendJson } from './httpAnswers.js';
 import type { ReadCheck } from './historyHandler.js';
 import { originAllowed } from './originAllowed.js';
@@ -12,10 +13,12 @@ export interface HttpRoutesOptions {
   hosts: () => HostCheck;
   allowedOrigins: ReadonlySet<string>;
   history: (req: IncomingMessage, res: ServerResponse, url: URL, mayRead: ReadCheck) => Promise<void>;
+  annotations: (req: IncomingMessage, res: ServerResponse, url: URL, writer: Writer) => Promise<void>;
 }
 
 /**
- * The websocket endpoint's HTTP routes beside socket.io (WS_HTTP_ROUTES): `GET /whoami` and `GET /history/<id>`.
+ * The websocket endpoint's HTTP routes beside socket.io (WS_HTTP_ROUTES): `GET /whoami`, `GET /history/<id>` and
+ * `POST /annotations/<id>`.
  * In order: the Host must name this server (DNS rebinding), a browser's Origin must be allowed, then the token
  * (every route but /whoami) and its scope and grid searches.
  */
@@ -36,8 +39,8 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     if (req.method === 'OPTIONS') {
       // A page sending its token makes the browser ask first.
       res.writeHead(204, {
-        'access-control-allow-methods': 'GET, OPTIONS',
-        'access-control-allow-headers': 'Authorization',
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'Authorization, Content-Type',
         'access-control-max-age': '600',
       });
       return void res.end();
@@ -52,6 +55,13 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     }
     const who = access.authenticate(token);
     if (!who.ok) return writeRefusal(res, who);
-    return options.history(req, res, url, (room) => access.authorize(who.principal, 'read', room, `read ${room}`));
+    const { principal } = who;
+    if (url.pathname.startsWith('/annotations/')) {
+      return options.annotations(req, res, url, {
+        principal,
+        mayWrite: (room) => access.authorize(principal, 'write', room, `annotate ${room}`),
+      });
+    }
+    return options.history(req, res, url, (room) => access.authorize(principal, 'read', room, `read ${room}`));
   };
 }

@@ -1,10 +1,12 @@
 import type { EventLogProvider } from '@mlgym/event-store';
-import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, SafeNameSchema } from '@mlgym/protocol';
+import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, SafeNameSchema, joinEventTypes } from '@mlgym/protocol';
 import type { AuthErrorBody, JoinAck } from '@mlgym/protocol';
 import { parseChunk } from './parseChunk.js';
 import type { Ack, Refuse } from './refusal.js';
 import type { LogFor } from './roomLogs.js';
+import { isOriginal } from './originalEvents.js';
 import type { MlgymSocket, Permit } from './socketAccess.js';
+import { ORIGINAL_ONLY } from './socketAccess.js';
 import { drained } from './socketBuffer.js';
 
 export interface JoinHandlerOptions {
@@ -23,12 +25,27 @@ export interface JoinHandlerOptions {
  * client's last event id and joins the room with no gap and no duplicate.
  */
 export function createJoinHandler(o: JoinHandlerOptions) {
-  /** Sends a room's history after `next - 1`, then joins the room with no gap and no duplicate. */
-  async function replay(socket: MlgymSocket, room: string, from: number, format: 'json' | 'jsonl'): Promise<void> {
+  /**
+   * Sends a room's history after `next - 1`, then joins the room with no gap and no duplicate. A join that takes
+   * only the original's event types is sent only those (ids unchanged) and joins the room's original-only part too.
+   */
+  async function replay(
+    socket: MlgymSocket,
+    room: string,
+    from: number,
+    { format, types }: { format: 'json' | 'jsonl'; types: 'original' | 'all' },
+  ): Promise<void> {
+    const follow = async () => {
+      if (types === 'original') await socket.join([room, ORIGINAL_ONLY + room]);
+      else {
+        await socket.leave(ORIGINAL_ONLY + room);
+        await socket.join(room);
+      }
+    };
     if (!o.storage.has(room)) {
       // Nothing stored yet: follow the room without creating anything. Joining in this tick is
       // safe, as a log is created only by a publish, which commits ticks later.
-      await socket.join(room);
+      await follow();
       socket.emit('history_done', { grid_search_id: room, next_event_id: 0 });
       return;
     }
@@ -37,7 +54,7 @@ export function createJoinHandler(o: JoinHandlerOptions) {
     for (;;) {
       // Joining in the same tick as the length check: every later commit is broadcast to us.
       if (next >= log.length) {
-        await socket.join(room);
+        await follow();
         socket.emit('history_done', { grid_search_id: room, next_event_id: log.length });
         return;
       }
@@ -51,7 +68,9 @@ export function createJoinHandler(o: JoinHandlerOptions) {
             jsonl: chunk.bytes,
           });
         } else {
-          socket.emit('mlgym_event', { event_id: 'batched_events', data: parseChunk(chunk) });
+          const events = parseChunk(chunk);
+          const sent = types === 'all' ? events : events.filter(isOriginal);
+          if (sent.length > 0) socket.emit('mlgym_event', { event_id: 'batched_events', data: sent });
         }
         if (chunk.firstId + chunk.count <= next) throw new Error(`replay of ${room} made no progress at ${next}`);
         next = chunk.firstId + chunk.count;
@@ -78,7 +97,9 @@ export function createJoinHandler(o: JoinHandlerOptions) {
     const request = parsed.data;
     const rooms = request.rooms;
     const adding = new Set(rooms.filter((r) => !socket.rooms.has(r))).size;
-    if (socket.rooms.size - 1 + adding > o.maxRooms) {
+    // the socket's own room and the original-only parts of rooms do not count
+    const following = [...socket.rooms].filter((r) => r !== socket.id && !r.startsWith(ORIGINAL_ONLY)).length;
+    if (following + adding > o.maxRooms) {
       const message = `a connection may follow at most ${o.maxRooms} rooms`;
       socket.emit('mlgym_error', { code: 'BAD_REQUEST', message });
       ack?.({ ok: false, message });
@@ -111,7 +132,10 @@ export function createJoinHandler(o: JoinHandlerOptions) {
       // Own properties only: `constructor` or `toString` must not read Object.prototype.
       const last =
         typeof ids === 'number' ? ids : ids !== undefined && Object.hasOwn(ids, room) ? (ids[room] ?? -1) : -1;
-      await replay(socket, room, last + 1, request.history_format ?? 'json');
+      await replay(socket, room, last + 1, {
+        format: request.history_format ?? 'json',
+        types: joinEventTypes(request),
+      });
     }
     ack?.(refused ? { ok: false, ...refused } : { ok: true });
   };

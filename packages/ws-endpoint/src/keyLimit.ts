@@ -21,7 +21,7 @@ function configLeaves(config: unknown, out: Set<string>): void {
 
 /**
  * The keys an event adds to what viewers build: a series per split and metric or loss (a chart each), a column
- * per config leaf. Events are validated before; anything of another shape adds none.
+ * per config leaf, a tag. Events are validated before; anything of another shape adds none.
  */
 export function eventKeys(event: unknown, out = new Set<string>()): Set<string> {
   if (!isObject(event) || !isObject(event['payload'])) return out;
@@ -39,6 +39,9 @@ export function eventKeys(event: unknown, out = new Set<string>()): Set<string> 
     }
   } else if (event['event_type'] === 'experiment_config') {
     configLeaves(payload['config'], out);
+  } else if (event['event_type'] === 'annotation' && Array.isArray(payload['add_tags'])) {
+    // every distinct tag is a filter value and a colour on every viewer
+    for (const tag of payload['add_tags']) out.add(`tag\u0000${String(tag)}`);
   }
   return out;
 }
@@ -82,7 +85,12 @@ export class KeyLimit {
     const keys = new Set<string>();
     for await (const chunk of log.readRaw(0, log.length)) {
       for (const line of chunk.bytes.toString('utf8').split('\n')) {
-        if (!line.includes('"evaluation_result"') && !line.includes('"experiment_config"')) continue;
+        if (
+          !line.includes('"evaluation_result"') &&
+          !line.includes('"experiment_config"') &&
+          !line.includes('"annotation"')
+        )
+          continue;
         try {
           eventKeys(JSON.parse(line), keys);
         } catch {

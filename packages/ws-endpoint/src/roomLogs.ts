@@ -1,5 +1,7 @@
 import type { EventLog, EventLogProvider } from '@mlgym/event-store';
+import { isOriginal } from './originalEvents.js';
 import type { MlgymServer } from './socketAccess.js';
+import { ORIGINAL_ONLY } from './socketAccess.js';
 import { bufferedBytes } from './socketBuffer.js';
 
 export interface RoomLogsOptions {
@@ -8,6 +10,12 @@ export interface RoomLogsOptions {
   /** A subscriber with more unsent output than this is disconnected (it stopped reading). */
   maxBufferedBytes: number;
   report: (line: string) => void;
+}
+
+function message(events: Array<{ event_id: number; data: unknown }>) {
+  return events.length === 1
+    ? { event_id: events[0]!.event_id, data: events[0]!.data }
+    : { event_id: 'batched_events' as const, data: events };
 }
 
 /**
@@ -32,15 +40,18 @@ export function createRoomLogs(o: RoomLogsOptions) {
   }
 
   function broadcast(gridSearchId: string, firstId: number, events: readonly unknown[]): void {
-    const message =
-      events.length === 1
-        ? { event_id: firstId, data: events[0] }
-        : {
-            event_id: 'batched_events' as const,
-            data: events.map((data, i) => ({ event_id: firstId + i, data })),
-          };
+    const all = events.map((data, i) => ({ event_id: firstId + i, data }));
+    const original = all.filter(isOriginal);
     try {
-      o.io.to(gridSearchId).emit('mlgym_event', message);
+      if (original.length === all.length) o.io.to(gridSearchId).emit('mlgym_event', message(all));
+      else {
+        // the original MLboard stops at an event type it does not know: its joins get the original's only
+        o.io
+          .to(gridSearchId)
+          .except(ORIGINAL_ONLY + gridSearchId)
+          .emit('mlgym_event', message(all));
+        if (original.length > 0) o.io.to(ORIGINAL_ONLY + gridSearchId).emit('mlgym_event', message(original));
+      }
     } catch (error) {
       o.report(`ws endpoint: broadcasting events ${firstId}.. of ${gridSearchId} failed: ${String(error)}`);
     }

@@ -3,6 +3,12 @@ import { PUBLISHER_ROOMS, WS_MESSAGE_SCOPES } from '@mlgym/protocol';
 import type { AuthErrorBody, ClientToServerEvents, ServerToClientEvents } from '@mlgym/protocol';
 import type { AccessControl } from '@mlgym/server-security';
 
+/**
+ * Prefix of the second room a connection joins for a grid search when it receives only the original's event types
+ * (the live broadcast leaves them out of the room's other events). Not a valid grid search id.
+ */
+export const ORIGINAL_ONLY = 'original-events\u0000';
+
 /** What a connection keeps: the token of its handshake, checked again for each message (tokens reload). */
 export interface SocketData {
   token: string | undefined;
@@ -40,10 +46,12 @@ export function recheckConnections(io: MlgymServer, access: AccessControl): void
       continue;
     }
     for (const room of socket.rooms) {
-      if (room === socket.id || (PUBLISHER_ROOMS as readonly string[]).includes(room)) continue;
+      if (room === socket.id || room.startsWith(ORIGINAL_ONLY)) continue;
+      if ((PUBLISHER_ROOMS as readonly string[]).includes(room)) continue;
       const forbidden = access.authorize(who.principal, 'read', room, `follow ${room}`);
       if (forbidden) {
         void socket.leave(room);
+        void socket.leave(ORIGINAL_ONLY + room);
         socket.emit('mlgym_error', forbidden);
       }
     }

@@ -10,6 +10,12 @@ import type { JobExecutor } from './jobExecutor.js';
 import { ProcessPool, runJobsInPool } from './processPool.js';
 import { InProcessExecutor, runJobsInProcess } from './runJobsInProcess.js';
 import type { JobResult, JobSpec } from './jobSpec.js';
+import { DEFAULT_SYSTEM_METRICS_INTERVAL_S } from '../training/callbacks/systemMetricsReporter.js';
+
+/** Seconds between system metrics samples of the run's experiments (`logging.system_metrics_interval_s`). */
+export function systemMetricsInterval(run: LoadedRunConfig): number {
+  return run.config.logging?.system_metrics_interval_s ?? DEFAULT_SYSTEM_METRICS_INTERVAL_S;
+}
 
 export interface DispatchContext {
   gridSearchId: string;
@@ -44,6 +50,7 @@ export async function dispatchJobs(
     seed: settings.seed ?? undefined,
     sink,
     log,
+    systemMetricsIntervalS: systemMetricsInterval(run),
   };
   if (env.type === 'distributed') {
     const logging = endpointsOf(run);
@@ -66,6 +73,7 @@ export async function dispatchJobs(
         plugins: settings.plugins,
         reuseWorkers: env.config.reuse_workers,
         maxJobsPerWorker: env.config.max_jobs_per_worker,
+        systemMetricsIntervalS: common.systemMetricsIntervalS,
       },
     });
   }
@@ -133,6 +141,7 @@ export function createExecutor(
     sink: ctx.sink,
     log: ctx.log,
     signal: ctx.signal,
+    systemMetricsIntervalS: systemMetricsInterval(run),
   };
   if (env.type === 'distributed') {
     const logging = endpointsOf(run);
@@ -154,6 +163,7 @@ export function createExecutor(
         plugins: settings.plugins,
         reuseWorkers: env.config.reuse_workers,
         maxJobsPerWorker: env.config.max_jobs_per_worker,
+        systemMetricsIntervalS: common.systemMetricsIntervalS,
       },
     });
   }

@@ -32,6 +32,8 @@ export interface DistributedJobData {
   /** Run it in a reused worker process (`reuse_workers`, default true), which runs at most `maxJobsPerWorker` jobs. */
   reuseWorkers?: boolean | undefined;
   maxJobsPerWorker?: number | undefined;
+  /** Seconds between system metrics samples (0: none). */
+  systemMetricsIntervalS?: number | undefined;
 }
 
 export function redisConnection(url: string): ConnectionOptions {
@@ -372,6 +374,7 @@ export async function runDistributedWorker(options: DistributedWorkerOptions): P
           seed: d.seed,
           store: { kind: 'http', baseUrl: d.restEndpoint },
           plugins: d.plugins,
+          systemMetricsIntervalS: d.systemMetricsIntervalS,
         },
         (e) => {
           if (e.event_type === 'evaluation_result') void job.updateProgress({ epoch: e.payload.epoch }).catch(() => {});

@@ -37,6 +37,7 @@ export interface RunJobsOptions extends Pick<
   | 'registry'
   | 'signal'
   | 'configDir'
+  | 'systemMetricsIntervalS'
 > {
   jobs: JobSpec[];
   plan?: ExperimentPlan | undefined;

@@ -118,6 +118,7 @@ async function runRequest(
       resume: request.job.resume,
       configDir: request.configDir,
       registry,
+      systemMetricsIntervalS: request.systemMetricsIntervalS,
     });
     const result = {
       experimentId: request.job.experimentId,

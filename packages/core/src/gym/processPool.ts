@@ -33,6 +33,8 @@ export interface WorkerRequest {
   plugins?: string[] | undefined;
   /** Keep the worker for further jobs (it still exits after a failed or leaking job). */
   reuse?: boolean | undefined;
+  /** Seconds between system metrics samples (0: none). */
+  systemMetricsIntervalS?: number | undefined;
 }
 
 /** Worker → parent. `retire` says why a reused worker exits after this job. */
@@ -220,6 +222,7 @@ export class ProcessPool implements JobExecutor {
       configDir: options.configDir,
       plugins: options.plugins,
       reuse: options.reuseWorkers ?? true,
+      systemMetricsIntervalS: options.systemMetricsIntervalS,
     };
     let reached = -1;
     const outcome = await (

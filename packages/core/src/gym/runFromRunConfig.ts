@@ -17,6 +17,7 @@ import { WebsocketReporter } from '../reporting/websocketReporter.js';
 import { newGridSearchId } from './gridSearchId.js';
 import { dispatchJobs } from './dispatchJobs.js';
 import { jobStatusEvent } from './jobEvents.js';
+import { withRunTags } from './runTags.js';
 import type { JobResult, JobSpec } from './jobSpec.js';
 import { systemInfo } from './systemInfo.js';
 import { planWarmStart } from './warmStartPlan.js';
@@ -154,13 +155,15 @@ export async function runFromRunConfig(run: LoadedRunConfig, options: RunFromCon
   const connection = await connect(run, gridSearchId, log, authToken);
   const { store, close } = connection;
   const observe = options.observe;
-  const sink: EventSink = observe
+  const observed: EventSink = observe
     ? {
         emit: (e) => (connection.sink.emit(e), observe(e)),
         flush: (t) => connection.sink.flush(t),
         close: (t) => connection.sink.close(t),
       }
     : connection.sink;
+  // a warm start announces its experiments again: the run's tags were added when they were first announced
+  const sink = rc.type === 'train' ? withRunTags(observed, rc.config.tags ?? []) : observed;
   const dispatchContext = (id: string) => ({
     gridSearchId: id,
     store,

@@ -10,6 +10,7 @@ import { ComponentBuilder } from '../registry/componentBuilder.js';
 import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import { callbacksOf } from '../training/callbacksOf.js';
+import { SystemMetricsReporter } from '../training/callbacks/systemMetricsReporter.js';
 import { runExperiment } from '../training/runExperiment.js';
 import type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from '../training/runExperiment.js';
 
@@ -25,6 +26,8 @@ export interface GymJobOptions extends Omit<RunExperimentOptions, 'components'> 
   source?: YamlSource | undefined;
   /** Folder that relative paths in component configs (CSV files) are resolved against. */
   configDir?: string | undefined;
+  /** Seconds between `system_metrics` samples (`logging.system_metrics_interval_s`); 0 or absent: none. */
+  systemMetricsIntervalS?: number | undefined;
 }
 
 /** One experiment end to end: backend, component graph, training with checkpoints and events. */
@@ -61,8 +64,14 @@ export async function runGymJob(options: GymJobOptions): Promise<ExperimentOutco
   try {
     await recorded;
     // Everything but the build inputs goes on to the training loop.
-    const { config: _c, backend: _b, seed: _s, registry: _r, source: _src, configDir: _d, ...training } = options;
-    const callbacks = [...callbacksOf(built['callbacks']), ...(options.callbacks ?? [])];
+    const { config: _c, backend: _b, seed: _s, registry: _r, source: _src, configDir: _d, ...rest } = options;
+    const { systemMetricsIntervalS: intervalS = 0, ...training } = rest;
+    const ids = { gridSearchId: options.gridSearchId, experimentId: options.experimentId };
+    const callbacks = [
+      ...callbacksOf(built['callbacks']),
+      ...(options.callbacks ?? []),
+      ...(intervalS > 0 ? [new SystemMetricsReporter(options.sink, ids, { intervalS, backend })] : []),
+    ];
     const outcome = await runExperiment({ ...training, components, callbacks });
     return { ...outcome, backend };
   } finally {

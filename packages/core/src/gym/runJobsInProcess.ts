@@ -72,6 +72,7 @@ export class InProcessExecutor implements JobExecutor {
         configDir: options.configDir,
         signal: options.signal,
         callbacks: [progress],
+        systemMetricsIntervalS: options.systemMetricsIntervalS,
       });
       options.onBackend?.(outcome.backend);
       const end = Date.now() / 1000;

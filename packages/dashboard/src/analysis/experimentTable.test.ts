@@ -54,10 +54,11 @@ describe('table selectors', () => {
   it('columns: lead, hyper-parameters, scores, the rest; hidden ones stay hidden when new columns come', () => {
     const { store, storage } = grid();
     const ids = selectColumns(store.getState()).map((c) => c.id);
-    expect(ids.slice(0, 7)).toEqual([
+    expect(ids.slice(0, 8)).toEqual([
       'experiment_id',
       'status',
       'epoch_progress',
+      'tags',
       'hp:data_loaders.config.batch_size',
       'hp:optimizer.config.params.lr',
       'val_cross_entropy_loss',

@@ -4,10 +4,12 @@ import type { RootState } from '../store/rootState';
 import { selectExperimentRows, selectHyperParameters } from './experiments/experimentSelectors';
 import { batchProgress, displayStatus, durationSeconds, epochProgress } from './experiments/experimentView';
 import { selectLatestScores } from './series/seriesSelectors';
+import { selectTagsByExperiment } from './annotations/annotationSelectors';
+import { selectSystemSummaries } from './system/systemSelectors';
 import type { GridRow } from './rowFilter';
 import { compilePattern } from './rowFilter';
 
-export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time';
+export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time' | 'tags' | 'bytes';
 
 export interface ColumnSpec {
   id: string;
@@ -23,6 +25,13 @@ const LEAD_COLUMNS: ColumnSpec[] = [
   { id: 'experiment_id', label: 'Experiment', type: 'number', group: 'experiment' },
   { id: 'status', label: 'Status', type: 'set', group: 'experiment' },
   { id: 'epoch_progress', label: 'Epochs', type: 'progress', group: 'experiment' },
+  {
+    id: 'tags',
+    label: 'Tags',
+    type: 'tags',
+    group: 'experiment',
+    description: 'Tags of the experiment (click a cell to edit; filter with tag values)',
+  },
 ];
 
 /** Shown after the scores. */
@@ -35,6 +44,20 @@ const TAIL_COLUMNS: ColumnSpec[] = [
   { id: 'starting_time', label: 'Start', type: 'time', group: 'experiment' },
   { id: 'finishing_time', label: 'End', type: 'time', group: 'experiment' },
   { id: 'duration', label: 'Duration', type: 'number', group: 'experiment' },
+  {
+    id: 'peak_rss',
+    label: 'Peak RSS',
+    type: 'bytes',
+    group: 'experiment',
+    description: 'Largest resident memory of the process training it (system metrics)',
+  },
+  {
+    id: 'mean_cpu',
+    label: 'Mean CPU',
+    type: 'number',
+    group: 'experiment',
+    description: 'Mean CPU share of the process training it, % of one core (system metrics)',
+  },
   { id: 'job_id', label: 'Job id', type: 'text', group: 'experiment' },
   { id: 'error', label: 'Error', type: 'text', group: 'experiment' },
 ];
@@ -102,13 +125,26 @@ export const selectShownColumns = createSelector([selectShownAndLeftOut], (r) =>
 /** Columns neither hidden nor drawn (beyond MAX_COLUMNS_PER_GROUP). */
 export const selectColumnsLeftOut = createSelector([selectShownAndLeftOut], (r) => r.leftOut);
 
-/** The table's rows: status fields, progress, hyper-parameters and latest scores, one per experiment. */
+const NO_TAGS: readonly string[] = [];
+
+/**
+ * The table's rows: status fields, progress, tags, hyper-parameters, latest scores and system summary, one per
+ * experiment. `tags` is the experiment's tag list (empty when it has none): the filters read it as a set.
+ */
+const selectRowExtras = createSelector([selectTagsByExperiment, selectSystemSummaries], (tags, system) => ({
+  tags,
+  system,
+}));
+
 export const selectGridRows = createSelector(
-  [selectExperimentRows, selectHyperParameters, selectLatestScores],
-  (rows, hyper, scores): GridRow[] =>
+  [selectExperimentRows, selectHyperParameters, selectLatestScores, selectRowExtras],
+  (rows, hyper, scores, { tags, system }): GridRow[] =>
     rows.map((r) => ({
       experiment_id: r.experiment_id,
       status: displayStatus(r),
+      tags: tags[r.experiment_id] ?? NO_TAGS,
+      peak_rss: system[r.experiment_id]?.peak_rss ?? null,
+      mean_cpu: system[r.experiment_id]?.mean_cpu ?? null,
       model_status: r.model_status ?? null,
       epoch_progress: epochProgress(r),
       batch_progress: batchProgress(r),

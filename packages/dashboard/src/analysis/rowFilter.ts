@@ -12,9 +12,10 @@ export interface RowFilterSpec {
 
 export type GridRow = Record<string, unknown> & { experiment_id: number };
 
-/** A row value as the table shows it and as text filters see it. */
+/** A row value as the table shows it and as text filters see it (a list, such as tags, comma-separated). */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(cellText).join(', ');
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -40,7 +41,11 @@ function columnPredicate(filter: ColumnFilter): ((row: GridRow) => boolean) | nu
     }
     case 'set': {
       const allowed = new Set(filter.values);
-      return (row) => allowed.has(cellText(row[filter.column]));
+      return (row) => {
+        const v = row[filter.column];
+        // a list (tags) passes when one of its values is chosen
+        return Array.isArray(v) ? v.some((x) => allowed.has(cellText(x))) : allowed.has(cellText(v));
+      };
     }
     case 'range': {
       if (filter.min === null && filter.max === null) return null;

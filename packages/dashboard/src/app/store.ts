@@ -1,6 +1,8 @@
 import { combineSlices, configureStore, createListenerMiddleware } from '@reduxjs/toolkit';
 import type { Reducer, UnknownAction } from '@reduxjs/toolkit';
 import { analysisSlice } from '../analysis/analysisSlice';
+import { annotationsSlice } from '../analysis/annotations/annotationsSlice';
+import { systemSlice } from '../analysis/system/systemSlice';
 import { startAnalysisPersistence } from '../analysis/analysisPersistence';
 import { experimentsSlice } from '../analysis/experiments/experimentsSlice';
 import { startDrawQueueListening } from '../analysis/lineChart/drawQueueListening';
@@ -29,6 +31,8 @@ export const rootReducer: Reducer<RootState, UnknownAction, Partial<RootState>> 
   authSlice,
   experimentsSlice,
   seriesSlice,
+  systemSlice,
+  annotationsSlice,
   analysisSlice,
   chartsSlice,
   searchSlice,
@@ -79,12 +83,12 @@ export function makeStore(options: StoreOptions = {}) {
       getDefault({
         thunk: { extraArgument: extra },
         // Series arrays grow large; checking them on every action would cost more than the fold.
-        immutableCheck: { ignoredPaths: ['series', 'experiments'] },
+        immutableCheck: { ignoredPaths: ['series', 'system', 'experiments'] },
         // The worker's points arrive as typed arrays (transferred, not cloned).
         serializableCheck: {
-          ignoredPaths: ['series', 'experiments'],
+          ignoredPaths: ['series', 'system', 'experiments'],
           // RTK's own defaults (a failed query's meta holds its Request and Response) and the points
-          ignoredActionPaths: ['meta.arg', 'meta.baseQueryMeta', 'payload.points'],
+          ignoredActionPaths: ['meta.arg', 'meta.baseQueryMeta', 'payload.points', 'payload.system'],
         },
       })
         .prepend(listener.middleware)

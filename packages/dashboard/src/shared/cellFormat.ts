@@ -29,3 +29,17 @@ export function formatDuration(seconds: unknown): string {
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}h ${pad(m)}m ${pad(s % 60)}s` : `${m}m ${pad(s % 60)}s`;
 }
+
+/** Bytes as people read them: 312 MB, 1.2 GB (powers of 1024, as `top` and the task manager count). */
+export function formatBytes(bytes: unknown): string {
+  if (typeof bytes !== 'number' || !Number.isFinite(bytes)) return '';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = Math.abs(bytes);
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const shown = v >= 100 || u === 0 ? Math.round(v).toString() : v.toFixed(1);
+  return `${bytes < 0 ? '-' : ''}${shown} ${units[u]}`;
+}

@@ -83,3 +83,43 @@ export function experimentConfig(experiment_id: number, lr: number, batchSize: n
     },
   };
 }
+
+export function annotation(
+  experiment_id: number | null,
+  edit: { add?: string[]; remove?: string[]; note?: string; base?: number | null; author?: string },
+): MlgymEvent {
+  return {
+    event_type: 'annotation',
+    creation_ts: 1,
+    payload: {
+      grid_search_id: GS,
+      experiment_id,
+      ...(edit.add ? { add_tags: edit.add } : {}),
+      ...(edit.remove ? { remove_tags: edit.remove } : {}),
+      ...(edit.note !== undefined ? { note: edit.note, note_base: edit.base ?? null } : {}),
+      author: edit.author ?? null,
+      time: 1_800_000_000,
+    },
+  };
+}
+
+export function systemMetrics(experiment_id: number, time: number, sample: { cpu: number; rss: number }): MlgymEvent {
+  return {
+    event_type: 'system_metrics',
+    creation_ts: 1,
+    payload: {
+      grid_search_id: GS,
+      experiment_id,
+      time,
+      cpu_percent: sample.cpu,
+      rss_bytes: sample.rss,
+      heap_used_bytes: 1e7,
+      tensors: 10,
+      tensor_bytes: 1e5,
+      backend: 'wasm',
+      threads: 2,
+      load_1m: 1,
+      free_memory_bytes: 1e9,
+    },
+  };
+}

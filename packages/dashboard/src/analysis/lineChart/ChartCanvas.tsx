@@ -23,6 +23,8 @@ export interface ChartHandle {
 
 export interface ChartCanvasProps {
   seriesKey: string;
+  /** Where the series lives: the scores (`series`, x = epoch) or the system metrics (`system`, x = wall time). */
+  source?: 'series' | 'system';
   ids: readonly number[];
   hidden: ReadonlySet<number>;
   options: ChartOptions<'line'>;
@@ -88,8 +90,10 @@ function showTooltip(tip: HTMLElement, canvas: HTMLCanvasElement, hit: Hovered |
  */
 export function ChartCanvas(props: ChartCanvasProps) {
   const { seriesKey, ids, hidden, options, smoothing, label, describedBy, live, handle, onLineClick } = props;
-  const series = useAppSelector((s) => s.series.byKey[seriesKey]);
-  const best = useBest(series, ids);
+  const system = props.source === 'system';
+  const series = useAppSelector((s) => (system ? s.system.byKey[seriesKey] : s.series.byKey[seriesKey]));
+  // a system metric has no best value to star
+  const best = useBest(system ? undefined : series, ids);
   live.current.best = best;
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const tipRef = useRef<HTMLDivElement | null>(null);
@@ -136,14 +140,19 @@ export function ChartCanvas(props: ChartCanvasProps) {
               value: line.ys[hit.index] as number,
               star: false,
             };
-        showTooltip(tip, canvas, point ? hit : null, point ? tooltipLines(point, live.current.hyper) : []);
+        showTooltip(
+          tip,
+          canvas,
+          point ? hit : null,
+          point ? tooltipLines(point, live.current.hyper, live.current) : [],
+        );
       },
       click: (id) => clickRef.current(id),
       // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
       drawn: (chart) =>
         chartDrawn(
           chart.canvas,
-          seriesKey,
+          system ? `system:${seriesKey}` : seriesKey,
           scene.current.lines.map((l) => [l.id, l.line.count]),
         ),
     });
@@ -154,7 +163,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
       chartRef.current = null;
       linesRef.current = null;
     };
-  }, [seriesKey, live]);
+  }, [seriesKey, live, system]);
 
   // Every change only asks for a redraw; the queue decides when (the latest state is drawn).
   useEffect(() => {

@@ -10,6 +10,10 @@ export interface ChartLive {
   best: Best | null;
   /** The chart's lines (a legend click reads them). */
   ids: readonly number[];
+  /** How the tooltip names a point's x (default `Epoch: N`; system charts: the sample's time). */
+  xText?: (x: number) => string;
+  /** How the tooltip writes a value (default: the number; system charts: bytes, %). */
+  yText?: (y: number) => string;
 }
 
 /**
@@ -26,14 +30,15 @@ export interface ChartOptionsArgs {
 export function tooltipLines(
   hit: { experimentId: number; epoch: number; value: number; star: boolean },
   hyper: HyperParameters,
+  text: Pick<ChartLive, 'xText' | 'yText'> = {},
 ): string[] {
   const name = hit.star ? `best: experiment_${hit.experimentId}` : `experiment_${hit.experimentId}`;
   const values = hyper.values[hit.experimentId] ?? {};
   const shown = hyper.columns.slice(0, TOOLTIP_HYPER_LINES);
   const more = hyper.columns.length - shown.length;
   return [
-    `Epoch: ${hit.epoch}`,
-    `${name}: ${formatNumber(hit.value)}`,
+    text.xText ? text.xText(hit.epoch) : `Epoch: ${hit.epoch}`,
+    `${name}: ${text.yText ? text.yText(hit.value) : formatNumber(hit.value)}`,
     // names and values isolated: one holding U+202E must not reorder the rest of its line
     ...shown.map((c) => `  ${isolateBidi(c.label)} = ${isolateBidi(formatNumber(values[c.id]))}`),
     ...(more > 0 ? [`  … and ${more} more hyper-parameters`] : []),

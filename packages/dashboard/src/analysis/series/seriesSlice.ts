@@ -1,5 +1,5 @@
 import { createSlice, isDraft, original } from '@reduxjs/toolkit';
-import type { SeriesKind } from '../../connection/events/dataUpdate';
+import type { SeriesKind, SeriesPoints } from '../../connection/events/dataUpdate';
 import { dataReceived, dataReset } from '../../connection/events/dataActions';
 import type { ColumnarPoints } from './upsertPoints';
 import { upsertPoints } from './upsertPoints';
@@ -48,6 +48,53 @@ function frozen(points: ColumnarPoints): ColumnarPoints {
 }
 
 /**
+ * Merges points into a state of series (the scores' and the system metrics'), returning a new state whose
+ * untouched series keep their identities. `state` is the plain (not draft) state.
+ */
+export function mergeSeriesPoints(state: SeriesState, points: readonly SeriesPoints[]): SeriesState {
+  const byKey = { ...state.byKey };
+  let keys = state.keys;
+  // new keys are sorted in once: inserting each of a thousand new series one by one took seconds
+  const newKeys: string[] = [];
+  const copied = new Map<string, { series: Series; idsCopied: boolean }>();
+  for (const p of points) {
+    let entry = copied.get(p.key);
+    if (!entry) {
+      const old = byKey[p.key];
+      const series: Series = old
+        ? { ...old, byExperiment: { ...old.byExperiment } }
+        : { key: p.key, split: p.split, tag: p.tag, kind: p.kind, experimentIds: [], byExperiment: {} };
+      if (!old) newKeys.push(p.key);
+      entry = { series, idsCopied: !old };
+      copied.set(p.key, entry);
+      byKey[p.key] = series;
+    }
+    const s = entry.series;
+    const existing = s.byExperiment[p.experiment_id];
+    const next: ColumnarPoints = existing
+      ? { epochs: existing.epochs.slice(), values: existing.values.slice() }
+      : { epochs: [], values: [] };
+    upsertPoints(next, p.epochs, p.values);
+    s.byExperiment[p.experiment_id] = frozen(next);
+    if (!existing) {
+      if (!entry.idsCopied) {
+        s.experimentIds = s.experimentIds.slice();
+        entry.idsCopied = true;
+      }
+      insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
+    }
+  }
+  if (newKeys.length) keys = [...keys, ...newKeys].sort(byName.compare);
+  // Frozen here, one level each, so immer does not walk the new state: its walk over the points
+  // of 1,000 experiments took as long as building them.
+  for (const { series } of copied.values()) {
+    Object.freeze(series.byExperiment);
+    Object.freeze(series);
+  }
+  return Object.freeze({ keys, byKey: Object.freeze(byKey) });
+}
+
+/**
  * Metric and loss values keyed by (series, experiment, epoch). Only the series an update touches
  * get new object identities, so each chart re-renders only for its own points.
  */
@@ -61,47 +108,7 @@ export const seriesSlice = createSlice({
         if (!payload.points.length) return;
         // Built as plain objects from the base state, not through immer's drafts: a proxy per series,
         // per experiment and per point list made applying a live post several times slower.
-        const state = isDraft(draft) ? (original(draft) as SeriesState) : draft;
-        const byKey = { ...state.byKey };
-        let keys = state.keys;
-        // new keys are sorted in once: inserting each of a thousand new series one by one took seconds
-        const newKeys: string[] = [];
-        const copied = new Map<string, { series: Series; idsCopied: boolean }>();
-        for (const p of payload.points) {
-          let entry = copied.get(p.key);
-          if (!entry) {
-            const old = byKey[p.key];
-            const series: Series = old
-              ? { ...old, byExperiment: { ...old.byExperiment } }
-              : { key: p.key, split: p.split, tag: p.tag, kind: p.kind, experimentIds: [], byExperiment: {} };
-            if (!old) newKeys.push(p.key);
-            entry = { series, idsCopied: !old };
-            copied.set(p.key, entry);
-            byKey[p.key] = series;
-          }
-          const s = entry.series;
-          const existing = s.byExperiment[p.experiment_id];
-          const next: ColumnarPoints = existing
-            ? { epochs: existing.epochs.slice(), values: existing.values.slice() }
-            : { epochs: [], values: [] };
-          upsertPoints(next, p.epochs, p.values);
-          s.byExperiment[p.experiment_id] = frozen(next);
-          if (!existing) {
-            if (!entry.idsCopied) {
-              s.experimentIds = s.experimentIds.slice();
-              entry.idsCopied = true;
-            }
-            insertSorted(s.experimentIds, p.experiment_id, (a, b) => a - b);
-          }
-        }
-        if (newKeys.length) keys = [...keys, ...newKeys].sort(byName.compare);
-        // Frozen here, one level each, so immer does not walk the new state: its walk over the points
-        // of 1,000 experiments took as long as building them.
-        for (const { series } of copied.values()) {
-          Object.freeze(series.byExperiment);
-          Object.freeze(series);
-        }
-        return Object.freeze({ keys, byKey: Object.freeze(byKey) });
+        return mergeSeriesPoints(isDraft(draft) ? (original(draft) as SeriesState) : draft, payload.points);
       })
       .addCase(dataReset, () => initialState);
   },

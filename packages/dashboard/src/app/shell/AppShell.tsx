@@ -4,6 +4,7 @@ import { Route, Routes, useLocation } from 'react-router-dom';
 import { ROUTES } from '../routes';
 import { useAppSelector } from '../../store/hooks';
 import { ConnectionBanner } from './ConnectionBanner';
+import { GridSearchHeader } from './GridSearchHeader';
 import { ConnectionSnackbar } from '../../connection/ConnectionSnackbar';
 import { TokenDialog } from '../../connection/auth/TokenDialog';
 import { ConfigPopup } from '../../features/settings/ConfigPopup';
@@ -17,6 +18,7 @@ export function AppShell() {
   const { pathname } = useLocation();
   const route = ROUTES.find((r) => r.path === pathname);
   const requested = useAppSelector((s) => s.settings.requested);
+  const report = useAppSelector((s) => s.settings.report !== null);
   const [drawer, setDrawer] = useState(false);
   const [popup, setPopup] = useState(false);
   useSettingsInUrl();
@@ -28,6 +30,7 @@ export function AppShell() {
       <Box component="main" sx={{ p: { xs: 1, md: 3 } }}>
         <Toolbar />
         <ConnectionBanner />
+        <GridSearchHeader />
         <Suspense fallback={<LinearProgress aria-label="Loading the page" />}>
           <Routes>
             {ROUTES.map((r) => (
@@ -37,12 +40,15 @@ export function AppShell() {
           </Routes>
         </Suspense>
       </Box>
-      <ConfigPopup
-        open={(route.popup && !requested) || popup}
-        onClose={requested ? () => setPopup(false) : undefined}
-      />
-      <TokenDialog />
-      <ConnectionSnackbar />
+      {/* a report opened from a file connects to nothing */}
+      {!report && (
+        <ConfigPopup
+          open={(route.popup && !requested) || popup}
+          onClose={requested ? () => setPopup(false) : undefined}
+        />
+      )}
+      {!report && <TokenDialog />}
+      {!report && <ConnectionSnackbar />}
     </>
   );
 }

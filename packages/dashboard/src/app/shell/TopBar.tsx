@@ -4,6 +4,7 @@ import SwapIcon from '@mui/icons-material/SwapHoriz';
 import { useSearchParams } from 'react-router-dom';
 import { useAppSelector } from '../../store/hooks';
 import type { ConnectionStatus } from '../../connection/connectionSlice';
+import { DownloadReportButton } from './DownloadReportButton';
 import { WhoamiChip } from './WhoamiChip';
 import { Logo } from './Logo';
 
@@ -27,6 +28,7 @@ export function TopBar({
   const [params] = useSearchParams();
   const status = useAppSelector((s) => s.connection.status);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
+  const report = useAppSelector((s) => s.settings.report !== null);
   const experiment = params.get('experiment_id');
   const fullTitle =
     experiment === null
@@ -45,7 +47,10 @@ export function TopBar({
           <Typography variant="h6" component="h1" sx={{ fontWeight: 700, flexShrink: 0, maxWidth: '60%' }} noWrap>
             {fullTitle}
           </Typography>
-          {gridSearchId && (
+          {gridSearchId && report && (
+            <Chip size="small" variant="outlined" label={`${gridSearchId} · report`} sx={{ minWidth: 0 }} />
+          )}
+          {gridSearchId && !report && (
             <Tooltip title="Connection: change the grid search or endpoints">
               <Chip
                 size="small"
@@ -59,8 +64,9 @@ export function TopBar({
               />
             </Tooltip>
           )}
-          <WhoamiChip />
+          {!report && <WhoamiChip />}
         </Box>
+        <DownloadReportButton />
         <Box sx={{ flexShrink: 0, ml: 1, display: 'flex' }}>
           <Logo height={44} />
         </Box>

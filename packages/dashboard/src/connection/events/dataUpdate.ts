@@ -1,4 +1,4 @@
-import type { SearchDecisionKind, SearchDecisionPayload, SearchPlanPayload } from '@mlgym/protocol';
+import type { AnnotationTarget, SearchDecisionKind, SearchDecisionPayload, SearchPlanPayload } from '@mlgym/protocol';
 
 /** Fields of a table row that come from `job_status` events (names as the original's table). */
 export interface JobFields {
@@ -86,6 +86,16 @@ export interface DataUpdate {
   leftOut?: LeftOut;
   /** An adaptive search's plan and decisions, when the log has any. */
   search?: SearchUpdate | undefined;
+  /** Tags and notes changed since the last update (an experiment's, or the grid search's: null), as they are now. */
+  annotations?: AnnotationChange[] | undefined;
+  /** System metric samples: one series per metric (x: the sample's wall time in seconds since the epoch). */
+  system?: SeriesPoints[] | undefined;
+}
+
+/** One annotated target as it is now: an experiment, or the grid search itself (`experiment_id: null`). */
+export interface AnnotationChange {
+  experiment_id: number | null;
+  target: AnnotationTarget;
 }
 
 /** What the socket worker did not keep because a grid search exceeded the board's limits. */

@@ -10,7 +10,9 @@ import type {
   SeriesKind,
   SeriesPoints,
 } from './dataUpdate';
+import { createAnnotationFolding } from './annotationFolding';
 import { readEvaluation, readExperimentStatus } from './fastEvents';
+import { createSystemFolding } from './systemFolding';
 import type { EvaluationResultPayload, ExperimentStatusPayload } from './fastEvents';
 
 const MAX_PROBLEMS = 5;
@@ -139,6 +141,8 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
     return false;
   };
   let search: SearchUpdate | undefined;
+  const annotations = createAnnotationFolding();
+  const system = createSystemFolding();
 
   // experiments whose last job status is DONE, across takes (rows hold only what a take changed)
   const finished = new Set<number>();
@@ -202,7 +206,7 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
     for (const l of p.loss_scores) add(l.split, l.loss, 'loss', l.score);
   }
 
-  function apply(event: MlgymEvent): void {
+  function apply(event: MlgymEvent, eventId: number): void {
     // a search's plan and decisions belong to no one experiment: never left out
     const id = 'experiment_id' in event.payload ? event.payload.experiment_id : undefined;
     if (typeof id === 'number' && !admitted(id)) return;
@@ -243,6 +247,10 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
         r.interrupted_epoch = event.payload.epoch;
         return;
       }
+      case 'annotation':
+        return annotations.add(eventId, event.payload);
+      case 'system_metrics':
+        return system.add(event.payload);
       case 'search_plan':
         search ??= { plan: null, decisions: [] };
         search.plan = event.payload;
@@ -277,7 +285,7 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
       const status = readExperimentStatus(data);
       if (status) return void (admitted(status.experiment_id) && applyStatus(status));
       const parsed = MlgymEventSchema.safeParse(data);
-      if (parsed.success) return apply(parsed.data);
+      if (parsed.success) return apply(parsed.data, eventId);
       const type = typeof data === 'object' && data !== null && 'event_type' in data ? data.event_type : undefined;
       if (typeof type === 'string' && !(EVENT_TYPES as readonly string[]).includes(type)) {
         unknown++;
@@ -338,6 +346,8 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
           : problems,
         ...(leftOutPending ? { leftOut } : {}),
         ...(search ? { search } : {}),
+        annotations: annotations.take(),
+        system: system.take(),
       };
       leftOut = { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 };
       leftOutPending = false;
@@ -358,6 +368,7 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
 /** The buffers of an update's columns: posted as transferables, they move to the page without a copy. */
 export function transferables(update: DataUpdate): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
-  for (const p of update.points) out.add(p.epochs.buffer as ArrayBuffer).add(p.values.buffer as ArrayBuffer);
+  for (const p of [...update.points, ...(update.system ?? [])])
+    out.add(p.epochs.buffer as ArrayBuffer).add(p.values.buffer as ArrayBuffer);
   return [...out];
 }

@@ -10,9 +10,19 @@ export interface SettingsState {
   requested: boolean;
   /** Values of the page's link that were refused (e.g. a `data:` endpoint), shown until the next connection. */
   linkProblems: string[];
+  /** Set when the page is a report opened from a file: what it holds, where from; then nothing is edited or fetched. */
+  report: ReportInfo | null;
 }
 
-const initialState: SettingsState = { current: EMPTY_SETTINGS, requested: false, linkProblems: [] };
+/** What a report page says about itself (see the report bundle in @mlgym/protocol). */
+export interface ReportInfo {
+  gridSearchId: string;
+  exportedAt: string;
+  source: string;
+  logEvents: number;
+}
+
+const initialState: SettingsState = { current: EMPTY_SETTINGS, requested: false, linkProblems: [], report: null };
 
 declare module '../../store/rootState' {
   interface RootState {

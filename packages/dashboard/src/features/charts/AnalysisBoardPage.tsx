@@ -1,10 +1,30 @@
+import { useCallback, useMemo } from 'react';
 import { Box, Typography } from '@mui/material';
+import { useNavigate } from 'react-router-dom';
+import { SystemCharts } from '../../analysis/system/SystemCharts';
 import { useAppSelector } from '../../store/hooks';
 import { ChartToolbar } from './ChartToolbar';
 import { MetricChart } from './MetricChart';
 import { LeftOutNotice } from '../../shared/LeftOutNotice';
 import { BOARD_LIMITS } from '../../connection/events/dataUpdate';
-import { MAX_CHARTS, selectChartsNotDrawn, selectDrawnChartKeys } from './chartSelectors';
+import { MAX_CHARTS, selectChartsNotDrawn, selectDrawnChartKeys, selectLineFilter } from './chartSelectors';
+
+/** The system metrics' charts of the experiments whose lines are drawn (the table's filters apply as to scores). */
+function SystemSection() {
+  const all = useAppSelector((s) => s.experiments.ids);
+  const filter = useAppSelector(selectLineFilter);
+  const ids = useMemo(() => (filter ? all.filter((id) => filter.has(id)) : all), [all, filter]);
+  const navigate = useNavigate();
+  const open = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
+  return (
+    <Box sx={{ mb: 2 }}>
+      <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
+        System
+      </Typography>
+      <SystemCharts ids={ids} onLineClick={open} />
+    </Box>
+  );
+}
 
 /** `/` and `/analysisboard`: one chart per series, two per row on wide screens. */
 export function AnalysisBoardPage() {
@@ -12,9 +32,11 @@ export function AnalysisBoardPage() {
   const notDrawn = useAppSelector(selectChartsNotDrawn);
   const leftOut = useAppSelector((s) => s.connection.leftOut);
   const any = useAppSelector((s) => s.series.keys.length > 0);
+  const showSystem = useAppSelector((s) => s.charts.showSystem);
   return (
     <>
       <ChartToolbar />
+      {showSystem && <SystemSection />}
       <LeftOutNotice
         testId="charts-not-drawn"
         title={`${notDrawn.length.toLocaleString('en-US')} more charts match: the board draws at most ${MAX_CHARTS}`}

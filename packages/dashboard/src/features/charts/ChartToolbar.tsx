@@ -3,7 +3,7 @@ import SearchIcon from '@mui/icons-material/Search';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { selectChartFilterError, selectChartKeys } from './chartSelectors';
-import { followTableFilterSet, logScaleSet, nameFilterChanged, smoothingSet } from './chartsSlice';
+import { followTableFilterSet, logScaleSet, nameFilterChanged, showSystemSet, smoothingSet } from './chartsSlice';
 
 /** Chart name filter, log axis, smoothing, and whether the table's row filters apply to lines. */
 export function ChartToolbar() {
@@ -63,6 +63,10 @@ export function ChartToolbar() {
               ? 'Apply table filters to lines'
               : `Apply table filters to lines (${rowFilter.size} of ${experiments} experiments)`
           }
+        />
+        <FormControlLabel
+          control={<Switch checked={charts.showSystem} onChange={(_e, on) => dispatch(showSystemSet(on))} />}
+          label="System charts"
         />
         <Typography variant="caption" color="text.secondary">
           Drag to zoom · Shift+drag to pan · Ctrl+wheel to zoom · click a line to open its experiment

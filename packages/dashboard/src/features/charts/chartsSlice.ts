@@ -9,9 +9,17 @@ export interface ChartsState {
   smoothing: number;
   /** Whether the table's row filters also filter chart lines. */
   followTableFilter: boolean;
+  /** Whether the system metrics' charts (CPU, memory, …) are drawn too. */
+  showSystem: boolean;
 }
 
-const initialState: ChartsState = { nameFilter: '', logScale: false, smoothing: 0, followTableFilter: true };
+const initialState: ChartsState = {
+  nameFilter: '',
+  logScale: false,
+  smoothing: 0,
+  followTableFilter: true,
+  showSystem: false,
+};
 
 declare module '../../store/rootState' {
   interface RootState {
@@ -35,7 +43,11 @@ export const chartsSlice = createSlice({
     followTableFilterSet(state, action: PayloadAction<boolean>) {
       state.followTableFilter = action.payload;
     },
+    showSystemSet(state, action: PayloadAction<boolean>) {
+      state.showSystem = action.payload;
+    },
   },
 });
 
-export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet } = chartsSlice.actions;
+export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet, showSystemSet } =
+  chartsSlice.actions;

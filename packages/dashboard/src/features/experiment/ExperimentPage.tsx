@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import { Accordion, AccordionDetails, AccordionSummary, Alert, Box, Button, Stack, Typography } from '@mui/material';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
@@ -18,6 +19,8 @@ import { CheckpointsPanel } from './CheckpointsPanel';
 import { ConfigTree } from './ConfigTree';
 import { EnvironmentPanel } from './EnvironmentPanel';
 import { ExperimentCharts } from './ExperimentCharts';
+import { AnnotationPanel } from '../../analysis/annotations/AnnotationPanel';
+import { SystemCharts } from '../../analysis/system/SystemCharts';
 import { KeyValueList } from './KeyValueList';
 import { ProgressGauge } from './ProgressGauge';
 import { deviceText } from './environment';
@@ -119,6 +122,9 @@ function Details({ id, row, system }: { id: number; row: ExperimentRow; system: 
   );
 }
 
+// a click on a system chart's line would open the page it is on
+const stay = () => undefined;
+
 /** `/experiment?experiment_id=N`: status, progress, checkpoints, configuration, environment, charts. */
 export function ExperimentPage() {
   const id = useExperimentId();
@@ -126,6 +132,9 @@ export function ExperimentPage() {
   const row = useAppSelector((s) => (id === null ? undefined : selectExperimentById(s, id)));
   const eventConfig = useAppSelector((s) => (id === null ? undefined : s.experiments.configs[id]));
   const hyper = useAppSelector(selectHyperParameters);
+  // a report opened from a file holds no checkpoints and no model cards
+  const report = useAppSelector((s) => s.settings.report !== null);
+  const ids = useMemo(() => (id === null ? [] : [id]), [id]);
   const running = !!row && row.job_status !== 'DONE' && !row.error;
   const skip = id === null || !target;
   const exp = { rest: target?.rest ?? '', gs: target?.gs ?? '', exp: id ?? 0 };
@@ -148,24 +157,31 @@ export function ExperimentPage() {
         <Section
           title="Details"
           action={
-            <Button
-              component={RouterLink}
-              to={`/modelcard?experiment_id=${id}`}
-              variant="contained"
-              size="small"
-              startIcon={<ModelCardIcon />}
-              onClick={(e) => e.stopPropagation()}
-            >
-              Model card
-            </Button>
+            report ? undefined : (
+              <Button
+                component={RouterLink}
+                to={`/modelcard?experiment_id=${id}`}
+                variant="contained"
+                size="small"
+                startIcon={<ModelCardIcon />}
+                onClick={(e) => e.stopPropagation()}
+              >
+                Model card
+              </Button>
+            )
           }
         >
           <Details id={id} row={row} system={system.data} />
         </Section>
       )}
-      <Section title="Checkpoints">
-        <CheckpointsPanel target={exp} live={!row || running} />
+      <Section title="Tags & note">
+        <AnnotationPanel experimentId={id} />
       </Section>
+      {!report && (
+        <Section title="Checkpoints">
+          <CheckpointsPanel target={exp} live={!row || running} />
+        </Section>
+      )}
       <Section title="Configuration">
         {config ? (
           <ConfigTree config={config} swept={swept} fileStem={`experiment_config_experiment_${id}`} />
@@ -180,6 +196,9 @@ export function ExperimentPage() {
       </Section>
       <Section title="Losses & Metrics">
         <ExperimentCharts experimentId={id} />
+      </Section>
+      <Section title="System">
+        <SystemCharts ids={ids} onLineClick={stay} />
       </Section>
     </Box>
   );

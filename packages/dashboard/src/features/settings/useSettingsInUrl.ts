@@ -13,11 +13,13 @@ const PARAMS = [
  * grid search without the popup.
  */
 export function useSettingsInUrl(): void {
-  const { current, requested } = useAppSelector((s) => s.settings);
+  const { current, requested, report } = useAppSelector((s) => s.settings);
   const location = useLocation();
   const navigate = useNavigate();
   const wasRequested = useRef(requested);
   useEffect(() => {
+    // a report's connection is the file it is in
+    if (report) return;
     const params = new URLSearchParams(location.search);
     const cleared = wasRequested.current && !requested;
     wasRequested.current = requested;
@@ -38,5 +40,5 @@ export function useSettingsInUrl(): void {
     }
     if (changed)
       navigate({ pathname: location.pathname, search: `?${params}`, hash: location.hash }, { replace: true });
-  }, [current, requested, location, navigate]);
+  }, [current, requested, report, location, navigate]);
 }

@@ -60,7 +60,12 @@ export function ColumnFilterDialog({
 
   const distinct = useMemo(() => {
     const seen = new Set<string>();
-    for (const r of rows) seen.add(cellText(r[column]));
+    for (const r of rows) {
+      const v = r[column];
+      // a list (tags) offers each of its values
+      if (Array.isArray(v)) for (const x of v) seen.add(cellText(x));
+      else seen.add(cellText(v));
+    }
     return [...seen].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   }, [rows, column]);
   const numeric = useMemo(() => column !== '' && rows.some((r) => typeof r[column] === 'number'), [rows, column]);

@@ -28,9 +28,10 @@ import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { compareSelectionSet } from '../../analysis/analysisSlice';
 import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { isolateBidi } from '../../shared/isolateBidi';
-import { formatDuration, formatNumber, formatPercent, formatTime } from '../../shared/cellFormat';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatTime } from '../../shared/cellFormat';
 import { csvSafe } from './csvSafe';
 import { ProgressCell, StatusCell } from './cellRenderers';
+import { TagsCell } from './TagsCell';
 import type { GridRow } from '../../analysis/rowFilter';
 import type { ColumnSpec } from '../../analysis/experimentTable';
 import { selectGridRows, selectShownColumns } from '../../analysis/experimentTable';
@@ -89,7 +90,25 @@ function columnDef(c: ColumnSpec): ColDef<GridRow> {
   if (c.id === 'status') return { ...base, cellRenderer: StatusCell, initialWidth: 140 };
   if (c.id === 'duration')
     return { ...base, valueFormatter: format(formatDuration), type: 'numericColumn', initialWidth: 120 };
+  if (c.id === 'mean_cpu')
+    return {
+      ...base,
+      valueFormatter: format((v) => (typeof v === 'number' ? `${formatNumber(v)} %` : '')),
+      type: 'numericColumn',
+      initialWidth: 120,
+    };
   switch (c.type) {
+    case 'tags':
+      // sorted and exported by their names, comma-separated
+      return {
+        ...base,
+        cellRenderer: TagsCell,
+        valueFormatter: format((v) => (Array.isArray(v) ? v.join(', ') : '')),
+        comparator: (a: readonly string[] = [], b: readonly string[] = []) => a.join(',').localeCompare(b.join(',')),
+        initialWidth: 240,
+      };
+    case 'bytes':
+      return { ...base, valueFormatter: format(formatBytes), type: 'numericColumn', initialWidth: 120 };
     case 'progress':
       return { ...base, cellRenderer: ProgressCell, valueFormatter: format(formatPercent), initialWidth: 150 };
     case 'time':
@@ -212,7 +231,8 @@ export const ExperimentGrid = memo(
     const onRowClicked = useCallback(
       (e: RowClickedEvent<GridRow>) => {
         const target = e.event?.target;
-        if (target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox')) return;
+        if (target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox, [data-no-row-click]'))
+          return;
         if (e.data) navigate(`/experiment?experiment_id=${e.data.experiment_id}`);
       },
       [navigate],
