@@ -6,6 +6,7 @@ import type { ExperimentPlan } from '../experiments/planExperiments.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import type { EventSink } from '../reporting/eventSink.js';
 import { DistributedExecutor, submitAndWait } from './distributed.js';
+import type { DistributedJobData } from './distributed.js';
 import type { JobExecutor } from './jobExecutor.js';
 import { ProcessPool, runJobsInPool } from './processPool.js';
 import { InProcessExecutor, runJobsInProcess } from './runJobsInProcess.js';
@@ -53,7 +54,6 @@ export async function dispatchJobs(
     systemMetricsIntervalS: systemMetricsInterval(run),
   };
   if (env.type === 'distributed') {
-    const logging = endpointsOf(run);
     return submitAndWait({
       redisUrl: env.config.redis_url,
       queueName: env.config.queue_name,
@@ -63,18 +63,7 @@ export async function dispatchJobs(
       sink,
       log,
       signal: ctx.signal,
-      data: {
-        numEpochs: common.numEpochs,
-        numBatchesPerEpoch: common.numBatchesPerEpoch,
-        backend: common.backend,
-        seed: common.seed,
-        restEndpoint: logging.gs_rest_api_endpoint,
-        websocketServers: logging.websocket_logging_servers,
-        plugins: settings.plugins,
-        reuseWorkers: env.config.reuse_workers,
-        maxJobsPerWorker: env.config.max_jobs_per_worker,
-        systemMetricsIntervalS: common.systemMetricsIntervalS,
-      },
+      data: distributedJobData(run, settings, env),
     });
   }
   if (env.type === 'multiprocessing' && ctx.worker) {
@@ -105,6 +94,27 @@ export async function dispatchJobs(
     onBackend: (record) => log(`backend: ${record.backend} (${record.package} ${record.version})`),
     signal: ctx.signal,
   });
+}
+
+/** What each queued experiment of a distributed run carries besides its id and config. */
+function distributedJobData(
+  run: LoadedRunConfig,
+  settings: TrainingSettings,
+  env: Extract<TrainingSettings['environment'], { type: 'distributed' }>,
+): Omit<DistributedJobData, 'experimentId' | 'config' | 'gridSearchId'> {
+  const logging = endpointsOf(run);
+  return {
+    numEpochs: settings.num_epochs,
+    numBatchesPerEpoch: settings.num_batches_per_epoch,
+    backend: settings.backend,
+    seed: settings.seed ?? undefined,
+    restEndpoint: logging.gs_rest_api_endpoint,
+    websocketServers: logging.websocket_logging_servers,
+    plugins: settings.plugins,
+    reuseWorkers: env.config.reuse_workers,
+    maxJobsPerWorker: env.config.max_jobs_per_worker,
+    systemMetricsIntervalS: systemMetricsInterval(run),
+  };
 }
 
 /** A distributed run's endpoints: its workers share no disk, only them. */
@@ -144,7 +154,6 @@ export function createExecutor(
     systemMetricsIntervalS: systemMetricsInterval(run),
   };
   if (env.type === 'distributed') {
-    const logging = endpointsOf(run);
     return new DistributedExecutor({
       redisUrl: env.config.redis_url,
       queueName: env.config.queue_name,
@@ -153,18 +162,7 @@ export function createExecutor(
       sink: ctx.sink,
       log: ctx.log,
       signal: ctx.signal,
-      data: {
-        numEpochs: common.numEpochs,
-        numBatchesPerEpoch: common.numBatchesPerEpoch,
-        backend: common.backend,
-        seed: common.seed,
-        restEndpoint: logging.gs_rest_api_endpoint,
-        websocketServers: logging.websocket_logging_servers,
-        plugins: settings.plugins,
-        reuseWorkers: env.config.reuse_workers,
-        maxJobsPerWorker: env.config.max_jobs_per_worker,
-        systemMetricsIntervalS: common.systemMetricsIntervalS,
-      },
+      data: distributedJobData(run, settings, env),
     });
   }
   if (env.type === 'multiprocessing' && ctx.worker) {
