@@ -32,7 +32,9 @@ export { runExperiment } from './training/runExperiment.js';
 export type { ExperimentComponents, ExperimentOutcome, RunExperimentOptions } from './training/runExperiment.js';
 export type { BatchInfo, FitContext, TestBatchInfo, TrainingCallback } from './training/trainingCallback.js';
 export type { SplitResult } from './training/earlyStopping.js';
-export { selectBackend } from './backend/selectBackend.js';
+export { currentKernelPool, selectBackend } from './backend/selectBackend.js';
+export { Kernel } from './backend/kernelPool.js';
+export type { KernelPool } from './backend/kernelPool.js';
 export type { BackendRecord } from './backend/selectBackend.js';
 
 // Events.
