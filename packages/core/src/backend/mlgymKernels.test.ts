@@ -199,3 +199,66 @@ describe('element-wise kernels, sums and pooling', () => {
     expectSameAsCpu((a) => tf.maxPool(a as tf.Tensor4D, size, stride, pad), [x], 1e-6);
   });
 });
+
+/** Runs `f` with a kernel of mlgym's taken away, so the code that checks for it takes tfjs's own path. */
+function without<T>(kernelName: string, f: () => T): T {
+  const config = tf.getKernel(kernelName, 'wasm');
+  expect(config).toBeDefined();
+  tf.unregisterKernel(kernelName, 'wasm');
+  try {
+    return f();
+  } finally {
+    tf.registerKernel(config!);
+  }
+}
+
+const netInput = random([16, 12, 12, 3]);
+
+/** Weights after a few Adam steps of a small conv net with relu layers, on wasm, as arrays. */
+function trainConvNet(): number[][] {
+  tf.setBackend('wasm');
+  return tf.tidy(() => {
+    const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [12, 12, 3],
+          filters: 8,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: init(1),
+        }),
+        tf.layers.conv2d({
+          filters: 16,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: init(2),
+        }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 5, kernelInitializer: init(3) }),
+      ],
+    });
+    const x = tf.tensor4d(netInput.data, [16, 12, 12, 3]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 'int32'), 5);
+    const optimizer = tf.train.adam(0.01);
+    for (let i = 0; i < 4; i++)
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      );
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    optimizer.dispose();
+    model.dispose();
+    return weights;
+  });
+}
+
+describe("fused training steps give the bits of tfjs's separate kernels", () => {
+  it("the Adam update (MlgymAdam) against tfjs's AdamOptimizer", () => {
+    const fused = trainConvNet();
+    expect(trainConvNet()).toEqual(fused);
+    const separate = without('MlgymAdam', trainConvNet);
+    expect(fused).toEqual(separate);
+  });
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { convKernelConfigs } from './wasmConvKernels.js';
 import { elementwiseKernelConfigs } from './wasmElementwiseKernels.js';
+import { adamKernelConfig } from './fusedAdam.js';
 import { heapKernelConfigs } from './wasmHeapKernels.js';
 import type { KernelPool } from './kernelPool.js';
 import { matMulKernelConfigs } from './wasmMatMulKernels.js';
@@ -225,6 +226,7 @@ export function registerWasmGradientKernels(pool?: KernelPool): void {
       ...matMulKernelConfigs(pool, matMuls),
       ...elementwiseKernelConfigs(pool, current),
       ...poolingKernelConfigs(pool, current),
+      adamKernelConfig(pool),
     ];
     for (const config of configs) replace(config);
   }
