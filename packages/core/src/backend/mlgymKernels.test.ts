@@ -261,4 +261,19 @@ describe("fused training steps give the bits of tfjs's separate kernels", () => 
     const separate = without('MlgymAdam', trainConvNet);
     expect(fused).toEqual(separate);
   });
+
+  it('conv + bias + relu layers (one kernel forward, one relu/bias gradient pass) against tfjs-layers', () => {
+    const fused = trainConvNet();
+    const separate = without('MlgymConv2DBiasRelu', trainConvNet);
+    expect(fused).toEqual(separate);
+  });
+
+  it('a cloned tensor shares its data on wasm and outlives the original', () => {
+    tf.setBackend('wasm');
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = a.clone();
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+  });
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { installFusedAdam } from './fusedAdam.js';
+import { installFusedConvLayer } from './fusedConvLayer.js';
 import { KernelPool } from './kernelPool.js';
 import type { WasmHeap } from './kernelPool.js';
 import { registerWasmGradientKernels } from './wasmGradientKernels.js';
@@ -61,7 +62,10 @@ async function tryWasm(): Promise<BackendRecord | undefined> {
     const pool = restore && own ? await KernelPool.start(heap, lanes).catch(() => undefined) : undefined;
     kernelPool = pool;
     registerWasmGradientKernels(pool);
-    if (pool) installFusedAdam();
+    if (pool) {
+      installFusedAdam();
+      installFusedConvLayer();
+    }
     return {
       backend: 'wasm',
       package: '@tensorflow/tfjs-backend-wasm',

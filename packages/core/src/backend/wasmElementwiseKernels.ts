@@ -116,6 +116,22 @@ function sumLeadingAxes(pool: KernelPool, original: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * Identity (and Cast to the same dtype) as tfjs's cpu backend has it: the output shares the
+ * input's data (tensors are immutable). tfjs's wasm kernel copies, and under a gradient tape every
+ * tensor a gradient needs is cloned through it: about 30 copies of activations per training step.
+ */
+function share(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { x } = inputs as { x: TensorInfo };
+    const dtype = (attrs as { dtype?: string } | undefined)?.dtype ?? x.dtype;
+    if (x.dtype === 'string' || dtype !== x.dtype) return original(args);
+    (backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 /** Add, Sub, Multiply, RealDiv, Relu, Step and leading-axes Sum on the pool, for float32 tensors big enough to share. */
 export function elementwiseKernelConfigs(pool: KernelPool, original: (name: string) => KernelFunc): KernelConfig[] {
   const config = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({
@@ -131,6 +147,8 @@ export function elementwiseKernelConfigs(pool: KernelPool, original: (name: stri
     config('Relu', unary(pool, 0, original('Relu'))),
     config('Step', unary(pool, 1, original('Step'))),
     config('Sum', sumLeadingAxes(pool, original('Sum'))),
+    config('Identity', share(original('Identity'))),
+    config('Cast', share(original('Cast'))),
   ];
 }
 
