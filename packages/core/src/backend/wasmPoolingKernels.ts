@@ -4,6 +4,9 @@ import { Kernel } from './kernelPool.js';
 import type { KernelPool } from './kernelPool.js';
 import { addressOf, newOutput } from './wasmTensors.js';
 
+/** Taps per window the native kernels keep (MAX_POOL_TAPS in native/pool.c). */
+const MAX_TAPS = 256;
+
 interface PoolAttrs {
   filterSize: [number, number] | number;
   strides: [number, number] | number;
@@ -48,6 +51,7 @@ function maxPool(pool: KernelPool, original: KernelFunc): KernelFunc {
     const { x } = inputs as { x: TensorInfo };
     if (x.dtype !== 'float32' || x.shape.length !== 4) return original(args);
     const { info, geometry } = poolArgs(x.shape, args.attrs as unknown as PoolAttrs);
+    if (info.filterHeight * info.filterWidth > MAX_TAPS) return original(args);
     const y = newOutput(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
     const rows = info.batchSize * info.outHeight;
     const perClaim = Math.max(1, Math.ceil(rows / 64));
@@ -64,11 +68,12 @@ function maxPool(pool: KernelPool, original: KernelFunc): KernelFunc {
 }
 
 /** Max-pool gradient: dy goes to each window's first maximum; claims of whole images (windows may overlap). */
-function maxPoolGrad(pool: KernelPool): KernelFunc {
+function maxPoolGrad(pool: KernelPool, original: KernelFunc): KernelFunc {
   return (args) => {
     const { inputs, backend } = args;
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
     const { info, geometry } = poolArgs(input.shape, args.attrs as unknown as PoolAttrs);
+    if (info.filterHeight * info.filterWidth > MAX_TAPS) return original(args);
     const dx = newOutput(backend, input.shape);
     const perClaim = Math.max(1, Math.ceil(info.batchSize / 64));
     pool.run(Kernel.maxPoolGrad, Math.ceil(info.batchSize / perClaim), [
@@ -86,6 +91,6 @@ function maxPoolGrad(pool: KernelPool): KernelFunc {
 export function poolingKernelConfigs(pool: KernelPool, original: (name: string) => KernelFunc): KernelConfig[] {
   return [
     { kernelName: 'MaxPool', backendName: 'wasm', kernelFunc: maxPool(pool, original('MaxPool')) },
-    { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad(pool) },
+    { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad(pool, original('MaxPoolGrad')) },
   ];
 }
