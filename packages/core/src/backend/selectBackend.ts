@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { installFusedAdam } from './fusedAdam.js';
-import { installFusedConvLayer } from './fusedConvLayer.js';
+import { installFusedLayers } from './fusedLayers.js';
 import { KernelPool } from './kernelPool.js';
 import type { WasmHeap } from './kernelPool.js';
 import { registerWasmGradientKernels } from './wasmGradientKernels.js';
@@ -64,7 +64,7 @@ async function tryWasm(): Promise<BackendRecord | undefined> {
     registerWasmGradientKernels(pool);
     if (pool) {
       installFusedAdam();
-      installFusedConvLayer();
+      installFusedLayers();
     }
     return {
       backend: 'wasm',

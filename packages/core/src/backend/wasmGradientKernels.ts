@@ -3,7 +3,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { convKernelConfigs } from './wasmConvKernels.js';
 import { elementwiseKernelConfigs } from './wasmElementwiseKernels.js';
 import { adamKernelConfig } from './fusedAdam.js';
-import { fusedConvKernelConfigs } from './fusedConvLayer.js';
+import { fusedLayerKernelConfigs } from './fusedLayers.js';
 import { heapKernelConfigs } from './wasmHeapKernels.js';
 import type { KernelPool } from './kernelPool.js';
 import { matMulKernelConfigs } from './wasmMatMulKernels.js';
@@ -230,7 +230,7 @@ export function registerWasmGradientKernels(pool?: KernelPool): void {
       adamKernelConfig(pool),
     ];
     for (const config of configs) replace(config);
-    for (const config of fusedConvKernelConfigs(pool)) replace(config);
+    for (const config of fusedLayerKernelConfigs(pool)) replace(config);
   }
   registered = true;
 }
