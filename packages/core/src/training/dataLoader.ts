@@ -19,10 +19,15 @@ export type Collator = (
 /** Stacks numeric inputs into a float tensor and targets under `target_publication_key`. */
 export function standardCollator(params: { target_publication_key?: string; sample_shape?: number[] }): Collator {
   const targetKey = params.target_publication_key ?? 'target_key';
+  let staging: Float32Array | undefined;
   return (samples, pos) => {
     const first = samples[0]?.[pos.samplePos];
     const width = first instanceof Float32Array || Array.isArray(first) ? (first as ArrayLike<number>).length : 1;
-    const data = new Float32Array(samples.length * width);
+    // tfjs's wasm backend copies a new tensor's values into its heap, so one array serves every
+    // batch there (no 200 kB zero-filled allocation per MNIST batch); other backends keep the array.
+    const reuse = tf.getBackend() === 'wasm' && staging?.length === samples.length * width;
+    const data = reuse ? (staging as Float32Array) : new Float32Array(samples.length * width);
+    if (tf.getBackend() === 'wasm') staging = data;
     samples.forEach((s, i) => {
       const x = s[pos.samplePos];
       if (typeof x === 'number') data[i] = x;
@@ -36,10 +41,16 @@ export function standardCollator(params: { target_publication_key?: string; samp
       samples.forEach((s, i) => t.set(s[pos.targetPos] as ArrayLike<number>, i * w));
       target = tf.tensor2d(t, [samples.length, w]);
     } else {
-      target = tf.tensor1d(
-        samples.map((s) => Number(s[pos.targetPos])),
-        Number.isInteger(firstTarget) ? 'int32' : 'float32',
-      );
+      // A typed array: tfjs converts a plain array value by value.
+      target = Number.isInteger(firstTarget)
+        ? tf.tensor1d(
+            Int32Array.from(samples, (s) => Number(s[pos.targetPos])),
+            'int32',
+          )
+        : tf.tensor1d(
+            Float32Array.from(samples, (s) => Number(s[pos.targetPos])),
+            'float32',
+          );
     }
     const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
     return {
