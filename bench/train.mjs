@@ -275,6 +275,7 @@ const peak = measured && { ...measured, measuredAll: measured.all, all: measured
 if (peak) {
   figures.wasm_simd_peak_gflops = {
     per_lane: Number(peak.perLane.toFixed(1)),
+    all_lanes_measured: Number(peak.measuredAll.toFixed(1)),
     all_lanes: Number(peak.all.toFixed(1)),
     lanes: peak.lanes,
   };
