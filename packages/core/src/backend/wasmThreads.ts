@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
-/** XNNPACK's thread pool in tfjs-backend-wasm holds at most this many threads. */
+/** Most lanes (and XNNPACK threads, whose pool in tfjs-backend-wasm holds this many) a process uses. */
 export const MAX_WASM_THREADS = 8;
 
 /**
