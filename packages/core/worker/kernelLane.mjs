@@ -6,8 +6,12 @@ const { module, memory, job, stackTop, spin } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 exports.__stack_pointer.value = stackTop;
 // The job's sequence number: the high half of its first 64-bit word (little-endian).
-const i32 = new Int32Array(memory.buffer, 0, (job >> 2) + 2);
+const i32 = new Int32Array(memory.buffer, 0, (job >> 2) + 6);
+// Int32 words of the job (native/job.c): sequence, claims done, claims, failure flag.
 const SEQ = (job >> 2) + 1;
+const DONE = (job >> 2) + 2;
+const CLAIMS = (job >> 2) + 3;
+const FAILED = (job >> 2) + 5;
 let last = Atomics.load(i32, SEQ);
 parentPort.postMessage('ready');
 for (;;) {
@@ -18,5 +22,15 @@ for (;;) {
     continue;
   }
   last = seq;
-  exports.work(job, seq >>> 0);
+  for (;;) {
+    try {
+      exports.work(job, seq >>> 0);
+      break;
+    } catch {
+      // A trapping claim (a kernel bug): flag the job as failed and count the claim as done, so the
+      // main thread, which waits for every claim, ends the job and reports it.
+      Atomics.store(i32, FAILED, 1);
+      if (Atomics.add(i32, DONE, 1) + 1 === Atomics.load(i32, CLAIMS)) Atomics.notify(i32, DONE);
+    }
+  }
 }

@@ -19,6 +19,8 @@ export const Kernel = {
   reluBiasGrad: 13,
 } as const;
 
+const kernelNames = new Map(Object.entries(Kernel).map(([name, id]) => [id as number, name]));
+
 /** The WebAssembly API as far as the pool uses it (the project's TypeScript lib has no DOM types). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
@@ -68,6 +70,7 @@ export type Arg = number | { f32: number };
  */
 export class KernelPool {
   private seq = 0;
+  private lastKernel = 0;
   /** Jobs run and claims taken, in all and by the main thread (benches report the lanes' shares). */
   readonly counts = { jobs: 0, claims: 0, mainThreadClaims: 0 };
   private zeroPtr = 0;
@@ -77,12 +80,15 @@ export class KernelPool {
   /** Threads that take claims: the main thread and the workers. */
   readonly lanes: number;
   private readonly job: number;
+  /** Int32 index of the job's failure flag (its first reserved word), set by any lane whose claim traps. */
+  private readonly failedAt: number;
   private readonly workers: Worker[];
 
   private constructor(parts: { exports: KernelExports; heap: WasmHeap; job: number; workers: Worker[] }) {
     this.exports = parts.exports;
     this.heap = parts.heap;
     this.job = parts.job;
+    this.failedAt = (parts.job >> 2) + 5;
     this.workers = parts.workers;
     this.lanes = parts.workers.length + 1;
   }
@@ -119,6 +125,7 @@ export class KernelPool {
 
   /** Runs `claims` claims of `kernel` on every lane and returns when all are done. */
   run(kernel: number, claims: number, args: readonly Arg[]): void {
+    this.lastKernel = kernel;
     const buffer = this.heap.wasmMemory.buffer;
     const i32 = new Int32Array(buffer);
     const f32 = new Float32Array(buffer);
@@ -127,18 +134,35 @@ export class KernelPool {
       if (typeof a === 'number') i32[at + i] = a;
       else f32[at + i] = a.f32;
     });
+    if (Atomics.load(i32, this.failedAt) !== 0) throw this.brokenError();
     this.seq = (this.seq + 1) >>> 0 || 1;
     this.exports.publish(this.job, this.seq, kernel, claims);
     if (claims > 1 && this.lanes > 1) Atomics.notify(i32, (this.job >> 2) + 1);
-    const ran = this.exports.work(this.job, this.seq);
+    const done = (this.job >> 2) + 2;
+    let trap: unknown;
+    for (;;) {
+      // A claim that traps (a kernel bug) still counts as done, so no lane waits for it; the
+      // remaining claims are still taken, then the job fails and so does every later one.
+      try {
+        this.counts.mainThreadClaims += this.exports.work(this.job, this.seq);
+        break;
+      } catch (error) {
+        trap ??= error;
+        Atomics.store(i32, this.failedAt, 1);
+        Atomics.add(i32, done, 1);
+      }
+    }
     this.counts.jobs++;
     this.counts.claims += claims;
-    this.counts.mainThreadClaims += ran;
-    const done = (this.job >> 2) + 2;
     for (let spins = 0, d = Atomics.load(i32, done); d !== claims; d = Atomics.load(i32, done)) {
       // The lane that finishes the last claim notifies; until then the main thread has nothing to do.
       if (++spins > 2_000) Atomics.wait(i32, done, d, 5);
     }
+    if (trap !== undefined || Atomics.load(i32, this.failedAt) !== 0) throw this.brokenError(trap);
+  }
+
+  private brokenError(cause?: unknown): Error {
+    return new Error(`mlgym's wasm kernel ${kernelNames.get(this.lastKernel) ?? ''} failed`, { cause });
   }
 
   /** Address of at least `floats` zeros (kept for the process; kernels only read it). */
