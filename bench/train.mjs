@@ -2,7 +2,7 @@
 // backend and batch size (mlgym's overhead), and against PyTorch on the same two threads when
 // /usr/bin/python3 has torch; in alternating rounds, medians with their spread, wall and CPU time.
 // Then the wasm SIMD peak of this machine and, per kernel of the CNN's step, its share of it.
-// MODELS (mlp,cnn), MAX_ROUNDS, MLP_STEPS, CNN_STEPS and BACKEND tune it.
+// MODELS (mlp,cnn), MAX_ROUNDS, MLP_STEPS, CNN_STEPS, BACKEND and PYTORCH=off tune it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,7 +118,7 @@ function gsConfig(layers) {
     .replace('subscription: mlp}', 'subscription: conv_net}');
 }
 
-let torchAvailable = true;
+let torchAvailable = process.env.PYTORCH !== 'off';
 function pytorch(name, steps) {
   if (!torchAvailable) return undefined;
   try {

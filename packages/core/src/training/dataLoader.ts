@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
 import type { DatasetIterator, Sample } from '../data/datasetIterator.js';
 import { Rng } from '../util/rng.js';
+import { float32Tensor } from '../backend/float32Tensor.js';
 
 /** A collated batch: stacked inputs, targets by key, tags. Callers dispose it. */
 export interface Batch {
@@ -19,19 +20,30 @@ export type Collator = (
 /** Stacks numeric inputs into a float tensor and targets under `target_publication_key`. */
 export function standardCollator(params: { target_publication_key?: string; sample_shape?: number[] }): Collator {
   const targetKey = params.target_publication_key ?? 'target_key';
-  let staging: Float32Array | undefined;
   return (samples, pos) => {
     const first = samples[0]?.[pos.samplePos];
     const width = first instanceof Float32Array || Array.isArray(first) ? (first as ArrayLike<number>).length : 1;
-    // tfjs's wasm backend copies a new tensor's values into its heap, so one array serves every
-    // batch there (no 200 kB zero-filled allocation per MNIST batch); other backends keep the array.
-    const reuse = tf.getBackend() === 'wasm' && staging?.length === samples.length * width;
-    const data = reuse ? (staging as Float32Array) : new Float32Array(samples.length * width);
-    if (tf.getBackend() === 'wasm') staging = data;
-    samples.forEach((s, i) => {
-      const x = s[pos.samplePos];
-      if (typeof x === 'number') data[i] = x;
-      else data.set(x as ArrayLike<number>, i * width);
+    const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
+    if (shape.reduce((n, d) => n * d, 1) !== samples.length * width) {
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        keyPath: 'collator_params.sample_shape',
+        problem: `sample_shape [${params.sample_shape?.join(', ')}] holds a different number of values than a sample (${width})`,
+      });
+    }
+    const inputs = float32Tensor(shape, (data) => {
+      for (let i = 0; i < samples.length; i++) {
+        const x = (samples[i] as Sample)[pos.samplePos];
+        if (typeof x === 'number' && width === 1) data[i] = x;
+        else if ((x as ArrayLike<number> | undefined)?.length === width) data.set(x as ArrayLike<number>, i * width);
+        else {
+          throw MlgymError.fromIssue({
+            code: 'DATA_INVALID',
+            problem: `sample ${i} of the batch has ${typeof x === 'number' ? 1 : String((x as ArrayLike<number> | undefined)?.length)} input values, the batch's first sample ${width}`,
+            hint: 'Every sample of a dataset needs the same input size',
+          });
+        }
+      }
     });
     const firstTarget = samples[0]?.[pos.targetPos];
     let target: tf.Tensor;
@@ -52,9 +64,8 @@ export function standardCollator(params: { target_publication_key?: string; samp
             'float32',
           );
     }
-    const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
     return {
-      samples: tf.tensor(data, shape),
+      samples: inputs,
       targets: { [targetKey]: target },
       tags: samples.map((s) => s[pos.tagPos]),
       size: samples.length,
