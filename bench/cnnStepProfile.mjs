@@ -44,7 +44,8 @@ function flopsOf(name, inputs, attrs, output) {
 
 /**
  * The wasm SIMD multiply-add peak (native/elementwise.c, peak_claim): GFLOP/s of one lane and of
- * all lanes together, best of `tries`. Undefined without the kernel pool.
+ * all lanes together (measured, and counted as lanes × one lane), best of `tries`. Undefined
+ * without the kernel pool.
  */
 export function measurePeak(tries = 5) {
   const pool = currentKernelPool();
@@ -63,9 +64,11 @@ export function measurePeak(tries = 5) {
   // Until V8 has tiered the loop up from its baseline compiler, each lane runs it slower.
   for (let i = 0; i < 3; i++) run(pool.lanes * 8);
   const one = run(1);
-  const all = run(pool.lanes * 8);
+  const measuredAll = run(pool.lanes * 8);
   pool.free(sink);
-  return { lanes: pool.lanes, perLane: one, all };
+  // Shares are of lanes × one lane's peak, what the all-lanes loop measures on a quiet machine: a
+  // busy machine depresses the all-lanes figure, which would flatter every kernel's share.
+  return { lanes: pool.lanes, perLane: one, measuredAll, all: pool.lanes * one };
 }
 
 /** Runs `steps` training steps of the CNN (after `warmup`), timing every kernel; per kernel and shape: median ms per step, flops. */

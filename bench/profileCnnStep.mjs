@@ -8,7 +8,9 @@ const backend = await selectBackend('wasm');
 const peak = measurePeak();
 console.log(
   `wasm ${backend.version}, ${backend.threads} thread(s), kernels: ${backend.kernels}` +
-    (peak ? `; mul+add peak ${peak.perLane.toFixed(1)} GFLOP/s per lane, ${peak.all.toFixed(1)} on ${peak.lanes}` : ''),
+    (peak
+      ? `; mul+add peak ${peak.perLane.toFixed(1)} GFLOP/s per lane, ${peak.measuredAll.toFixed(1)} measured on ${peak.lanes} (shares below are of ${peak.all.toFixed(1)}: lanes × one lane)`
+      : ''),
 );
 const profile = profileCnnStep({ steps: Number(process.env.STEPS ?? 20) });
 console.log(
