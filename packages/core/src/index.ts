@@ -37,7 +37,9 @@ export {
 } from './training/callbacks/systemMetricsReporter.js';
 export type { SystemMetricsOptions } from './training/callbacks/systemMetricsReporter.js';
 export type { SplitResult } from './training/earlyStopping.js';
-export { selectBackend } from './backend/selectBackend.js';
+export { currentKernelPool, selectBackend } from './backend/selectBackend.js';
+export { Kernel } from './backend/kernelPool.js';
+export type { KernelPool } from './backend/kernelPool.js';
 export type { BackendRecord } from './backend/selectBackend.js';
 
 // Events.

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
+import { installFusedAdam } from './fusedAdam.js';
+import { installFusedLayers } from './fusedLayers.js';
+import { KernelPool } from './kernelPool.js';
+import type { WasmHeap } from './kernelPool.js';
 import { registerWasmGradientKernels } from './wasmGradientKernels.js';
 import { prepareWasmThreads, releasePthreads, wantedWasmThreads } from './wasmThreads.js';
 
@@ -11,7 +15,12 @@ export interface BackendRecord {
   version: string;
   threads: number;
   simd: boolean;
+  /** Whose kernels run the convolutions and products: mlgym's (native/, on its own lanes) or tfjs's XNNPACK. */
+  kernels?: 'mlgym' | 'xnnpack';
 }
+
+/** `MLGYM_WASM_KERNELS=xnnpack` keeps tfjs's own kernels (and XNNPACK's thread pool), for comparisons. */
+const ownKernelsWanted = (env: NodeJS.ProcessEnv = process.env) => env['MLGYM_WASM_KERNELS'] !== 'xnnpack';
 
 async function tryNative(): Promise<BackendRecord | undefined> {
   // Optional: tfjs-node(-gpu) cannot be a hard dependency (its install downloads libtensorflow).
@@ -37,7 +46,11 @@ async function tryNative(): Promise<BackendRecord | undefined> {
 async function tryWasm(): Promise<BackendRecord | undefined> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const restore = prepareWasmThreads(wasm.setThreadsCount, wantedWasmThreads());
+    const lanes = wantedWasmThreads();
+    const own = ownKernelsWanted();
+    // With mlgym's lanes running the heavy kernels, XNNPACK's pool stays at one thread: its workers
+    // spin after each operation and would take the cores from the lanes.
+    const restore = prepareWasmThreads(wasm.setThreadsCount, own ? 1 : lanes);
     try {
       if (!(await tf.setBackend('wasm'))) return undefined;
       await tf.ready();
@@ -45,13 +58,21 @@ async function tryWasm(): Promise<BackendRecord | undefined> {
       restore?.();
     }
     if (restore) releasePthreads(tf.backend());
-    registerWasmGradientKernels();
+    const heap = (tf.backend() as unknown as { wasm: WasmHeap }).wasm;
+    const pool = restore && own ? await KernelPool.start(heap, lanes).catch(() => undefined) : undefined;
+    kernelPool = pool;
+    registerWasmGradientKernels(pool);
+    if (pool) {
+      installFusedAdam();
+      installFusedLayers();
+    }
     return {
       backend: 'wasm',
       package: '@tensorflow/tfjs-backend-wasm',
       version: wasm.version_wasm,
-      threads: wasm.getThreadsCount(),
+      threads: pool ? pool.lanes : wasm.getThreadsCount(),
       simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
+      kernels: pool ? 'mlgym' : 'xnnpack',
     };
   } catch {
     return undefined;
@@ -59,6 +80,12 @@ async function tryWasm(): Promise<BackendRecord | undefined> {
 }
 
 let current: BackendRecord | undefined;
+let kernelPool: KernelPool | undefined;
+
+/** The lanes running mlgym's wasm kernels, once `selectBackend` has started them (benches measure with it). */
+export function currentKernelPool(): KernelPool | undefined {
+  return kernelPool;
+}
 
 /**
  * Activates a compute backend. `auto` prefers tfjs-node-gpu, then tfjs-node (when the user has

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { convKernelConfigs } from './wasmConvKernels.js';
+import { elementwiseKernelConfigs } from './wasmElementwiseKernels.js';
+import { adamKernelConfig } from './fusedAdam.js';
+import { fusedLayerKernelConfigs } from './fusedLayers.js';
 import { heapKernelConfigs } from './wasmHeapKernels.js';
+import type { KernelPool } from './kernelPool.js';
+import { matMulKernelConfigs } from './wasmMatMulKernels.js';
+import { poolingKernelConfigs } from './wasmPoolingKernels.js';
 
 type Backend = { disposeData(dataId: object): void };
 
@@ -185,10 +192,12 @@ let registered = false;
  * Gives the wasm backend the gradient kernels training needs: Conv2DBackpropFilter (missing in
  * tfjs-backend-wasm, so CNNs cannot train), and fast Conv2DBackpropInput and transposed BatchMatMul
  * (slow loops there), all composed from wasm's own XNNPACK kernels, plus max-pool gradients and
- * bias-gradient sums written over the wasm heap. Call after the wasm backend is registered; safe
- * to call twice.
+ * bias-gradient sums written over the wasm heap. With a kernel pool (tfjs's multi-threaded build),
+ * mlgym's own kernels then take over the convolutions, products, pooling and big element-wise
+ * operations, each falling back to the kernel registered before it for what it does not cover.
+ * Call after the wasm backend is registered; safe to call twice.
  */
-export function registerWasmGradientKernels(): void {
+export function registerWasmGradientKernels(pool?: KernelPool): void {
   if (registered) return;
   const k = kernelsOf();
   const originalBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc;
@@ -206,5 +215,22 @@ export function registerWasmGradientKernels(): void {
   }
   replace({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul(k) });
   for (const config of heapKernelConfigs(tf.getKernel('Sum', 'wasm')?.kernelFunc)) replace(config);
+  if (pool) {
+    const current = (name: string): KernelFunc => {
+      const kernel = tf.getKernel(name, 'wasm');
+      if (!kernel) throw new Error(`the wasm backend has no ${name} kernel`);
+      return kernel.kernelFunc;
+    };
+    const matMuls = { batchMatMul: current('BatchMatMul'), fusedMatMul: current('_FusedMatMul') };
+    const configs = [
+      ...convKernelConfigs(pool),
+      ...matMulKernelConfigs(pool, matMuls),
+      ...elementwiseKernelConfigs(pool, current),
+      ...poolingKernelConfigs(pool, current),
+      adamKernelConfig(pool),
+    ];
+    for (const config of configs) replace(config);
+    for (const config of fusedLayerKernelConfigs(pool)) replace(config);
+  }
   registered = true;
 }

@@ -43,13 +43,13 @@ async function runWith(threads: number) {
 }
 
 describe('wasm threads in Node', () => {
-  it('MLGYM_THREADS picks the count, capped to XNNPACK pool size; default is every core', () => {
+  it('MLGYM_THREADS picks the count, capped at 8; default is every core', () => {
     expect(wantedWasmThreads({ MLGYM_THREADS: '2' })).toBe(2);
     expect(wantedWasmThreads({ MLGYM_THREADS: '64' })).toBe(8);
     expect(wantedWasmThreads({ MLGYM_THREADS: 'x' })).toBeGreaterThanOrEqual(1);
   });
 
-  it('runs XNNPACK on two threads, exits by itself, and trains to the same bits as one thread', async () => {
+  it('runs the kernels on two lanes, exits by itself, and trains to the same bits as one lane', async () => {
     const [one, two] = await Promise.all([runWith(1), runWith(2)]);
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
-/** XNNPACK's thread pool in tfjs-backend-wasm holds at most this many threads. */
+/** Most lanes (and XNNPACK threads, whose pool in tfjs-backend-wasm holds this many) a process uses. */
 export const MAX_WASM_THREADS = 8;
 
 /**
@@ -40,11 +40,12 @@ function threadedBuildPresent(): boolean {
  * cannot load, and XNNPACK takes half the logical cores, assuming hyper-threads. While the backend
  * initialises, Blob URLs resolve to a bootstrap file that loads the pthread code from the package,
  * and the core count reads as twice the threads wanted. Call right before `tf.setBackend('wasm')`
- * and call the returned function once it settles. Returns undefined (nothing changed) when one
- * thread is wanted or the package lacks the threaded build.
+ * and call the returned function once it settles. The threaded build is chosen for one thread too:
+ * its memory is shared, which mlgym's kernel pool needs. Returns undefined (nothing changed) when
+ * the package lacks the threaded build.
  */
 export function prepareWasmThreads(setThreadsCount: (n: number) => void, threads: number): (() => void) | undefined {
-  if (threads <= 1 || !threadedBuildPresent()) return undefined;
+  if (!threadedBuildPresent()) return undefined;
   const { createObjectURL } = URL;
   const { cpus } = os;
   URL.createObjectURL = () => bootstrap;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MlgymError } from '@mlgym/protocol';
 import type { DatasetIterator, Sample } from '../data/datasetIterator.js';
 import { Rng } from '../util/rng.js';
+import { float32Tensor } from '../backend/float32Tensor.js';
 
 /** A collated batch: stacked inputs, targets by key, tags. Callers dispose it. */
 export interface Batch {
@@ -22,11 +23,27 @@ export function standardCollator(params: { target_publication_key?: string; samp
   return (samples, pos) => {
     const first = samples[0]?.[pos.samplePos];
     const width = first instanceof Float32Array || Array.isArray(first) ? (first as ArrayLike<number>).length : 1;
-    const data = new Float32Array(samples.length * width);
-    samples.forEach((s, i) => {
-      const x = s[pos.samplePos];
-      if (typeof x === 'number') data[i] = x;
-      else data.set(x as ArrayLike<number>, i * width);
+    const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
+    if (shape.reduce((n, d) => n * d, 1) !== samples.length * width) {
+      throw MlgymError.fromIssue({
+        code: 'CONFIG_INVALID',
+        keyPath: 'collator_params.sample_shape',
+        problem: `sample_shape [${params.sample_shape?.join(', ')}] holds a different number of values than a sample (${width})`,
+      });
+    }
+    const inputs = float32Tensor(shape, (data) => {
+      for (let i = 0; i < samples.length; i++) {
+        const x = (samples[i] as Sample)[pos.samplePos];
+        if (typeof x === 'number' && width === 1) data[i] = x;
+        else if ((x as ArrayLike<number> | undefined)?.length === width) data.set(x as ArrayLike<number>, i * width);
+        else {
+          throw MlgymError.fromIssue({
+            code: 'DATA_INVALID',
+            problem: `sample ${i} of the batch has ${typeof x === 'number' ? 1 : String((x as ArrayLike<number> | undefined)?.length)} input values, the batch's first sample ${width}`,
+            hint: 'Every sample of a dataset needs the same input size',
+          });
+        }
+      }
     });
     const firstTarget = samples[0]?.[pos.targetPos];
     let target: tf.Tensor;
@@ -36,14 +53,19 @@ export function standardCollator(params: { target_publication_key?: string; samp
       samples.forEach((s, i) => t.set(s[pos.targetPos] as ArrayLike<number>, i * w));
       target = tf.tensor2d(t, [samples.length, w]);
     } else {
-      target = tf.tensor1d(
-        samples.map((s) => Number(s[pos.targetPos])),
-        Number.isInteger(firstTarget) ? 'int32' : 'float32',
-      );
+      // A typed array: tfjs converts a plain array value by value.
+      target = Number.isInteger(firstTarget)
+        ? tf.tensor1d(
+            Int32Array.from(samples, (s) => Number(s[pos.targetPos])),
+            'int32',
+          )
+        : tf.tensor1d(
+            Float32Array.from(samples, (s) => Number(s[pos.targetPos])),
+            'float32',
+          );
     }
-    const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
     return {
-      samples: tf.tensor(data, shape),
+      samples: inputs,
       targets: { [targetKey]: target },
       tags: samples.map((s) => s[pos.tagPos]),
       size: samples.length,

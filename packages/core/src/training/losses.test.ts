@@ -80,6 +80,10 @@ describe('losses', () => {
   it('refuses what torch refuses: other shapes, probabilities outside [0, 1], classes out of range', () => {
     expect(() => run('LPLoss', tf.zeros([2, 3]), tf.zeros([2, 2]))).toThrow(/shape \[2, 3\].*shape \[2, 2\] differ/);
     expect(() => run('BCELoss', tf.tensor1d([1]), tf.tensor1d([1.5]))).toThrow(/probability in \[0, 1\]/);
+    expect(() => run('BCELoss', tf.tensor1d([1, 0]), tf.tensor1d([0.5, Number.NaN]))).toThrow(
+      /probability in \[0, 1\]/,
+    );
+    expect(run('BCELoss', tf.tensor1d([1, 0]), tf.tensor1d([1, 0]))).toBeCloseTo(0, 5);
     expect(() => run('CrossEntropyLoss', tf.tensor1d([3], 'int32'), tf.zeros([1, 3]))).toThrow(
       /class target 3 is out of range/,
     );
