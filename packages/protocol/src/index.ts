@@ -110,3 +110,12 @@ export type { RestRoute } from './restRoutes.js';
 export { AUTH_ERROR_CODES, TOKEN_SCOPES, WHOAMI_PATH, authErrorBodySchema, whoamiResponseSchema } from './auth.js';
 export type { AuthErrorBody, AuthErrorCode, TokenScope, WhoamiResponse } from './auth.js';
 export { SCOPE_DESCRIPTIONS, scopeAllows } from './tokenScopes.js';
+export {
+  SNAPSHOT_FORMAT_VERSION,
+  SNAPSHOT_NEXT_ID_HEADER,
+  SNAPSHOT_PATH,
+  SnapshotFormatError,
+  decodeSnapshot,
+  encodeSnapshot,
+} from './snapshot.js';
+export type { GridSearchSnapshot, SnapshotColumn, SnapshotSeries } from './snapshot.js';

@@ -110,5 +110,7 @@ export const WS_MESSAGE_SCOPES: { readonly [K in keyof ClientToServerEvents]-?: 
 /** The HTTP routes of the websocket endpoint beside socket.io, with the scope each needs (null: none). */
 export const WS_HTTP_ROUTES: ReadonlyArray<{ method: 'get'; path: string; scope: TokenScope | null }> = [
   { method: 'get', path: '/history/:gs', scope: 'read' },
+  // the columnar snapshot of a grid search's events (snapshot.ts)
+  { method: 'get', path: '/snapshot/:gs', scope: 'read' },
   { method: 'get', path: '/whoami', scope: null },
 ];

@@ -22,6 +22,8 @@ import { originAllowed } from './originAllowed.js';
 import { createPublisher } from './publisher.js';
 import { asAck, createRefusal, errorBody } from './refusal.js';
 import { createRoomLogs } from './roomLogs.js';
+import { createSnapshotHandler } from './snapshot/snapshotHandler.js';
+import { createSnapshots } from './snapshot/snapshots.js';
 import { messagePermit, recheckConnections } from './socketAccess.js';
 import type { SocketData } from './socketAccess.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
@@ -103,13 +105,21 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     serveClient: false,
   });
 
-  const rooms = createRoomLogs({ storage: options.storage, io, maxBufferedBytes: maxBuffered, report });
+  const snapshots = createSnapshots({ storage: options.storage, logFor: (gs) => rooms.logFor(gs), report });
+  const rooms = createRoomLogs({
+    storage: options.storage,
+    io,
+    maxBufferedBytes: maxBuffered,
+    report,
+    opened: (gs, log) => snapshots.follow(gs, log),
+  });
   const { logFor } = rooms;
   const httpRoutes = createHttpRoutes({
     access,
     hosts: () => hosts,
     allowedOrigins: allowed,
     history: createHistoryHandler({ storage: options.storage, logFor, chunkBytes, report }),
+    snapshot: createSnapshotHandler({ storage: options.storage, snapshots }),
   });
   io.use(guardHandshake(access, () => hosts));
 
@@ -172,6 +182,8 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     close: async () => {
       stopRechecks();
       rooms.close();
+      // what the snapshots folded since they were last kept is written beside the logs
+      await snapshots.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
