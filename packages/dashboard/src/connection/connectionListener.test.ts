@@ -31,7 +31,7 @@ describe('connection listener', () => {
       restApiUrl: 'http://127.0.0.1:5001',
     };
     expect(workers[0]?.posted).toEqual([
-      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null, snapshot: true },
     ]);
     expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '')).toEqual(normalised);
     expect(store.getState().connection.status).toBe('connecting');
@@ -154,7 +154,7 @@ describe('a socket worker started before the store', () => {
     const early = new FakeWorker();
     const started = startEarlySocketWorker(normalised, true, () => early);
     expect(early.posted).toEqual([
-      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null, snapshot: true },
     ]);
     early.send({ type: 'connected', reconnect: false });
     early.send({ type: 'data', update: update(0, [0, 1, 2]) });

@@ -72,6 +72,9 @@ function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): v
           firstChunk: toPage(message.timeline.firstChunk),
           historyReceived: toPage(message.timeline.historyReceived),
           workerFoldMs: message.timeline.foldMs,
+          snapshot: message.timeline.snapshot
+            ? { ...message.timeline.snapshot, at: toPage(message.timeline.snapshot.at) }
+            : null,
         };
       }
       return;
@@ -128,6 +131,7 @@ export function startConnectionListening(
           settings: action.payload,
           lastEventId: -1,
           batching: debugSwitches.batching,
+          snapshot: debugSwitches.snapshot,
           token: readToken(options.tokens, action.payload.socketConnectionUrl),
         });
     },

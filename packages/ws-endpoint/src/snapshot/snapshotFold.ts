@@ -186,8 +186,7 @@ export class SnapshotFold {
           job_id: p.job_id,
           job_type: p.job_type,
           job_status: p.status,
-          starting_time: keepTimes ? r['starting_time'] : p.starting_time,
-          finishing_time: keepTimes ? r['finishing_time'] : p.finishing_time,
+          ...(keepTimes ? {} : { starting_time: p.starting_time, finishing_time: p.finishing_time }),
           error: p.error,
           stacktrace: p.stacktrace,
         });
