@@ -86,6 +86,8 @@ export interface DataUpdate {
   leftOut?: LeftOut;
   /** An adaptive search's plan and decisions, when the log has any. */
   search?: SearchUpdate | undefined;
+  /** A part of the grid search's snapshot (which comes in `of` parts), when it is one. */
+  part?: { index: number; of: number } | undefined;
 }
 
 /** What the socket worker did not keep because a grid search exceeded the board's limits. */

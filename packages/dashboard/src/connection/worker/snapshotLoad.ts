@@ -8,7 +8,7 @@ const IDLE_TIMEOUT_MS = 30_000;
  * Experiments per data post made from a snapshot: the page applies each post in one task, so a post
  * of 10,000 experiments × 50 epochs × 12 series (6 million points) would hold it for seconds.
  */
-export const SNAPSHOT_POST_EXPERIMENTS = 500;
+export const SNAPSHOT_POST_EXPERIMENTS = 250;
 
 /**
  * The grid search's snapshot from the websocket endpoint's `GET /snapshot/<id>`, decoded; undefined when
@@ -111,6 +111,8 @@ export function snapshotUpdates(s: GridSearchSnapshot, perPost = SNAPSHOT_POST_E
       malformed: first ? s.malformed : 0,
       missingScores: first ? s.missingScores : 0,
       problems: first && s.missingExample ? [`no number for ${s.missingExample} (null or NaN): drawn as a gap`] : [],
+      // the page renders once it has every part
+      part: { index: p, of: posts },
     };
   });
 }

@@ -389,7 +389,7 @@ describe('the socket worker (a session over an explicit state, its socket and po
     });
 
     it('posts it in parts at the page’s pace, before anything folded after it, and says the history ended after them', async () => {
-      const more = 1200; // three posts
+      const more = 600; // three posts
       const { session, sockets, requests, posted } = harness(snapshotOf(3, more));
       close = () => session.handle({ type: 'close' });
       session.handle({ type: 'connect', settings, lastEventId: -1, token: null });
@@ -407,8 +407,15 @@ describe('the socket worker (a session over an explicit state, its socket and po
             ? ['done']
             : [],
       );
-      // three snapshot posts (500, 500, 201 experiments; its events counted in the first), then event 3, then the end
-      expect(kinds).toEqual(['data:500:3', 'data:500:0', 'data:201:0', 'data:1:1', 'done']);
+      // three snapshot posts (250, 250, 101 experiments; its events counted in the first), then event 3, then the end
+      expect(kinds).toEqual(['data:250:3', 'data:250:0', 'data:101:0', 'data:1:1', 'done']);
+      // the parts say which they are: the page renders once it has all three
+      expect(posted.flatMap((m) => (m.type === 'data' ? [m.update.part ?? null] : []))).toEqual([
+        { index: 0, of: 3 },
+        { index: 1, of: 3 },
+        { index: 2, of: 3 },
+        null,
+      ]);
     });
 
     it('is not used beyond the board’s limits, nor when it cannot be read: the history streams from the start', async () => {

@@ -1,5 +1,6 @@
 import { createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
+import { DEFAULT_DENSITY_FROM } from '../../analysis/lineChart/chartLayers';
 
 export interface ChartsState {
   /** Regular expression over series keys: only matching charts are drawn. */
@@ -9,9 +10,17 @@ export interface ChartsState {
   smoothing: number;
   /** Whether the table's row filters also filter chart lines. */
   followTableFilter: boolean;
+  /** Beyond this many lines a chart draws their density with quantile bands (the best and selected as lines). */
+  densityFrom: number;
 }
 
-const initialState: ChartsState = { nameFilter: '', logScale: false, smoothing: 0, followTableFilter: true };
+const initialState: ChartsState = {
+  nameFilter: '',
+  logScale: false,
+  smoothing: 0,
+  followTableFilter: true,
+  densityFrom: DEFAULT_DENSITY_FROM,
+};
 
 declare module '../../store/rootState' {
   interface RootState {
@@ -35,7 +44,11 @@ export const chartsSlice = createSlice({
     followTableFilterSet(state, action: PayloadAction<boolean>) {
       state.followTableFilter = action.payload;
     },
+    densityFromSet(state, action: PayloadAction<number>) {
+      if (Number.isFinite(action.payload)) state.densityFrom = Math.max(0, Math.round(action.payload));
+    },
   },
 });
 
-export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet } = chartsSlice.actions;
+export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet, densityFromSet } =
+  chartsSlice.actions;
