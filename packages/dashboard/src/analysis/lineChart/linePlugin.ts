@@ -137,15 +137,26 @@ function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null, pain
   // a line on the plot's edge (the last epoch, the highest value) is drawn whole, not halved
   ctx.rect(chartArea.left - 2, chartArea.top - 2, chartArea.width + 4, chartArea.height + 4);
   ctx.clip();
-  if (scene.density) paintDensity(ctx, chartArea, m, scene.density);
+  if (scene.density) {
+    paintDensity(ctx, chartArea, m, scene.density);
+    // lines over a density get a white edge, so they stand out of it whatever their colour
+    const edged = scene.lines.map((l) => ({ ...l, color: 'rgba(255,255,255,0.9)', width: l.width + 3 }));
+    strokeLines(ctx, edged, m, { decimate: scene.decimate, columns: chartArea.width });
+  }
   strokeLines(ctx, scene.lines, m, { decimate: scene.decimate, columns: chartArea.width });
   // a hovered line of the density is drawn over it, as a line
   const hoveredDense =
     hovered && !hovered.star && scene.density && !scene.lines.some((l) => l.id === hovered.id)
       ? scene.density.lines.find((l) => l.id === hovered.id)
       : undefined;
-  if (hoveredDense)
-    strokeLines(ctx, [{ ...hoveredDense, width: 2 }], m, { decimate: scene.decimate, columns: chartArea.width });
+  if (hoveredDense) {
+    const columns = chartArea.width;
+    strokeLines(ctx, [{ ...hoveredDense, color: 'rgba(255,255,255,0.9)', width: 5 }], m, {
+      decimate: scene.decimate,
+      columns,
+    });
+    strokeLines(ctx, [{ ...hoveredDense, width: 2 }], m, { decimate: scene.decimate, columns });
+  }
   ctx.restore();
   // markers are drawn whole where their point is on the plot
   const inside = (x: number, y: number) =>
