@@ -106,13 +106,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   });
 
   const snapshots = createSnapshots({ storage: options.storage, logFor: (gs) => rooms.logFor(gs), report });
-  const rooms = createRoomLogs({
-    storage: options.storage,
-    io,
-    maxBufferedBytes: maxBuffered,
-    report,
-    opened: (gs, log) => snapshots.follow(gs, log),
-  });
+  const rooms = createRoomLogs({ storage: options.storage, io, maxBufferedBytes: maxBuffered, report });
   const { logFor } = rooms;
   const httpRoutes = createHttpRoutes({
     access,
@@ -125,7 +119,13 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
 
   const permit = messagePermit(access);
   const refuse = createRefusal(report);
-  const publisher = createPublisher({ permit, logFor, keyLimit, maxEventBytes, maxBatchEvents });
+  // a grid search published to has its snapshot kept as its events arrive; one only read makes it when asked
+  const publisherLogFor = async (gs: string) => {
+    const log = await logFor(gs);
+    snapshots.follow(gs, log);
+    return log;
+  };
+  const publisher = createPublisher({ permit, logFor: publisherLogFor, keyLimit, maxEventBytes, maxBatchEvents });
   const handleJoin = createJoinHandler({ storage: options.storage, logFor, permit, refuse, maxRooms, chunkBytes });
   const listGridSearches = createGridSearchList({ storage: options.storage, access, permit });
   const stopRechecks = access.onChange(() => recheckConnections(io, access));

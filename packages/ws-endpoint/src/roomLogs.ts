@@ -8,8 +8,6 @@ export interface RoomLogsOptions {
   /** A subscriber with more unsent output than this is disconnected (it stopped reading). */
   maxBufferedBytes: number;
   report: (line: string) => void;
-  /** Told once when a grid search's log is opened (the snapshots follow it from then on). */
-  opened?: (gridSearchId: string, log: EventLog) => void;
 }
 
 /**
@@ -56,7 +54,6 @@ export function createRoomLogs(o: RoomLogsOptions) {
       if (!opening) {
         opening = o.storage.log(gridSearchId).then((log) => {
           unsubscribe.push(log.onCommit((firstId, events) => broadcast(gridSearchId, firstId, events)));
-          o.opened?.(gridSearchId, log);
           return log;
         });
         watched.set(gridSearchId, opening);

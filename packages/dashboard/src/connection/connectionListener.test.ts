@@ -55,6 +55,28 @@ describe('connection listener', () => {
     expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }]);
   });
 
+  it('renders a snapshot once it has every part: its parts before the last are acknowledged at once, unseen', async () => {
+    const { store, workers } = testStore();
+    const seen: number[] = [];
+    store.subscribe(() => seen.push(store.getState().experiments.ids.length));
+    store.dispatch(connectRequested(settings));
+    const part = (index: number) => ({
+      ...update(index, [index]),
+      rows: [{ experiment_id: index }],
+      part: { index, of: 3 },
+    });
+    seen.length = 0;
+    workers[0]?.send({ type: 'data', update: part(0) });
+    workers[0]?.send({ type: 'data', update: part(1) });
+    // acknowledged without waiting for a paint (nothing is drawn), and nothing told to the page yet
+    expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }, { type: 'ack' }]);
+    expect(seen).toEqual([]);
+    workers[0]?.send({ type: 'data', update: part(2) });
+    expect(seen).toEqual([3]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }, { type: 'ack' }, { type: 'ack' }]);
+  });
+
   it('keeps the data through a disconnect and says so; the reconnect resumes in the same worker', () => {
     const { store, workers } = testStore();
     store.dispatch(connectRequested(settings));

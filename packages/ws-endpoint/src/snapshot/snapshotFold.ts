@@ -79,6 +79,7 @@ export class SnapshotFold {
   private readonly rows = new Map<number, Row>();
   private readonly configs = new Map<number, Record<string, unknown>>();
   private readonly series = new Map<string, Series>();
+  private readonly bySplit = new Map<string, Map<string, Series>>();
   /** Experiments whose last job status is DONE (a later interruption report of theirs is stale). */
   private readonly finished = new Set<number>();
   private passthrough: Array<{ eventId: number; line: string }> = [];
@@ -234,15 +235,22 @@ export class SnapshotFold {
   ): void {
     const value = scoreValue(score);
     if (value === undefined) return;
-    const key = `${name.split}_${name.tag}`;
-    let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = { ...name, columns: new Map() }));
+    // (split, tag) → its series through nested maps: a point costs no key string
+    let byTag = this.bySplit.get(name.split);
+    if (!byTag) this.bySplit.set(name.split, (byTag = new Map()));
+    let series = byTag.get(name.tag);
+    if (!series) {
+      const key = `${name.split}_${name.tag}`;
+      series = this.series.get(key);
+      if (!series) this.series.set(key, (series = { ...name, columns: new Map() }));
+      byTag.set(name.tag, series);
+    }
     let column = series.columns.get(id);
     if (!column) series.columns.set(id, (column = new SeriesColumn()));
     if (column.put(epoch, value)) this.points++;
     if (Number.isNaN(value)) {
       this.missingScores++;
-      this.missingExample ??= `${key} of experiment ${id} at epoch ${epoch}`;
+      this.missingExample ??= `${name.split}_${name.tag} of experiment ${id} at epoch ${epoch}`;
     }
   }
 

@@ -14,9 +14,9 @@ export interface SnapshotsOptions {
 }
 
 /**
- * The snapshots of the grid searches whose logs the endpoint has open: each followed from the moment its
- * log opens (a publish, a join, a history or snapshot request), written beside the log now and then and
- * when the endpoint closes, and let go when idle.
+ * The snapshots of grid searches: each followed from the first publish to it or the first request for it
+ * (a grid search only read is not made until a board asks), written beside the log now and then and when
+ * the endpoint closes, and let go when idle.
  */
 export function createSnapshots(o: SnapshotsOptions) {
   const keepers = new Map<string, { keeper: SnapshotKeeper; used: number }>();
@@ -30,6 +30,11 @@ export function createSnapshots(o: SnapshotsOptions) {
       .catch((error: unknown) => o.report(`ws endpoint: keeping the snapshot of ${gs} failed: ${String(error)}`));
 
   function keeperFor(gs: string, log: EventLog): SnapshotKeeper {
+    if (!followed.has(gs)) {
+      // once per log: a keeper let go while idle is made again by the next commit
+      followed.add(gs);
+      log.onCommit((firstId, events) => keeperFor(gs, log).onCommit(firstId, events));
+    }
     const held = keepers.get(gs);
     if (held) {
       held.used = Date.now();
@@ -69,16 +74,8 @@ export function createSnapshots(o: SnapshotsOptions) {
   timer.unref();
 
   return {
-    /** Follows a log that was opened: its snapshot is kept as its events arrive. */
+    /** Follows a log published to: its snapshot is kept as its events arrive. */
     follow(gs: string, log: EventLog): void {
-      if (!followed.has(gs)) {
-        followed.add(gs);
-        log.onCommit((firstId, events) => {
-          const keeper = keeperFor(gs, log);
-          keepers.get(gs)!.used = Date.now();
-          keeper.onCommit(firstId, events);
-        });
-      }
       keeperFor(gs, log);
     },
     /** The grid search's snapshot keeper (opening its log if needed). */

@@ -80,4 +80,21 @@ describe('quantile bands', () => {
     // epoch 1: 0…99 (one gap)
     expect(bands.values.map((q) => q[1])).toEqual([4.95, 24.75, 49.5, 74.25, 94.05].map((v) => expect.closeTo(v, 9)));
   });
+
+  it('agrees with sorting, duplicates and all', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 60 }), (values) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const q = (p: number) => {
+          const at = (sorted.length - 1) * p;
+          const i = Math.floor(at);
+          return i + 1 < sorted.length ? sorted[i]! * (1 - (at - i)) + sorted[i + 1]! * (at - i) : sorted[i]!;
+        };
+        const bands = quantileBands(values.map((v) => line([0], [v])));
+        expect(bands.values.map((b) => b[0])).toEqual(
+          [0.05, 0.25, 0.5, 0.75, 0.95].map((p) => expect.closeTo(q(p), 9)),
+        );
+      }),
+    );
+  });
 });

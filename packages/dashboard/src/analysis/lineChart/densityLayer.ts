@@ -156,32 +156,73 @@ export interface QuantileBands {
   values: number[][];
 }
 
-/** The value at quantile `q` of sorted `v` (linear between neighbours, as numpy's default). */
-function quantile(v: Float64Array, q: number): number {
-  const at = (v.length - 1) * q;
-  const i = Math.floor(at);
-  const f = at - i;
-  return i + 1 < v.length ? (v[i] as number) * (1 - f) + (v[i + 1] as number) * f : (v[i] as number);
+/** Puts the k-th smallest of v[lo…hi] at v[k] (smaller before it, larger after it): quickselect. */
+function select(v: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const pivot = v[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((v[i] as number) < pivot) i++;
+      while ((v[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = v[i] as number;
+        v[i++] = v[j] as number;
+        v[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/**
+ * The values at BAND_QUANTILES of `v` (linear between neighbours, as numpy's default), found by
+ * selection in ascending order (each on what the last left above it): a few linear passes, no sort.
+ */
+function quantilesOf(v: Float64Array): number[] {
+  const n = v.length;
+  let from = 0;
+  const at = (k: number) => {
+    select(v, k, from, n - 1);
+    from = k;
+    return v[k] as number;
+  };
+  return BAND_QUANTILES.map((q) => {
+    const pos = (n - 1) * q;
+    const i = Math.floor(pos);
+    const f = pos - i;
+    const low = at(i);
+    if (f === 0 || i + 1 >= n) return low;
+    // the next larger value: the smallest of those above i
+    let next = Infinity;
+    for (let j = i + 1; j < n; j++) if ((v[j] as number) < next) next = v[j] as number;
+    return low * (1 - f) + next * f;
+  });
 }
 
 /** Per x, the quantiles of the lines' values there (every value counts; gaps do not). */
 export function quantileBands(lines: readonly PreparedLine[]): QuantileBands {
-  const byX = new Map<number, number[]>();
-  for (const { xs, ys } of lines) {
+  // two passes: how many values each x has, then the values into one array per x
+  const count = new Map<number, number>();
+  for (const { xs, ys } of lines)
     for (let i = 0; i < xs.length; i++) {
       const v = ys[i];
       if (v === null || v === undefined || !Number.isFinite(v)) continue;
-      const x = xs[i] as number;
-      let list = byX.get(x);
-      if (!list) byX.set(x, (list = []));
-      list.push(v);
+      count.set(xs[i] as number, (count.get(xs[i] as number) ?? 0) + 1);
     }
-  }
-  const xs = [...byX.keys()].sort((a, b) => a - b);
+  const xs = [...count.keys()].sort((a, b) => a - b);
+  const columns = new Map<number, { values: Float64Array; n: number }>();
+  for (const x of xs) columns.set(x, { values: new Float64Array(count.get(x)!), n: 0 });
+  for (const line of lines)
+    for (let i = 0; i < line.xs.length; i++) {
+      const v = line.ys[i];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      const c = columns.get(line.xs[i] as number)!;
+      c.values[c.n++] = v;
+    }
   const values = BAND_QUANTILES.map(() => new Array<number>(xs.length));
-  xs.forEach((x, j) => {
-    const sorted = Float64Array.from(byX.get(x)!).sort();
-    BAND_QUANTILES.forEach((q, k) => (values[k]![j] = quantile(sorted, q)));
-  });
+  xs.forEach((x, j) => quantilesOf(columns.get(x)!.values).forEach((q, k) => (values[k]![j] = q)));
   return { xs, values };
 }
