@@ -97,4 +97,10 @@ describe('quantile bands', () => {
       }),
     );
   });
+
+  it('groups values by any x, not only whole epochs', () => {
+    const bands = quantileBands([line([0.25, 1.75], [1, 3]), line([0.25, 1.75], [3, 5]), line([1.75], [4])]);
+    expect(bands.xs).toEqual([0.25, 1.75]);
+    expect(bands.values[2]).toEqual([2, 4]); // the medians
+  });
 });
