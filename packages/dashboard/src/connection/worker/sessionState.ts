@@ -29,7 +29,7 @@ export interface SessionState {
    * Data posts made from the snapshot, posted one at a time as the page takes them, before anything the
    * folder holds (which comes after them in the log).
    */
-  snapshotPosts: DataUpdate[];
+  snapshotPosts: Array<() => DataUpdate>;
   /** When the snapshot came and how long reading it took (ms), for benchmarks. */
   snapshotTiming: { at: number; ms: number; events: number } | null;
   /** The end of the history, said once the snapshot's posts and the folder's last take have gone. */

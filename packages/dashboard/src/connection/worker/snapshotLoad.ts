@@ -60,10 +60,11 @@ export function fitsLimits(s: GridSearchSnapshot, limits: Readonly<BoardLimits>)
 
 /**
  * The snapshot as data posts of SNAPSHOT_POST_EXPERIMENTS experiments each (rows, configs and every point of
- * theirs), in the snapshot's order; the first also carries its counts. Each post's columns are views of two
- * buffers of its own, so each moves to the page without a copy.
+ * theirs), in the snapshot's order; the first also carries its counts. Each post is made when it is taken
+ * (its columns copied into two buffers of its own, which move to the page without a copy), so the worker
+ * never holds the snapshot twice.
  */
-export function snapshotUpdates(s: GridSearchSnapshot, perPost = SNAPSHOT_POST_EXPERIMENTS): DataUpdate[] {
+export function snapshotPosts(s: GridSearchSnapshot, perPost = SNAPSHOT_POST_EXPERIMENTS): Array<() => DataUpdate> {
   const postOf = new Map<number, number>();
   s.experiments.forEach((id, i) => postOf.set(id, Math.floor(i / perPost)));
   const posts = Math.max(1, Math.ceil(s.experiments.length / perPost));
@@ -78,7 +79,7 @@ export function snapshotUpdates(s: GridSearchSnapshot, perPost = SNAPSHOT_POST_E
   for (const series of s.series)
     for (const column of series.columns) columns[postOf.get(column.experimentId) ?? 0]!.push([series, column]);
   const last = s.nextEventId - 1;
-  return columns.map((list, p): DataUpdate => {
+  return columns.map((list, p) => (): DataUpdate => {
     const total = list.reduce((n, [, c]) => n + c.values.length, 0);
     const epochs = new Float64Array(total);
     const values = new Float64Array(total);
@@ -115,4 +116,9 @@ export function snapshotUpdates(s: GridSearchSnapshot, perPost = SNAPSHOT_POST_E
       part: { index: p, of: posts },
     };
   });
+}
+
+/** Every post of `snapshotPosts`, made at once. */
+export function snapshotUpdates(s: GridSearchSnapshot, perPost = SNAPSHOT_POST_EXPERIMENTS): DataUpdate[] {
+  return snapshotPosts(s, perPost).map((make) => make());
 }

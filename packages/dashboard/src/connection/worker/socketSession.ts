@@ -7,7 +7,7 @@ import type { Settings } from '../settings/settingsStorage';
 import { fetchHistory } from './historyFetch';
 import type { FetchedHistory } from './historyFetch';
 import { historyLeftMs } from './historyPace';
-import { fetchSnapshot, fitsLimits, snapshotUpdates } from './snapshotLoad';
+import { fetchSnapshot, fitsLimits, snapshotPosts } from './snapshotLoad';
 import { initialSessionState } from './sessionState';
 import type { BoardSocket, SessionState } from './sessionState';
 import type { FromWorker, ToWorker } from './workerMessages';
@@ -71,7 +71,7 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
   function flush(force = false): void {
     if (!force && state.unackedSince && Date.now() - state.unackedSince < ACK_TIMEOUT_MS) return;
     // the snapshot's posts first, one at a time: what the folder holds came after them
-    const next = state.snapshotPosts.shift() ?? (state.folder.pending ? state.folder.take() : undefined);
+    const next = state.snapshotPosts.shift()?.() ?? (state.folder.pending ? state.folder.take() : undefined);
     if (!next) {
       if (state.historyDonePending) post(state.historyDonePending);
       state.historyDonePending = null;
@@ -173,7 +173,7 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
     }
     const s = fetched.snapshot;
     if (!fitsLimits(s, BOARD_LIMITS) || state.folder.lastEventId >= 0) return;
-    state.snapshotPosts.push(...snapshotUpdates(s));
+    state.snapshotPosts.push(...snapshotPosts(s));
     for (const p of s.passthrough) acceptLine(p.eventId, p.line);
     state.folder.seed({
       experiments: s.experiments,
