@@ -3,14 +3,18 @@
 // ml_board_rest_endpoint and ml_board processes, and measures what a person waits for. Each figure is
 // measured as shipped and with `?decimation=off` and `?batching=off` (the dashboard's debug switches).
 //
-// Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,
+// Case 4 opens a grid search of 10,000 experiments × 50 epochs (2.54 million events, about 1.1 GB of log) with the
+// endpoint's columnar snapshot and without it (`?snapshot=off`: the page folds the whole log, as before), and
+// measures the load, the longest main-thread task, the heap and the "Take me to experiment page" picker.
+//
+// Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,4,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE),
 // --screenshots DIR (the page of each case and variant once every chart is drawn, as PNG files in DIR),
 // --trace FILE (Chromium traces of the live case's page, of case 2's filter toggle and of each case's
 // chart and table loads, in FILE, FILE.filter, FILE.case1/.case2 and FILE.case1.table/.case2.table, the
 // main thread's time per task kind printed).
-/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver */
+/* global window, document, requestAnimationFrame, addEventListener, HTMLInputElement, getComputedStyle, IntersectionObserver, MouseEvent */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -26,7 +30,7 @@ const { values: flags } = parseArgs({
   options: {
     'live-seconds': { type: 'string', default: '60' },
     long: { type: 'boolean', default: false },
-    cases: { type: 'string', default: '1,2,3' },
+    cases: { type: 'string', default: '1,2,3,4' },
     scale: { type: 'string', default: '1' },
     variants: { type: 'string', default: 'default,decimation,batching' },
     profile: { type: 'string' },
@@ -38,7 +42,7 @@ const CASES = new Set(flags.cases.split(',').map(Number));
 const SCALE = Number(flags.scale);
 const LIVE_SECONDS = flags.long ? 600 : Number(flags['live-seconds']);
 const VARIANTS = flags.variants.split(',');
-const QUERY = { default: '', decimation: '&decimation=off', batching: '&batching=off' };
+const QUERY = { default: '', decimation: '&decimation=off', batching: '&batching=off', nosnapshot: '&snapshot=off' };
 const repo = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SPLITS = ['train', 'val', 'test'];
@@ -507,6 +511,109 @@ function summarise(profile) {
   return { functions: top(self, 15), scripts: top(byScript, 8) };
 }
 
+// ---------- scale (case 4) ----------
+
+/** Asks for the grid search's snapshot until the endpoint has made it (a first request starts it), as a kept one. */
+async function warmSnapshot(stack, gs, timeout) {
+  const t0 = performance.now();
+  for (;;) {
+    const res = await fetch(`${stack.ws.url}/snapshot/${encodeURIComponent(gs)}`);
+    const bytes = (await res.arrayBuffer()).byteLength;
+    if (res.status === 200) return { ms: performance.now() - t0, bytes };
+    if (performance.now() - t0 > timeout) throw new Error(`no snapshot of ${gs} within ${timeout / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Records the page's long main-thread tasks (over 50 ms) from its first script on. */
+async function watchLongTasks(page) {
+  await page.addInitScript(() => {
+    window.__benchLong = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchLong.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** The longest task and the time blocked (the part of each long task beyond 50 ms) until `end`. */
+async function longTasks(page, end) {
+  const tasks = await page.evaluate((until) => window.__benchLong.filter(([t]) => t <= until), end);
+  return {
+    longest: tasks.reduce((m, [, d]) => Math.max(m, d), 0),
+    blocked: tasks.reduce((n, [, d]) => n + Math.max(0, d - 50), 0),
+  };
+}
+
+/** Opens the first chart's "Take me to experiment page" picker; ms until its list shows, and until a search finds the last id. */
+async function openPicker(page, want) {
+  const last = String(want.experiments - 1);
+  return page.evaluate(async (lastId) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const picker = () =>
+      [...document.querySelectorAll('input[role="combobox"]')].find((i) =>
+        i.labels?.[0]?.textContent?.includes('Experiment Id'),
+      );
+    // the pickers come once the page has drawn (when it is idle)
+    for (const t = performance.now(); !picker() && performance.now() - t < 30_000;) await frame();
+    const input = picker();
+    if (!input) throw new Error('no experiment picker on the page');
+    const t0 = performance.now();
+    input.focus();
+    input.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    while (!document.querySelector('[role="listbox"] [role="option"]')) await frame();
+    const open = performance.now() - t0;
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    const t1 = performance.now();
+    setValue.call(input, lastId);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const found = () =>
+      [...document.querySelectorAll('[role="listbox"] [role="option"]')].some((o) => o.textContent?.trim() === lastId);
+    while (!found()) await frame();
+    return { open, search: performance.now() - t1 };
+  }, last);
+}
+
+/** One load of case 4: charts drawn and every event applied, the longest task, the heap, the picker; then the table. */
+async function scaleLoad({ browser, stack }, want, variant) {
+  const timeout = 300_000;
+  const c = await newPage(browser);
+  await watchLongTasks(c.page);
+  const r = {};
+  try {
+    const drawn = await chartsDrawn(c.page, stack.url(want.gs, '/', variant), want, timeout);
+    await c.page.waitForFunction(() => window.__mlboard?.historyDoneAt != null, null, { timeout });
+    const at = await c.page.evaluate(() => ({
+      done: window.__mlboard.historyDoneAt,
+      draw: window.__mlboard.lastDrawAt,
+    }));
+    r.charts = drawn.at;
+    r.applied = at.done;
+    r.load = Math.max(at.done, at.draw);
+    r.timeline = drawn.timeline;
+    r.posts = drawn.posts;
+    Object.assign(r, await longTasks(c.page, r.load));
+    r.heap = await heapUsed(c.page);
+    r.picker = await openPicker(c.page, want).catch((e) => ({ open: NaN, search: NaN, error: e.message }));
+    if (flags.screenshots) {
+      mkdirSync(flags.screenshots, { recursive: true });
+      await c.page.keyboard.press('Escape');
+      await c.page.screenshot({ path: join(flags.screenshots, `${want.gs}-${variant}.png`) });
+    }
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'TimeoutError')) throw e;
+    Object.assign(r, { charts: NaN, applied: NaN, load: NaN, longest: NaN, blocked: NaN, heap: NaN });
+    r.picker = { open: NaN, search: NaN };
+    c.errors.push(`did not finish within ${timeout / 1000} s`);
+  }
+  r.errors = [...c.errors];
+  await c.context.close();
+  const t = await newPage(browser);
+  r.table = await tableFilled(t.page, stack.url(want.gs, '/dashboard', variant), want, timeout).catch(() => NaN);
+  r.errors.push(...t.errors);
+  await t.context.close();
+  return r;
+}
+
 // ---------- live ----------
 
 /**
@@ -876,6 +983,45 @@ try {
         goals.case2_interactive_under_3s = r.ready < 3000 && r.errors.length === 0;
         goals.case2_filter_under_200ms = filter < 200;
         goals.case4_heap_after_case2_under_300mb = r.heap < 300 * 2 ** 20;
+      }
+    }
+  }
+  if (CASES.has(4)) {
+    const want = await generate(root, 'case4', Math.max(4, Math.round(10_000 * SCALE)), 50);
+    console.log(
+      `\ncase 4: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
+    );
+    const warm = await warmSnapshot(stack, want.gs, 900_000);
+    console.log(
+      `  the endpoint made its snapshot in ${ms(warm.ms)} (${mb(warm.bytes)}), as it keeps one while events arrive`,
+    );
+    figures.scale_10k_snapshot_mb = Math.round(warm.bytes / 2 ** 20);
+    for (const v of ['default', 'nosnapshot']) {
+      const r = await scaleLoad({ browser, stack }, want, v);
+      const label = v === 'default' ? 'snapshot' : 'no snapshot';
+      console.log(
+        `  ${label.padEnd(11)} every chart drawn ${ms(r.charts)}, every event applied ${ms(r.applied)}, table filled ${ms(r.table)}; longest task ${ms(r.longest)} (blocked ${ms(r.blocked)} in all); JS heap ${mb(r.heap)}; picker opens in ${ms(r.picker.open)}, finds the last id in ${ms(r.picker.search)}${r.errors.length ? `; page errors: ${r.errors.join('; ')}` : ''}`,
+      );
+      if (r.timeline?.snapshot)
+        console.log(
+          `              snapshot read at ${ms(r.timeline.snapshot.at)} (fetched and read in ${ms(r.timeline.snapshot.ms)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))}`,
+        );
+      else printTimeline(r);
+      const key = v === 'default' ? 'scale_10k' : 'scale_10k_nosnapshot';
+      figures[`${key}_load_ms`] = Math.round(r.load);
+      figures[`${key}_charts_ms`] = Math.round(r.charts);
+      figures[`${key}_applied_ms`] = Math.round(r.applied);
+      figures[`${key}_table_ms`] = Math.round(r.table);
+      figures[`${key}_longest_task_ms`] = Math.round(r.longest);
+      figures[`${key}_blocked_ms`] = Math.round(r.blocked);
+      figures[`${key}_heap_mb`] = Math.round(r.heap / 2 ** 20);
+      figures[`${key}_picker_ms`] = Math.round(r.picker.open);
+      figures[`${key}_picker_search_ms`] = Math.round(r.picker.search);
+      if (v === 'default') {
+        goals.scale_10k_load_under_5s = r.load < 5000 && r.errors.length === 0;
+        goals.scale_10k_longest_task_under_200ms = r.longest < 200;
+        goals.scale_10k_heap_under_300mb = r.heap < 300 * 2 ** 20;
+        goals.scale_10k_picker_under_100ms = r.picker.open < 100 && r.picker.search < 100;
       }
     }
   }

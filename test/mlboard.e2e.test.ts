@@ -141,7 +141,11 @@ describe('MLboard in Chromium over a recorded grid search', { timeout: 60_000 },
     await screenshot(page, 'analysisboard');
     // "take me to experiment page" under a chart
     const first = page.getByRole('region', { name: `Chart ${want.keys[0]}` });
-    await choose(page, first.getByRole('combobox', { name: 'Experiment Id' }), '3');
+    // a searchable list: part of the id, then the experiment
+    const picker = first.getByRole('combobox', { name: 'Experiment Id' });
+    await picker.fill('3');
+    await page.getByRole('listbox').getByRole('option', { name: '3', exact: true }).click();
+    await poll(() => picker.inputValue()).toBe('3');
     await first.getByRole('button', { name: 'Go to experiment' }).click();
     await page.getByRole('heading', { name: 'Experiment: 3' }).waitFor();
   });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Stack } from './mlboardHarness.js';
 import { launchChromium, openPage, startStack } from './mlboardHarness.js';
 
@@ -36,6 +36,30 @@ function writeLog(storage: string): void {
   for (let epoch = 40; epoch < EPOCHS; epoch++) evaluation(7, epoch, 0.9);
   mkdirSync(join(storage, GS), { recursive: true });
   writeFileSync(join(storage, GS, 'event_storage.log'), lines.join('\n') + '\n');
+}
+
+/**
+ * Pixels of a chart in the density's deep blue (where most lines run, and its median), from a screenshot:
+ * lines are drawn in colours of 50 % lightness, never this dark.
+ */
+async function navyPixels(page: Page, canvas: Locator): Promise<number> {
+  const shot = await page.screenshot({ clip: (await canvas.boundingBox())! });
+  return page.evaluate(async (png) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${png}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [img.width, img.height];
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
+      if (r < 60 && g < 100 && b >= 70 && b <= 150 && b - r > 40) n++;
+    }
+    return n;
+  }, shot.toString('base64'));
 }
 
 describe('MLboard draws every point of a 50 × 50 grid search', { timeout: 90_000 }, () => {
@@ -95,6 +119,48 @@ describe('MLboard draws every point of a 50 × 50 grid search', { timeout: 90_00
     await expect
       .poll(() => page.getByText(/★ Best \(highest\): experiment_7 = 0\.9 at epoch/).count(), { timeout: 10_000 })
       .toBe(SPLITS.length * METRICS.length);
+    expect(errors).toEqual([]);
+  });
+
+  it('beyond the line count it draws their density with bands, the best line over it; every point still counts', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(stack.board.url);
+    const canvases = page.locator('canvas[role="img"]');
+    const everyPointDrawn = (how: RegExp) =>
+      page.waitForFunction(
+        ({ charts, points, how }) => {
+          const all = [...document.querySelectorAll<HTMLCanvasElement>('canvas[role="img"]')];
+          return (
+            all.length === charts &&
+            all.every(
+              (c) => c.dataset['points'] === String(points) && new RegExp(how).test(c.getAttribute('aria-label') ?? ''),
+            )
+          );
+        },
+        { charts: KEYS.length, points: EXPERIMENTS * EPOCHS, how: how.source },
+        { timeout: 60_000, polling: 100 },
+      );
+    await everyPointDrawn(/\(0, 1, 2/);
+    const navyOfLines = await navyPixels(page, canvases.first());
+    // the setting: lines drawn up to 20, so the 50 experiments become a density (at once, no reload)
+    const setting = page.getByRole('spinbutton', { name: 'Lines drawn up to' });
+    await setting.fill('20');
+    await everyPointDrawn(/50 experiments \(drawn as their density\)/);
+    expect(await canvases.first().getAttribute('data-lines')).toBe(String(EXPERIMENTS));
+    const described = await canvases.first().getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${described}"]`).textContent()).toBe(
+      `${EXPERIMENTS} experiments drawn as their density with median and quantile bands: ${EXPERIMENTS * EPOCHS} points, epochs 0–${EPOCHS - 1}`,
+    );
+    // the density's deep blue where most lines run, and its median (a chart of lines has none)
+    const navy = await navyPixels(page, canvases.first());
+    expect(navyOfLines).toBeLessThan(20);
+    expect(navy).toBeGreaterThan(300);
+    await expect
+      .poll(() => page.getByText(/★ Best \(highest\): experiment_7 = 0\.9 at epoch/).count(), { timeout: 10_000 })
+      .toBe(SPLITS.length * METRICS.length);
+    // and back to lines
+    await setting.fill('300');
+    await everyPointDrawn(/\(0, 1, 2/);
     expect(errors).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ export { resumeRunConfig } from './config/resumeRunConfig.js';
 export type { ResumeOptions, ResumeRunConfig } from './config/resumeRunConfig.js';
 export { planExperiments } from './experiments/planExperiments.js';
 export type { ExperimentPlan, PlannedExperiment, PlanOptions } from './experiments/planExperiments.js';
+export { planExperimentStream } from './experiments/planStream.js';
+export type { PlanStream } from './experiments/planStream.js';
 
 // Components and plugins.
 export { ComponentRegistry } from './registry/componentRegistry.js';

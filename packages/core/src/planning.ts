@@ -8,6 +8,8 @@ export { loadRunConfig } from './config/loadRunConfig.js';
 export type { LoadedRunConfig } from './config/loadRunConfig.js';
 export { planExperiments } from './experiments/planExperiments.js';
 export type { ExperimentPlan, PlannedExperiment, PlanOptions } from './experiments/planExperiments.js';
+export { planExperimentStream } from './experiments/planStream.js';
+export type { PlanStream } from './experiments/planStream.js';
 export { ComponentRegistry } from './registry/componentRegistry.js';
 export { createDefaultRegistry } from './components/createDefaultRegistry.js';
 export { loadPlugins } from './registry/loadPlugins.js';

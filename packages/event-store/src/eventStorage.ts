@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SafeNameSchema } from '@mlgym/protocol';
-import { StorageRoot, gridSearchIds, safeName } from '@mlgym/storage';
+import {
+  EVENT_SNAPSHOT_FILE,
+  StorageRoot,
+  gridSearchIds,
+  readInside,
+  safeName,
+  writeSmallAtomic,
+} from '@mlgym/storage';
 import type { EventLog } from './eventLog.js';
 import { FileEventLog, LOG_FILE } from './fileEventLog.js';
 import type { FileEventLogOptions } from './fileEventLog.js';
@@ -20,6 +27,14 @@ export interface GridSearchSummary {
   modified: string;
 }
 
+/** A file kept beside a grid search's log (its snapshot): read whole, replaced whole. */
+export interface SidecarFile {
+  /** Its bytes, or undefined when there is none. */
+  read(): Promise<Uint8Array | undefined>;
+  /** Replaces it atomically (a crash leaves the old one or the new one, never a mix). */
+  write(bytes: Uint8Array): Promise<void>;
+}
+
 /** Where event logs live: one log per grid search id. */
 export interface EventLogProvider {
   /** The grid search's log, created if it does not exist (for publishing). */
@@ -27,6 +42,8 @@ export interface EventLogProvider {
   /** Whether the grid search has a log; answers synchronously and creates nothing (for readers). */
   has(gridSearchId: string): boolean;
   list(): Promise<GridSearchSummary[]>;
+  /** Where the columnar snapshot of a grid search's log is kept (the storage layout names it). */
+  snapshotFile(gridSearchId: string): SidecarFile;
   close(): Promise<void>;
 }
 
@@ -108,6 +125,19 @@ export class FileEventStorage implements EventLogProvider {
     }
   }
 
+  snapshotFile(gridSearchId: string): SidecarFile {
+    safeName(gridSearchId, 'grid_search_id');
+    // the grid search's folder, resolved inside the root (a link out of it is refused), as for its log
+    const file = async () => {
+      await this.storage.init();
+      return join(await realpath(await this.storage.ensureDir(gridSearchId)), EVENT_SNAPSHOT_FILE);
+    };
+    return {
+      read: async () => readInside(await file(), this.storage.realRoot),
+      write: async (bytes) => writeSmallAtomic(await file(), bytes),
+    };
+  }
+
   private async openInside(gridSearchId: string): Promise<FileEventLog> {
     await this.storage.init();
     // ensureDir refuses a folder (or a symlink) that resolves outside the storage root.
@@ -152,6 +182,14 @@ export class FileEventStorage implements EventLogProvider {
 /** Event logs in memory, for tests. */
 export class InMemoryEventStorage implements EventLogProvider {
   private readonly logs = new Map<string, InMemoryEventLog>();
+  private readonly snapshots = new Map<string, Uint8Array>();
+
+  snapshotFile(gridSearchId: string): SidecarFile {
+    return {
+      read: async () => this.snapshots.get(gridSearchId),
+      write: async (bytes) => void this.snapshots.set(gridSearchId, bytes.slice()),
+    };
+  }
 
   has(gridSearchId: string): boolean {
     return this.logs.has(gridSearchId);

@@ -4,7 +4,7 @@ export { InMemoryEventLog } from './inMemoryEventLog.js';
 export { FileEventLog, LOG_FILE } from './fileEventLog.js';
 export type { FileEventLogOptions, FsyncPolicy } from './fileEventLog.js';
 export { FileEventStorage, InMemoryEventStorage } from './eventStorage.js';
-export type { EventLogProvider, FileEventStorageOptions, GridSearchSummary } from './eventStorage.js';
+export type { EventLogProvider, FileEventStorageOptions, GridSearchSummary, SidecarFile } from './eventStorage.js';
 export {
   annotationEvent,
   catchUpAnnotations,

@@ -150,3 +150,12 @@ export {
   fillReportTemplate,
 } from './reportBundle.js';
 export type { ReportBundle } from './reportBundle.js';
+export {
+  SNAPSHOT_FORMAT_VERSION,
+  SNAPSHOT_NEXT_ID_HEADER,
+  SNAPSHOT_PATH,
+  SnapshotFormatError,
+  decodeSnapshot,
+  encodeSnapshot,
+} from './snapshot.js';
+export type { GridSearchSnapshot, SnapshotColumn, SnapshotSeries } from './snapshot.js';

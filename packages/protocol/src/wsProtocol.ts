@@ -122,5 +122,7 @@ export function joinEventTypes(request: Pick<JoinRequest, 'event_types' | 'histo
 export const WS_HTTP_ROUTES: ReadonlyArray<{ method: 'get' | 'post'; path: string; scope: TokenScope | null }> = [
   { method: 'get', path: '/history/:gs', scope: 'read' },
   { method: 'post', path: '/annotations/:gs', scope: 'write' },
+  // the columnar snapshot of a grid search's events (snapshot.ts)
+  { method: 'get', path: '/snapshot/:gs', scope: 'read' },
   { method: 'get', path: '/whoami', scope: null },
 ];

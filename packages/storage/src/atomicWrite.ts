@@ -181,7 +181,7 @@ async function writeAllv(fh: FileHandle, pieces: Buffer[]): Promise<void> {
 }
 
 /** Atomic write of a small text file (configs, digests, caches). */
-export async function writeSmallAtomic(target: string, content: string): Promise<void> {
+export async function writeSmallAtomic(target: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const tmp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}.tmp`);
   try {

@@ -16,6 +16,7 @@ export { EXPERIMENT_CONFIGS, GRID_SEARCH_CONFIGS, USER_CONFIG_DIR, configSegment
 export { isInside, openInside, openInsideSync, readInside } from './safeFile.js';
 export {
   EVENT_LOG_FILE,
+  EVENT_SNAPSHOT_FILE,
   checkpointList,
   gridSearchIds,
   integerDirs,

@@ -41,6 +41,12 @@ export async function checkpointList(experimentDir: string, experimentId: number
 /** The original MLboard event log of a grid search: `<root>/<gs>/event_storage.log`. */
 export const EVENT_LOG_FILE = 'event_storage.log';
 
+/**
+ * Beside it, the websocket endpoint's columnar snapshot of the log (a dot-file: never listed). Derived from
+ * the log, which stays the source of truth: rebuilt from it when missing or stale.
+ */
+export const EVENT_SNAPSHOT_FILE = '.event_storage.snapshot';
+
 /** Folders of a storage root with a safe name: the grid searches (ascending). */
 export async function gridSearchIds(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);

@@ -23,6 +23,8 @@ import { originAllowed } from './originAllowed.js';
 import { createPublisher } from './publisher.js';
 import { asAck, createRefusal, errorBody } from './refusal.js';
 import { createRoomLogs } from './roomLogs.js';
+import { createSnapshotHandler } from './snapshot/snapshotHandler.js';
+import { createSnapshots } from './snapshot/snapshots.js';
 import { messagePermit, recheckConnections } from './socketAccess.js';
 import type { SocketData } from './socketAccess.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
@@ -104,6 +106,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     serveClient: false,
   });
 
+  const snapshots = createSnapshots({ storage: options.storage, logFor: (gs) => rooms.logFor(gs), report });
   const rooms = createRoomLogs({ storage: options.storage, io, maxBufferedBytes: maxBuffered, report });
   const { logFor } = rooms;
   const httpRoutes = createHttpRoutes({
@@ -112,12 +115,19 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     allowedOrigins: allowed,
     history: createHistoryHandler({ storage: options.storage, logFor, chunkBytes, report }),
     annotations: createAnnotationHandler({ storage: options.storage, logFor, keyLimit }),
+    snapshot: createSnapshotHandler({ storage: options.storage, snapshots }),
   });
   io.use(guardHandshake(access, () => hosts));
 
   const permit = messagePermit(access);
   const refuse = createRefusal(report);
-  const publisher = createPublisher({ permit, logFor, keyLimit, maxEventBytes, maxBatchEvents });
+  // a grid search published to has its snapshot kept as its events arrive; one only read makes it when asked
+  const publisherLogFor = async (gs: string) => {
+    const log = await logFor(gs);
+    snapshots.follow(gs, log);
+    return log;
+  };
+  const publisher = createPublisher({ permit, logFor: publisherLogFor, keyLimit, maxEventBytes, maxBatchEvents });
   const handleJoin = createJoinHandler({ storage: options.storage, logFor, permit, refuse, maxRooms, chunkBytes });
   const listGridSearches = createGridSearchList({ storage: options.storage, access, permit });
   const stopRechecks = access.onChange(() => recheckConnections(io, access));
@@ -174,6 +184,8 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     close: async () => {
       stopRechecks();
       rooms.close();
+      // what the snapshots folded since they were last kept is written beside the logs
+      await snapshots.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

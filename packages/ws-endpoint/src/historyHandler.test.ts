@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileEventStorage } from '@mlgym/event-store';
-import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER } from '@mlgym/protocol';
+import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, SNAPSHOT_NEXT_ID_HEADER } from '@mlgym/protocol';
 import { createWsEndpoint } from './createWsEndpoint.js';
 
 const GS = '2023-06-03--10-26-58';
@@ -82,12 +82,12 @@ describe('GET /history/<grid_search_id>', () => {
     await refused(`/history/${GS}`, 403, 'UNAUTHORIZED', { headers: { origin: 'http://evil.example' } });
   });
 
-  it('lets the allowed browser origin read the body and the two headers', async () => {
+  it('lets the allowed browser origin read the body and the headers (the history’s two, the snapshot’s)', async () => {
     const { url } = await endpointWith(1);
     const res = await fetch(`${url}/history/${GS}`, { headers: { origin: ORIGIN } });
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(res.headers.get('access-control-expose-headers')).toBe(
-      `${HISTORY_FIRST_ID_HEADER}, ${HISTORY_COUNT_HEADER}`,
+      `${HISTORY_FIRST_ID_HEADER}, ${HISTORY_COUNT_HEADER}, ${SNAPSHOT_NEXT_ID_HEADER}`,
     );
     expect(await lines(res)).toEqual([event(0)]);
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, WHOAMI_PATH } from '@mlgym/protocol';
+import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, SNAPSHOT_NEXT_ID_HEADER, WHOAMI_PATH } from '@mlgym/protocol';
 import { bearerToken, hostRefusal, writeRefusal } from '@mlgym/server-security';
 import type { AccessControl, HostCheck } from '@mlgym/server-security';
 import type { Writer } from './annotationHandler.js';
@@ -12,13 +12,16 @@ export interface HttpRoutesOptions {
   /** The Host check of the address listened on. */
   hosts: () => HostCheck;
   allowedOrigins: ReadonlySet<string>;
-  history: (req: IncomingMessage, res: ServerResponse, url: URL, mayRead: ReadCheck) => Promise<void>;
+  history: Route;
+  snapshot: Route;
   annotations: (req: IncomingMessage, res: ServerResponse, url: URL, writer: Writer) => Promise<void>;
 }
 
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL, mayRead: ReadCheck) => Promise<void>;
+
 /**
- * The websocket endpoint's HTTP routes beside socket.io (WS_HTTP_ROUTES): `GET /whoami`, `GET /history/<id>` and
- * `POST /annotations/<id>`.
+ * The websocket endpoint's HTTP routes beside socket.io (WS_HTTP_ROUTES): `GET /whoami`, `GET /history/<id>`,
+ * `GET /snapshot/<id>` and `POST /annotations/<id>`.
  * In order: the Host must name this server (DNS rebinding), a browser's Origin must be allowed, then the token
  * (every route but /whoami) and its scope and grid searches.
  */
@@ -33,7 +36,10 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     }
     if (origin) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', `${HISTORY_FIRST_ID_HEADER}, ${HISTORY_COUNT_HEADER}`);
+      res.setHeader(
+        'access-control-expose-headers',
+        `${HISTORY_FIRST_ID_HEADER}, ${HISTORY_COUNT_HEADER}, ${SNAPSHOT_NEXT_ID_HEADER}`,
+      );
       res.setHeader('vary', 'Origin');
     }
     if (req.method === 'OPTIONS') {
@@ -62,6 +68,7 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
         mayWrite: (room) => access.authorize(principal, 'write', room, `annotate ${room}`),
       });
     }
-    return options.history(req, res, url, (room) => access.authorize(principal, 'read', room, `read ${room}`));
+    const route = url.pathname.startsWith('/snapshot/') ? options.snapshot : options.history;
+    return route(req, res, url, (room) => access.authorize(principal, 'read', room, `read ${room}`));
   };
 }

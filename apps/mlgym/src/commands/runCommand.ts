@@ -1,11 +1,18 @@
 import { dirname, relative, resolve } from 'node:path';
 // Planning only: a dry run loads no TensorFlow.js; the training side (`@mlgym/core`) is imported to run.
-import { createDefaultRegistry, loadPlugins, loadRunConfig, planExperiments, searchPlanOf } from '@mlgym/core/planning';
+import {
+  createDefaultRegistry,
+  loadPlugins,
+  loadRunConfig,
+  planExperimentStream,
+  planExperiments,
+  searchPlanOf,
+} from '@mlgym/core/planning';
 import type { ComponentRegistry, JobResult, LoadedRunConfig } from '@mlgym/core';
-import { BackendSchema, MlgymError } from '@mlgym/protocol';
+import { BackendSchema, MlgymError, isAdaptiveSearch } from '@mlgym/protocol';
 import type { Backend } from '@mlgym/protocol';
 import { ProgressView } from '../progress/progressView.js';
-import { formatPlanJson, formatPlanTable } from './dryRun.js';
+import { planJsonLines, planTableLines, viewOf } from './dryRun.js';
 import { formatSearchPlan, formatSearchSummary } from './searchTable.js';
 
 export interface RunCommandOptions {
@@ -30,6 +37,11 @@ export interface Output {
   err: (text: string) => void;
   /** Whether progress may be redrawn in place (stderr is a terminal). */
   tty?: boolean;
+  /**
+   * Resolves once `out`'s destination has taken what it was given (undefined: nothing waits). A long
+   * output waits here, so that a slow reader of a pipe does not make it pile up in memory.
+   */
+  drained?: () => Promise<void> | undefined;
 }
 
 function scores(result: JobResult): string {
@@ -92,6 +104,26 @@ export function resumeCommand(run: LoadedRunConfig, gridSearchId: string): strin
   return `mlgym run --resume ${gridSearchId}${where}`;
 }
 
+/**
+ * Writes lines in batches of about 64 KB (one write per line made 100,000 writes), each once the
+ * reader took the last.
+ */
+async function writeLines(io: Output, lines: Iterable<string>): Promise<void> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    batch.push(line);
+    size += line.length + 1;
+    if (size >= 65_536) {
+      io.out(batch.join('\n'));
+      batch = [];
+      size = 0;
+      await io.drained?.();
+    }
+  }
+  if (batch.length) io.out(batch.join('\n'));
+}
+
 /** `mlgym run`: validate everything first; with --dry-run print the experiment list, otherwise run it. */
 export async function runCommand(options: RunCommandOptions, io: Output): Promise<number> {
   const numEpochs = positiveInt('--num_epochs', options.numEpochs);
@@ -119,16 +151,23 @@ export async function runCommand(options: RunCommandOptions, io: Output): Promis
         message: `${run.source.file}: --dry-run plans train runs; a warm start resumes the stored experiments of ${run.config.run_configuration.config.gridsearch_id}`,
       });
     }
-    const plan = await planExperiments(run, { registry });
-    for (const line of [...run.notices, ...plan.notices]) io.err(`mlgym: ${line}`);
-    const search = searchPlanOf(plan, run.config.run_configuration.config);
-    io.out(
-      options.json
-        ? formatPlanJson(plan)
-        : search
-          ? `${formatPlanTable(plan)}\n\n${formatSearchPlan(search)}`
-          : formatPlanTable(plan),
-    );
+    const rc = run.config.run_configuration.config;
+    if (isAdaptiveSearch(rc.search)) {
+      // an adaptive search plans its trials from the whole list
+      const plan = await planExperiments(run, { registry });
+      for (const line of [...run.notices, ...plan.notices]) io.err(`mlgym: ${line}`);
+      const search = searchPlanOf(plan, rc);
+      const lines = options.json ? planJsonLines(viewOf(plan)) : planTableLines(viewOf(plan));
+      await writeLines(io, lines);
+      if (search && !options.json) io.out(`\n${formatSearchPlan(search)}`);
+      return 0;
+    }
+    // Checked first (every problem is reported before anything is printed), then written as it is made:
+    // 100,000 experiments never sit in memory at once.
+    const stream = await planExperimentStream(run, { registry });
+    stream.check();
+    for (const line of [...run.notices, ...stream.notices]) io.err(`mlgym: ${line}`);
+    await writeLines(io, options.json ? planJsonLines(stream) : planTableLines(stream));
     return 0;
   }
   const { formatNestedCvReport, nestedCvReport, runFromRunConfig } = await import('@mlgym/core');

@@ -1,24 +1,15 @@
-import { dirname } from 'node:path';
-import { MlgymError } from '@mlgym/protocol';
-import type { MlgymIssue, ValidationMode } from '@mlgym/protocol';
-import { loadGsConfig } from '../config/loadGsConfig.js';
+import type { ValidationMode } from '@mlgym/protocol';
 import type { LoadedGsConfig } from '../config/loadGsConfig.js';
 import type { LoadedRunConfig } from '../config/loadRunConfig.js';
-import { loadValidationConfig } from '../config/loadValidationConfig.js';
 import type { LoadedValidationConfig } from '../config/loadValidationConfig.js';
-import { GYM_COMPONENTS, createDefaultRegistry } from '../components/createDefaultRegistry.js';
-import { columnOf, isDatasetIterator } from '../data/datasetIterator.js';
-import { ComponentBuilder } from '../registry/componentBuilder.js';
-import { ComponentGraph } from '../registry/componentGraph.js';
 import type { ComponentRegistry } from '../registry/componentRegistry.js';
 import { inject } from '../registry/injector.js';
 import { applyRandomSearch } from '../sweep/applyRandomSearch.js';
-import { expandGrid } from '../sweep/expandGrid.js';
-import { scanSweeps } from '../sweep/scanSweeps.js';
 import type { SweepSite } from '../sweep/scanSweeps.js';
 import { configHash } from '../util/canonicalJson.js';
+import type { CanonicalMemo } from '../util/canonicalJson.js';
+import { createPlanCheck, loadPlanInputs } from './planInputs.js';
 import { formatKeyPath, valueAtPath } from '../util/describeValue.js';
-import { crossValidationFolds, nestedCrossValidationFolds } from '../validation/foldDescriptors.js';
 import type { FoldDescriptor } from '../validation/foldDescriptors.js';
 
 export interface PlannedExperiment {
@@ -105,65 +96,24 @@ export interface PlanOptions {
  * Turns a train run config into the full, validated list of experiments: loads the gs config
  * (and validation config), checks sweeps, expands the grid, computes folds, numbers the
  * experiments as the original does, and validates every experiment's component graph.
+ * (`planExperimentStream` does the same one experiment at a time.)
  */
+type Mapping = Record<string, unknown>;
+
 export async function planExperiments(run: LoadedRunConfig, options: PlanOptions = {}): Promise<ExperimentPlan> {
-  if (!run.gsConfigPath) {
-    throw MlgymError.fromIssue(
-      run.source.issue('CONFIG_INVALID', ['run_configuration', 'type'], {
-        problem: 'only train runs expand a grid; warm starts resume the experiments of an earlier grid search',
-      }),
-    );
-  }
-  const registry = options.registry ?? createDefaultRegistry();
-  const gs = loadGsConfig(run.gsConfigPath, `${run.source.file} (run_configuration.config.gs_config_path)`);
-  const scan = scanSweeps(gs.components, gs.source);
-  if (scan.issues.length > 0) throw new MlgymError({ code: 'SWEEP_INVALID', issues: scan.issues });
-
-  const expanded = expandGrid(gs.components);
-  const grid = applyRandomSearch(expanded);
-  if (grid.length === 0) {
-    throw MlgymError.fromIssue(gs.source.issue('SWEEP_INVALID', [], { problem: 'the grid is empty' }));
-  }
-  const validation = run.validationConfigPath
-    ? loadValidationConfig(
-        run.validationConfigPath,
-        `${run.source.file} (run_configuration.config.validation_config_path)`,
-      )
-    : undefined;
-  const mode: ValidationMode = validation?.strategy.mode ?? 'GRID_SEARCH';
-  const folds =
-    !validation || validation.strategy.mode === 'GRID_SEARCH'
-      ? []
-      : await foldsFor({
-          validation,
-          gs,
-          firstConfig: grid[0] as Record<string, unknown>,
-          sites: scan.sites,
-          registry,
-        });
-  const template: PlanTemplate = { grid: expanded, folds, sites: scan.sites };
+  const inputs = await loadPlanInputs(run, options);
+  const { gs, validation, mode, registry } = inputs;
+  const expanded = Array.from({ length: inputs.grid.size }, (_, i) => structuredClone(inputs.grid.at(i)) as Mapping);
+  const grid = inputs.grid === inputs.configs ? expanded : applyRandomSearch(expanded);
+  const template: PlanTemplate = { grid: expanded, folds: inputs.folds, sites: inputs.sites };
   const experiments = instantiateExperiments(grid, template);
-
-  const requested = [...GYM_COMPONENTS.required, ...GYM_COMPONENTS.optional.filter((n) => n in (grid[0] as object))];
-  const issues: MlgymIssue[] = [];
-  const notices = new Set<string>();
-  for (const experiment of experiments) {
-    try {
-      const graph = ComponentGraph.fromConfig(experiment.config, registry, { source: gs.source, requested });
-      for (const node of graph.nodes.values()) if (node.definition.notice) notices.add(node.definition.notice);
-    } catch (error) {
-      if (!(error instanceof MlgymError)) throw error;
-      for (const issue of error.issues) {
-        if (!issues.some((i) => i.keyPath === issue.keyPath && i.problem === issue.problem && i.found === issue.found))
-          issues.push(issue);
-      }
-    }
-  }
-  if (issues.length > 0) throw new MlgymError({ code: (issues[0] as MlgymIssue).code, issues });
-  return { run, gs, validation, mode, gridSize: grid.length, experiments, notices: [...notices], template };
+  const check = createPlanCheck(gs, registry, grid[0] as Mapping);
+  for (const experiment of experiments) check.add(experiment.config);
+  check.throwIfAny();
+  return { run, gs, validation, mode, gridSize: grid.length, experiments, notices: check.notices(), template };
 }
 
-interface PlannedArgs {
+export interface PlannedArgs {
   id: number;
   combination: number;
   config: Record<string, unknown>;
@@ -171,7 +121,10 @@ interface PlannedArgs {
   fold?: Record<string, number>;
 }
 
-function planned({ id, combination, config, sites, fold }: PlannedArgs): PlannedExperiment {
+export function planned(
+  { id, combination, config, sites, fold }: PlannedArgs,
+  memo?: CanonicalMemo,
+): PlannedExperiment {
   const swept: Record<string, unknown> = {};
   for (const site of sites) {
     const value = valueAtPath(config, site.path);
@@ -179,56 +132,10 @@ function planned({ id, combination, config, sites, fold }: PlannedArgs): Planned
   }
   return {
     experiment_id: id,
-    config_hash: configHash(config),
+    config_hash: configHash(config, memo),
     config,
     swept,
     hyper_paramater_combination_id: combination,
     fold,
   };
-}
-
-/** Builds the dataset under validation (which must not depend on swept values) and folds it. */
-interface FoldsArgs {
-  validation: LoadedValidationConfig;
-  gs: LoadedGsConfig;
-  firstConfig: Record<string, unknown>;
-  sites: readonly SweepSite[];
-  registry: ComponentRegistry;
-}
-
-async function foldsFor({ validation, gs, firstConfig, sites, registry }: FoldsArgs): Promise<FoldDescriptor[]> {
-  const strategy = validation.strategy;
-  if (strategy.mode === 'GRID_SEARCH') return [];
-  const { iterator_key, split_key } = strategy.spec;
-  const at = (path: PropertyKey[], fields: Omit<MlgymIssue, 'code' | 'file'>) =>
-    MlgymError.fromIssue(validation.source.issue('CONFIG_INVALID', [validation.key, ...path], fields));
-  if (!(iterator_key in firstConfig)) {
-    throw at(['iterator_key'], {
-      problem: `names component "${iterator_key}", which the gs config does not define`,
-      expected: `one of ${Object.keys(firstConfig).join(', ')}`,
-    });
-  }
-  const graph = ComponentGraph.fromConfig(firstConfig, registry, { source: gs.source, requested: [iterator_key] });
-  const swept = sites.filter((s) => graph.nodes.has(String(s.path[0])));
-  if (swept.length > 0) {
-    throw at(['iterator_key'], {
-      problem: `the data under validation must be the same for every experiment, but "${iterator_key}" depends on swept values`,
-      found: swept.map((s) => formatKeyPath(s.path)).join(', '),
-      hint: 'Move the sweep out of the components the validated dataset is built from',
-    });
-  }
-  // Relative paths in component configs (a CSV table) point into the gs config's folder, as when training.
-  const services = new Map<string, unknown>([['configDir', dirname(gs.source.file)]]);
-  const output = await new ComponentBuilder(graph, { services }).build(iterator_key);
-  const dataset = (output as Record<string, unknown> | null)?.[split_key];
-  if (!isDatasetIterator(dataset)) {
-    throw at(['split_key'], {
-      problem: `component "${iterator_key}" has no split "${split_key}"`,
-      expected: `one of ${Object.keys(output ?? {}).join(', ')}`,
-    });
-  }
-  const targets = columnOf(dataset, strategy.spec.config.target_pos);
-  return strategy.mode === 'CROSS_VALIDATION'
-    ? crossValidationFolds(targets, strategy.spec)
-    : nestedCrossValidationFolds(targets, strategy.spec);
 }

@@ -3,9 +3,13 @@ import type { ComponentEntry, MlgymIssue } from '@mlgym/protocol';
 import type { YamlSource } from '../config/yamlSource.js';
 import { zodToIssues } from '../config/zodIssues.js';
 import { describeValue, formatKeyPath, isPlainObject } from '../util/describeValue.js';
-import { didYouMean } from '../util/nearest.js';
 import type { ComponentDefinition, ComponentRegistry } from './componentRegistry.js';
 import { inject, unknownInjectable } from './injector.js';
+import { remembered, rememberedStructure } from './graphMemo.js';
+import type { EntryResult, GraphMemo, NodeResult } from './graphMemo.js';
+import { checkStructure } from './graphStructure.js';
+
+export { GraphMemo } from './graphMemo.js';
 
 /** One validated component of an experiment. */
 export interface ComponentNode {
@@ -23,6 +27,13 @@ export interface ComponentGraphOptions {
   requested?: readonly string[] | undefined;
   /** Injectables beyond the registry's own (e.g. CV fold indices). */
   injectables?: ReadonlyMap<string, unknown> | undefined;
+  /**
+   * What was found for components checked before, by name and by the identity of their config
+   * mapping: a planner checking the configs of one grid (which share every unswept component) checks
+   * each component once. Only for configs that are never changed afterwards, with the same registry
+   * and injectables.
+   */
+  memo?: GraphMemo | undefined;
 }
 
 /**
@@ -57,108 +68,65 @@ export class ComponentGraph {
         );
         continue;
       }
-      const parsed = ComponentEntrySchema.safeParse(value);
-      if (!parsed.success) {
-        issues.push(
-          ...zodToIssues(parsed.error, ComponentEntrySchema, value, { source: options.source, basePath: [name] }),
-        );
-        continue;
-      }
-      const entry = parsed.data;
-      const found = registry.lookup(entry.component_type_key, entry.variant_key);
-      if ('issue' in found) {
-        issues.push(at([name, found.at === 'type' ? 'component_type_key' : 'variant_key'], found.issue));
-        entries.set(name, { entry });
-      } else {
-        entries.set(name, { entry, definition: found.definition });
-      }
-    }
-
-    const names = [...entries.keys()];
-    for (const [name, { entry }] of entries) {
-      const seen = new Set<string>();
-      (entry.requirements ?? []).forEach((req, i) => {
-        if (seen.has(req.name)) {
-          issues.push(
-            at([name, 'requirements', i, 'name'], {
-              code: 'CONFIG_INVALID',
-              problem: `requirement name "${req.name}" is used twice`,
-              hint: 'Each requirement of a component needs its own name',
+      const read = remembered(options.memo?.entries, name, value, (): EntryResult => {
+        const parsed = ComponentEntrySchema.safeParse(value);
+        if (!parsed.success)
+          return {
+            issues: zodToIssues(parsed.error, ComponentEntrySchema, value, {
+              source: options.source,
+              basePath: [name],
             }),
-          );
-        }
-        seen.add(req.name);
-        if (!entries.has(req.component_name) && !Object.hasOwn(config, req.component_name)) {
-          issues.push(
-            at([name, 'requirements', i, 'component_name'], {
-              code: 'MISSING_COMPONENT',
-              problem: `requires component "${req.component_name}", which is not defined in this config`,
-              expected: `one of ${names.join(', ')}`,
-              hint: didYouMean(req.component_name, names),
-            }),
-          );
-        }
+          };
+        const entry = parsed.data;
+        const found = registry.lookup(entry.component_type_key, entry.variant_key);
+        if ('issue' in found)
+          return {
+            issues: [at([name, found.at === 'type' ? 'component_type_key' : 'variant_key'], found.issue)],
+            entry,
+          };
+        return { issues: [], entry, definition: found.definition };
       });
+      issues.push(...read.issues);
+      if (read.entry)
+        entries.set(name, { entry: read.entry, ...(read.definition ? { definition: read.definition } : {}) });
     }
 
-    const cycle = findCycle(entries);
-    if (cycle) {
-      issues.push(
-        at([cycle[0] as string, 'requirements'], {
-          code: 'COMPONENT_CYCLE',
-          problem: `components require each other in a cycle: ${cycle.join(' -> ')}`,
-          hint: 'Remove one of these requirements',
-        }),
-      );
-    }
-
-    const requested = options.requested ?? names;
-    for (const name of requested) {
-      if (!entries.has(name)) {
-        issues.push(
-          at([], {
-            code: 'MISSING_COMPONENT',
-            problem: `the experiment needs a component named "${name}"`,
-            expected: `a top-level entry "${name}"`,
-            hint: didYouMean(name, names),
-          }),
-        );
-      }
-    }
+    const requested = options.requested ?? [...entries.keys()];
+    const structure = options.memo
+      ? rememberedStructure(options.memo, { config, entries, requested }, () =>
+          checkStructure(config, entries, requested, at),
+        )
+      : checkStructure(config, entries, requested, at);
+    issues.push(...structure.issues);
 
     const nodes = new Map<string, ComponentNode>();
     const mapping = new Map([...registry.injectableMap(), ...(options.injectables ?? [])]);
-    for (const name of closure(requested, entries)) {
+    for (const name of structure.closure) {
       const { entry, definition } = entries.get(name) as { entry: ComponentEntry; definition?: ComponentDefinition };
       if (!definition) continue;
-      const present = new Set((entry.requirements ?? []).map((r) => r.name));
-      for (const spec of definition.requirements ?? []) {
-        if (!spec.optional && !present.has(spec.name)) {
-          issues.push(
-            at([name], {
-              code: 'MISSING_REQUIREMENT',
-              problem: `${entry.component_type_key}/${entry.variant_key} reads a requirement named "${spec.name}"${spec.description ? ` (${spec.description})` : ''}, which is missing`,
-              hint: `Add "- name: ${spec.name}" with the component_name that provides it under requirements`,
-            }),
-          );
+      issues.push(...(structure.missing.get(name) ?? []));
+      const node = remembered(options.memo?.nodes, name, config[name] as object, (): NodeResult => {
+        const found: MlgymIssue[] = [];
+        const injected = inject(entry.config ?? {}, mapping);
+        for (const u of injected.unresolved) {
+          found.push(at([name, 'config', ...u.path], unknownInjectable(u.id, mapping.keys())));
         }
-      }
-      const injected = inject(entry.config ?? {}, mapping);
-      for (const u of injected.unresolved) {
-        issues.push(at([name, 'config', ...u.path], unknownInjectable(u.id, mapping.keys())));
-      }
-      let validated: unknown = injected.value;
-      if (definition.configSchema && injected.unresolved.length === 0) {
-        const result = definition.configSchema.safeParse(injected.value);
-        if (result.success) validated = result.data;
-        else
-          issues.push(
-            ...zodToIssues(result.error, definition.configSchema, injected.value, {
-              source: options.source,
-              basePath: [name, 'config'],
-            }),
-          );
-      }
+        let validated: unknown = injected.value;
+        if (definition.configSchema && injected.unresolved.length === 0) {
+          const result = definition.configSchema.safeParse(injected.value);
+          if (result.success) validated = result.data;
+          else
+            found.push(
+              ...zodToIssues(result.error, definition.configSchema, injected.value, {
+                source: options.source,
+                basePath: [name, 'config'],
+              }),
+            );
+        }
+        return { issues: found, config: validated };
+      });
+      issues.push(...node.issues);
+      const validated = node.config;
       nodes.set(name, { name, entry, definition, config: validated });
     }
 
@@ -167,47 +135,6 @@ export class ComponentGraph {
     }
     return new ComponentGraph(nodes, requested);
   }
-}
-
-type EntryMap = ReadonlyMap<string, { entry: ComponentEntry }>;
-
-function closure(roots: readonly string[], entries: EntryMap): string[] {
-  const seen = new Set<string>();
-  const stack = roots.filter((r) => entries.has(r));
-  while (stack.length > 0) {
-    const name = stack.pop() as string;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const req of entries.get(name)?.entry.requirements ?? []) {
-      if (entries.has(req.component_name)) stack.push(req.component_name);
-    }
-  }
-  return [...entries.keys()].filter((n) => seen.has(n));
-}
-
-/** The first requirement cycle found, as a path that ends where it starts. */
-function findCycle(entries: EntryMap): string[] | undefined {
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'open') return [...path.slice(path.indexOf(name)), name];
-    state.set(name, 'open');
-    path.push(name);
-    for (const req of entries.get(name)?.entry.requirements ?? []) {
-      if (!entries.has(req.component_name)) continue;
-      const found = visit(req.component_name);
-      if (found) return found;
-    }
-    path.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const name of entries.keys()) {
-    const found = visit(name);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 function dedupe(issues: MlgymIssue[]): MlgymIssue[] {

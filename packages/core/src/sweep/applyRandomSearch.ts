@@ -3,6 +3,7 @@ import { formatKeyPath, isPlainObject } from '../util/describeValue.js';
 import { Rng } from '../util/rng.js';
 import { RandomSweepSchema, isRandomSweep } from './sweepSpec.js';
 import type { RandomSweep } from './sweepSpec.js';
+import type { GridSpace } from './gridSpace.js';
 
 type Mapping = Record<string, unknown>;
 
@@ -52,10 +53,20 @@ export function setAt(target: Mapping, path: readonly PropertyKey[], value: unkn
  * nodes pass through unchanged.
  */
 export function applyRandomSearch(grid: Mapping[]): Mapping[] {
-  const first = grid[0];
-  if (first === undefined) return grid;
+  const space = randomSearchSpace({ size: grid.length, at: (i) => grid[i] });
+  if (space.size === grid.length) return grid;
+  return Array.from({ length: space.size }, (_, i) => space.at(i) as Mapping);
+}
+
+/**
+ * `applyRandomSearch` over a grid space, one config at a time: the i-th config is a copy of grid
+ * config `i mod size` with the draws of sample `i div size` (a space without random nodes is returned
+ * as it is, its configs shared).
+ */
+export function randomSearchSpace(grid: GridSpace): GridSpace {
+  if (grid.size === 0) return grid;
   const sites: RandomSite[] = [];
-  findRandomSites(first, [], sites);
+  findRandomSites(grid.at(0), [], sites);
   if (sites.length === 0) return grid;
   const count = (sites[0] as RandomSite).spec.num_samples;
   const mismatch = sites.find((s) => s.spec.num_samples !== count);
@@ -69,10 +80,11 @@ export function applyRandomSearch(grid: Mapping[]): Mapping[] {
     });
   }
   const draws = new Map<string, unknown[]>();
-  const out: Mapping[] = [];
-  for (let s = 0; s < count; s++) {
-    for (const config of grid) {
-      const copy = structuredClone(config);
+  return {
+    size: count * grid.size,
+    at(i) {
+      const s = Math.floor(i / grid.size);
+      const copy = structuredClone(grid.at(i % grid.size)) as Mapping;
       const local: RandomSite[] = [];
       findRandomSites(copy, [], local);
       for (const site of local) {
@@ -81,8 +93,7 @@ export function applyRandomSearch(grid: Mapping[]): Mapping[] {
         if (!values) draws.set(key, (values = draw(site.spec, site.path, count)));
         setAt(copy, site.path, values[s]);
       }
-      out.push(copy);
-    }
-  }
-  return out;
+      return copy;
+    },
+  };
 }

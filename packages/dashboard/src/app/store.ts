@@ -19,6 +19,8 @@ import type { Settings } from '../connection/settings/settingsStorage';
 import { chartsSlice } from '../features/charts/chartsSlice';
 import { searchSlice } from '../analysis/search/searchSlice';
 import type { AppDispatch, RootState } from '../store/rootState';
+import { holdNotificationsWhile } from '../store/holdNotifications';
+import { loadingSnapshot } from '../connection/connectionSlice';
 
 /**
  * Every slice of the board. Typed as the state the slices declared (store/rootState.ts): a slice left
@@ -93,6 +95,9 @@ export function makeStore(options: StoreOptions = {}) {
       })
         .prepend(listener.middleware)
         .concat(api.middleware),
+    // a grid search's snapshot comes in parts: the page renders once it has them all
+    enhancers: (getDefault) =>
+      getDefault().concat(holdNotificationsWhile((state) => loadingSnapshot(state as RootState))),
   });
   return Object.assign(store, { closeConnection: connection.close });
 }

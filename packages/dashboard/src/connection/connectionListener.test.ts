@@ -31,7 +31,7 @@ describe('connection listener', () => {
       restApiUrl: 'http://127.0.0.1:5001',
     };
     expect(workers[0]?.posted).toEqual([
-      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null, snapshot: true },
     ]);
     expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '')).toEqual(normalised);
     expect(store.getState().connection.status).toBe('connecting');
@@ -53,6 +53,28 @@ describe('connection listener', () => {
     // backpressure: the worker gets an acknowledgement once the page has applied a data post
     await new Promise((r) => setTimeout(r, 10));
     expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }]);
+  });
+
+  it('renders a snapshot once it has every part: its parts before the last are acknowledged at once, unseen', async () => {
+    const { store, workers } = testStore();
+    const seen: number[] = [];
+    store.subscribe(() => seen.push(store.getState().experiments.ids.length));
+    store.dispatch(connectRequested(settings));
+    const part = (index: number) => ({
+      ...update(index, [index]),
+      rows: [{ experiment_id: index }],
+      part: { index, of: 3 },
+    });
+    seen.length = 0;
+    workers[0]?.send({ type: 'data', update: part(0) });
+    workers[0]?.send({ type: 'data', update: part(1) });
+    // acknowledged without waiting for a paint (nothing is drawn), and nothing told to the page yet
+    expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }, { type: 'ack' }]);
+    expect(seen).toEqual([]);
+    workers[0]?.send({ type: 'data', update: part(2) });
+    expect(seen).toEqual([3]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(workers[0]?.posted.slice(1)).toEqual([{ type: 'ack' }, { type: 'ack' }, { type: 'ack' }]);
   });
 
   it('keeps the data through a disconnect and says so; the reconnect resumes in the same worker', () => {
@@ -154,7 +176,7 @@ describe('a socket worker started before the store', () => {
     const early = new FakeWorker();
     const started = startEarlySocketWorker(normalised, true, () => early);
     expect(early.posted).toEqual([
-      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null },
+      { type: 'connect', settings: normalised, lastEventId: -1, batching: true, token: null, snapshot: true },
     ]);
     early.send({ type: 'connected', reconnect: false });
     early.send({ type: 'data', update: update(0, [0, 1, 2]) });

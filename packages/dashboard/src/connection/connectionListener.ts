@@ -72,6 +72,9 @@ function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): v
           firstChunk: toPage(message.timeline.firstChunk),
           historyReceived: toPage(message.timeline.historyReceived),
           workerFoldMs: message.timeline.foldMs,
+          snapshot: message.timeline.snapshot
+            ? { ...message.timeline.snapshot, at: toPage(message.timeline.snapshot.at) }
+            : null,
         };
       }
       return;
@@ -119,8 +122,13 @@ export function startConnectionListening(
         if (worker !== w) return;
         const message = event.data as FromWorker;
         forward(api.dispatch, message, action.payload);
-        // Ask for the next batch once this one is drawn.
-        if (message.type === 'data') afterPaint(() => worker === w && post({ type: 'ack' }));
+        // Ask for the next batch once this one is drawn; a snapshot's parts before its last draw nothing
+        // (the page renders once it has them all): the next is asked for at once.
+        if (message.type === 'data') {
+          const part = message.update.part;
+          if (part && part.index < part.of - 1) post({ type: 'ack' });
+          else afterPaint(() => worker === w && post({ type: 'ack' }));
+        }
       };
       if (!adopted)
         post({
@@ -128,6 +136,7 @@ export function startConnectionListening(
           settings: action.payload,
           lastEventId: -1,
           batching: debugSwitches.batching,
+          snapshot: debugSwitches.snapshot,
           token: readToken(options.tokens, action.payload.socketConnectionUrl),
         });
     },

@@ -42,6 +42,8 @@ export interface ConnectionState {
   notice: Notice | null;
   /** What the board's limits left out of this grid search (BOARD_LIMITS): listed, never drawn. */
   leftOut: LeftOut;
+  /** The parts of the grid search's snapshot applied so far, and how many it comes in (null: no snapshot). */
+  snapshotParts: { applied: number; of: number } | null;
 }
 
 const initialState: ConnectionState = {
@@ -64,6 +66,7 @@ const initialState: ConnectionState = {
   problems: [],
   notice: null,
   leftOut: { seriesNames: [], series: 0, scores: 0, experimentEvents: 0 },
+  snapshotParts: null,
 };
 
 declare module '../store/rootState' {
@@ -136,6 +139,7 @@ export const connectionSlice = createSlice({
       .addCase(settingsCleared, (state) => ({ ...initialState, notice: state.notice }))
       .addCase(dataReceived, (state, { payload }) => {
         state.lastEventId = Math.max(state.lastEventId, payload.lastEventId);
+        if (payload.part) state.snapshotParts = { applied: payload.part.index + 1, of: payload.part.of };
         state.unknownEvents += payload.unknown;
         state.malformedEvents += payload.malformed;
         state.missingScores += payload.missingScores;
@@ -163,3 +167,7 @@ export const {
   noticeShown,
   noticeDismissed,
 } = connectionSlice.actions;
+
+/** Whether a snapshot is still arriving in parts (the page renders once it is whole). */
+export const loadingSnapshot = (s: { connection: ConnectionState }): boolean =>
+  s.connection.snapshotParts !== null && s.connection.snapshotParts.applied < s.connection.snapshotParts.of;

@@ -1,3 +1,4 @@
+import { debugSwitches } from '../shared/debugSwitches';
 import type { Settings } from './settings/settingsStorage';
 import type { WorkerLike } from './createSocketWorker';
 import type { ToWorker } from './worker/workerMessages';
@@ -30,7 +31,14 @@ export function startEarlySocketWorker(
   let handler: ((event: MessageEvent) => void) | null = null;
   let adopted = false;
   worker.onmessage = (event) => (handler ? handler(event) : kept.push(event));
-  const connect: ToWorker = { type: 'connect', settings, lastEventId: -1, batching, token };
+  const connect: ToWorker = {
+    type: 'connect',
+    settings,
+    lastEventId: -1,
+    batching,
+    token,
+    snapshot: debugSwitches.snapshot,
+  };
   worker.postMessage(connect);
   const adoptable: WorkerLike = {
     postMessage: (message) => worker.postMessage(message),

@@ -8,7 +8,9 @@
  * - `linesOnly`: of those, the ones that drew only the lines over the axes of the chart's last full draw;
  * - `connectedAt`: when the socket worker first connected;
  * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
- * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
+ * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time;
+ *   `snapshot`: when the grid search's snapshot was read, how long fetching and reading it took, and the
+ *   events it held (null when the history was folded from the start).
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
  * before decimation), and every draw dispatches a `mlboard:drawn` window event whose detail is
  * `{ key, counts: [[experimentId, points], …] }`.
@@ -23,7 +25,12 @@ export interface MlboardHooks {
   drawMs: number;
   connectedAt: number | null;
   posts: Array<[number, number, number]>;
-  timeline: { firstChunk: number; historyReceived: number; workerFoldMs: number } | null;
+  timeline: {
+    firstChunk: number;
+    historyReceived: number;
+    workerFoldMs: number;
+    snapshot?: { at: number; ms: number; events: number } | null;
+  } | null;
 }
 
 const fresh = (): MlboardHooks => ({

@@ -50,12 +50,17 @@ export function deriveHyperParameters(configs: Record<number, Record<string, unk
   const paths = new Set<string>();
   for (const leaves of flat.values()) for (const p of leaves.keys()) paths.add(p);
   const swept: string[] = [];
+  // leaves are primitives (anything else was written as JSON by flatten): compared as they are
+  const ABSENT = Symbol('absent');
   for (const path of paths) {
-    let first: string | undefined;
+    let first: HyperValue | typeof ABSENT | undefined;
+    let seen = false;
     for (const leaves of flat.values()) {
-      const v = leaves.has(path) ? JSON.stringify(leaves.get(path)) : '<absent>';
-      if (first === undefined) first = v;
-      else if (v !== first) {
+      const v = leaves.has(path) ? (leaves.get(path) as HyperValue) : ABSENT;
+      if (!seen) {
+        first = v;
+        seen = true;
+      } else if (v !== first) {
         swept.push(path);
         break;
       }

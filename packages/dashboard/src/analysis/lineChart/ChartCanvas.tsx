@@ -3,15 +3,17 @@ import type { Ref, RefObject } from 'react';
 import { Chart } from 'chart.js';
 import type { ChartOptions } from 'chart.js';
 import { useAppSelector } from '../../store/hooks';
+import { loadingSnapshot } from '../../connection/connectionSlice';
 import { chartDrawn, perfHooks } from '../../shared/perfHooks';
 import { debugSwitches } from '../../shared/debugSwitches';
 import type { ChartLive } from './chartOptions';
 import { tooltipLines } from './chartOptions';
 import { cancelDraw, requestDraw, wakeDrawQueue } from './drawQueue';
 import { experimentColor } from '../experimentColor';
-import { boundsOf, prepareLine } from './lineLayer';
-import type { Bounds, DrawnLine } from './lineLayer';
-import { createLinePlugin } from './linePlugin';
+import { boundsOf } from './lineLayer';
+import type { Bounds } from './lineLayer';
+import { layOut } from './chartLayers';
+import { createLinePlugin, sceneLine } from './linePlugin';
 import type { Hovered, LinePlugin, LineScene } from './linePlugin';
 import { useBest } from './useBest';
 import { useInView } from './useInView';
@@ -37,6 +39,18 @@ export interface ChartCanvasProps {
   live: RefObject<ChartLive>;
   onLineClick: (experimentId: number) => void;
   handle?: Ref<ChartHandle>;
+  /**
+   * Beyond this many lines they are drawn as a density image with quantile bands (DenseLines), the best
+   * and the `highlighted` ones as lines over it. @default Infinity (always lines)
+   */
+  densityFrom?: number;
+  /** Drawn as lines over the density (the compare selection). */
+  highlighted?: readonly number[];
+  /**
+   * Every experiment of the series, when `ids` is a filtered part of them: if they are more than
+   * `densityFrom`, they are drawn as the density behind `ids`' lines (the filtered ones stand out).
+   */
+  context?: readonly number[];
 }
 
 interface Bound {
@@ -56,6 +70,14 @@ const TOOLTIP_STYLE = {
   whiteSpace: 'pre',
   zIndex: 1,
 } as const;
+
+/** What a draw put on the canvas: every line, drawn or in the density, with its points (once each). */
+function drawnCounts(scene: LineScene): Array<[number, number]> {
+  const counts = new Map<number, number>();
+  for (const l of scene.density?.lines ?? []) counts.set(l.id, l.line.count);
+  for (const l of scene.lines) counts.set(l.id, l.line.count);
+  return [...counts];
+}
 
 /** Whether the axes already show all of `box` (they only grow while a run is live). */
 function fitsAxes(chart: Chart<'line', Bound[]>, box: Bounds): boolean {
@@ -90,8 +112,11 @@ function showTooltip(tip: HTMLElement, canvas: HTMLCanvasElement, hit: Hovered |
  */
 export function ChartCanvas(props: ChartCanvasProps) {
   const { seriesKey, ids, hidden, options, smoothing, label, describedBy, live, handle, onLineClick } = props;
+  const { densityFrom = Infinity, highlighted, context } = props;
   const system = props.source === 'system';
   const series = useAppSelector((s) => (system ? s.system.byKey[seriesKey] : s.series.byKey[seriesKey]));
+  // while a snapshot arrives in parts, nothing is drawn (a chart mounted meanwhile sees some of it)
+  const loading = useAppSelector(loadingSnapshot);
   // a system metric has no best value to star
   const best = useBest(system ? undefined : series, ids);
   live.current.best = best;
@@ -129,7 +154,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
       hover: (hit) => {
         const tip = tipRef.current;
         if (!tip) return;
-        const line = hit && scene.current.lines.find((l) => l.id === hit.id)?.line;
+        const line = hit && sceneLine(scene.current, hit.id)?.line;
         const b = scene.current.best;
         const point = hit?.star
           ? b && { experimentId: b.experimentId, epoch: b.epoch, value: b.value, star: true }
@@ -149,12 +174,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
       },
       click: (id) => clickRef.current(id),
       // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
-      drawn: (chart) =>
-        chartDrawn(
-          chart.canvas,
-          system ? `system:${seriesKey}` : seriesKey,
-          scene.current.lines.map((l) => [l.id, l.line.count]),
-        ),
+      drawn: (chart) => chartDrawn(chart.canvas, system ? `system:${seriesKey}` : seriesKey, drawnCounts(scene.current)),
     });
     const o = owner.current;
     return () => {
@@ -167,25 +187,20 @@ export function ChartCanvas(props: ChartCanvasProps) {
 
   // Every change only asks for a redraw; the queue decides when (the latest state is drawn).
   useEffect(() => {
-    if (!series) return;
+    if (!series || loading) return;
     requestDraw(
       owner.current,
       () => {
         const canvas = canvasRef.current;
         const plugin = linesRef.current;
         if (!canvas || !plugin) return;
-        const lines: DrawnLine[] = [];
-        for (const id of ids) {
-          const points = series.byExperiment[id];
-          if (!points || hidden.has(id)) continue;
-          const width = best?.experimentId === id ? 3 : 1;
-          lines.push({ id, color: experimentColor(id), width, line: prepareLine(points, smoothing) });
-        }
+        const { lines, density } = layOut({ series, ids, hidden, smoothing, best, densityFrom, highlighted, context });
         const shownBest =
           best && !hidden.has(best.experimentId) ? { ...best, color: experimentColor(best.experimentId) } : null;
-        scene.current = { lines, best: shownBest, decimate: debugSwitches.decimation };
+        scene.current = { lines, best: shownBest, decimate: debugSwitches.decimation, density };
+        const all = density ? [...density.lines, ...lines] : lines;
         // the scales come from one invisible dataset of two points: the corners of the lines' box
-        const box = boundsOf(lines, options.scales?.['y']?.type === 'logarithmic');
+        const box = boundsOf(all, options.scales?.['y']?.type === 'logarithmic');
         boundsDataset.current.data = box
           ? [
               { x: box.xMin, y: box.yMin },
@@ -193,7 +208,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
             ]
           : [];
         // New points inside the axes' range need no new layout: only the lines are drawn again.
-        const layout = [ids, hidden, smoothing, options];
+        const layout = [ids, hidden, smoothing, options, densityFrom, highlighted, context];
         const same = laidOut.current.every((v, i) => v === layout[i]);
         laidOut.current = layout;
         const chart = chartRef.current;
@@ -217,7 +232,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
       },
       () => visible.current,
     );
-  }, [series, ids, smoothing, hidden, best, options]);
+  }, [series, ids, smoothing, hidden, best, options, densityFrom, highlighted, context, loading]);
 
   // scrolled into view: its pending redraw (if any) no longer waits for the off-screen pace
   useEffect(() => {

@@ -112,6 +112,18 @@ describe('draw queue', () => {
     expect(at.every((t) => t >= again)).toBe(true);
   });
 
+  it('starts no draw in a frame that it would take past the frame’s budget (charts of 10,000 lines each take 100 ms)', async () => {
+    const { catchUp, requestDraw } = await freshQueue();
+    const { at, redrawAll } = await drawnCharts(requestDraw, 4, 100);
+    at.length = 0;
+    catchUp();
+    redrawAll();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(at).toHaveLength(4);
+    // one per frame: a second 100 ms draw would have made a 200 ms task
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThan(100);
+  });
+
   it('a catch-up draws its charts back to back, not one per frame', async () => {
     const { catchUp, requestDraw } = await freshQueue();
     const { at, redrawAll } = await drawnCharts(requestDraw, 5, 30); // each draw takes 30 ms

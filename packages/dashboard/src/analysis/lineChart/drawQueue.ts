@@ -66,12 +66,18 @@ function dueAt(owner: object, visible: boolean): number {
   return saved > 0 ? paced : Math.max(paced, refilledAt - saved / DRAW_SHARE);
 }
 
+/** How long each chart's last draw took, and the last draw of any chart (a first draw's guess). */
+const lastDrawMs = new WeakMap<object, number>();
+let anyDrawMs = 0;
+
 function run(owner: object, job: Job): void {
   jobs.delete(owner);
   const wasUrgent = urgent.delete(owner);
   const start = performance.now();
   job.draw();
   const end = performance.now();
+  lastDrawMs.set(owner, end - start);
+  anyDrawMs = end - start;
   if (history.has(owner) && !wasUrgent) saved -= end - start;
   history.set(owner, end);
   const hooks = perfHooks();
@@ -89,12 +95,19 @@ function runFrame(): void {
     const visible = entry[1].visible();
     if (dueAt(entry[0], visible) <= start) (visible ? onScreen : offScreen).push(entry);
   }
-  const spent = (owner: object) =>
-    performance.now() - start > (urgent.has(owner) ? CATCH_UP_FRAME_BUDGET_MS : FRAME_BUDGET_MS);
+  let drew = false;
+  // a frame runs at least one draw, and no further one that would take it past its budget (a chart of
+  // 10,000 lines drawing its density takes a good part of one)
+  const spent = (owner: object) => {
+    const elapsed = performance.now() - start;
+    const budget = urgent.has(owner) ? CATCH_UP_FRAME_BUDGET_MS : FRAME_BUDGET_MS;
+    return elapsed > budget || (drew && elapsed + (lastDrawMs.get(owner) ?? anyDrawMs) > budget);
+  };
   for (const [owner, job] of onScreen) {
     if (spent(owner)) break;
     if (saved <= 0 && history.has(owner) && !urgent.has(owner)) continue;
     run(owner, job);
+    drew = true;
   }
   // off-screen charts only in a frame with nothing on screen left to draw
   if (onScreen.every(([owner]) => !jobs.has(owner))) {
@@ -102,6 +115,7 @@ function runFrame(): void {
       if (spent(owner)) break;
       if (saved <= 0 && history.has(owner) && !urgent.has(owner)) continue;
       run(owner, job);
+      drew = true;
     }
   }
   if (!jobs.size) return;

@@ -3,13 +3,37 @@ import { drawPoint } from 'chart.js/helpers';
 import type { Best } from './bestExperiment';
 import { nearestPoint, toPixel, traceLine } from './lineLayer';
 import type { AxisMap, DrawnLine, Nearest } from './lineLayer';
+import { createDensityPainter } from './densityPaint';
+import type { DensityScene } from './densityPaint';
+
+type DensityPainter = ReturnType<typeof createDensityPainter>;
 
 /** What the plugin draws; the chart's owner replaces it before each update. */
 export interface LineScene {
-  /** Lines to draw, in order (hidden ones left out). */
+  /** Lines to draw, in order (hidden ones left out); over the density, when there is one. */
   lines: DrawnLine[];
   best: (Best & { color: string }) | null;
   decimate: boolean;
+  /** Lines drawn as a density image with quantile bands, under `lines` (absent: none). */
+  density?: DensityScene | null;
+}
+
+/** The line of an experiment in the scene (drawn as a line or in the density), if it has one. */
+export function sceneLine(scene: LineScene, id: number): DrawnLine | undefined {
+  return scene.lines.find((l) => l.id === id) ?? scene.density?.lines.find((l) => l.id === id);
+}
+
+/** The nearest point of the scene's lines and of its density's lines (each one can be hovered and opened). */
+function nearestInScene(
+  scene: LineScene,
+  m: { x: AxisMap; y: AxisMap },
+  at: readonly [number, number],
+  maxDistance?: number,
+): Nearest | null {
+  const line = nearestPoint(scene.lines, m, at, maxDistance);
+  if (!scene.density) return line;
+  const dense = nearestPoint(scene.density.lines, m, at, line ? line.distance : maxDistance);
+  return dense ?? line;
 }
 
 /** A hovered point: a line's, or the best value's star (`star`). */
@@ -104,7 +128,7 @@ function marker(ctx: CanvasRenderingContext2D, { color, style, radius }: Marker,
 }
 
 /** Draws the scene over what chart.js drew below the datasets (grid, axes). */
-function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null): void {
+function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null, paintDensity: DensityPainter): void {
   const { ctx, chartArea } = chart;
   const m = maps(chart);
   if (!m) return;
@@ -113,7 +137,26 @@ function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null): voi
   // a line on the plot's edge (the last epoch, the highest value) is drawn whole, not halved
   ctx.rect(chartArea.left - 2, chartArea.top - 2, chartArea.width + 4, chartArea.height + 4);
   ctx.clip();
+  if (scene.density) {
+    paintDensity(ctx, chartArea, m, scene.density);
+    // lines over a density get a white edge, so they stand out of it whatever their colour
+    const edged = scene.lines.map((l) => ({ ...l, color: 'rgba(255,255,255,0.9)', width: l.width + 3 }));
+    strokeLines(ctx, edged, m, { decimate: scene.decimate, columns: chartArea.width });
+  }
   strokeLines(ctx, scene.lines, m, { decimate: scene.decimate, columns: chartArea.width });
+  // a hovered line of the density is drawn over it, as a line
+  const hoveredDense =
+    hovered && !hovered.star && scene.density && !scene.lines.some((l) => l.id === hovered.id)
+      ? scene.density.lines.find((l) => l.id === hovered.id)
+      : undefined;
+  if (hoveredDense) {
+    const columns = chartArea.width;
+    strokeLines(ctx, [{ ...hoveredDense, color: 'rgba(255,255,255,0.9)', width: 5 }], m, {
+      decimate: scene.decimate,
+      columns,
+    });
+    strokeLines(ctx, [{ ...hoveredDense, width: 2 }], m, { decimate: scene.decimate, columns });
+  }
   ctx.restore();
   // markers are drawn whole where their point is on the plot
   const inside = (x: number, y: number) =>
@@ -124,7 +167,7 @@ function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null): voi
     if (inside(x, y)) marker(ctx, { color: best.color, style: 'star', radius: STAR_RADIUS }, x, y);
   }
   if (hovered && !hovered.star && inside(hovered.px, hovered.py)) {
-    const line = scene.lines.find((l) => l.id === hovered.id);
+    const line = sceneLine(scene, hovered.id);
     if (line) marker(ctx, { color: line.color, style: 'circle', radius: 4 }, hovered.px, hovered.py);
   }
 }
@@ -144,6 +187,7 @@ export interface LinePlugin {
  */
 export function createLinePlugin(hooks: LinePluginHooks): LinePlugin {
   let hovered: Hovered | null = null;
+  const paintDensity = createDensityPainter();
   /** The canvas as chart.js left it before the datasets: grid, ticks and labels of the last full draw. */
   let below: HTMLCanvasElement | null = null;
   let belowValid = false;
@@ -168,7 +212,7 @@ export function createLinePlugin(hooks: LinePluginHooks): LinePlugin {
         b.drawImage(canvas, 0, 0);
         belowValid = true;
       }
-      drawScene(chart, hooks.scene(), hovered);
+      drawScene(chart, hooks.scene(), hovered, paintDensity);
     },
     afterDraw(chart) {
       hooks.drawn(chart);
@@ -187,7 +231,7 @@ export function createLinePlugin(hooks: LinePluginHooks): LinePlugin {
       if (!m) return;
       const scene = hooks.scene();
       if (event.type === 'click') {
-        const hit = nearestPoint(scene.lines, m, [event.x, event.y], HIT_RADIUS);
+        const hit = nearestInScene(scene, m, [event.x, event.y], HIT_RADIUS);
         if (hit) hooks.click(hit.id);
         return;
       }
@@ -201,7 +245,7 @@ export function createLinePlugin(hooks: LinePluginHooks): LinePlugin {
         if (distance <= STAR_RADIUS) hit = { id: best.experimentId, index: -1, px, py, distance, star: true };
       }
       if (!hit) {
-        const near = nearestPoint(scene.lines, m, [event.x, event.y]);
+        const near = nearestInScene(scene, m, [event.x, event.y]);
         if (near) hit = { ...near, star: false };
       }
       const canvas = chart.canvas;
@@ -222,7 +266,7 @@ export function createLinePlugin(hooks: LinePluginHooks): LinePlugin {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.drawImage(below, 0, 0);
       ctx.restore();
-      drawScene(chart, hooks.scene(), hovered);
+      drawScene(chart, hooks.scene(), hovered, paintDensity);
       hooks.drawn(chart);
       return true;
     },

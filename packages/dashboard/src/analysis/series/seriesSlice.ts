@@ -48,6 +48,22 @@ function frozen(points: ColumnarPoints): ColumnarPoints {
 }
 
 /**
+ * A new experiment's points, straight from the worker's columns (sorted, one value per epoch): a
+ * grid search's snapshot brings millions of them at once.
+ */
+function fromColumns(epochs: Float64Array, values: Float64Array): ColumnarPoints {
+  const n = epochs.length;
+  const e = new Array<number>(n);
+  const v = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    e[i] = epochs[i] as number;
+    const x = values[i] as number;
+    v[i] = x === x ? x : null;
+  }
+  return { epochs: e, values: v };
+}
+
+/**
  * Merges points into a state of series (the scores' and the system metrics'), returning a new state whose
  * untouched series keep their identities. `state` is the plain (not draft) state.
  */
@@ -71,10 +87,11 @@ export function mergeSeriesPoints(state: SeriesState, points: readonly SeriesPoi
     }
     const s = entry.series;
     const existing = s.byExperiment[p.experiment_id];
-    const next: ColumnarPoints = existing
-      ? { epochs: existing.epochs.slice(), values: existing.values.slice() }
-      : { epochs: [], values: [] };
-    upsertPoints(next, p.epochs, p.values);
+    let next: ColumnarPoints;
+    if (existing) {
+      next = { epochs: existing.epochs.slice(), values: existing.values.slice() };
+      upsertPoints(next, p.epochs, p.values);
+    } else next = fromColumns(p.epochs, p.values);
     s.byExperiment[p.experiment_id] = frozen(next);
     if (!existing) {
       if (!entry.idsCopied) {

@@ -90,6 +90,8 @@ export interface DataUpdate {
   annotations?: AnnotationChange[] | undefined;
   /** System metric samples: one series per metric (x: the sample's wall time in seconds since the epoch). */
   system?: SeriesPoints[] | undefined;
+  /** A part of the grid search's snapshot (which comes in `of` parts), when it is one. */
+  part?: { index: number; of: number } | undefined;
 }
 
 /** One annotated target as it is now: an experiment, or the grid search itself (`experiment_id: null`). */

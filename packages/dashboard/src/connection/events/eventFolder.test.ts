@@ -1,6 +1,7 @@
 import type { MlgymEvent } from '@mlgym/protocol';
 import { describe, expect, it } from 'vitest';
 import { evaluation, experimentConfig, experimentStatus, jobStatus } from '../../test/events';
+import { deliver, testStore } from '../../test/fakes';
 import { createEventFolder, transferables } from './eventFolder';
 
 describe('createEventFolder', () => {
@@ -208,5 +209,18 @@ describe('createEventFolder', () => {
       [2, 'INTERRUPTED'],
       [1, 'INTERRUPTED'],
     ]);
+  });
+
+  it('keeps the known times of a finished job when a warm start repeats its DONE without them in a later post', () => {
+    const { store } = testStore();
+    deliver(store, [jobStatus(0, 'RUNNING'), jobStatus(0, 'DONE')]);
+    const warm = jobStatus(0, 'DONE');
+    Object.assign(warm.payload, { starting_time: -1, finishing_time: -1 });
+    deliver(store, [warm], 2);
+    expect(store.getState().experiments.entities[0]).toMatchObject({
+      job_status: 'DONE',
+      starting_time: 1_700_000_000,
+      finishing_time: 1_700_000_090,
+    });
   });
 });

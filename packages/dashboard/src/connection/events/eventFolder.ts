@@ -74,6 +74,17 @@ export interface EventFolder {
   readonly lastEventId: number;
   /** The update folded since the last call, then starts a new one. */
   take(): DataUpdate;
+  /**
+   * Goes on after events folded elsewhere (a snapshot of the grid search): its experiments and series
+   * count against the limits, experiments whose job is DONE are finished, and events up to `lastEventId`
+   * are held (a repeated delivery of one is dropped).
+   */
+  seed(held: {
+    experiments: readonly number[];
+    series: readonly string[];
+    finished: readonly number[];
+    lastEventId: number;
+  }): void;
 }
 
 /** A score as a point value: NaN for a missing number (drawn as a gap), undefined for a per-class list. */
@@ -214,7 +225,8 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
       case 'job_status': {
         const p = event.payload;
         const r = row(p.experiment_id);
-        // A warm start repeats the DONE of a finished experiment without its times (-1): keep the known ones.
+        // A warm start repeats the DONE of a finished experiment without its times (-1): keep the known ones
+        // (left out of the row, so the page keeps them too when they came in an earlier post).
         const keepTimes = p.status === 'DONE' && p.starting_time < 0 && p.finishing_time < 0;
         if (p.status === 'DONE') finished.add(p.experiment_id);
         else finished.delete(p.experiment_id); // a warm start extending it runs it again
@@ -222,8 +234,7 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
           job_id: p.job_id,
           job_type: p.job_type,
           job_status: p.status,
-          starting_time: keepTimes ? r.starting_time : p.starting_time,
-          finishing_time: keepTimes ? r.finishing_time : p.finishing_time,
+          ...(keepTimes ? {} : { starting_time: p.starting_time, finishing_time: p.finishing_time }),
           error: p.error,
           stacktrace: p.stacktrace,
         });
@@ -294,6 +305,12 @@ export function createEventFolder(startAfter = -1, limits: Readonly<BoardLimits>
         malformed++;
         problem(describeInvalid(eventId, data, parsed.error.issues[0]));
       }
+    },
+    seed(held) {
+      for (const id of held.experiments) experiments.add(id);
+      for (const key of held.series) seriesKeys.add(key);
+      for (const id of held.finished) finished.add(id);
+      lastEventId = Math.max(lastEventId, held.lastEventId);
     },
     get pending() {
       return events > 0;

@@ -3,7 +3,9 @@ import type { Socket } from 'socket.io-client';
 import { createEventFolder } from '../events/eventFolder';
 import type { EventFolder } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
+import type { DataUpdate } from '../events/dataUpdate';
 import type { FetchedHistory } from './historyFetch';
+import type { FromWorker } from './workerMessages';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,6 +23,17 @@ export interface SessionState {
   ping: number;
   /** false: post once per socket message (a debug switch). */
   batching: boolean;
+  /** false: never load the grid search's snapshot, fold its whole history (a debug switch). */
+  snapshot: boolean;
+  /**
+   * Data posts made from the snapshot, posted one at a time as the page takes them, before anything the
+   * folder holds (which comes after them in the log).
+   */
+  snapshotPosts: Array<() => DataUpdate>;
+  /** When the snapshot came and how long reading it took (ms), for benchmarks. */
+  snapshotTiming: { at: number; ms: number; events: number } | null;
+  /** The end of the history, said once the snapshot's posts and the folder's last take have gone. */
+  historyDonePending: FromWorker | null;
   /** The token entered for the websocket endpoint's origin (the page sends it; sessionStorage is the page's). */
   token: string | null;
   /** The settings of the connection being made, for a restart once a token is entered. */
@@ -52,6 +65,10 @@ export function initialSessionState(): SessionState {
     pingSentAt: 0,
     ping: -1,
     batching: true,
+    snapshot: true,
+    snapshotPosts: [],
+    snapshotTiming: null,
+    historyDonePending: null,
     token: null,
     current: undefined,
     inHistory: true,

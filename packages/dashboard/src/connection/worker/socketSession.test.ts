@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER } from '@mlgym/protocol';
+import { HISTORY_COUNT_HEADER, HISTORY_FIRST_ID_HEADER, encodeSnapshot } from '@mlgym/protocol';
+import type { GridSearchSnapshot } from '@mlgym/protocol';
+import { BOARD_LIMITS } from '../events/dataUpdate';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { evaluation } from '../../test/events';
 import type { DataUpdate } from '../events/dataUpdate';
@@ -76,12 +78,22 @@ interface HistoryRequest {
   end(): void;
 }
 
-function harness() {
+/** What the endpoint answers to `GET /snapshot/<id>`: by default none (404), as an older endpoint. */
+type SnapshotAnswer = Uint8Array | 'none';
+
+function harness(snapshot: SnapshotAnswer = 'none') {
   const sockets: ScriptedSocket[] = [];
   const requests: HistoryRequest[] = [];
+  const snapshotRequests: URL[] = [];
   const posted: FromWorker[] = [];
   const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
+    if (url.pathname.startsWith('/snapshot/')) {
+      snapshotRequests.push(url);
+      return snapshot === 'none'
+        ? new Response('{"code":"NOT_FOUND"}', { status: 404 })
+        : new Response(snapshot.slice(), { headers: { 'content-type': 'application/octet-stream' } });
+    }
     const from = Number(url.searchParams.get('from'));
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
@@ -122,7 +134,44 @@ function harness() {
     updates().flatMap((u: DataUpdate) =>
       u.points.filter((p) => p.experiment_id === experiment).flatMap((p) => [...p.epochs]),
     );
-  return { session, sockets, requests, posted, updates, foldedIds };
+  return { session, sockets, requests, snapshotRequests, posted, updates, foldedIds };
+}
+
+/**
+ * The snapshot of the test's run up to `next` (exclusive): experiment 0's score at each epoch (event id),
+ * and, for `more` further experiments, one score each (as many experiments as several posts hold).
+ */
+function snapshotOf(next: number, more = 0, extra: Partial<GridSearchSnapshot> = {}): Uint8Array {
+  const ids = [0, ...Array.from({ length: more }, (_, i) => i + 1)];
+  return encodeSnapshot({
+    gridSearchId: settings.gridSearchId,
+    nextEventId: next,
+    experiments: ids,
+    rows: ids.map((experiment_id) => ({ experiment_id, job_status: 'RUNNING' })),
+    configs: [],
+    series: [
+      {
+        key: 'val_F1_SCORE_macro',
+        split: 'val',
+        tag: 'F1_SCORE_macro',
+        kind: 'metric',
+        columns: ids.map((experimentId) => {
+          const epochs = experimentId === 0 ? range(0, next - 1) : [0];
+          return {
+            experimentId,
+            epochs: Float64Array.from(epochs),
+            values: Float64Array.from(epochs, (id) => id / 100),
+          };
+        }),
+      },
+    ],
+    passthrough: [],
+    unknown: 0,
+    malformed: 0,
+    missingScores: 0,
+    missingExample: null,
+    ...extra,
+  });
 }
 
 let close: (() => void) | undefined;
@@ -303,5 +352,128 @@ describe('the socket worker (a session over an explicit state, its socket and po
     expect(foldedIds()).toEqual([7, 8, 9]);
     // the first grid search's events were never posted (the page asked for a new start)
     expect(foldedIds(1)).toEqual([]);
+  });
+
+  describe('with a snapshot of the grid search', () => {
+    it('loads it, streams the history after it, joins after that: every event once, none twice', async () => {
+      const { session, sockets, requests, snapshotRequests, posted, foldedIds } = harness(snapshotOf(6));
+      close = () => session.handle({ type: 'close' });
+      session.handle({ type: 'connect', settings, lastEventId: -1, token: 'tk' });
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      expect(snapshotRequests.map((u) => u.pathname)).toEqual([`/snapshot/${settings.gridSearchId}`]);
+      // the history from the first event the snapshot does not hold
+      expect(requests[0]!.url.searchParams.get('from')).toBe('6');
+      expect(requests[0]!.authorization).toBe('Bearer tk');
+      await vi.waitFor(() => expect(foldedIds()).toEqual(range(0, 5)));
+      requests[0]!.send(range(6, 7));
+      requests[0]!.end();
+      const socket = sockets[0]!;
+      socket.up();
+      await vi.waitFor(() => expect(socket.joins()).toHaveLength(1));
+      expect(socket.joins()[0]).toMatchObject({ last_event_id: 7 });
+      // a replay from before what was asked, then live events: only the new ones are folded
+      socket.fire('mlgym_event_chunk', {
+        grid_search_id: settings.gridSearchId,
+        first_event_id: 4,
+        count: 5,
+        jsonl: jsonl(range(4, 8)),
+      });
+      socket.fire('history_done', { grid_search_id: settings.gridSearchId, next_event_id: 9 });
+      socket.fire('mlgym_event', { event_id: 9, data: event(9) });
+      await vi.waitFor(() => expect(foldedIds()).toEqual(range(0, 9)));
+      const updates = posted.flatMap((m) => (m.type === 'data' ? [m.update] : []));
+      expect(updates.reduce((n, u) => n + u.events, 0)).toBe(10);
+      expect(session.state.messages).toBe(10);
+      const done = posted.find((m) => m.type === 'historyDone');
+      expect(done).toMatchObject({ nextEventId: 9, timeline: { snapshot: { events: 6 } } });
+    });
+
+    it('posts it in parts at the page’s pace, before anything folded after it, and says the history ended after them', async () => {
+      const more = 600; // three posts
+      const { session, sockets, requests, posted } = harness(snapshotOf(3, more));
+      close = () => session.handle({ type: 'close' });
+      session.handle({ type: 'connect', settings, lastEventId: -1, token: null });
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      requests[0]!.send([3]);
+      requests[0]!.end();
+      sockets[0]!.up();
+      await vi.waitFor(() => expect(sockets[0]!.joins()).toHaveLength(1));
+      sockets[0]!.fire('history_done', { grid_search_id: settings.gridSearchId, next_event_id: 4 });
+      await vi.waitFor(() => expect(posted.some((m) => m.type === 'historyDone')).toBe(true));
+      const kinds = posted.flatMap((m) =>
+        m.type === 'data'
+          ? [`data:${m.update.rows.length}:${m.update.events}`]
+          : m.type === 'historyDone'
+            ? ['done']
+            : [],
+      );
+      // three snapshot posts (250, 250, 101 experiments; its events counted in the first), then event 3, then the end
+      expect(kinds).toEqual(['data:250:3', 'data:250:0', 'data:101:0', 'data:1:1', 'done']);
+      // the parts say which they are: the page renders once it has all three
+      expect(posted.flatMap((m) => (m.type === 'data' ? [m.update.part ?? null] : []))).toEqual([
+        { index: 0, of: 3 },
+        { index: 1, of: 3 },
+        { index: 2, of: 3 },
+        null,
+      ]);
+    });
+
+    it('is not used beyond the board’s limits, nor when it cannot be read: the history streams from the start', async () => {
+      for (const answer of [
+        snapshotOf(3, BOARD_LIMITS.experiments),
+        new TextEncoder().encode('{"not":"a snapshot"}'),
+      ]) {
+        const { session, requests, posted, foldedIds } = harness(answer);
+        session.handle({ type: 'connect', settings, lastEventId: -1, token: null });
+        await vi.waitFor(() => expect(requests).toHaveLength(1));
+        expect(requests[0]!.url.searchParams.get('from')).toBe('0');
+        requests[0]!.send(range(0, 2));
+        await vi.waitFor(() => expect(foldedIds()).toEqual([]));
+        session.handle({ type: 'close' });
+        if (answer.length < 100)
+          expect(posted).toContainEqual({
+            type: 'serverError',
+            message: expect.stringMatching(
+              /a snapshot it cannot read \(not an mlgym snapshot.*reading its history instead/,
+            ),
+          });
+      }
+    });
+
+    it('passes what the snapshot passed on (an adaptive search’s events, unreadable ones) through the fold', async () => {
+      const passthrough = [
+        { eventId: 2, line: 'not json' },
+        { eventId: 3, line: JSON.stringify({ event_type: 'weather', creation_ts: 1, payload: {} }) },
+      ];
+      const { session, sockets, requests, posted } = harness(snapshotOf(5, 0, { passthrough, malformed: 4 }));
+      close = () => session.handle({ type: 'close' });
+      session.handle({ type: 'connect', settings, lastEventId: -1, token: null });
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      requests[0]!.end();
+      sockets[0]!.up();
+      await vi.waitFor(() => expect(sockets[0]!.joins()).toHaveLength(1));
+      sockets[0]!.fire('history_done', { grid_search_id: settings.gridSearchId, next_event_id: 5 });
+      await vi.waitFor(() => expect(posted.some((m) => m.type === 'historyDone')).toBe(true));
+      const updates = posted.flatMap((m) => (m.type === 'data' ? [m.update] : []));
+      expect(updates.reduce((n, u) => n + u.malformed, 0)).toBe(5);
+      expect(updates.reduce((n, u) => n + u.unknown, 0)).toBe(1);
+      expect(updates.reduce((n, u) => n + u.events, 0)).toBe(5);
+      expect(updates[1]!.problems.join('\n')).toMatch(/event 3 has an unknown event_type "weather"/);
+    });
+
+    it('is not asked for again when the session restarts holding events (a token entered)', async () => {
+      const { session, sockets, requests, snapshotRequests } = harness(snapshotOf(4));
+      close = () => session.handle({ type: 'close' });
+      session.handle({ type: 'connect', settings, lastEventId: -1, token: null });
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      sockets[0]!.fire(
+        'connect_error',
+        Object.assign(new Error('token required'), { data: { code: 'AUTH_REQUIRED' } }),
+      );
+      session.handle({ type: 'token', token: 't2' });
+      await vi.waitFor(() => expect(requests).toHaveLength(2));
+      expect(requests[1]!.url.searchParams.get('from')).toBe('4');
+      expect(snapshotRequests).toHaveLength(1);
+    });
   });
 });

@@ -1,11 +1,13 @@
 import { AUTH_ERROR_CODES } from '@mlgym/protocol';
 import type { AuthErrorCode, HistoryChunk, MlgymEventMessage } from '@mlgym/protocol';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+import { BOARD_LIMITS } from '../events/dataUpdate';
 import { createEventFolder, transferables } from '../events/eventFolder';
 import type { Settings } from '../settings/settingsStorage';
 import { fetchHistory } from './historyFetch';
 import type { FetchedHistory } from './historyFetch';
 import { historyLeftMs } from './historyPace';
+import { fetchSnapshot, fitsLimits, snapshotPosts } from './snapshotLoad';
 import { initialSessionState } from './sessionState';
 import type { BoardSocket, SessionState } from './sessionState';
 import type { FromWorker, ToWorker } from './workerMessages';
@@ -67,15 +69,25 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
   const post = (message: FromWorker, transfer: Transferable[] = []) => deps.post(message, transfer);
 
   function flush(force = false): void {
-    if (!state.folder.pending) return;
     if (!force && state.unackedSince && Date.now() - state.unackedSince < ACK_TIMEOUT_MS) return;
+    // the snapshot's posts first, one at a time: what the folder holds came after them
+    const next = state.snapshotPosts.shift()?.() ?? (state.folder.pending ? state.folder.take() : undefined);
+    if (!next) {
+      if (state.historyDonePending) post(state.historyDonePending);
+      state.historyDonePending = null;
+      return;
+    }
     state.lastPost = performance.now();
-    const update = state.folder.take();
-    post({ type: 'data', update }, transferables(update));
+    post({ type: 'data', update: next }, transferables(next));
     state.unackedSince = Date.now();
   }
 
   function tick(): void {
+    if (state.snapshotPosts.length) {
+      // as fast as the page takes them
+      flush();
+      return;
+    }
     if (
       state.inHistory &&
       !state.postedInHistory &&
@@ -133,6 +145,46 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
       if (end < 0) break;
     }
     state.foldMs += performance.now() - t0;
+  }
+
+  /**
+   * The grid search's snapshot, when the session starts with nothing held: its posts are queued, events it
+   * passes on are folded, and the folder goes on after the last event it holds. Without one (an older
+   * endpoint, a snapshot still being made, one beyond the board's limits) nothing changes: the history
+   * then streams from the start.
+   */
+  async function loadSnapshot(settings: Settings, signal: AbortSignal): Promise<void> {
+    if (!state.snapshot || state.folder.lastEventId >= 0) return;
+    const t0 = performance.now();
+    const fetched = await fetchSnapshot({
+      endpoint: settings.socketConnectionUrl,
+      gridSearchId: settings.gridSearchId,
+      signal,
+      authorization: state.token ? `Bearer ${state.token}` : null,
+      ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}),
+    });
+    if (signal.aborted || !fetched) return;
+    if ('problem' in fetched) {
+      post({
+        type: 'serverError',
+        message: `The websocket endpoint sent ${fetched.problem}; reading its history instead.`,
+      });
+      return;
+    }
+    const s = fetched.snapshot;
+    if (!fitsLimits(s, BOARD_LIMITS) || state.folder.lastEventId >= 0) return;
+    state.snapshotPosts.push(...snapshotPosts(s));
+    for (const p of s.passthrough) acceptLine(p.eventId, p.line);
+    state.folder.seed({
+      experiments: s.experiments,
+      series: s.series.map((x) => x.key),
+      finished: s.rows.filter((r) => r['job_status'] === 'DONE').map((r) => r.experiment_id),
+      lastEventId: s.nextEventId - 1,
+    });
+    const held = s.nextEventId - s.passthrough.length;
+    state.messages += held;
+    state.inLastSecond += held;
+    state.snapshotTiming = { at: epochNow(), ms: performance.now() - t0, events: s.nextEventId };
   }
 
   /** The stored history over HTTP, folded as it streams in; the socket's join then continues after it. */
@@ -193,7 +245,8 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
     state.socket = s;
     // Connecting and streaming the history over HTTP run at once; the join waits for the history.
     state.historyFetch = new AbortController();
-    const history = loadHistory(settings, state.historyFetch.signal);
+    const { signal } = state.historyFetch;
+    const history = loadSnapshot(settings, signal).then(() => loadHistory(settings, signal));
     s.on('connect', () => {
       attempts = 0;
       post({ type: 'connected', reconnect: connectedBefore });
@@ -231,12 +284,19 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
     s.on('history_done', (done) => {
       state.inHistory = false;
       const historyReceived = epochNow();
-      flush(true);
-      post({
+      state.historyDonePending = {
         type: 'historyDone',
         nextEventId: done.next_event_id,
-        timeline: { firstChunk: state.firstChunkAt, historyReceived, foldMs: state.foldMs },
-      });
+        timeline: {
+          firstChunk: state.firstChunkAt,
+          historyReceived,
+          foldMs: state.foldMs,
+          snapshot: state.snapshotTiming,
+        },
+      };
+      // said once everything before it has been posted (the snapshot's posts go at the page's pace)
+      flush(true);
+      if (!state.snapshotPosts.length && !state.folder.pending) flush(true);
     });
     s.on('mlgym_error', (e) =>
       post(
@@ -271,6 +331,7 @@ export function createSocketSession(deps: SocketSessionDeps, state: SessionState
   function handle(message: ToWorker): void {
     if (message.type === 'connect') {
       state.batching = message.batching ?? true;
+      state.snapshot = message.snapshot ?? true;
       state.token = message.token ?? null;
       start(message.settings, message.lastEventId);
     } else if (message.type === 'token') {

@@ -10,6 +10,8 @@ export type ToWorker =
       lastEventId: number;
       /** false: post once per socket message instead of at most ~5 times a second (a debug switch). */
       batching?: boolean;
+      /** false: fold the whole stored history instead of loading the grid search's snapshot (a debug switch). */
+      snapshot?: boolean;
       /** The token entered for the websocket endpoint's origin (handshake `auth` and `/history`), if any. */
       token?: string | null;
     }
@@ -31,7 +33,13 @@ export type FromWorker =
   | {
       type: 'historyDone';
       nextEventId: number;
-      timeline?: { firstChunk: number; historyReceived: number; foldMs: number };
+      timeline?: {
+        firstChunk: number;
+        historyReceived: number;
+        foldMs: number;
+        /** When the snapshot was read, how long fetching and reading it took, and the events it held. */
+        snapshot?: { at: number; ms: number; events: number } | null;
+      };
     }
   | { type: 'roomKnown'; known: boolean }
   | { type: 'serverError'; message: string; code?: string };

@@ -3,7 +3,14 @@ import SearchIcon from '@mui/icons-material/Search';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { selectChartFilterError, selectChartKeys } from './chartSelectors';
-import { followTableFilterSet, logScaleSet, nameFilterChanged, showSystemSet, smoothingSet } from './chartsSlice';
+import {
+  densityFromSet,
+  followTableFilterSet,
+  logScaleSet,
+  nameFilterChanged,
+  showSystemSet,
+  smoothingSet,
+} from './chartsSlice';
 
 /** Chart name filter, log axis, smoothing, and whether the table's row filters apply to lines. */
 export function ChartToolbar() {
@@ -54,6 +61,16 @@ export function ChartToolbar() {
             aria-labelledby="smoothing-label"
           />
         </Stack>
+        <TextField
+          size="small"
+          type="number"
+          label="Lines drawn up to"
+          value={charts.densityFrom}
+          onChange={(e) => dispatch(densityFromSet(Number(e.target.value)))}
+          helperText="beyond: their density, with median and quantile bands"
+          slotProps={{ htmlInput: { min: 0, step: 50 } }}
+          sx={{ width: 210 }}
+        />
         <FormControlLabel
           control={
             <Switch checked={charts.followTableFilter} onChange={(_e, on) => dispatch(followTableFilterSet(on))} />

@@ -20,23 +20,51 @@ import { useBest } from '../../analysis/lineChart/useBest';
 
 const NO_IDS: readonly number[] = [];
 
-/** The screen reader's description of the lines: points and epochs per experiment. */
+/** How many experiments a chart draws (their ids, when it draws lines; a density names its count). */
+function chartLabel(seriesKey: string, ids: readonly number[], densityFrom: number): string {
+  const n = ids.length;
+  const what = `${isolateBidi(seriesKey)}: ${n} experiment${n === 1 ? '' : 's'}`;
+  return n > densityFrom ? `${what} (drawn as their density)` : `${what} (${ids.join(', ')})`;
+}
+
+/** The screen reader's description of the lines: points and epochs per experiment (a summary for a density). */
 const ChartDescription = memo(function ChartDescription(props: {
   seriesKey: string;
   ids: readonly number[];
   id: string;
+  /** One sentence for all lines (a density: ten thousand sentences would say less). */
+  summary: boolean;
 }) {
   const series = useAppSelector((s) => s.series.byKey[props.seriesKey]);
-  const text = props.ids
-    .map((id) => {
-      const p = series?.byExperiment[id];
-      const n = p?.epochs.length ?? 0;
-      let missing = 0;
-      for (const v of p?.values ?? []) if (v === null) missing++;
-      const gaps = missing ? ` (${missing} not a number)` : '';
-      return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${p?.epochs[0]}–${p?.epochs[n - 1]}` : ''}`;
-    })
-    .join('; ');
+  const describe = (id: number) => {
+    const p = series?.byExperiment[id];
+    let missing = 0;
+    for (const v of p?.values ?? []) if (v === null) missing++;
+    return { n: p?.epochs.length ?? 0, missing, first: p?.epochs[0], last: p?.epochs.at(-1) };
+  };
+  let text: string;
+  if (props.summary) {
+    let points = 0;
+    let missing = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const id of props.ids) {
+      const d = describe(id);
+      points += d.n;
+      missing += d.missing;
+      if (d.first !== undefined) first = Math.min(first, d.first);
+      if (d.last !== undefined) last = Math.max(last, d.last);
+    }
+    const gaps = missing ? ` (${missing} not a number)` : '';
+    text = `${props.ids.length} experiments drawn as their density with median and quantile bands: ${points} points${gaps}${points ? `, epochs ${first}–${last}` : ''}`;
+  } else
+    text = props.ids
+      .map((id) => {
+        const { n, missing, first, last } = describe(id);
+        const gaps = missing ? ` (${missing} not a number)` : '';
+        return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${first}–${last}` : ''}`;
+      })
+      .join('; ');
   return (
     // hidden: a description is read through aria-describedby all the same, and a page of charts
     // no longer lays out and shapes their text at every new point
@@ -77,6 +105,8 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const lineFilter = useAppSelector(selectLineFilter);
   const logScale = useAppSelector((s) => s.charts.logScale);
   const smoothing = useAppSelector((s) => s.charts.smoothing);
+  const densityFrom = useAppSelector((s) => s.charts.densityFrom);
+  const compared = useAppSelector((s) => s.analysis.compared);
   const hyper = useAppSelector(selectHyperParameters);
   const navigate = useNavigate();
   const chartRef = useRef<ChartHandle | null>(null);
@@ -99,7 +129,6 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const legend = ids.length <= LEGEND_MAX_LINES;
   const options = useMemo(() => chartOptions({ logScale }), [logScale]);
   if (!experimentIds) return null;
-  const lines = ids.length;
   const descriptionId = `chart-desc-${seriesKey}`;
   return (
     <Paper
@@ -122,11 +151,15 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
           live={live}
           onLineClick={goTo}
           handle={chartRef}
-          label={`${isolateBidi(seriesKey)}: ${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`}
+          label={chartLabel(seriesKey, ids, densityFrom)}
+          densityFrom={densityFrom}
+          highlighted={compared}
+          // a filter's lines stand out of the density of every experiment
+          context={experiments === undefined && lineFilter !== null ? experimentIds : undefined}
           describedBy={descriptionId}
         />
       </Box>
-      <ChartDescription seriesKey={seriesKey} ids={ids} id={descriptionId} />
+      <ChartDescription seriesKey={seriesKey} ids={ids} id={descriptionId} summary={ids.length > densityFrom} />
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <BestText seriesKey={seriesKey} ids={ids} />
         <Button size="small" onClick={() => chartRef.current?.resetZoom()}>

@@ -1,5 +1,6 @@
 import { createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
+import { DEFAULT_DENSITY_FROM } from '../../analysis/lineChart/chartLayers';
 
 export interface ChartsState {
   /** Regular expression over series keys: only matching charts are drawn. */
@@ -11,6 +12,8 @@ export interface ChartsState {
   followTableFilter: boolean;
   /** Whether the system metrics' charts (CPU, memory, …) are drawn too. */
   showSystem: boolean;
+  /** Beyond this many lines a chart draws their density with quantile bands (the best and selected as lines). */
+  densityFrom: number;
 }
 
 const initialState: ChartsState = {
@@ -19,6 +22,7 @@ const initialState: ChartsState = {
   smoothing: 0,
   followTableFilter: true,
   showSystem: false,
+  densityFrom: DEFAULT_DENSITY_FROM,
 };
 
 declare module '../../store/rootState' {
@@ -46,8 +50,11 @@ export const chartsSlice = createSlice({
     showSystemSet(state, action: PayloadAction<boolean>) {
       state.showSystem = action.payload;
     },
+    densityFromSet(state, action: PayloadAction<number>) {
+      if (Number.isFinite(action.payload)) state.densityFrom = Math.max(0, Math.round(action.payload));
+    },
   },
 });
 
-export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet, showSystemSet } =
+export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet, showSystemSet, densityFromSet } =
   chartsSlice.actions;

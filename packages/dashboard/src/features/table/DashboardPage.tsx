@@ -8,6 +8,7 @@ import { ColumnChooser } from './ColumnChooser';
 import type { ExperimentGridHandle } from './ExperimentGrid';
 import { ExperimentGrid } from './ExperimentGrid';
 import { TableFilterBar } from './TableFilterBar';
+import { ScoresLoading } from './ScoresLoading';
 import { LeftOutNotice } from '../../shared/LeftOutNotice';
 import { MAX_HYPER_PARAMETERS } from '../../analysis/experiments/hyperParameters';
 import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
@@ -47,6 +48,7 @@ export function DashboardPage() {
           Export CSV
         </Button>
       </Stack>
+      <ScoresLoading />
       <LeftOutNotice
         testId="columns-left-out"
         title={`${leftOut.length.toLocaleString('en-US')} more columns: the table draws at most ${MAX_COLUMNS_PER_GROUP} hyper-parameters and ${MAX_COLUMNS_PER_GROUP} scores`}
