@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 
 /** Imports no package source may make: apps, and other packages' sources or build output. */
 const PACKAGE_BOUNDARIES = [
@@ -53,6 +54,96 @@ const coreLayerRules = CORE_LAYERS.map((layer, i) => {
     },
   };
 });
+
+/** What no dashboard file may import: it runs in the browser and shares only @mlgym/protocol with the servers. */
+const DASHBOARD_PATTERNS = [
+  { group: ['node:*'], message: 'The dashboard runs in the browser: no node builtins.' },
+  { group: ['**/apps/**', '@mlgym/*/src/**'], message: 'Import packages by name, never apps or sources.' },
+];
+const DASHBOARD_PATHS = [
+  ...[
+    'fs',
+    'fs/promises',
+    'path',
+    'os',
+    'crypto',
+    'child_process',
+    'http',
+    'https',
+    'net',
+    'stream',
+    'url',
+    'util',
+    'worker_threads',
+    'events',
+    'buffer',
+    'process',
+  ].map((name) => ({ name, message: 'The dashboard runs in the browser: no node builtins.' })),
+  ...[
+    'express',
+    'socket.io',
+    'commander',
+    'multer',
+    'compression',
+    '@mlgym/core',
+    '@mlgym/storage',
+    '@mlgym/event-store',
+    '@mlgym/ws-endpoint',
+    '@mlgym/rest-endpoint',
+    '@mlgym/server-security',
+    '@tensorflow/tfjs',
+    '@tensorflow/tfjs-node',
+  ].map((name) => ({
+    name,
+    message: 'A server-side package; the dashboard may share only @mlgym/protocol.',
+  })),
+];
+
+/**
+ * MLboard's layers, highest first (the map in packages/dashboard/README.md): a folder of
+ * packages/dashboard/src imports only from its own layer and the ones below it. app (entry, routes,
+ * shell, the store's assembly) → features (one folder per page) → analysis (the state every view
+ * reads: experiments, series, filters and selection; the line chart) → connection (socket worker,
+ * events, REST, settings, tokens) → store, shared (the typed hooks and RootState; helpers).
+ */
+const DASHBOARD_SRC = 'packages/dashboard/src';
+const DASHBOARD_LAYERS = [['app'], ['features'], ['analysis'], ['connection'], ['store', 'shared']];
+const upward = (layer, above, why) => ({
+  regex: `^(\\.\\./)+(${above.join('|')})/`,
+  message: `${layer.join(', ')} ${layer.length > 1 ? 'are' : 'is'} below ${above.join(', ')} in MLboard's layers (packages/dashboard/README.md): ${why}`,
+});
+/** The pages: every folder of features/ (a new one is a page as soon as it exists). */
+const DASHBOARD_PAGES = readdirSync(new URL(`${DASHBOARD_SRC}/features/`, import.meta.url), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
+const dashboardRule = (files, patterns) => ({
+  files,
+  ignores: ['**/*.test.ts', '**/*.test.tsx'],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [...DASHBOARD_PATTERNS, ...patterns], paths: DASHBOARD_PATHS }],
+  },
+});
+const dashboardLayerRules = [
+  ...DASHBOARD_LAYERS.slice(2).map((layer, i) =>
+    dashboardRule(
+      layer.map((folder) => `${DASHBOARD_SRC}/${folder}/**/*.{ts,tsx}`),
+      [upward(layer, DASHBOARD_LAYERS.slice(0, i + 2).flat(), 'no upward imports.')],
+    ),
+  ),
+  // A page reads what it shares with other pages from the layers below, never from another page.
+  ...DASHBOARD_PAGES.map((page) =>
+    dashboardRule(
+      [`${DASHBOARD_SRC}/features/${page}/**/*.{ts,tsx}`],
+      [
+        upward(['features'], ['app'], 'no upward imports.'),
+        {
+          regex: `^(\\.\\./)+(features|${DASHBOARD_PAGES.filter((p) => p !== page).join('|')})/`,
+          message: `features/${page} is a page: a page imports no other page; what pages share lives in analysis/ or below (packages/dashboard/README.md).`,
+        },
+      ],
+    ),
+  ),
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'event_storage/**', '**/*.d.ts'] },
@@ -111,55 +202,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.worker } },
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*'], message: 'The dashboard runs in the browser: no node builtins.' },
-            { group: ['**/apps/**', '@mlgym/*/src/**'], message: 'Import packages by name, never apps or sources.' },
-          ],
-          paths: [
-            ...[
-              'fs',
-              'fs/promises',
-              'path',
-              'os',
-              'crypto',
-              'child_process',
-              'http',
-              'https',
-              'net',
-              'stream',
-              'url',
-              'util',
-              'worker_threads',
-              'events',
-              'buffer',
-              'process',
-            ].map((name) => ({ name, message: 'The dashboard runs in the browser: no node builtins.' })),
-            ...[
-              'express',
-              'socket.io',
-              'commander',
-              'multer',
-              'compression',
-              '@mlgym/core',
-              '@mlgym/storage',
-              '@mlgym/event-store',
-              '@mlgym/ws-endpoint',
-              '@mlgym/rest-endpoint',
-              '@mlgym/server-security',
-              '@tensorflow/tfjs',
-              '@tensorflow/tfjs-node',
-            ].map((name) => ({
-              name,
-              message: 'A server-side package; the dashboard may share only @mlgym/protocol.',
-            })),
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: DASHBOARD_PATTERNS, paths: DASHBOARD_PATHS }],
     },
   },
+  ...dashboardLayerRules,
   {
     files: ['packages/protocol/**/*.ts'],
     rules: {

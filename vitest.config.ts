@@ -6,7 +6,13 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // *.test.tsx: the dashboard's component tests (each names its DOM, happy-dom, in a docblock)
+    include: [
+      'packages/*/src/**/*.test.{ts,tsx}',
+      'packages/*/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

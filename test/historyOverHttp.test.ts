@@ -7,7 +7,7 @@ import { io as connect } from 'socket.io-client';
 import { FileEventStorage } from '@mlgym/event-store';
 import type { HistoryChunk, HistoryDone, MlgymEventMessage, PublishAck } from '@mlgym/protocol';
 import { createWsEndpoint } from '@mlgym/ws-endpoint';
-import { fetchHistory } from '../packages/dashboard/src/features/connection/historyFetch.js';
+import { fetchHistory } from '../packages/dashboard/src/connection/worker/historyFetch.js';
 import { until } from './helpers.js';
 
 const GS = 'history-over-http';

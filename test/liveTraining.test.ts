@@ -96,16 +96,17 @@ describe('a main_process run stays live (callbacks yield to the event loop)', ()
     });
     client.close();
 
-    // Progress of epoch 0 reached the client while the loop was still training epoch 0.
-    const live = seen.filter((s) => s.epoch === 0 && s.at.epoch === 0 && !s.at.evaluating && s.at.batches < N);
+    // Progress of an epoch reached the client while the loop was still training that epoch. (Epoch 0's may
+    // come during its evaluation on a loaded machine: the socket.io handshake of the run's reporter needs
+    // several turns of the loop, and this test's endpoint shares the process with the training.)
+    const live = seen.filter((s) => s.epoch === s.at.epoch && !s.at.evaluating && s.at.batches < N);
     expect(live.length, JSON.stringify(seen)).toBeGreaterThan(0);
     // The abort came mid-epoch 1 and the loop stopped before the next batch (at most one batch later).
     expect(abortedAt).toBeDefined();
     expect(abortedAt!).toBeLessThan(2 * N);
     expect(position().globalBatch - abortedAt!).toBeLessThanOrEqual(1);
-    expect(aborted.results).toMatchObject([
-      { status: 'failed', error: expect.stringMatching(/interrupted during epoch 1/) },
-    ]);
+    // stopped on purpose: interrupted (not failed) after the one complete epoch
+    expect(aborted.results).toMatchObject([{ status: 'interrupted', lastEpoch: 0 }]);
     expect(readdirSync(join(dir, 'aborted', gs, '0')).filter((d) => /^\d+$/.test(d))).toEqual(['0']);
 
     // The warm start ends bit-identical to an undisturbed run.

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchHistory } from '../packages/dashboard/src/features/connection/historyFetch.js';
+import { fetchHistory } from '../packages/dashboard/src/connection/worker/historyFetch.js';
 
 /*
  * MLboard's history reader (the socket worker's GET /history) against real servers on real ports that

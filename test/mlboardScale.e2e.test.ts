@@ -55,7 +55,7 @@ describe('MLboard draws every point of a 50 × 50 grid search', { timeout: 90_00
 
   it('one chart per series, one line per experiment, one point per epoch', async () => {
     const { page, errors } = await openPage(browser);
-    // the last draw of each chart, as the page reports it (see packages/dashboard/src/app/perfHooks.ts)
+    // the last draw of each chart, as the page reports it (see packages/dashboard/src/shared/perfHooks.ts)
     await page.addInitScript(() => {
       const last: Record<string, Array<[number, number]>> = {};
       (window as unknown as { __lastDraw: typeof last }).__lastDraw = last;

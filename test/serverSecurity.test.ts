@@ -8,7 +8,7 @@ import { io as connect } from 'socket.io-client';
 import type { ManagerOptions } from 'socket.io-client';
 import { whoamiResponseSchema } from '@mlgym/protocol';
 import { selfSignedCertificate } from '@mlgym/server-security/testing';
-import { repo, startApp, stopped } from './helpers.js';
+import { repo, startApp, stopped, until } from './helpers.js';
 import type { Started } from './helpers.js';
 
 const ENDPOINTS = ['ml_board_ws_endpoint', 'ml_board_rest_endpoint'] as const;
@@ -157,6 +157,8 @@ describe('TLS on the three servers', () => {
     ]);
     const board = await start('ml_board', ['--ml_board_port', '0', ...flags]);
     expect(ws.output()).toContain(`listening on https://127.0.0.1:${ws.port}`);
+    // the URL line follows the listening line, maybe in a later piece of output
+    await until(() => board.output().includes('====> ACCESS MLBOARD VIA'), 10_000, "ml_board's URL line");
     expect(board.output()).toMatch(/====> ACCESS MLBOARD VIA https:\/\/127\.0\.0\.1:\d+\//);
 
     for (const port of [ws.port, rest.port]) {

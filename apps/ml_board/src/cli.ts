@@ -3,17 +3,12 @@ import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { parsePort } from '@mlgym/launcher/cliOptions';
 import { boardUrl } from './boardUrl.js';
 
 function fail(message: string): never {
   process.stderr.write(`ml_board: ${message}\n`);
   process.exit(2);
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
-  return n;
 }
 
 function httpUrl(value: string): string {
@@ -37,7 +32,7 @@ function runId(value: string): string {
 const program = new Command('ml_board')
   .description('MLboard: serves the dashboard and prints the URL that opens it on a grid search')
   .option('--ml_board_host <host>', 'interface to bind (use 0.0.0.0 to accept remote browsers)', '127.0.0.1')
-  .option('--ml_board_port <port>', 'port to listen on (0: a free one)', port, 8080)
+  .option('--ml_board_port <port>', 'port to listen on (0: a free one)', parsePort, 8080)
   .option('--rest_endpoint <url>', 'ml_board_rest_endpoint URL the page talks to', httpUrl, 'http://127.0.0.1:5001')
   .option('--ws_endpoint <url>', 'ml_board_ws_endpoint URL the page talks to', httpUrl, 'http://127.0.0.1:5002')
   .option('--run_id <grid_search_id>', 'grid search to open (without it the page offers a picker)', runId)

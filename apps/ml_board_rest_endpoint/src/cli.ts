@@ -1,11 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
-  return n;
-}
+import { parsePort } from '@mlgym/launcher/cliOptions';
 
 function megabytes(value: string): number {
   const n = Number(value);
@@ -16,7 +11,7 @@ function megabytes(value: string): number {
 const program = new Command('ml_board_rest_endpoint')
   .description('MLboard REST endpoint: configs, checkpoints, experiments and model cards over HTTP')
   .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
-  .option('--port <port>', 'port to listen on', port, 5001)
+  .option('--port <port>', 'port to listen on', parsePort, 5001)
   .option('--event_storage_path <path>', 'storage folder shared with ml_board_ws_endpoint', 'event_storage')
   .option(
     '--auth_token <token>',

@@ -1,12 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { parsePort } from '@mlgym/launcher/cliOptions';
 import type { FsyncPolicy } from '@mlgym/event-store';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
-  return n;
-}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -24,7 +19,7 @@ function fsync(value: string): FsyncPolicy {
 const program = new Command('ml_board_ws_endpoint')
   .description('MLboard websocket endpoint: stores mlgym events and streams them to dashboards')
   .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
-  .option('--port <port>', 'port to listen on', port, 5002)
+  .option('--port <port>', 'port to listen on', parsePort, 5002)
   .option('--event_storage_path <path>', 'folder holding one event log per grid search', 'event_storage')
   .option(
     '--cors_allowed_origins <origins...>',

@@ -2,7 +2,7 @@ import { CssBaseline, ThemeProvider, createTheme } from '@mui/material';
 import { Provider } from 'react-redux';
 import { BrowserRouter } from 'react-router-dom';
 import type { AppStore } from './app/store';
-import { AppShell } from './features/shell/AppShell';
+import { AppShell } from './app/shell/AppShell';
 
 // System fonts only: the board must work with no network.
 const theme = createTheme({

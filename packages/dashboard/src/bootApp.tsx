@@ -2,11 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { makeStore } from './app/store';
-import { createSocketWorker } from './features/connection/createSocketWorker';
-import type { EarlySocketWorker } from './features/connection/earlySocketWorker';
-import { connectRequested } from './features/settings/settingsSlice';
-import type { Settings } from './features/settings/settingsStorage';
-import { readStoredTable } from './features/table/tableSlice';
+import { createSocketWorker } from './connection/createSocketWorker';
+import type { EarlySocketWorker } from './connection/earlySocketWorker';
+import { connectRequested } from './connection/settings/settingsSlice';
+import type { Settings } from './connection/settings/settingsStorage';
+import { readStoredAnalysis } from './analysis/analysisPersistence';
 
 /** Makes the store and mounts the app; `early` is the socket worker main.tsx started, if any. */
 export function bootApp({
@@ -25,7 +25,7 @@ export function bootApp({
     adoptWorker: early?.adopt,
     preloadedState: {
       settings: { current: settings, requested: false, linkProblems: refused },
-      table: readStoredTable(localStorage),
+      analysis: readStoredAnalysis(localStorage),
     },
   });
   // The printed URL names everything: connect at once, no popup to confirm (for this tab: not saved).

@@ -1,10 +1,10 @@
-import './app/noEval';
-import { debugSwitches } from './app/debugSwitches';
+import './shared/noEval';
+import { debugSwitches } from './shared/debugSwitches';
 import { preloadPage } from './app/pageChunks';
-import { createSocketWorker } from './features/connection/createSocketWorker';
-import { startEarlySocketWorker } from './features/connection/earlySocketWorker';
-import { readToken } from './features/auth/tokenStorage';
-import { initialSettings } from './features/settings/settingsStorage';
+import { createSocketWorker } from './connection/createSocketWorker';
+import { startEarlySocketWorker } from './connection/earlySocketWorker';
+import { readToken } from './connection/auth/tokenStorage';
+import { initialSettings } from './connection/settings/settingsStorage';
 
 // Only what connecting needs loads first: the socket worker connects and streams the stored history
 // while the application's code loads and mounts (bootApp is a chunk of its own).

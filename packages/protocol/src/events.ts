@@ -57,6 +57,20 @@ const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.looseObject({ event_type: z.literal(type), creation_ts: z.number(), payload });
 
 /**
+ * One schema per event type: its envelope and payload, without the depth and size bounds that
+ * MlgymEventSchema checks first (a reader that only reads a few fields may check these alone).
+ */
+export const EVENT_SCHEMAS = {
+  experiment_config: envelope('experiment_config', ExperimentConfigPayloadSchema),
+  job_status: envelope('job_status', JobStatusPayloadSchema),
+  experiment_status: envelope('experiment_status', ExperimentStatusPayloadSchema),
+  evaluation_result: envelope('evaluation_result', EvaluationResultPayloadSchema),
+  search_plan: envelope('search_plan', SearchPlanPayloadSchema),
+  search_decision: envelope('search_decision', SearchDecisionPayloadSchema),
+  job_interrupted: envelope('job_interrupted', JobInterruptedPayloadSchema),
+};
+
+/**
  * Every event a publisher may send as `mlgym_event`, discriminated by `event_type`, nesting at most
  * `MAX_JSON_DEPTH` levels and about `MAX_EVENT_BYTES` (checked before the shape, iteratively, so a
  * hostile value is never walked recursively).
@@ -73,13 +87,13 @@ export const MlgymEventSchema = z
   })
   .pipe(
     z.discriminatedUnion('event_type', [
-      envelope('experiment_config', ExperimentConfigPayloadSchema),
-      envelope('job_status', JobStatusPayloadSchema),
-      envelope('experiment_status', ExperimentStatusPayloadSchema),
-      envelope('evaluation_result', EvaluationResultPayloadSchema),
-      envelope('search_plan', SearchPlanPayloadSchema),
-      envelope('search_decision', SearchDecisionPayloadSchema),
-      envelope('job_interrupted', JobInterruptedPayloadSchema),
+      EVENT_SCHEMAS.experiment_config,
+      EVENT_SCHEMAS.job_status,
+      EVENT_SCHEMAS.experiment_status,
+      EVENT_SCHEMAS.evaluation_result,
+      EVENT_SCHEMAS.search_plan,
+      EVENT_SCHEMAS.search_decision,
+      EVENT_SCHEMAS.job_interrupted,
     ]),
   );
 export type MlgymEvent = z.infer<typeof MlgymEventSchema>;

@@ -36,6 +36,7 @@ export type {
   ValidationStrategy,
 } from './validationConfig.js';
 export {
+  EVENT_SCHEMAS,
   ORIGINAL_EVENT_TYPES,
   EVENT_TYPES,
   EvaluationResultPayloadSchema,

@@ -2,10 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import type { EventLog, EventLogProvider } from '@mlgym/event-store';
-import { JoinRequestSchema, MlgymError, PUBLISHER_ROOMS, SafeNameSchema } from '@mlgym/protocol';
+import type { EventLogProvider } from '@mlgym/event-store';
 import type {
-  AuthErrorBody,
   ClientToServerEvents,
   GridSearchListEntry,
   JoinAck,
@@ -14,16 +12,18 @@ import type {
 } from '@mlgym/protocol';
 import { createAccessControl, createHostCheck, createServer } from '@mlgym/server-security';
 import type { AccessControl, HostCheck, TlsFiles } from '@mlgym/server-security';
+import { createGridSearchList } from './gridSearchList.js';
 import { guardHandshake } from './handshakeGuard.js';
-import { createPublisher } from './publisher.js';
-import { messagePermit, recheckConnections } from './socketAccess.js';
-import type { MlgymSocket, SocketData } from './socketAccess.js';
 import { createHistoryHandler } from './historyHandler.js';
 import { createHttpRoutes } from './httpRoutes.js';
+import { createJoinHandler } from './joinHandler.js';
 import { DEFAULT_MAX_KEYS_PER_GRID_SEARCH, KeyLimit } from './keyLimit.js';
 import { originAllowed } from './originAllowed.js';
-import { parseChunk } from './parseChunk.js';
-import { bufferedBytes, drained } from './socketBuffer.js';
+import { createPublisher } from './publisher.js';
+import { asAck, createRefusal, errorBody } from './refusal.js';
+import { createRoomLogs } from './roomLogs.js';
+import { messagePermit, recheckConnections } from './socketAccess.js';
+import type { SocketData } from './socketAccess.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
 
 export interface WsEndpointOptions {
@@ -65,17 +65,6 @@ export interface WsEndpoint {
   close(): Promise<void>;
 }
 
-type Ack<T> = ((result: T) => void) | undefined;
-
-function errorBody(error: unknown): { code: string; message: string } {
-  if (error instanceof MlgymError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: 'internal error while handling the event' };
-}
-
-function asAck<T>(ack: unknown): Ack<T> {
-  return typeof ack === 'function' ? (ack as (result: T) => void) : undefined;
-}
-
 /**
  * The MLboard websocket endpoint. Speaks the original protocol (`join`, `mlgym_event`, `ping`,
  * `leave`, `server_log_message`) plus resumable joins, chunked history, acknowledged and
@@ -114,38 +103,8 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     serveClient: false,
   });
 
-  // One commit listener per grid-search log: it broadcasts every commit to the room.
-  const watched = new Map<string, Promise<EventLog>>();
-  const unsubscribe: Array<() => void> = [];
-  function logFor(gridSearchId: string): Promise<EventLog> {
-    let opening = watched.get(gridSearchId);
-    if (!opening) {
-      opening = options.storage.log(gridSearchId).then((log) => {
-        unsubscribe.push(
-          log.onCommit((firstId, events) => {
-            const message =
-              events.length === 1
-                ? { event_id: firstId, data: events[0] }
-                : {
-                    event_id: 'batched_events' as const,
-                    data: events.map((data, i) => ({ event_id: firstId + i, data })),
-                  };
-            try {
-              io.to(gridSearchId).emit('mlgym_event', message);
-            } catch (error) {
-              report(`ws endpoint: broadcasting events ${firstId}.. of ${gridSearchId} failed: ${String(error)}`);
-            }
-            dropSlowSubscribers(gridSearchId);
-          }),
-        );
-        return log;
-      });
-      watched.set(gridSearchId, opening);
-      opening.catch(() => watched.delete(gridSearchId));
-    }
-    return opening;
-  }
-
+  const rooms = createRoomLogs({ storage: options.storage, io, maxBufferedBytes: maxBuffered, report });
+  const { logFor } = rooms;
   const httpRoutes = createHttpRoutes({
     access,
     hosts: () => hosts,
@@ -155,131 +114,11 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
   io.use(guardHandshake(access, () => hosts));
 
   const permit = messagePermit(access);
+  const refuse = createRefusal(report);
   const publisher = createPublisher({ permit, logFor, keyLimit, maxEventBytes, maxBatchEvents });
-
-  /** Disconnects the room's subscribers that stopped reading (their unsent output is over the bound). */
-  function dropSlowSubscribers(room: string): void {
-    for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
-      const socket = io.sockets.sockets.get(id);
-      if (socket && bufferedBytes(socket) > maxBuffered) {
-        report(`ws endpoint: disconnecting ${id}: more than ${maxBuffered} bytes unsent (it stopped reading)`);
-        socket.disconnect(true);
-        // A websocket close handshake would wait behind the unread output: drop the connection.
-        (socket.conn.transport as unknown as { socket?: { terminate?: () => void } }).socket?.terminate?.();
-      }
-    }
-  }
-
-  function refuse(socket: MlgymSocket, error: unknown, ack?: Ack<PublishAck>): void {
-    const body = errorBody(error);
-    if (!(error instanceof MlgymError)) report(`ws endpoint: ${error instanceof Error ? error.stack : String(error)}`);
-    socket.emit('mlgym_error', body);
-    socket.emit('server_log_message', `Refused: ${body.message}`);
-    ack?.({ ok: false, ...body });
-  }
-
-  /** Sends a room's history after `next - 1`, then joins the room with no gap and no duplicate. */
-  async function replay(socket: MlgymSocket, room: string, from: number, format: 'json' | 'jsonl'): Promise<void> {
-    if (!options.storage.has(room)) {
-      // Nothing stored yet: follow the room without creating anything. Joining in this tick is
-      // safe, as a log is created only by a publish, which commits ticks later.
-      await socket.join(room);
-      socket.emit('history_done', { grid_search_id: room, next_event_id: 0 });
-      return;
-    }
-    const log = await logFor(room);
-    let next = Number.isSafeInteger(from) ? Math.max(0, from) : 0;
-    for (;;) {
-      // Joining in the same tick as the length check: every later commit is broadcast to us.
-      if (next >= log.length) {
-        await socket.join(room);
-        socket.emit('history_done', { grid_search_id: room, next_event_id: log.length });
-        return;
-      }
-      for await (const chunk of log.readRaw(next, log.length, chunkBytes)) {
-        if (socket.disconnected) return;
-        if (format === 'jsonl') {
-          socket.emit('mlgym_event_chunk', {
-            grid_search_id: room,
-            first_event_id: chunk.firstId,
-            count: chunk.count,
-            jsonl: chunk.bytes,
-          });
-        } else {
-          socket.emit('mlgym_event', { event_id: 'batched_events', data: parseChunk(chunk) });
-        }
-        if (chunk.firstId + chunk.count <= next) throw new Error(`replay of ${room} made no progress at ${next}`);
-        next = chunk.firstId + chunk.count;
-        await drained(socket);
-      }
-    }
-  }
-
-  async function handleJoin(socket: MlgymSocket, raw: unknown, ack: Ack<JoinAck>): Promise<void> {
-    const denied = permit(socket.data.token, 'join', 'join rooms');
-    if (denied) return void refuseJoin(socket, denied, ack);
-    const parsed = JoinRequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      const message = 'join expects {rooms: [grid_search_id, …], client_id?, last_event_id?, history_format?}';
-      socket.emit('mlgym_error', { code: 'BAD_REQUEST', message });
-      ack?.({ ok: false, message });
-      return;
-    }
-    const request = parsed.data;
-    const rooms = request.rooms;
-    const adding = new Set(rooms.filter((r) => !socket.rooms.has(r))).size;
-    if (socket.rooms.size - 1 + adding > maxRooms) {
-      const message = `a connection may follow at most ${maxRooms} rooms`;
-      socket.emit('mlgym_error', { code: 'BAD_REQUEST', message });
-      ack?.({ ok: false, message });
-      return;
-    }
-    socket.emit('server_log_message', `Client ${request.client_id ?? '<unknown>'} joined rooms: [${rooms.join(', ')}]`);
-    let refused: AuthErrorBody | undefined;
-    for (const room of rooms) {
-      if ((PUBLISHER_ROOMS as readonly string[]).includes(room)) {
-        await socket.join(room);
-        continue;
-      }
-      if (!SafeNameSchema.safeParse(room).success) {
-        refuse(
-          socket,
-          MlgymError.fromIssue({
-            code: 'STORAGE_PATH_UNSAFE',
-            problem: `room ${JSON.stringify(room)} is not a valid grid search id`,
-          }),
-        );
-        continue;
-      }
-      const forbidden = permit(socket.data.token, 'join', `join ${room}`, room);
-      if (forbidden) {
-        refused = forbidden;
-        refuse(socket, new MlgymError(forbidden));
-        continue;
-      }
-      const ids = request.last_event_id;
-      // Own properties only: `constructor` or `toString` must not read Object.prototype.
-      const last =
-        typeof ids === 'number' ? ids : ids !== undefined && Object.hasOwn(ids, room) ? (ids[room] ?? -1) : -1;
-      await replay(socket, room, last + 1, request.history_format ?? 'json');
-    }
-    ack?.(refused ? { ok: false, ...refused } : { ok: true });
-  }
-
-  function refuseJoin(socket: MlgymSocket, refusal: AuthErrorBody, ack: Ack<JoinAck>): void {
-    refuse(socket, new MlgymError(refusal));
-    ack?.({ ok: false, ...refusal });
-  }
-
-  async function handleList(socket: MlgymSocket): Promise<GridSearchListEntry[]> {
-    const denied = permit(socket.data.token, 'list_grid_searches', 'list grid searches');
-    if (denied) throw new MlgymError(denied);
-    const who = access.authenticate(socket.data.token);
-    const list = await options.storage.list();
-    return who.ok ? list.filter((entry) => access.mayRead(who.principal, entry.grid_search_id)) : [];
-  }
-
-  unsubscribe.push(access.onChange(() => recheckConnections(io, access)));
+  const handleJoin = createJoinHandler({ storage: options.storage, logFor, permit, refuse, maxRooms, chunkBytes });
+  const listGridSearches = createGridSearchList({ storage: options.storage, access, permit });
+  const stopRechecks = access.onChange(() => recheckConnections(io, access));
 
   io.on('connection', (socket) => {
     // Joins of one socket run one after another so their replays cannot interleave.
@@ -303,7 +142,7 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
     });
     socket.on('list_grid_searches', (ack: unknown) => {
       const reply = asAck<GridSearchListEntry[]>(ack);
-      handleList(socket).then(
+      listGridSearches(socket).then(
         (list) => reply?.(list),
         (e: unknown) => {
           refuse(socket, e);
@@ -331,7 +170,8 @@ export function createWsEndpoint(options: WsEndpointOptions): WsEndpoint {
         });
       }),
     close: async () => {
-      for (const off of unsubscribe.splice(0)) off();
+      stopRechecks();
+      rooms.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -125,7 +125,8 @@ async function waitForJobs(
       const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
       if (options.sink && job.stalledCounter > (stalls.get(id) ?? 0)) {
         stalls.set(id, job.stalledCounter);
-        reportLost(options.sink, gridSearchId, id, job);
+        // another worker may have finished it already: its DONE must stay the last word
+        if (state !== 'completed' && state !== 'failed') reportLost(options.sink, gridSearchId, id, job);
       }
       if (state === 'completed') {
         results.set(id, { ...(job.returnvalue as Omit<JobResult, 'seconds'>), seconds });
@@ -234,7 +235,8 @@ export class DistributedExecutor implements JobExecutor {
         f.active = state === 'active';
         if (job.stalledCounter > f.stalls) {
           f.stalls = job.stalledCounter;
-          reportLost(this.options.sink, this.options.gridSearchId, f.experimentId, job);
+          if (state !== 'completed' && state !== 'failed')
+            reportLost(this.options.sink, this.options.gridSearchId, f.experimentId, job);
         }
         const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
         if (state === 'completed') {

@@ -1,9 +1,9 @@
 import type { MlgymEvent } from '@mlgym/protocol';
 import { makeStore } from '../app/store';
-import type { WorkerLike } from '../features/connection/createSocketWorker';
-import { dataReceived } from '../features/events/dataActions';
-import { createEventFolder } from '../features/events/eventFolder';
-import type { FromWorker } from '../features/connection/workerMessages';
+import type { WorkerLike } from '../connection/createSocketWorker';
+import { dataReceived } from '../connection/events/dataActions';
+import { createEventFolder } from '../connection/events/eventFolder';
+import type { FromWorker } from '../connection/worker/workerMessages';
 
 /** A Storage in memory (the tests run without a browser). */
 export function memoryStorage(): Storage {

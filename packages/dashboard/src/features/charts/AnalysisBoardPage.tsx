@@ -1,9 +1,9 @@
 import { Box, Typography } from '@mui/material';
-import { useAppSelector } from '../../app/hooks';
+import { useAppSelector } from '../../store/hooks';
 import { ChartToolbar } from './ChartToolbar';
 import { MetricChart } from './MetricChart';
-import { LeftOutNotice } from '../../app/LeftOutNotice';
-import { BOARD_LIMITS } from '../events/dataUpdate';
+import { LeftOutNotice } from '../../shared/LeftOutNotice';
+import { BOARD_LIMITS } from '../../connection/events/dataUpdate';
 import { MAX_CHARTS, selectChartsNotDrawn, selectDrawnChartKeys } from './chartSelectors';
 
 /** `/` and `/analysisboard`: one chart per series, two per row on wide screens. */

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { Box, ButtonBase } from '@mui/material';
-import { experimentColor } from './experimentColor';
+import { experimentColor } from '../../analysis/experimentColor';
 
 export interface ChartLegendProps {
   ids: readonly number[];

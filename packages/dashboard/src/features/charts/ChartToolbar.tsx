@@ -1,7 +1,7 @@
 import { FormControlLabel, InputAdornment, Paper, Slider, Stack, Switch, TextField, Typography } from '@mui/material';
 import SearchIcon from '@mui/icons-material/Search';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { selectFilteredExperimentIds } from '../table/tableSelectors';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { selectChartFilterError, selectChartKeys } from './chartSelectors';
 import { followTableFilterSet, logScaleSet, nameFilterChanged, smoothingSet } from './chartsSlice';
 

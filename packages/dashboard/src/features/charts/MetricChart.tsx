@@ -1,22 +1,22 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Button, Paper, Stack, Typography } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
-import { useAppSelector } from '../../app/hooks';
-import { isolateBidi } from '../../app/isolateBidi';
-import { useWhenIdle } from '../../app/useWhenIdle';
-import { selectHyperParameters } from '../table/tableSelectors';
-import { formatNumber } from '../table/cellFormat';
-import type { Best } from './bestExperiment';
+import { useAppSelector } from '../../store/hooks';
+import { isolateBidi } from '../../shared/isolateBidi';
+import { useWhenIdle } from '../../shared/useWhenIdle';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
+import { formatNumber } from '../../shared/cellFormat';
+import type { Best } from '../../analysis/lineChart/bestExperiment';
 import { chartTitle } from './chartData';
 import { selectLineFilter } from './chartSelectors';
 import { legendClick } from './legendClick';
-import { LEGEND_MAX_LINES, chartOptions } from './chartOptions';
-import type { ChartLive } from './chartOptions';
-import { ChartCanvas } from './ChartCanvas';
+import { LEGEND_MAX_LINES, chartOptions } from '../../analysis/lineChart/chartOptions';
+import type { ChartLive } from '../../analysis/lineChart/chartOptions';
+import { ChartCanvas } from '../../analysis/lineChart/ChartCanvas';
 import { ChartLegend } from './ChartLegend';
-import type { ChartHandle } from './ChartCanvas';
+import type { ChartHandle } from '../../analysis/lineChart/ChartCanvas';
 import { ExperimentPicker } from './ExperimentPicker';
-import { useBest } from './useBest';
+import { useBest } from '../../analysis/lineChart/useBest';
 
 const NO_IDS: readonly number[] = [];
 
@@ -76,6 +76,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const experimentIds = useAppSelector((s) => s.series.byKey[seriesKey]?.experimentIds);
   const lineFilter = useAppSelector(selectLineFilter);
   const logScale = useAppSelector((s) => s.charts.logScale);
+  const smoothing = useAppSelector((s) => s.charts.smoothing);
   const hyper = useAppSelector(selectHyperParameters);
   const navigate = useNavigate();
   const chartRef = useRef<ChartHandle | null>(null);
@@ -117,6 +118,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
           ids={ids}
           hidden={hidden}
           options={options}
+          smoothing={smoothing}
           live={live}
           onLineClick={goTo}
           handle={chartRef}

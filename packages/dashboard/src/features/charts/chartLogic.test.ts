@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bestExperiment } from './bestExperiment';
+import { bestExperiment } from '../../analysis/lineChart/bestExperiment';
 import { chartTitle } from './chartData';
-import { ema } from './ema';
+import { ema } from '../../analysis/lineChart/ema';
 import { legendClick } from './legendClick';
-import { tooltipLines } from './chartOptions';
+import { tooltipLines } from '../../analysis/lineChart/chartOptions';
 
 describe('chart logic', () => {
   it("legend: solo, add, remove, and the last one restores all (the original's behaviour)", () => {

@@ -1,7 +1,7 @@
 import { createSelector } from '@reduxjs/toolkit';
-import type { RootState } from '../../app/store';
-import { selectFilteredExperimentIds } from '../table/tableSelectors';
-import { compilePattern } from '../table/rowFilter';
+import type { RootState } from '../../store/rootState';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
+import { compilePattern } from '../../analysis/rowFilter';
 
 /** Chart keys passing the name filter (an invalid pattern filters nothing; its error is shown). */
 export const selectChartKeys = createSelector(

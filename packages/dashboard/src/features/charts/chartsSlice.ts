@@ -13,6 +13,12 @@ export interface ChartsState {
 
 const initialState: ChartsState = { nameFilter: '', logScale: false, smoothing: 0, followTableFilter: true };
 
+declare module '../../store/rootState' {
+  interface RootState {
+    charts: ChartsState;
+  }
+}
+
 export const chartsSlice = createSlice({
   name: 'charts',
   initialState,

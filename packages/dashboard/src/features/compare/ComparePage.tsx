@@ -1,4 +1,4 @@
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
@@ -17,10 +17,10 @@ import {
   Typography,
 } from '@mui/material';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { experimentColor } from '../charts/experimentColor';
-import { seriesValue } from '../sweep/parallelData';
-import { compareFocusSet, compareSelectionSet, compareToggled } from './compareSlice';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { experimentColor } from '../../analysis/experimentColor';
+import { seriesValue } from '../../analysis/series/seriesValue';
+import { compareFocusSet, compareSelectionSet, compareToggled } from '../../analysis/analysisSlice';
 import { configDiff } from './configDiff';
 
 function short(text: string | undefined): string {
@@ -35,7 +35,8 @@ export function ComparePage() {
   const allIds = useAppSelector((s) => s.experiments.ids as number[]);
   const configs = useAppSelector((s) => s.experiments.configs);
   const series = useAppSelector((s) => s.series);
-  const { ids, focus } = useAppSelector((s) => s.compare);
+  const ids = useAppSelector((s) => s.analysis.compared);
+  const focus = useAppSelector((s) => s.analysis.focus);
   const [onlyDiff, setOnlyDiff] = useState(true);
   const fromUrl = params.get('ids');
   useEffect(() => {

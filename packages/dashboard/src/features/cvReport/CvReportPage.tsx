@@ -1,4 +1,4 @@
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { useMemo, useState } from 'react';
 import {
   Alert,
@@ -17,10 +17,11 @@ import {
   Typography,
 } from '@mui/material';
 import { Link as RouterLink } from 'react-router-dom';
-import { useAppSelector } from '../../app/hooks';
-import { selectHyperParameters } from '../table/tableSelectors';
+import { useAppSelector } from '../../store/hooks';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
 import type { Stat } from './cvReport';
-import { cvReport, foldInfo, isFoldPath } from './cvReport';
+import { isFoldPath } from '../../analysis/experiments/foldPaths';
+import { cvReport, foldInfo } from './cvReport';
 
 const num = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(4));
 const stat = (s: Stat | undefined) => (s ? `${num(s.mean)} (± ${num(s.std)})` : '—');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Series } from '../series/seriesSlice';
-import { cvReport, foldInfo, isFoldPath, meanStd } from './cvReport';
+import type { Series } from '../../analysis/series/seriesSlice';
+import { isFoldPath } from '../../analysis/experiments/foldPaths';
+import { cvReport, foldInfo, meanStd } from './cvReport';
 
 function series(key: string, kind: Series['kind'], finals: Record<number, number>): Series {
   const [split, ...tag] = key.split('_');

@@ -1,5 +1,5 @@
-import type { Series } from '../series/seriesSlice';
-import { seriesValue } from '../sweep/parallelData';
+import type { Series } from '../../analysis/series/seriesSlice';
+import { seriesValue } from '../../analysis/series/seriesValue';
 
 /** Fold ids a CV or nested-CV experiment carries in its stored config (injected by `mlgym run`). */
 export interface FoldInfo {
@@ -7,20 +7,6 @@ export interface FoldInfo {
   valFold: number | null;
   outerFold: number | null;
   innerFold: number | null;
-}
-
-export const FOLD_KEYS = [
-  'hyper_paramater_combination_id',
-  'val_fold_id',
-  'outer_test_fold_id',
-  'inner_test_fold_id',
-  'experiment_id',
-  'split_indices',
-] as const;
-
-/** Whether a dotted config path is fold bookkeeping (ids, split indices) rather than a hyper-parameter. */
-export function isFoldPath(path: string): boolean {
-  return path.split('.').some((segment) => (FOLD_KEYS as readonly string[]).includes(segment));
 }
 
 function findKey(value: unknown, key: string, depth = 0): number | null {

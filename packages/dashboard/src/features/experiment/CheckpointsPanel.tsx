@@ -15,12 +15,12 @@ import {
   Typography,
 } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
-import { describeRestError } from '../../app/api';
-import type { ExperimentTarget } from '../../app/storedFiles';
-import { checkpointUrl, useCheckpointFileInfoQuery, useCheckpointListQuery } from '../../app/storedFiles';
-import { authorizationFor } from '../auth/tokenStorage';
-import { saveBlob, sha256Hex } from './saveFile';
-import { formatBytes } from './timeFormat';
+import { describeRestError } from '../../connection/rest/api';
+import type { ExperimentTarget } from '../../connection/rest/storedFiles';
+import { checkpointUrl, useCheckpointFileInfoQuery, useCheckpointListQuery } from '../../connection/rest/storedFiles';
+import { authorizationFor } from '../../connection/auth/tokenStorage';
+import { saveBlob, sha256Hex } from '../../shared/saveFile';
+import { formatBytes } from '../../shared/timeFormat';
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
 

@@ -1,9 +1,9 @@
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { Box, Button, Chip, Stack, Tooltip } from '@mui/material';
 import CopyIcon from '@mui/icons-material/ContentCopy';
 import DownloadIcon from '@mui/icons-material/Download';
 import { stringify } from 'yaml';
-import { copyText, saveText } from './saveFile';
+import { copyText, saveText } from '../../shared/saveFile';
 
 function isBranch(v: unknown): v is Record<string, unknown> | unknown[] {
   return v !== null && typeof v === 'object';

@@ -1,55 +1,41 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { Box, Paper, Typography } from '@mui/material';
-import { Line } from 'react-chartjs-2';
-import { useAppSelector } from '../../app/hooks';
-import '../charts/chartSetup';
-import { experimentColor } from '../charts/experimentColor';
-import type { Series } from '../series/seriesSlice';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
+import { ChartCanvas } from '../../analysis/lineChart/ChartCanvas';
+import { chartOptions } from '../../analysis/lineChart/chartOptions';
+import type { ChartLive } from '../../analysis/lineChart/chartOptions';
+import type { Series } from '../../analysis/series/seriesSlice';
+import { isolateBidi } from '../../shared/isolateBidi';
+import { useAppSelector } from '../../store/hooks';
 
+const NO_LINES_HIDDEN: ReadonlySet<number> = new Set();
+// a click on the line would open the page it is on
+const stay = () => undefined;
+
+/** One series of one experiment, drawn as the graphs page draws its lines (analysis/lineChart). */
 function SeriesChart({ series, experimentId }: { series: Series; experimentId: number }) {
-  const points = series.byExperiment[experimentId];
-  const data = useMemo(
-    () => ({
-      datasets: [
-        {
-          label: `experiment_${experimentId}`,
-          // Real epochs on x (the original plotted indices).
-          data: (points?.epochs ?? []).map((epoch, i) => ({ x: epoch, y: points?.values[i] ?? null })),
-          borderColor: experimentColor(experimentId),
-          backgroundColor: experimentColor(experimentId),
-          pointRadius: 2,
-          spanGaps: true,
-        },
-      ],
-    }),
-    [points, experimentId],
-  );
-  const count = points?.epochs.length ?? 0;
+  const ids = useMemo(() => [experimentId], [experimentId]);
+  const hyper = useAppSelector(selectHyperParameters);
+  const options = useMemo(() => chartOptions({ logScale: false }), []);
+  const live = useRef<ChartLive>({ hyper, ids, best: null });
+  live.current.hyper = hyper;
+  live.current.ids = ids;
+  const count = series.byExperiment[experimentId]?.epochs.length ?? 0;
   return (
     <Paper variant="outlined" sx={{ p: 1.5 }}>
       <Typography variant="subtitle2" component="h4" sx={{ fontWeight: 700 }}>
-        {series.key}
+        {isolateBidi(series.key)}
       </Typography>
-      <Box sx={{ height: 220, position: 'relative' }}>
-        <Line
-          role="img"
-          aria-label={`${series.key} of experiment ${experimentId}: ${count} epoch${count === 1 ? '' : 's'}`}
-          data={data}
-          options={{
-            animation: false,
-            responsive: true,
-            maintainAspectRatio: false,
-            parsing: false,
-            normalized: true,
-            scales: {
-              x: { type: 'linear', title: { display: true, text: 'Epoch' }, ticks: { precision: 0, stepSize: 1 } },
-              y: { type: 'linear' },
-            },
-            plugins: {
-              legend: { display: false },
-              tooltip: { callbacks: { title: (items) => `Epoch ${items[0]?.parsed.x ?? ''}` } },
-            },
-          }}
+      <Box sx={{ height: 220, position: 'relative', contain: 'strict' }}>
+        <ChartCanvas
+          seriesKey={series.key}
+          ids={ids}
+          hidden={NO_LINES_HIDDEN}
+          options={options}
+          smoothing={0}
+          live={live}
+          onLineClick={stay}
+          label={`${isolateBidi(series.key)} of experiment ${experimentId}: ${count} epoch${count === 1 ? '' : 's'}`}
         />
       </Box>
     </Paper>

@@ -3,12 +3,17 @@ import { Accordion, AccordionDetails, AccordionSummary, Alert, Box, Button, Stac
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import ModelCardIcon from '@mui/icons-material/Article';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import { describeRestError } from '../../app/api';
-import { useAppSelector } from '../../app/hooks';
-import { useExperimentJsonQuery, useStoreTarget, useSystemInfoQuery } from '../../app/storedFiles';
-import type { ExperimentRow } from '../events/dataUpdate';
-import { batchProgress, displayStatus, durationSeconds, epochProgress } from '../experiments/experimentView';
-import { selectExperimentById, selectHyperParameters } from '../table/tableSelectors';
+import { describeRestError } from '../../connection/rest/api';
+import { useAppSelector } from '../../store/hooks';
+import { useExperimentJsonQuery, useStoreTarget, useSystemInfoQuery } from '../../connection/rest/storedFiles';
+import type { ExperimentRow } from '../../connection/events/dataUpdate';
+import {
+  batchProgress,
+  displayStatus,
+  durationSeconds,
+  epochProgress,
+} from '../../analysis/experiments/experimentView';
+import { selectExperimentById, selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
 import { CheckpointsPanel } from './CheckpointsPanel';
 import { ConfigTree } from './ConfigTree';
 import { EnvironmentPanel } from './EnvironmentPanel';
@@ -16,7 +21,7 @@ import { ExperimentCharts } from './ExperimentCharts';
 import { KeyValueList } from './KeyValueList';
 import { ProgressGauge } from './ProgressGauge';
 import { deviceText } from './environment';
-import { formatDuration, formatLocalTime, localTimeZone } from './timeFormat';
+import { formatDuration, formatLocalTime, localTimeZone } from '../../shared/timeFormat';
 
 export function Section({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
   return (

@@ -1,5 +1,5 @@
 import { Box, Paper, Typography } from '@mui/material';
-import { formatPercent } from './timeFormat';
+import { formatPercent } from '../../shared/timeFormat';
 
 /**
  * A half-circle gauge (SVG, so it also appears in exported pages) with a rounded percentage: green when complete,

@@ -1,4 +1,4 @@
-import { formatLocalTime } from './timeFormat';
+import { formatLocalTime } from '../../shared/timeFormat';
 
 /** Label/value lines of a stored `system_info.json` (the training machine), in reading order. */
 export function environmentItems(info: Record<string, unknown> | undefined): Array<[string, string]> {

@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import { Alert, Box, Link, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Link as RouterLink } from 'react-router-dom';
-import type { RootState } from '../../app/store';
-import { useAppSelector } from '../../app/hooks';
-import type { LadderCell } from './searchLadder';
-import { searchLadder } from './searchLadder';
-import type { SearchTrial } from './searchSlice';
-import { trialsAdapter } from './searchSlice';
+import type { RootState } from '../../store/rootState';
+import { useAppSelector } from '../../store/hooks';
+import type { LadderCell } from '../../analysis/search/searchLadder';
+import { searchLadder } from '../../analysis/search/searchLadder';
+import type { SearchTrial } from '../../analysis/search/searchSlice';
+import { trialsAdapter } from '../../analysis/search/searchSlice';
 
 const selectTrials = trialsAdapter.getSelectors((s: RootState) => s.search).selectAll;
 const num = (x: number | null | undefined) => (x === null || x === undefined ? 'NaN' : x.toFixed(4));

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Alert, Box, Button, FormControlLabel, Paper, Stack, Switch, Typography } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
-import { describeRestError } from '../../app/api';
-import type { StoreTarget } from '../../app/storedFiles';
-import { useGridSearchFileQuery } from '../../app/storedFiles';
-import { saveText } from '../experiment/saveFile';
+import { describeRestError } from '../../connection/rest/api';
+import type { StoreTarget } from '../../connection/rest/storedFiles';
+import { useGridSearchFileQuery } from '../../connection/rest/storedFiles';
+import { saveText } from '../../shared/saveFile';
 
 /** One grid-search level YAML file (`grid_search_config.yml`, `run_config.yml`): view, hide, download. */
 export function ConfigFilePanel({ target, name, title }: { target: StoreTarget; name: string; title: string }) {

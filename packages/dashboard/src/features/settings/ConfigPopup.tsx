@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { GridSearchPicker } from './GridSearchPicker';
 import { SettingsFields } from './SettingsFields';
-import { connectRequested } from './settingsSlice';
-import { isComplete, normalizeSettings } from './settingsStorage';
+import { connectRequested } from '../../connection/settings/settingsSlice';
+import { isComplete, normalizeSettings } from '../../connection/settings/settingsStorage';
 
 /** The original's "Enter Configurations" popup, plus a grid-search picker. */
 export function ConfigPopup({ open, onClose }: { open: boolean; onClose?: () => void }) {

@@ -2,10 +2,10 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { Alert, Box, ListItemButton, ListItemText, TextField, Typography } from '@mui/material';
 import { List } from 'react-window';
 import type { RowComponentProps } from 'react-window';
-import { describeRestError, useGridSearchesQuery } from '../../app/api';
-import type { GridSearchEntry } from '../../app/api';
-import { isolateBidi } from '../../app/isolateBidi';
-import { endpointProblem, normalizeUrl } from './settingsStorage';
+import { describeRestError, useGridSearchesQuery } from '../../connection/rest/api';
+import type { GridSearchEntry } from '../../connection/rest/api';
+import { isolateBidi } from '../../shared/isolateBidi';
+import { endpointProblem, normalizeUrl } from '../../connection/settings/settingsStorage';
 
 const ROW_HEIGHT = 56;
 const LIST_HEIGHT = 220;

@@ -1,6 +1,6 @@
 import { Stack, TextField } from '@mui/material';
-import type { Settings } from './settingsStorage';
-import { endpointProblem, normalizeUrl } from './settingsStorage';
+import type { Settings } from '../../connection/settings/settingsStorage';
+import { endpointProblem, normalizeUrl } from '../../connection/settings/settingsStorage';
 
 /** The three connection fields, with the original's labels and helper texts; a URL that is no endpoint is refused. */
 export function SettingsFields({ value, onChange }: { value: Settings; onChange: (next: Settings) => void }) {

@@ -3,14 +3,14 @@ import { Alert, Box, Button, Paper, Stack, Typography } from '@mui/material';
 import DeleteIcon from '@mui/icons-material/Delete';
 import SendIcon from '@mui/icons-material/Send';
 import { useNavigate } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { useStoreTarget } from '../../app/storedFiles';
-import { AccessPanel } from '../auth/AccessPanel';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { useStoreTarget } from '../../connection/rest/storedFiles';
+import { AccessPanel } from './AccessPanel';
 import { ConfigFilePanel } from './ConfigFilePanel';
 import { GridSearchPicker } from './GridSearchPicker';
 import { SettingsFields } from './SettingsFields';
-import { connectRequested, settingsCleared } from './settingsSlice';
-import { isComplete, normalizeSettings } from './settingsStorage';
+import { connectRequested, settingsCleared } from '../../connection/settings/settingsSlice';
+import { isComplete, normalizeSettings } from '../../connection/settings/settingsStorage';
 
 /**
  * Connection settings: view, change (reconnects to the chosen grid search) and clear them (no

@@ -1,9 +1,9 @@
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
-import { experimentColor } from '../charts/experimentColor';
-import type { Axis, Brush, ParallelData } from './parallelData';
-import { axisPosition, brushFromPositions } from './parallelData';
+import { experimentColor } from '../../analysis/experimentColor';
+import type { Axis, Brush, ParallelData } from '../../analysis/parallelData';
+import { axisPosition, brushFromPositions } from '../../analysis/parallelData';
 
 const WIDTH = 1000;
 const HEIGHT = 420;

@@ -14,14 +14,13 @@ import {
   Typography,
 } from '@mui/material';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { compareSelectionSet } from '../compare/compareSlice';
-import { selectFilteredExperimentIds } from '../table/tableSelectors';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { ParallelCoordinates } from './ParallelCoordinates';
-import { selectParallelData, selectSweepMetric } from './analysisSelectors';
-import type { MetricMode } from './parallelData';
-import { brushSet, brushesCleared, metricChosen, modeChosen } from './sweepSlice';
-import { RungLegend, useRungColours } from '../search/RungLegend';
+import { selectParallelData, selectSweepMetric } from '../../analysis/parallelSelectors';
+import type { MetricMode } from '../../analysis/series/seriesValue';
+import { brushSet, brushesCleared, compareSelectionSet, metricChosen, modeChosen } from '../../analysis/analysisSlice';
+import { RungLegend, useRungColours } from '../../analysis/search/RungLegend';
 
 /** `/sweep`: parallel coordinates of the swept hyper-parameters and a metric; brushes filter the table and charts. */
 export function SweepPage() {
@@ -30,8 +29,8 @@ export function SweepPage() {
   const data = useAppSelector(selectParallelData);
   const metric = useAppSelector(selectSweepMetric);
   const keys = useAppSelector((s) => s.series.keys);
-  const mode = useAppSelector((s) => s.sweep.mode);
-  const brushes = useAppSelector((s) => s.sweep.brushes);
+  const mode = useAppSelector((s) => s.analysis.sweepMode);
+  const brushes = useAppSelector((s) => s.analysis.brushes);
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const total = data.lines.length;
   const shown = filtered ? data.lines.filter((l) => filtered.has(l.experimentId)).length : total;

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Button, Checkbox, Divider, ListItemIcon, ListItemText, ListSubheader, Menu, MenuItem } from '@mui/material';
 import ViewColumnIcon from '@mui/icons-material/ViewColumn';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { allColumnsShown, columnVisibilitySet } from './tableSlice';
-import { selectColumns } from './tableSelectors';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { allColumnsShown, columnVisibilitySet } from '../../analysis/analysisSlice';
+import { selectColumns } from '../../analysis/experimentTable';
 
 const GROUPS = [
   ['experiment', 'Experiment'],
@@ -14,7 +14,7 @@ const GROUPS = [
 /** Which columns the table shows; remembered across reloads and new events. */
 export function ColumnChooser() {
   const columns = useAppSelector(selectColumns);
-  const hidden = useAppSelector((s) => s.table.hiddenColumns);
+  const hidden = useAppSelector((s) => s.analysis.hiddenColumns);
   const dispatch = useAppDispatch();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   return (

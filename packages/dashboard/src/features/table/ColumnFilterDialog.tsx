@@ -14,11 +14,11 @@ import {
   ToggleButton,
   ToggleButtonGroup,
 } from '@mui/material';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import type { ColumnFilter } from './rowFilter';
-import { cellText, compilePattern } from './rowFilter';
-import { columnFilterSet } from './tableSlice';
-import { selectColumns, selectGridRows } from './tableSelectors';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import type { ColumnFilter } from '../../analysis/rowFilter';
+import { cellText, compilePattern } from '../../analysis/rowFilter';
+import { columnFilterSet } from '../../analysis/analysisSlice';
+import { selectColumns, selectGridRows } from '../../analysis/experimentTable';
 
 const MAX_SET_VALUES = 50;
 

@@ -3,26 +3,23 @@ import { Button, Paper, Stack, Typography } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
 import CompareIcon from '@mui/icons-material/CompareArrows';
 import { useNavigate } from 'react-router-dom';
-import { useAppSelector } from '../../app/hooks';
+import { useAppSelector } from '../../store/hooks';
 import { ColumnChooser } from './ColumnChooser';
 import type { ExperimentGridHandle } from './ExperimentGrid';
 import { ExperimentGrid } from './ExperimentGrid';
 import { TableFilterBar } from './TableFilterBar';
-import { LeftOutNotice } from '../../app/LeftOutNotice';
-import { MAX_HYPER_PARAMETERS } from '../experiments/hyperParameters';
-import {
-  MAX_COLUMNS_PER_GROUP,
-  selectColumnsLeftOut,
-  selectFilteredExperimentIds,
-  selectHyperParameters,
-} from './tableSelectors';
+import { LeftOutNotice } from '../../shared/LeftOutNotice';
+import { MAX_HYPER_PARAMETERS } from '../../analysis/experiments/hyperParameters';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
+import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
+import { MAX_COLUMNS_PER_GROUP, selectColumnsLeftOut } from '../../analysis/experimentTable';
 
 /** `/dashboard`: one row per experiment. */
 export function DashboardPage() {
   const total = useAppSelector((s) => s.experiments.ids.length);
   const filtered = useAppSelector(selectFilteredExperimentIds);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
-  const compared = useAppSelector((s) => s.compare.ids);
+  const compared = useAppSelector((s) => s.analysis.compared);
   const leftOut = useAppSelector(selectColumnsLeftOut);
   const hyperOmitted = useAppSelector((s) => selectHyperParameters(s).omitted ?? 0);
   const navigate = useNavigate();

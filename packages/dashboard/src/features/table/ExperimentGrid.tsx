@@ -24,15 +24,16 @@ import type {
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useNavigate } from 'react-router-dom';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { compareSelectionSet } from '../compare/compareSlice';
-import { isolateBidi } from '../../app/isolateBidi';
-import { formatDuration, formatNumber, formatPercent, formatTime } from './cellFormat';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
+import { compareSelectionSet } from '../../analysis/analysisSlice';
+import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
+import { isolateBidi } from '../../shared/isolateBidi';
+import { formatDuration, formatNumber, formatPercent, formatTime } from '../../shared/cellFormat';
 import { csvSafe } from './csvSafe';
 import { ProgressCell, StatusCell } from './cellRenderers';
-import type { GridRow } from './rowFilter';
-import type { ColumnSpec } from './tableSelectors';
-import { selectFilteredExperimentIds, selectGridRows, selectShownColumns } from './tableSelectors';
+import type { GridRow } from '../../analysis/rowFilter';
+import type { ColumnSpec } from '../../analysis/experimentTable';
+import { selectGridRows, selectShownColumns } from '../../analysis/experimentTable';
 
 // Only what the table uses (the whole community bundle would double the page's weight). CellStyleModule:
 // the `numericColumn` type right-aligns through cell and header classes.
@@ -153,7 +154,7 @@ export const ExperimentGrid = memo(
     filterRef.current = filtered;
     const navigate = useNavigate();
     const dispatch = useAppDispatch();
-    const compared = useAppSelector((s) => s.compare.ids);
+    const compared = useAppSelector((s) => s.analysis.compared);
     const comparedRef = useRef(compared);
     comparedRef.current = compared;
 

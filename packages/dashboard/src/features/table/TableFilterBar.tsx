@@ -2,17 +2,17 @@ import { useState } from 'react';
 import { Button, Chip, InputAdornment, Stack, TextField } from '@mui/material';
 import FilterListIcon from '@mui/icons-material/FilterList';
 import SearchIcon from '@mui/icons-material/Search';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { ColumnFilterDialog } from './ColumnFilterDialog';
 import { filterLabel } from './filterLabel';
-import type { ColumnFilter } from './rowFilter';
-import { columnFilterSet, filtersCleared, quickFilterChanged } from './tableSlice';
-import { selectColumns, selectQuickFilterError } from './tableSelectors';
+import type { ColumnFilter } from '../../analysis/rowFilter';
+import { columnFilterSet, filtersCleared, quickFilterChanged } from '../../analysis/analysisSlice';
+import { selectColumns, selectQuickFilterError } from '../../analysis/experimentTable';
 
 /** Quick regex filter over every shown column plus per-column filters; they filter rows and chart lines. */
 export function TableFilterBar() {
-  const quick = useAppSelector((s) => s.table.quickFilter);
-  const filters = useAppSelector((s) => s.table.columnFilters);
+  const quick = useAppSelector((s) => s.analysis.quickFilter);
+  const filters = useAppSelector((s) => s.analysis.columnFilters);
   const columns = useAppSelector(selectColumns);
   const error = useAppSelector(selectQuickFilterError);
   const dispatch = useAppDispatch();

@@ -1,7 +1,7 @@
 import { Tooltip } from '@mui/material';
 import type { CustomCellRendererProps } from 'ag-grid-react';
-import { statusColor } from '../search/searchStatus';
-import type { GridRow } from './rowFilter';
+import { statusColor } from '../../analysis/search/searchStatus';
+import type { GridRow } from '../../analysis/rowFilter';
 
 // Plain elements, not MUI components: a table of 1,000 experiments mounts these for every row
 // scrolled or filtered into view, and each MUI chip or progress bar costs a style computation.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isolateBidi } from '../../app/isolateBidi';
+import { isolateBidi } from '../../shared/isolateBidi';
 import { csvSafe } from './csvSafe';
 
 describe('CSV export against formula injection', () => {

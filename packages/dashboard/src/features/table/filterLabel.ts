@@ -1,5 +1,5 @@
-import { formatNumber } from './cellFormat';
-import type { ColumnFilter } from './rowFilter';
+import { formatNumber } from '../../shared/cellFormat';
+import type { ColumnFilter } from '../../analysis/rowFilter';
 
 /** A filter as its chip shows it, e.g. `hp.lr ≤ 0.01`, `status ∈ {FAILED}`, `error ~ /oom/`. */
 export function filterLabel(f: ColumnFilter, columnLabel: string): string {
