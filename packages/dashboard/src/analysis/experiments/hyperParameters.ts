@@ -1,10 +1,15 @@
+import { shortestSuffixes } from '../columns/shortestSuffixes';
+
 export type HyperValue = string | number | boolean | null;
 
 export interface HyperColumn {
   /** Grid field id: `hp:` + the dotted path in the experiment config. */
   id: string;
   path: string;
-  /** The path without the `config` levels of the component graph, e.g. `optimizer.lr`. */
+  /**
+   * The shortest run of the path's last segments (the component graph's `config` levels left out) that
+   * no other swept path ends with, e.g. `lr`, `batch_size` (see shortestSuffixes); the path is the tooltip.
+   */
   label: string;
 }
 
@@ -15,6 +20,8 @@ export interface HyperParameters {
   omitted?: number;
   /** Per experiment id: the values of those columns. */
   values: Record<number, Record<string, HyperValue>>;
+  /** Leaves with the same value in every experiment (the expression filter reads them too). */
+  common: Record<string, HyperValue>;
 }
 
 function flatten(value: unknown, path: string, out: Map<string, HyperValue>): void {
@@ -64,23 +71,21 @@ export function deriveHyperParameters(configs: Record<number, Record<string, unk
   swept.sort();
   const omitted = Math.max(0, swept.length - MAX_HYPER_PARAMETERS);
   if (omitted) swept.length = MAX_HYPER_PARAMETERS;
+  const sweptSet = new Set(swept);
+  const common: Record<string, HyperValue> = {};
+  const first = flat.values().next().value;
+  if (first) for (const [p, v] of first) if (!sweptSet.has(p)) common[p] = v;
   const values: HyperParameters['values'] = {};
   for (const [id, leaves] of flat) {
     const row: Record<string, HyperValue> = {};
     for (const p of swept) if (leaves.has(p)) row[`hp:${p}`] = leaves.get(p) ?? null;
     values[id] = row;
   }
+  const labels = shortestSuffixes(swept);
   return {
     ...(omitted ? { omitted } : {}),
-    columns: swept.map((path) => ({
-      id: `hp:${path}`,
-      path,
-      label:
-        path
-          .split('.')
-          .filter((s) => s !== 'config')
-          .join('.') || path,
-    })),
+    columns: swept.map((path) => ({ id: `hp:${path}`, path, label: labels.get(path) ?? path })),
     values,
+    common,
   };
 }

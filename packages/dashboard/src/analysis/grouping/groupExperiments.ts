@@ -1,3 +1,5 @@
+import { isFoldPath } from '../experiments/foldPaths';
+
 /**
  * How experiments are put together:
  * - `none`: one line and one row per experiment (today's view);
@@ -33,21 +35,11 @@ export interface GroupingFacts {
   tags?(id: number): readonly string[] | undefined;
 }
 
-/** Config segments that say which fold an experiment is (see cvReport.ts's FOLD_KEYS). */
-const FOLD_SEGMENTS = new Set([
-  'hyper_paramater_combination_id',
-  'val_fold_id',
-  'outer_test_fold_id',
-  'inner_test_fold_id',
-  'experiment_id',
-  'split_indices',
-]);
-
 /** Whether a swept path separates members of one combination rather than combinations: folds and seeds. */
 export function isReplicatePath(path: string): boolean {
   const segments = path.split('.');
   const last = segments[segments.length - 1] ?? '';
-  return segments.some((s) => FOLD_SEGMENTS.has(s)) || /seed$/i.test(last);
+  return isFoldPath(path) || /seed$/i.test(last);
 }
 
 const valueText = (v: unknown): string =>

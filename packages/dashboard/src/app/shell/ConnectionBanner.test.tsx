@@ -28,7 +28,9 @@ describe('the connection banner', () => {
   it('says nothing before a connection, and names a refused link endpoint', () => {
     const { store } = renderWithProviders(<ConnectionBanner />, {
       store: {
-        preloadedState: { settings: { current: settings, requested: false, linkProblems: ['data: is not allowed.'] } },
+        preloadedState: {
+          settings: { current: settings, requested: false, linkProblems: ['data: is not allowed.'], also: [] },
+        },
       },
     });
     const alert = screen.getByRole('alert');
