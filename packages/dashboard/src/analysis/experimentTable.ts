@@ -5,6 +5,7 @@ import { selectExperimentRows, selectHyperParameters } from './experiments/exper
 import { batchProgress, displayStatus, durationSeconds, epochProgress } from './experiments/experimentView';
 import { selectLatestScores } from './series/seriesSelectors';
 import type { GridRow } from './rowFilter';
+import { selectGridSearchNames, selectGridSearchOf } from './experiments/gridSearchSelectors';
 import { compilePattern } from './rowFilter';
 
 export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time';
@@ -47,10 +48,13 @@ const sameColumn = (a: ColumnSpec, b: ColumnSpec) =>
  * makes new configs and series keys, and a new array here made the grid set up all its columns and
  * lay out every row again.
  */
+/** The grid search of each row, on a page of several. */
+const GRID_SEARCH_COLUMN: ColumnSpec = { id: 'grid_search', label: 'Grid search', type: 'set', group: 'experiment' };
+
 export const selectColumns = createSelector(
-  [selectHyperParameters, (s: RootState) => s.series.keys],
-  (hyper, keys): ColumnSpec[] => [
-    ...LEAD_COLUMNS,
+  [selectHyperParameters, (s: RootState) => s.series.keys, (s: RootState) => selectGridSearchNames(s).length > 1],
+  (hyper, keys, several): ColumnSpec[] => [
+    ...(several ? [LEAD_COLUMNS[0] as ColumnSpec, GRID_SEARCH_COLUMN, ...LEAD_COLUMNS.slice(1)] : LEAD_COLUMNS),
     ...hyper.columns.map((c): ColumnSpec => ({
       id: c.id,
       label: isolateBidi(c.label),
@@ -102,12 +106,16 @@ export const selectShownColumns = createSelector([selectShownAndLeftOut], (r) =>
 /** Columns neither hidden nor drawn (beyond MAX_COLUMNS_PER_GROUP). */
 export const selectColumnsLeftOut = createSelector([selectShownAndLeftOut], (r) => r.leftOut);
 
-/** The table's rows: status fields, progress, hyper-parameters and latest scores, one per experiment. */
+/**
+ * The table's rows: status fields, progress, hyper-parameters and latest scores, one per experiment
+ * (and its grid search, on a page of several).
+ */
 export const selectGridRows = createSelector(
-  [selectExperimentRows, selectHyperParameters, selectLatestScores],
-  (rows, hyper, scores): GridRow[] =>
+  [selectExperimentRows, selectHyperParameters, selectLatestScores, selectGridSearchOf],
+  (rows, hyper, scores, gridSearchOf): GridRow[] =>
     rows.map((r) => ({
       experiment_id: r.experiment_id,
+      grid_search: gridSearchOf(r.experiment_id),
       status: displayStatus(r),
       model_status: r.model_status ?? null,
       epoch_progress: epochProgress(r),

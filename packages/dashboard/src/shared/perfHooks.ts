@@ -10,7 +10,7 @@
  * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
  * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
- * before decimation), and every draw dispatches a `mlboard:drawn` window event whose detail is
+ * before decimation; a grouped chart's lines are its groups' means) and `data-bands` (groups' bands), and every draw dispatches a `mlboard:drawn` window event whose detail is
  * `{ key, counts: [[experimentId, points], …] }`.
  */
 export interface MlboardHooks {
@@ -51,11 +51,12 @@ export function perfHooks(): MlboardHooks {
 }
 
 /** Records one chart draw on its canvas and on `window.__mlboard`. */
-export function chartDrawn(canvas: HTMLCanvasElement, key: string, counts: Array<[number, number]>): void {
+export function chartDrawn(canvas: HTMLCanvasElement, key: string, counts: Array<[number, number]>, bands = 0): void {
   let points = 0;
   for (const c of counts) points += c[1];
   canvas.dataset['lines'] = String(counts.length);
   canvas.dataset['points'] = String(points);
+  canvas.dataset['bands'] = String(bands);
   const hooks = perfHooks();
   hooks.draws++;
   hooks.lastDrawAt = performance.now();

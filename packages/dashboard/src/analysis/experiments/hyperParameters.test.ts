@@ -35,6 +35,22 @@ describe('deriveHyperParameters', () => {
     expect(hp.values[0]).toEqual({});
   });
 
+  it('puts CV fold bookkeeping after the hyper-parameters, named from its fold key on', () => {
+    const hp = deriveHyperParameters({
+      0: {
+        cv: { config: { val_fold_id: 0 } },
+        folds: { config: { split_indices: { train: [1, 2] } } },
+        opt: { lr: 1 },
+      },
+      1: {
+        cv: { config: { val_fold_id: 1 } },
+        folds: { config: { split_indices: { train: [0, 2] } } },
+        opt: { lr: 2 },
+      },
+    });
+    expect(hp.columns.map((c) => c.label)).toEqual(['lr', 'val_fold_id', 'split_indices.train']);
+  });
+
   it('keeps the leaves every experiment shares, and names keys that end alike by more of their path', () => {
     const hp = deriveHyperParameters({
       0: { optimizer: { config: { lr: 0.1, name: 'adam' } }, scheduler: { config: { lr: 1 } } },

@@ -1,4 +1,5 @@
 import { shortestSuffixes } from '../columns/shortestSuffixes';
+import { FOLD_KEYS, isFoldPath } from './foldPaths';
 
 export type HyperValue = string | number | boolean | null;
 
@@ -14,7 +15,7 @@ export interface HyperColumn {
 }
 
 export interface HyperParameters {
-  /** The first MAX_HYPER_PARAMETERS swept paths, sorted. */
+  /** The first MAX_HYPER_PARAMETERS swept paths, sorted; CV fold bookkeeping (fold ids, split indices) last. */
   columns: HyperColumn[];
   /** Swept paths beyond MAX_HYPER_PARAMETERS, not kept. */
   omitted?: number;
@@ -35,6 +36,13 @@ function flatten(value: unknown, path: string, out: Map<string, HyperValue>): vo
   } else {
     out.set(path, JSON.stringify(value) ?? null);
   }
+}
+
+/** A fold bookkeeping key from its fold segment on: `val_fold_id`, `split_indices.train`. */
+function foldLabel(path: string): string {
+  const segments = path.split('.');
+  const at = segments.findIndex((s) => (FOLD_KEYS as readonly string[]).includes(s));
+  return segments.slice(Math.max(0, at)).join('.');
 }
 
 /**
@@ -81,10 +89,15 @@ export function deriveHyperParameters(configs: Record<number, Record<string, unk
     for (const p of swept) if (leaves.has(p)) row[`hp:${p}`] = leaves.get(p) ?? null;
     values[id] = row;
   }
-  const labels = shortestSuffixes(swept);
+  const hyper = swept.filter((p) => !isFoldPath(p));
+  const folds = swept.filter(isFoldPath);
+  const labels = shortestSuffixes(hyper);
   return {
     ...(omitted ? { omitted } : {}),
-    columns: swept.map((path) => ({ id: `hp:${path}`, path, label: labels.get(path) ?? path })),
+    columns: [
+      ...hyper.map((path) => ({ id: `hp:${path}`, path, label: labels.get(path) ?? path })),
+      ...folds.map((path) => ({ id: `hp:${path}`, path, label: foldLabel(path) })),
+    ],
     values,
     common,
   };

@@ -80,3 +80,27 @@ function buildLine(g: ExperimentGroup, refs: Array<PointColumns | undefined>, ba
     aggregate,
   };
 }
+
+/** A group's best mean on a chart: the highest (metrics) or lowest (losses) over its epochs. */
+export interface GroupBest {
+  groupId: number;
+  epoch: number;
+  value: number;
+  /** Index of the epoch in the group's aggregate. */
+  index: number;
+}
+
+/** The best mean any of `lines` reaches (the star of a grouped chart). */
+export function bestGroupMean(lines: readonly GroupLine[], kind: 'metric' | 'loss'): GroupBest | null {
+  let best: GroupBest | null = null;
+  for (const line of lines) {
+    const { epochs, values } = line.mean;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      if (!best || (kind === 'loss' ? v < best.value : v > best.value))
+        best = { groupId: line.id, epoch: epochs[i] as number, value: v, index: i };
+    }
+  }
+  return best;
+}

@@ -9,8 +9,13 @@ import type { ChartLive } from './chartOptions';
 import { tooltipLines } from './chartOptions';
 import { cancelDraw, requestDraw, wakeDrawQueue } from './drawQueue';
 import { experimentColor } from '../experimentColor';
-import { boundsOf, prepareLine } from './lineLayer';
-import type { Bounds, DrawnLine } from './lineLayer';
+import type { Bounds } from './lineLayer';
+import { experimentScene, groupScene } from './chartScene';
+import type { BandKind } from '../grouping/aggregatePoints';
+import type { ExperimentGroup } from '../grouping/groupExperiments';
+import type { GroupLine } from '../grouping/groupLines';
+import { groupLinesOf } from '../grouping/groupLinesOf';
+import { groupTooltipLines } from '../grouping/groupTooltip';
 import { createLinePlugin } from './linePlugin';
 import type { Hovered, LinePlugin, LineScene } from './linePlugin';
 import { useBest } from './useBest';
@@ -35,6 +40,12 @@ export interface ChartCanvasProps {
   live: RefObject<ChartLive>;
   onLineClick: (experimentId: number) => void;
   handle?: Ref<ChartHandle>;
+  /** Draw these groups instead of `ids`: a line per group (its mean) over its band; null: one per experiment. */
+  groups?: readonly ExperimentGroup[] | null;
+  /** The band around a group's mean. @default 'std' */
+  band?: BandKind;
+  /** A line's colour by its id (experiment or group). @default experimentColor */
+  colorOf?: (id: number) => string;
 }
 
 interface Bound {
@@ -88,6 +99,7 @@ function showTooltip(tip: HTMLElement, canvas: HTMLCanvasElement, hit: Hovered |
  */
 export function ChartCanvas(props: ChartCanvasProps) {
   const { seriesKey, ids, hidden, options, smoothing, label, describedBy, live, handle, onLineClick } = props;
+  const { groups = null, band = 'std', colorOf = experimentColor } = props;
   const series = useAppSelector((s) => s.series.byKey[seriesKey]);
   const best = useBest(series, ids);
   live.current.best = best;
@@ -99,6 +111,8 @@ export function ChartCanvas(props: ChartCanvasProps) {
   const visible = useRef(inView);
   visible.current = inView;
   const scene = useRef<LineScene>({ lines: [], best: null, decimate: debugSwitches.decimation });
+  /** The group lines drawn (null: experiments): the tooltip reads their aggregates. */
+  const drawnGroups = useRef<readonly GroupLine[] | null>(null);
   const owner = useRef({});
   /** What the last full update laid out: lines, legend choice, smoothing, options. */
   const laidOut = useRef<unknown[]>([]);
@@ -125,8 +139,16 @@ export function ChartCanvas(props: ChartCanvasProps) {
       hover: (hit) => {
         const tip = tipRef.current;
         if (!tip) return;
-        const line = hit && scene.current.lines.find((l) => l.id === hit.id)?.line;
+        const drawnLine = hit && scene.current.lines.find((l) => l.id === hit.id);
+        const line = drawnLine?.line;
         const b = scene.current.best;
+        const groupsDrawn = drawnGroups.current;
+        if (groupsDrawn) {
+          const g = hit && groupsDrawn.find((x) => x.id === hit.id);
+          const index = hit?.star && b ? (g?.mean.epochs.indexOf(b.epoch) ?? -1) : (hit?.index ?? -1);
+          const text = g && index >= 0 ? groupTooltipLines(g, index, line?.ys[index] ?? null, hit?.star ?? false) : [];
+          return showTooltip(tip, canvas, text.length ? hit : null, text);
+        }
         const point = hit?.star
           ? b && { experimentId: b.experimentId, epoch: b.epoch, value: b.value, star: true }
           : line &&
@@ -145,6 +167,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
           chart.canvas,
           seriesKey,
           scene.current.lines.map((l) => [l.id, l.line.count]),
+          scene.current.bands?.length ?? 0,
         ),
     });
     const o = owner.current;
@@ -165,18 +188,19 @@ export function ChartCanvas(props: ChartCanvasProps) {
         const canvas = canvasRef.current;
         const plugin = linesRef.current;
         if (!canvas || !plugin) return;
-        const lines: DrawnLine[] = [];
-        for (const id of ids) {
-          const points = series.byExperiment[id];
-          if (!points || hidden.has(id)) continue;
-          const width = best?.experimentId === id ? 3 : 1;
-          lines.push({ id, color: experimentColor(id), width, line: prepareLine(points, smoothing) });
-        }
-        const shownBest =
-          best && !hidden.has(best.experimentId) ? { ...best, color: experimentColor(best.experimentId) } : null;
-        scene.current = { lines, best: shownBest, decimate: debugSwitches.decimation };
+        const o = {
+          hidden,
+          smoothing,
+          colorOf,
+          log: options.scales?.['y']?.type === 'logarithmic',
+          decimate: debugSwitches.decimation,
+        };
+        const grouped = groups ? groupScene(groupLinesOf(series, groups, band), series.kind, o) : null;
+        const built = grouped ?? experimentScene(series, ids, best, o);
+        drawnGroups.current = groups ? groupLinesOf(series, groups, band) : null;
+        scene.current = built.scene;
         // the scales come from one invisible dataset of two points: the corners of the lines' box
-        const box = boundsOf(lines, options.scales?.['y']?.type === 'logarithmic');
+        const box = built.box;
         boundsDataset.current.data = box
           ? [
               { x: box.xMin, y: box.yMin },
@@ -184,7 +208,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
             ]
           : [];
         // New points inside the axes' range need no new layout: only the lines are drawn again.
-        const layout = [ids, hidden, smoothing, options];
+        const layout = [ids, hidden, smoothing, options, groups, band, colorOf];
         const same = laidOut.current.every((v, i) => v === layout[i]);
         laidOut.current = layout;
         const chart = chartRef.current;
@@ -208,7 +232,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
       },
       () => visible.current,
     );
-  }, [series, ids, smoothing, hidden, best, options]);
+  }, [series, ids, smoothing, hidden, best, options, groups, band, colorOf]);
 
   // scrolled into view: its pending redraw (if any) no longer waits for the off-screen pace
   useEffect(() => {

@@ -3,11 +3,23 @@ import { drawPoint } from 'chart.js/helpers';
 import type { Best } from './bestExperiment';
 import { nearestPoint, toPixel, traceLine } from './lineLayer';
 import type { AxisMap, DrawnLine, Nearest } from './lineLayer';
+import { traceBand } from '../grouping/traceBand';
+import type { BandColumns } from '../grouping/traceBand';
+
+/** A group's band: filled between its edges, below every line. */
+export interface DrawnBand {
+  id: number;
+  /** The fill (translucent). */
+  color: string;
+  band: BandColumns;
+}
 
 /** What the plugin draws; the chart's owner replaces it before each update. */
 export interface LineScene {
   /** Lines to draw, in order (hidden ones left out). */
   lines: DrawnLine[];
+  /** Bands drawn under the lines (a grouped chart's spread around each mean). */
+  bands?: DrawnBand[];
   best: (Best & { color: string }) | null;
   decimate: boolean;
 }
@@ -88,6 +100,20 @@ function strokeLines(
   }
 }
 
+function fillBands(
+  ctx: CanvasRenderingContext2D,
+  bands: readonly DrawnBand[],
+  m: NonNullable<ReturnType<typeof maps>>,
+) {
+  const at = { x: (epoch: number) => m.x.a * epoch + m.x.b, y: (v: number) => toPixel(m.y, v) };
+  for (const { color, band } of bands) {
+    ctx.beginPath();
+    traceBand(ctx, band, at);
+    ctx.fillStyle = color;
+    ctx.fill();
+  }
+}
+
 interface Marker {
   color: string;
   style: 'star' | 'circle';
@@ -113,6 +139,7 @@ function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null): voi
   // a line on the plot's edge (the last epoch, the highest value) is drawn whole, not halved
   ctx.rect(chartArea.left - 2, chartArea.top - 2, chartArea.width + 4, chartArea.height + 4);
   ctx.clip();
+  if (scene.bands?.length) fillBands(ctx, scene.bands, m);
   strokeLines(ctx, scene.lines, m, { decimate: scene.decimate, columns: chartArea.width });
   ctx.restore();
   // markers are drawn whole where their point is on the plot

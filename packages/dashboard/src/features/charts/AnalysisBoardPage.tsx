@@ -1,6 +1,7 @@
 import { Box, Typography } from '@mui/material';
 import { useAppSelector } from '../../store/hooks';
 import { ChartToolbar } from './ChartToolbar';
+import { AnalysisBar } from '../../analysis/view/AnalysisBar';
 import { MetricChart } from './MetricChart';
 import { LeftOutNotice } from '../../shared/LeftOutNotice';
 import { BOARD_LIMITS } from '../../connection/events/dataUpdate';
@@ -14,6 +15,7 @@ export function AnalysisBoardPage() {
   const any = useAppSelector((s) => s.series.keys.length > 0);
   return (
     <>
+      <AnalysisBar />
       <ChartToolbar />
       <LeftOutNotice
         testId="charts-not-drawn"

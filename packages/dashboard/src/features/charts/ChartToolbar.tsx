@@ -3,7 +3,9 @@ import SearchIcon from '@mui/icons-material/Search';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { selectChartFilterError, selectChartKeys } from './chartSelectors';
-import { followTableFilterSet, logScaleSet, nameFilterChanged, smoothingSet } from './chartsSlice';
+import { colorBySet, followTableFilterSet, logScaleSet, nameFilterChanged, smoothingSet } from './chartsSlice';
+import { selectGridSearchNames } from '../../analysis/experiments/gridSearchSelectors';
+import { selectIsGrouped } from '../../analysis/grouping/groupSelectors';
 
 /** Chart name filter, log axis, smoothing, and whether the table's row filters apply to lines. */
 export function ChartToolbar() {
@@ -13,6 +15,8 @@ export function ChartToolbar() {
   const error = useAppSelector(selectChartFilterError);
   const rowFilter = useAppSelector(selectFilteredExperimentIds);
   const experiments = useAppSelector((s) => s.experiments.ids.length);
+  const gridSearches = useAppSelector(selectGridSearchNames).length;
+  const grouped = useAppSelector(selectIsGrouped);
   const dispatch = useAppDispatch();
   return (
     <Paper sx={{ p: 2, mb: 2 }}>
@@ -40,6 +44,17 @@ export function ChartToolbar() {
           control={<Switch checked={charts.logScale} onChange={(_e, on) => dispatch(logScaleSet(on))} />}
           label="Log y-axis"
         />
+        {gridSearches > 1 && (
+          <FormControlLabel
+            control={
+              <Switch
+                checked={charts.colorBy === 'grid_search'}
+                onChange={(_e, on) => dispatch(colorBySet(on ? 'grid_search' : 'experiment'))}
+              />
+            }
+            label="Colour by grid search"
+          />
+        )}
         <Stack sx={{ width: 220 }}>
           <Typography variant="body2" id="smoothing-label">
             Smoothing (EMA): {charts.smoothing.toFixed(2)}
@@ -65,7 +80,8 @@ export function ChartToolbar() {
           }
         />
         <Typography variant="caption" color="text.secondary">
-          Drag to zoom · Shift+drag to pan · Ctrl+wheel to zoom · click a line to open its experiment
+          Drag to zoom · Shift+drag to pan · Ctrl+wheel to zoom ·{' '}
+          {grouped ? 'click a line to list its group in the table' : 'click a line to open its experiment'}
         </Typography>
       </Stack>
     </Paper>

@@ -9,9 +9,17 @@ export interface ChartsState {
   smoothing: number;
   /** Whether the table's row filters also filter chart lines. */
   followTableFilter: boolean;
+  /** Each line's colour: its experiment's (or group's), or its grid search's (several grid searches). */
+  colorBy: 'experiment' | 'grid_search';
 }
 
-const initialState: ChartsState = { nameFilter: '', logScale: false, smoothing: 0, followTableFilter: true };
+const initialState: ChartsState = {
+  nameFilter: '',
+  logScale: false,
+  smoothing: 0,
+  followTableFilter: true,
+  colorBy: 'experiment',
+};
 
 declare module '../../store/rootState' {
   interface RootState {
@@ -35,7 +43,10 @@ export const chartsSlice = createSlice({
     followTableFilterSet(state, action: PayloadAction<boolean>) {
       state.followTableFilter = action.payload;
     },
+    colorBySet(state, action: PayloadAction<ChartsState['colorBy']>) {
+      state.colorBy = action.payload;
+    },
   },
 });
 
-export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet } = chartsSlice.actions;
+export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet, colorBySet } = chartsSlice.actions;
