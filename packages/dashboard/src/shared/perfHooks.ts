@@ -10,7 +10,8 @@
  * - `posts`: per data post of the socket worker `[receivedAt, applyMs, events]`;
  * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
- * before decimation; a grouped chart's lines are its groups' means) and `data-bands` (groups' bands), and every draw dispatches a `mlboard:drawn` window event whose detail is
+ * before decimation; a grouped chart's lines are its groups' means), `data-bands` (groups' bands) and
+ * `data-axes` (`{x: [a, b], y: [a, b, log]}`: pixel = a × value + b, of log10(value) on a log axis), and every draw dispatches a `mlboard:drawn` window event whose detail is
  * `{ key, counts: [[experimentId, points], …] }`.
  */
 export interface MlboardHooks {
@@ -51,12 +52,18 @@ export function perfHooks(): MlboardHooks {
 }
 
 /** Records one chart draw on its canvas and on `window.__mlboard`. */
-export function chartDrawn(canvas: HTMLCanvasElement, key: string, counts: Array<[number, number]>, bands = 0): void {
+export function chartDrawn(
+  canvas: HTMLCanvasElement,
+  key: string,
+  counts: Array<[number, number]>,
+  extra: { bands?: number; axes?: { x: [number, number]; y: [number, number, boolean] } } = {},
+): void {
   let points = 0;
   for (const c of counts) points += c[1];
   canvas.dataset['lines'] = String(counts.length);
   canvas.dataset['points'] = String(points);
-  canvas.dataset['bands'] = String(bands);
+  canvas.dataset['bands'] = String(extra.bands ?? 0);
+  if (extra.axes) canvas.dataset['axes'] = JSON.stringify(extra.axes);
   const hooks = perfHooks();
   hooks.draws++;
   hooks.lastDrawAt = performance.now();

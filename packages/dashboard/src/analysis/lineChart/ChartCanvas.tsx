@@ -16,7 +16,7 @@ import type { ExperimentGroup } from '../grouping/groupExperiments';
 import type { GroupLine } from '../grouping/groupLines';
 import { groupLinesOf } from '../grouping/groupLinesOf';
 import { groupTooltipLines } from '../grouping/groupTooltip';
-import { createLinePlugin } from './linePlugin';
+import { axisMap, createLinePlugin } from './linePlugin';
 import type { Hovered, LinePlugin, LineScene } from './linePlugin';
 import { useBest } from './useBest';
 import { useInView } from './useInView';
@@ -162,13 +162,19 @@ export function ChartCanvas(props: ChartCanvasProps) {
       },
       click: (id) => clickRef.current(id),
       // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
-      drawn: (chart) =>
+      drawn: (chart) => {
+        const { x, y } = chart.scales;
+        const axes = x && y ? { x: axisMap(x), y: axisMap(y) } : null;
         chartDrawn(
           chart.canvas,
           seriesKey,
           scene.current.lines.map((l) => [l.id, l.line.count]),
-          scene.current.bands?.length ?? 0,
-        ),
+          {
+            bands: scene.current.bands?.length ?? 0,
+            ...(axes ? { axes: { x: [axes.x.a, axes.x.b], y: [axes.y.a, axes.y.b, axes.y.log] } } : {}),
+          },
+        );
+      },
     });
     const o = owner.current;
     return () => {

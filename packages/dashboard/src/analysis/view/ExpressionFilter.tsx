@@ -132,8 +132,6 @@ export function ExpressionFilter({ minWidth = 460 }: { minWidth?: number }) {
         }
         slotProps={{
           input: {
-            // a monospace font's underscores sit lower than the default line box shows
-            sx: { fontFamily: MONO, fontSize: 14, '& .MuiInputBase-input': { height: '1.6em', py: '7px' } },
             startAdornment: (
               <InputAdornment position="start">
                 <FunctionsIcon fontSize="small" />
@@ -157,7 +155,7 @@ export function ExpressionFilter({ minWidth = 460 }: { minWidth?: number }) {
           component="div"
           data-testid="expression-error-mark"
           aria-hidden
-          sx={{ fontFamily: MONO, fontSize: 13, whiteSpace: 'pre-wrap', color: 'text.secondary', px: 1.75 }}
+          sx={{ fontSize: 13, whiteSpace: 'pre-wrap', color: 'text.secondary', px: 1.75 }}
         >
           {text.slice(0, error.error.start)}
           <Box

@@ -2,6 +2,7 @@ import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo,
 import {
   CellStyleModule,
   ClientSideRowModelModule,
+  ColumnApiModule,
   CsvExportModule,
   ExternalFilterModule,
   ModuleRegistry,
@@ -48,6 +49,8 @@ import { GROUP_ROW_STYLE, groupedColumnDefs, keepGroupsTogether, rowIdOf } from 
 ModuleRegistry.registerModules([
   CellStyleModule,
   ClientSideRowModelModule,
+  // applyColumnState: a grouped table orders its columns anew
+  ColumnApiModule,
   ExternalFilterModule,
   CsvExportModule,
   RowApiModule,
@@ -232,6 +235,14 @@ export const ExperimentGrid = memo(
       ],
       [shown, grouped, several],
     );
+    // ag-grid keeps the order of the columns it had when the definitions change: a grouped table puts
+    // the scores first (see groupedColumnDefs), ungrouping puts them back.
+    useEffect(() => {
+      grid.current?.api?.applyColumnState({
+        state: columnDefs.map((c) => ({ colId: c.colId as string })),
+        applyOrder: true,
+      });
+    }, [columnDefs]);
     // Stable callbacks and props: a new one makes ag-grid refresh its rows on every render.
     const onRowClicked = useCallback(
       (e: RowClickedEvent<GridRow>) => {

@@ -69,13 +69,23 @@ const scoreText = (c: ColumnSpec) => (p: ValueFormatterParams<GridRow>) => {
   return isGroupStat(v) ? `${formatNumber(v.mean)} ± ${formatNumber(v.std)}` : formatNumber(p.value);
 };
 
-/** The columns of a grouped table: the group column, n, and every score as mean ± std. */
+const LEAD = new Set(['experiment_id', 'grid_search', 'status', 'epoch_progress']);
+
+/**
+ * The columns of a grouped table: the group column, n, and every score as mean ± std right after the
+ * status (what groups are compared by), then the hyper-parameters the members share and the rest.
+ */
 export function groupedColumnDefs(
   shown: readonly ColumnSpec[],
   plain: (c: ColumnSpec) => ColDef<GridRow>,
 ): ColDef<GridRow>[] {
   const out: ColDef<GridRow>[] = [];
-  for (const c of shown) {
+  const ordered = [
+    ...shown.filter((c) => LEAD.has(c.id)),
+    ...shown.filter((c) => c.group === 'score'),
+    ...shown.filter((c) => !LEAD.has(c.id) && c.group !== 'score'),
+  ];
+  for (const c of ordered) {
     const def = plain(c);
     if (c.id === 'experiment_id') {
       out.push({ ...def, headerName: 'Group / experiment', cellRenderer: GroupCell, initialWidth: 300 });
