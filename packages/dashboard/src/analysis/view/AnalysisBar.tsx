@@ -2,11 +2,12 @@ import { Alert, Paper, Stack } from '@mui/material';
 import { useAppSelector } from '../../store/hooks';
 import { ExpressionFilter } from './ExpressionFilter';
 import { GroupControls } from './GroupControls';
+import { GridSearchesChooser } from './GridSearchesChooser';
 import { SavedViews } from './SavedViews';
 
 /**
- * What every analysis page shares above its own controls: the expression filter, grouping and saved
- * views (one state, analysis/analysisSlice; the URL carries it). `grouping`: whether the page draws
+ * What every analysis page shares above its own controls: the expression filter, grouping, other grid
+ * searches beside the connected one, and saved views (one state, analysis/analysisSlice; the URL carries it). `grouping`: whether the page draws
  * groups (the sweep page filters only).
  */
 export function AnalysisBar({ grouping = true }: { grouping?: boolean }) {
@@ -21,6 +22,7 @@ export function AnalysisBar({ grouping = true }: { grouping?: boolean }) {
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
         <ExpressionFilter />
         {grouping && <GroupControls />}
+        <GridSearchesChooser />
         <SavedViews />
       </Stack>
     </Paper>
