@@ -294,7 +294,7 @@ describe('MLboard analysis in Chromium over a recorded 5-fold CV', { timeout: 12
     await page.getByRole('button', { name: '± std' }).click();
     await poll(() => c.canvas.getAttribute('data-bands')).toBe('2');
     // the URL carries the band (std is the default, so none is written)
-    expect(new URL(page.url()).searchParams.get('band')).toBeNull();
+    await poll(() => new URL(page.url()).searchParams.get('band')).toBeNull();
     // two validation charts side by side, a group's point hovered (the README shows it)
     await page.getByRole('textbox', { name: 'Filter charts' }).fill('^val_(F1|auroc)');
     await poll(() => page.locator('canvas[role="img"]').count()).toBe(2);
@@ -348,7 +348,7 @@ describe('MLboard analysis in Chromium over a recorded 5-fold CV', { timeout: 12
     // ungrouped: today's view, one row per experiment
     await page.getByRole('switch', { name: 'Group experiments' }).click();
     await poll(() => rowCount(page)).toBe(`${2 * FOLDS} of ${2 * FOLDS} experiments`);
-    expect(new URL(page.url()).searchParams.get('group')).toBe('none');
+    await poll(() => new URL(page.url()).searchParams.get('group')).toBe('none');
     expect(pageErrors.get(page)).toEqual([]);
   });
 
@@ -367,7 +367,7 @@ describe('MLboard analysis in Chromium over a recorded 5-fold CV', { timeout: 12
     );
     await poll(() => tableRowIds(page)).toEqual(want);
     // the URL carries it: a reload shows the same
-    expect(new URL(page.url()).searchParams.get('q')).toBe(text);
+    await poll(() => new URL(page.url()).searchParams.get('q')).toBe(text);
     await page.reload();
     await poll(() => tableRowIds(page)).toEqual(want);
     // the charts draw the same experiments
@@ -428,8 +428,8 @@ describe('MLboard analysis in Chromium over a recorded 5-fold CV', { timeout: 12
     await page.reload();
     await page.getByRole('button', { name: 'Views (1)' }).click();
     await page.getByRole('menuitem', { name: 'View folds' }).click();
-    await poll(() => new URL(page.url()).searchParams.get('band')).toBe('minmax');
-    expect(new URL(page.url()).searchParams.get('q')).toBe('status == completed');
+    await poll(() => new URL(page.url()).searchParams.get('q')).toBe('status == completed');
+    expect(new URL(page.url()).searchParams.get('band')).toBe('minmax');
     expect(new URL(page.url()).searchParams.get('group')).toBeNull();
     await poll(() => page.locator('canvas[role="img"][data-bands="2"]').count()).toBeGreaterThan(0);
     expect(pageErrors.get(page)).toEqual([]);

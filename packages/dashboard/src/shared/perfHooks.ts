@@ -11,7 +11,8 @@
  * - `timeline`: when the worker got the first history chunk and the history's end, and its folding time.
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
  * before decimation; a grouped chart's lines are its groups' means), `data-bands` (groups' bands) and
- * `data-axes` (`{x: [a, b], y: [a, b, log]}`: pixel = a × value + b, of log10(value) on a log axis), and every draw dispatches a `mlboard:drawn` window event whose detail is
+ * `data-axes` (`{x: [a, b], y: [a, b, log]}`: pixel = a × value + b, of log10(value) on a log axis),
+ * `data-drawn-at` (`performance.now()` of its last draw), and every draw dispatches a `mlboard:drawn` window event whose detail is
  * `{ key, counts: [[experimentId, points], …] }`.
  */
 export interface MlboardHooks {
@@ -63,6 +64,7 @@ export function chartDrawn(
   canvas.dataset['lines'] = String(counts.length);
   canvas.dataset['points'] = String(points);
   canvas.dataset['bands'] = String(extra.bands ?? 0);
+  canvas.dataset['drawnAt'] = String(performance.now());
   if (extra.axes) canvas.dataset['axes'] = JSON.stringify(extra.axes);
   const hooks = perfHooks();
   hooks.draws++;

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
-import { Box, InputAdornment, MenuItem, MenuList, Paper, Popper, TextField, Typography } from '@mui/material';
+import { Box, InputAdornment, Paper, Popper, TextField, Typography } from '@mui/material';
 import FunctionsIcon from '@mui/icons-material/Functions';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { expressionChanged } from '../analysisSlice';
@@ -14,6 +14,34 @@ import type { Completions } from '../expression/suggestCompletions';
 const MAX_VALUES = 30;
 
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+
+/** Completions listed at once (the rest come as more is typed). */
+const SHOWN_COMPLETIONS = 20;
+
+const LIST_SX = {
+  m: 0,
+  py: 0.5,
+  listStyle: 'none',
+  fontSize: 14,
+  '& li': {
+    display: 'flex',
+    justifyContent: 'space-between',
+    gap: 2,
+    px: 2,
+    py: 0.5,
+    cursor: 'pointer',
+  },
+  '& li[aria-selected="true"], & li:hover': { bgcolor: 'action.selected' },
+  '& .label': { fontFamily: MONO },
+  '& .detail': {
+    color: 'text.secondary',
+    fontSize: 12,
+    maxWidth: 260,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+} as const;
 
 /**
  * The expression filter (analysis/expression): a box that filters by config values, scores, status
@@ -78,7 +106,7 @@ export function ExpressionFilter({ minWidth = 460 }: { minWidth?: number }) {
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    const n = completions?.items.length ?? 0;
+    const n = Math.min(SHOWN_COMPLETIONS, completions?.items.length ?? 0);
     if (e.key === 'Escape') {
       if (completions) e.preventDefault();
       setCompletions(null);
@@ -169,30 +197,25 @@ export function ExpressionFilter({ minWidth = 460 }: { minWidth?: number }) {
       )}
       <Popper open={completions !== null} anchorEl={input.current} placement="bottom-start" sx={{ zIndex: 1300 }}>
         <Paper elevation={6} sx={{ maxHeight: 320, overflow: 'auto', minWidth: 280 }}>
-          <MenuList id={listId} role="listbox" dense aria-label="Completions">
-            {completions?.items.map((item, i) => (
-              <MenuItem
+          {/* plain elements: the list is made again at every keystroke */}
+          <Box component="ul" id={listId} role="listbox" aria-label="Completions" sx={LIST_SX}>
+            {completions?.items.slice(0, SHOWN_COMPLETIONS).map((item, i) => (
+              <li
                 key={`${item.label}-${i}`}
                 id={`${listId}-${i}`}
                 role="option"
-                selected={i === active}
                 aria-selected={i === active}
                 // the box keeps the focus: a click accepts without blurring it first
                 onMouseDown={(e) => {
                   e.preventDefault();
                   accept(i);
                 }}
-                sx={{ gap: 2, justifyContent: 'space-between' }}
               >
-                <Box component="span" sx={{ fontFamily: MONO }}>
-                  {item.label}
-                </Box>
-                <Typography component="span" variant="caption" color="text.secondary" noWrap sx={{ maxWidth: 260 }}>
-                  {item.detail}
-                </Typography>
-              </MenuItem>
+                <span className="label">{item.label}</span>
+                <span className="detail">{item.detail}</span>
+              </li>
             ))}
-          </MenuList>
+          </Box>
         </Paper>
       </Popper>
     </Box>

@@ -12,6 +12,9 @@ export const selectAnalysisView = createSelector(
   (groupBy, band, expression): AnalysisView => ({ groupBy, band, expression }),
 );
 
+/** The URL follows a change of the view once this long has passed without another (typing). */
+const URL_PAUSE_MS = 300;
+
 const sameView = (a: AnalysisView, b: AnalysisView) =>
   a.band === b.band && a.expression === b.expression && JSON.stringify(a.groupBy) === JSON.stringify(b.groupBy);
 
@@ -27,22 +30,40 @@ export function useAnalysisViewInUrl(): void {
   const dispatch = useAppDispatch();
   const shown = useRef(view);
   const written = useRef<string | null>(null);
+  /** A write waiting for typing to pause (a new URL re-renders every page that reads the location). */
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef(location);
+  latest.current = location;
   useEffect(() => {
     const params = new URLSearchParams(location.search);
     const viewChanged = shown.current !== view;
     shown.current = view;
     const named = Object.values(VIEW_PARAMS).some((p) => params.has(p));
-    if (!viewChanged && named && location.search !== written.current) {
+    if (!viewChanged && pending.current === null && named && location.search !== written.current) {
       const linked = readViewParams(params).view;
       if (!sameView(linked, view)) {
         dispatch(viewApplied(linked));
         return;
       }
     }
-    const next = writeViewParams(view, params);
-    const search = next.size ? `?${next}` : '';
-    written.current = search;
-    if (next.toString() !== params.toString())
-      navigate({ pathname: location.pathname, search, hash: location.hash }, { replace: true });
+    const write = () => {
+      pending.current = null;
+      const at = latest.current;
+      const current = new URLSearchParams(at.search);
+      const next = writeViewParams(view, current);
+      const search = next.size ? `?${next}` : '';
+      written.current = search;
+      if (next.toString() !== current.toString())
+        navigate({ pathname: at.pathname, search, hash: at.hash }, { replace: true });
+    };
+    if (pending.current !== null) clearTimeout(pending.current);
+    if (viewChanged) pending.current = setTimeout(write, URL_PAUSE_MS);
+    else write();
   }, [view, location, navigate, dispatch]);
+  useEffect(
+    () => () => {
+      if (pending.current !== null) clearTimeout(pending.current);
+    },
+    [],
+  );
 }
