@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Autocomplete, TextField } from '@mui/material';
 import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { useGridSearchesQuery } from '../../connection/rest/api';
@@ -16,7 +16,11 @@ const MAX_OFFERED = 2_000;
 export function GridSearchesChooser() {
   const { current, requested, also } = useAppSelector((s) => s.settings);
   const dispatch = useAppDispatch();
-  const { data } = useGridSearchesQuery(current.restApiUrl, { skip: !requested || current.restApiUrl === '' });
+  // listed once the person opens the box: an endpoint may store a great many grid searches
+  const [opened, setOpened] = useState(false);
+  const { data, isFetching } = useGridSearchesQuery(current.restApiUrl, {
+    skip: !opened || !requested || current.restApiUrl === '',
+  });
   const options = useMemo(
     () =>
       (data ?? [])
@@ -33,6 +37,8 @@ export function GridSearchesChooser() {
       limitTags={2}
       options={options}
       value={also}
+      onOpen={() => setOpened(true)}
+      loading={isFetching}
       getOptionDisabled={(o) => also.length >= MAX_GRID_SEARCHES - 1 && !also.includes(o)}
       onChange={(_e, next) => dispatch(alsoShown(next))}
       sx={{ minWidth: 240, maxWidth: 520 }}
