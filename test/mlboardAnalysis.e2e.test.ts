@@ -452,10 +452,13 @@ describe('MLboard analysis in Chromium over a recorded 5-fold CV', { timeout: 12
     await poll(() => rowCount(page)).toBe(`2 groups of ${total} of ${total} experiments`);
     await go(page, '/');
     await page.getByRole('switch', { name: 'Colour by grid search' }).click();
+    // the scores both grid searches have
+    await page.getByRole('textbox', { name: 'Filter charts' }).fill('^val_(accuracy|auroc)$');
+    await poll(() => page.locator('canvas[role="img"]').count()).toBe(2);
     const legend = page.locator('section[aria-label^="Chart val_"]').first().getByRole('list', { name: 'Legend' });
     await poll(() => legend.getByRole('button').allTextContents()).toEqual([
-      `grid search=${cvGs} (n = ${logged.length})`,
-      `grid search=${FIXTURE_GS} (n = ${other.length})`,
+      `${cvGs} (n = ${logged.length})`,
+      `${FIXTURE_GS} (n = ${other.length})`,
     ]);
     await shot(page, 'two-grid-searches');
     expect(pageErrors.get(page)).toEqual([]);

@@ -32,7 +32,7 @@ describe('grouping experiments', () => {
     ]);
   });
 
-  it('by config keys, and by grid search as a key', () => {
+  it('by config keys, and by grid search as a key (alone, a group is named by its grid search)', () => {
     expect(groups({ kind: 'keys', keys: [LR, SEED] })).toEqual([
       [0, 'lr=0.001 · seed=0', [0, 2]],
       [1, 'lr=0.01 · seed=0', [1, 3]],
@@ -42,8 +42,8 @@ describe('grouping experiments', () => {
       [9, 'lr=0.01 · seed=2', [9]],
     ]);
     expect(groups({ kind: 'keys', keys: [GRID_SEARCH_KEY] })).toEqual([
-      [0, 'grid search=gs-a', [0, 1, 2, 3, 4, 5, 6, 7]],
-      [8, 'grid search=gs-b', [8, 9]],
+      [0, 'gs-a', [0, 1, 2, 3, 4, 5, 6, 7]],
+      [8, 'gs-b', [8, 9]],
     ]);
   });
 

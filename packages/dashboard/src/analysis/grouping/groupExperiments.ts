@@ -59,13 +59,17 @@ export function groupKeyOf(groupBy: GroupBy, facts: GroupingFacts): (id: number)
     case 'keys': {
       const paths = groupBy.kind === 'keys' ? groupBy.keys : facts.sweptPaths.filter((p) => !isReplicatePath(p));
       const labels = paths.map((p) => (p === GRID_SEARCH_KEY ? 'grid search' : facts.labelOf(p)));
+      // grouped by grid search alone, a group is named by its grid search
+      const bare = paths.length === 1 && paths[0] === GRID_SEARCH_KEY;
       return (id) => {
         const values = paths.map((p) => (p === GRID_SEARCH_KEY ? facts.gridSearch(id) : facts.config(id, p)));
         return {
           key: JSON.stringify(values.map((v) => (v === undefined ? '\u0000absent' : v))),
-          label: values.length
-            ? values.map((v, i) => `${labels[i] as string}=${valueText(v)}`).join(' · ')
-            : 'all experiments',
+          label: bare
+            ? valueText(values[0] ?? undefined)
+            : values.length
+              ? values.map((v, i) => `${labels[i] as string}=${valueText(v)}`).join(' · ')
+              : 'all experiments',
         };
       };
     }

@@ -19,8 +19,8 @@ export function AnalysisBar({ grouping = true }: { grouping?: boolean }) {
           {p}
         </Alert>
       ))}
-      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-        <ExpressionFilter />
+      <ExpressionFilter minWidth={0} />
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap', mt: 1 }}>
         {grouping && <GroupControls />}
         <GridSearchesChooser />
         <SavedViews />
