@@ -8,16 +8,11 @@ import type { HyperParameters } from '../experiments/hyperParameters';
 import type { Series } from '../series/seriesSlice';
 import { selectLatestScores } from '../series/seriesSelectors';
 import { sameIds } from '../sameIds';
+import { selectTagsByKey, selectTagsInUse } from '../experiments/tagSelectors';
 import { compileExpression } from './compileExpression';
 import type { ExperimentFacts, ScoreAggregate } from './compileExpression';
 import { KeyIndex } from './keyIndex';
 import type { ScoreInfo } from './keyIndex';
-
-/** An experiment's tags, when annotations have given it some (issue 30: an optional field of its row). */
-export function rowTags(row: ExperimentRow | undefined): readonly string[] | undefined {
-  const tags = (row as { tags?: unknown } | undefined)?.tags;
-  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : undefined;
-}
 
 const sameScores = (a: ScoreInfo[], b: ScoreInfo[]) =>
   a.length === b.length && a.every((x, i) => x.key === b[i]?.key && x.kind === b[i]?.kind);
@@ -31,20 +26,6 @@ const selectScoreInfos = createSelector(
       return s ? [{ key: k, split: s.split, tag: s.tag, kind: s.kind }] : [];
     }),
   { memoizeOptions: { resultEqualityCheck: sameScores } },
-);
-
-const sameStrings = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** Every tag in use, sorted. */
-export const selectTagsInUse = createSelector(
-  [(s: RootState) => s.experiments.entities],
-  (entities): string[] => {
-    const tags = new Set<string>();
-    for (const row of Object.values(entities)) for (const t of rowTags(row) ?? []) tags.add(t);
-    return [...tags].sort();
-  },
-  { memoizeOptions: { resultEqualityCheck: sameStrings } },
 );
 
 /** The names an expression can use on this page. */
@@ -84,10 +65,11 @@ interface FactsInput {
   latest: Record<number, Record<string, number>>;
   rows: Record<number, ExperimentRow | undefined>;
   gridSearchOf: (key: number) => string | null;
+  tags: Readonly<Record<number, readonly string[]>>;
 }
 
 /** What expressions read about the experiments in the store (see ExperimentFacts). */
-export function experimentFacts({ hyper, byKey, latest, rows, gridSearchOf }: FactsInput): ExperimentFacts {
+export function experimentFacts({ hyper, byKey, latest, rows, gridSearchOf, tags }: FactsInput): ExperimentFacts {
   const aggregates = new Map<string, number | null>();
   const statuses = new Map<number, string>();
   return {
@@ -117,7 +99,7 @@ export function experimentFacts({ hyper, byKey, latest, rows, gridSearchOf }: Fa
     },
     epoch: (id) => rows[id]?.current_epoch ?? null,
     gridSearch: gridSearchOf,
-    tags: (id) => rowTags(rows[id]),
+    tags: (id) => tags[id],
   };
 }
 
@@ -126,9 +108,15 @@ const selectScoreState = createSelector([(s: RootState) => s.series.byKey, selec
   latest,
 }));
 
+const selectKeying = createSelector([selectGridSearchOf, selectTagsByKey], (gridSearchOf, tags) => ({
+  gridSearchOf,
+  tags,
+}));
+
 export const selectExperimentFacts = createSelector(
-  [selectHyperParameters, selectScoreState, (s: RootState) => s.experiments.entities, selectGridSearchOf],
-  (hyper, { byKey, latest }, rows, gridSearchOf) => experimentFacts({ hyper, byKey, latest, rows, gridSearchOf }),
+  [selectHyperParameters, selectScoreState, (s: RootState) => s.experiments.entities, selectKeying],
+  (hyper, { byKey, latest }, rows, { gridSearchOf, tags }) =>
+    experimentFacts({ hyper, byKey, latest, rows, gridSearchOf, tags }),
 );
 
 const selectExpressionIdsOf = createSelector(

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { MlgymEvent } from '@mlgym/protocol';
 import { evaluation, experimentConfig, jobStatus } from '../../test/events';
 import { deliver, testStore } from '../../test/fakes';
-import { dataReset } from '../../connection/events/dataActions';
+import { dataReceived, dataReset } from '../../connection/events/dataActions';
+import type { DataUpdate, ExperimentRow } from '../../connection/events/dataUpdate';
+import { selectTagsInUse } from '../experiments/tagSelectors';
 import { selectFilteredExperimentIds } from '../analysisSelectors';
 import {
   bandSet,
@@ -145,5 +147,38 @@ describe('the expression filter in the store', () => {
     expect(ids("model.seed == 9 and model.layers == '[6,16,2]'")).toEqual([0, 1, 2, 3, 4, 5]);
     // tags come from the experiments' rows when annotations give them some; none here
     expect(ids('tag:best')).toEqual([]);
+  });
+});
+
+describe('tags in the store', () => {
+  /** Rows that carry tags, as annotations (issue 30) give experiments theirs. */
+  const tagged = (tags: Record<number, string[]>): DataUpdate => ({
+    rows: Object.entries(tags).map(([id, t]) => ({ experiment_id: Number(id), tags: t }) as ExperimentRow),
+    configs: [],
+    points: [],
+    events: 0,
+    lastEventId: -1,
+    unknown: 0,
+    malformed: 0,
+    missingScores: 0,
+    problems: [],
+  });
+
+  it('tag:best filters and group by tag groups by the tags the experiments carry', () => {
+    const { store } = cvStore();
+    store.dispatch(dataReceived(tagged({ 1: ['best'], 3: ['best', 'baseline'], 4: ['baseline'] })));
+    expect(selectTagsInUse(store.getState())).toEqual(['baseline', 'best']);
+    store.dispatch(expressionChanged('tag:best and not tag:baseline'));
+    expect(sorted(selectExpressionIds(store.getState()))).toEqual([1]);
+    store.dispatch(expressionChanged('tag in (best, baseline) and status != failed'));
+    expect(sorted(selectExpressionIds(store.getState()))).toEqual([1, 3]);
+    store.dispatch(expressionChanged(''));
+    store.dispatch(groupBySet({ kind: 'tag' }));
+    expect(groups(store)).toEqual([
+      ['(no tag)', [0, 2, 5]],
+      ['best', [1]],
+      ['baseline + best', [3]],
+      ['baseline', [4]],
+    ]);
   });
 });

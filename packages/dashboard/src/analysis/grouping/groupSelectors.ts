@@ -4,7 +4,7 @@ import { selectFilteredExperimentIds } from '../analysisSelectors';
 import { selectHyperParameters } from '../experiments/experimentSelectors';
 import { isFoldPath } from '../experiments/foldPaths';
 import { selectGridSearchOf } from '../experiments/gridSearchSelectors';
-import { rowTags } from '../expression/expressionSelectors';
+import { selectTagsByKey } from '../experiments/tagSelectors';
 import { groupExperiments, groupKeyOf, isReplicatePath } from './groupExperiments';
 import type { ExperimentGroup, GroupBy, GroupingFacts } from './groupExperiments';
 
@@ -36,8 +36,8 @@ export const selectGroupingFallback = createSelector([selectHyperParameters], (h
 });
 
 const selectGroupingFacts = createSelector(
-  [selectHyperParameters, selectGridSearchOf, (s: RootState) => s.experiments.entities],
-  (hyper, gridSearchOf, rows): GroupingFacts => {
+  [selectHyperParameters, selectGridSearchOf, selectTagsByKey],
+  (hyper, gridSearchOf, tags): GroupingFacts => {
     const labels = new Map(hyper.columns.map((c) => [c.path, c.label]));
     return {
       sweptPaths: hyper.columns.map((c) => c.path),
@@ -50,7 +50,7 @@ const selectGroupingFacts = createSelector(
           .filter((s) => s !== 'config')
           .join('.'),
       gridSearch: gridSearchOf,
-      tags: (id) => rowTags(rows[id]),
+      tags: (id) => tags[id],
     };
   },
 );
