@@ -3,11 +3,12 @@
 // ml_board_rest_endpoint and ml_board processes, and measures what a person waits for. Each figure is
 // measured as shipped and with `?decimation=off` and `?batching=off` (the dashboard's debug switches).
 //
-// Case 4 opens a grid search of 10,000 experiments × 50 epochs (2.54 million events, about 1.1 GB of log) with the
-// endpoint's columnar snapshot and without it (`?snapshot=off`: the page folds the whole log, as before), and
-// measures the load, the longest main-thread task, the heap and the "Take me to experiment page" picker.
-//
-// Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,4,
+// Cases: 1 (100 × 200 epochs), 2 (1,000 × 50), 3 (live), 4 (10,000 × 50: 2.54 million events, about 1.1 GB of log,
+// with the endpoint's columnar snapshot and without it (`?snapshot=off`: the page folds the whole log, as before):
+// the load, the longest main-thread task, the heap and the "Take me to experiment page" picker), 5 (case 2's size
+// grouped into 100 groups of 10 seeds: grouped charts, the group switch, the expression filter), 6 (three grid
+// searches of 300 × 100 on one page).
+// Flags: --live-seconds N (default 60), --long (10-minute live run, heap sampled), --cases 1,2,3,4,5,6,
 // --scale F (multiplies experiment counts, e.g. 0.1 while developing), --variants default,decimation,batching,
 // --profile FILE (CPU profile of case 1's chart load, summary printed, full profile written to FILE),
 // --screenshots DIR (the page of each case and variant once every chart is drawn, as PNG files in DIR),
@@ -30,7 +31,7 @@ const { values: flags } = parseArgs({
   options: {
     'live-seconds': { type: 'string', default: '60' },
     long: { type: 'boolean', default: false },
-    cases: { type: 'string', default: '1,2,3,4' },
+    cases: { type: 'string', default: '1,2,3,4,5,6' },
     scale: { type: 'string', default: '1' },
     variants: { type: 'string', default: 'default,decimation,batching' },
     profile: { type: 'string' },
@@ -66,6 +67,18 @@ const config = (id) => ({
   data_loaders: { config: { batch_size: [16, 32, 64][(id >> 4) % 3] } },
   model: { config: { hidden: 64 } },
 });
+/**
+ * The grouped case's configs: 100 combinations (4 optimizers × 5 learning rates × 5 batch sizes), each
+ * trained with 10 seeds (experiment `id` is combination `id % 100`, seed `id / 100`).
+ */
+const seededConfig = (id) => {
+  const c = id % 100;
+  return {
+    optimizer: { config: { name: OPTIMIZERS[c % 4], params: { lr: [0.1, 0.03, 0.01, 0.003, 0.001][(c >> 2) % 5] } } },
+    data_loaders: { config: { batch_size: [16, 32, 64, 128, 256][Math.floor(c / 20) % 5] } },
+    model: { config: { hidden: 64, seed: Math.floor(id / 100) } },
+  };
+};
 const evaluation = (gs, id, epoch) => ({
   grid_search_id: gs,
   experiment_id: id,
@@ -108,13 +121,17 @@ const job = (gs, id, state, [start, end]) => ({
 const line = (event_type, payload, ts) => `${JSON.stringify({ event_type, creation_ts: ts, payload })}\n`;
 
 /** Writes `<root>/<gs>/event_storage.log`: per experiment its config, job states, progress and scores. */
-async function generate(root, gs, experiments, epochs) {
+async function generate(root, gs, { experiments, epochs, configOf = config }) {
   mkdirSync(join(root, gs), { recursive: true });
   const out = createWriteStream(join(root, gs, 'event_storage.log'));
   let events = 0;
   const ts = 1_796_000_000_000_000;
   for (let id = 0; id < experiments; id++) {
-    let text = line('experiment_config', { grid_search_id: gs, experiment_id: id, job_id: id, config: config(id) }, ts);
+    let text = line(
+      'experiment_config',
+      { grid_search_id: gs, experiment_id: id, job_id: id, config: configOf(id) },
+      ts,
+    );
     text += line('job_status', job(gs, id, 'RUNNING', [1_796_000_000 + id, -1]), ts);
     for (let e = 0; e < epochs; e++) {
       text += line('experiment_status', status(gs, id, e, { epochs, batch: 9 }), ts);
@@ -614,6 +631,147 @@ async function scaleLoad({ browser, stack }, want, variant) {
   return r;
 }
 
+// ---------- analysis: groups, expression filter, several grid searches ----------
+
+/**
+ * ms from navigation until every chart has drawn `lines` group lines of `points` mean points in all,
+ * from the whole history (its first post already holds one experiment of every group).
+ */
+async function groupedDrawn(page, url, { lines, points }, timeout) {
+  await page.goto(url);
+  await page.waitForFunction(
+    ({ series, lines, points }) => {
+      const hooks = window.__mlboard;
+      if (hooks?.historyDoneAt == null || !hooks.posts.length) return false;
+      const lastPost = hooks.posts.at(-1)[0];
+      const canvases = [...document.querySelectorAll('canvas[role="img"]')];
+      return (
+        canvases.length === series &&
+        canvases.every(
+          (c) =>
+            c.dataset.lines === String(lines) &&
+            c.dataset.points === String(points) &&
+            Number(c.dataset.drawnAt) >= lastPost,
+        )
+      );
+    },
+    { series: SERIES, lines, points },
+    { polling: 'raf', timeout },
+  );
+  return page.evaluate(() => ({
+    at: Math.max(...[...document.querySelectorAll('canvas[role="img"]')].map((c) => Number(c.dataset.drawnAt))),
+    historyDoneAt: window.__mlboard.historyDoneAt,
+  }));
+}
+
+/**
+ * Flips the "Group" switch twice (ungroup, group again) as a person clicks it; ms until the charts on
+ * screen show one line per experiment, then one per group.
+ */
+async function toggleChartGroups(page, { experiments, groups }) {
+  return page.evaluate(
+    async ({ experiments, groups }) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const onScreen = () =>
+        [...document.querySelectorAll('canvas[role="img"]')].filter((c) => {
+          const r = c.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        });
+      const flip = async (lines) => {
+        const toggle = document.querySelector('[data-testid="group-toggle"] input');
+        const t0 = performance.now();
+        toggle.click();
+        while (!onScreen().every((c) => c.dataset.lines === String(lines))) await frame();
+        return performance.now() - t0;
+      };
+      return [await flip(experiments), await flip(groups)];
+    },
+    { experiments, groups },
+  );
+}
+
+/** The same on the table: ms until it lists one row per experiment, then one per group. */
+async function toggleTableGroups(page, { experiments, groups }) {
+  return page.evaluate(
+    async ({ experiments, groups }) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const grid = document.querySelector('[role="grid"]');
+      const flip = async (rows) => {
+        const toggle = document.querySelector('[data-testid="group-toggle"] input');
+        const t0 = performance.now();
+        toggle.click();
+        while (grid.getAttribute('aria-rowcount') !== String(rows + 1)) await frame();
+        return performance.now() - t0;
+      };
+      return [await flip(experiments), await flip(groups)];
+    },
+    { experiments, groups },
+  );
+}
+
+/** The expression the bench types, and how many of `want`'s experiments it lets through. */
+function benchExpression(want, configOf) {
+  const text = "optimizer.name == 'rmsprop' and lr <= 0.01 and val/F1_SCORE_macro > 0.83";
+  let matching = 0;
+  for (let id = 0; id < want.experiments; id++) {
+    const c = configOf(id);
+    const final = evaluation('', id, want.epochs - 1).metric_scores.find(
+      (m) => m.split === 'val' && m.metric === 'F1_SCORE_macro',
+    ).score;
+    if (c.optimizer.config.name === 'rmsprop' && c.optimizer.config.params.lr <= 0.01 && final > 0.83) matching++;
+  }
+  return { text, matching };
+}
+
+/**
+ * Types an expression into the filter box at once (as a paste), then clears it; ms until the table
+ * shows the matching rows, then all of them. `lines`: also until the charts on screen draw as many lines.
+ */
+async function applyExpression(page, { text, matching, all }) {
+  return page.evaluate(
+    async ({ text, matching, all }) => {
+      const input = document.querySelector('[data-testid="expression-filter"] input');
+      const grid = document.querySelector('[role="grid"]');
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const apply = async (value, rows) => {
+        const t0 = performance.now();
+        setValue.call(input, value);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        while (grid.getAttribute('aria-rowcount') !== String(rows + 1)) await frame();
+        return performance.now() - t0;
+      };
+      return [await apply(text, matching), await apply('', all)];
+    },
+    { text, matching, all },
+  );
+}
+
+/** The same on the graphs page: ms until the charts on screen draw the matching lines, then all. */
+async function applyExpressionToCharts(page, { text, matching, all }) {
+  return page.evaluate(
+    async ({ text, matching, all }) => {
+      const input = document.querySelector('[data-testid="expression-filter"] input');
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const onScreen = () =>
+        [...document.querySelectorAll('canvas[role="img"]')].filter((c) => {
+          const r = c.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        });
+      const apply = async (value, lines) => {
+        const t0 = performance.now();
+        setValue.call(input, value);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        while (!onScreen().every((c) => c.dataset.lines === String(lines))) await frame();
+        return performance.now() - t0;
+      };
+      return [await apply(text, matching), await apply('', all)];
+    },
+    { text, matching, all },
+  );
+}
+
 // ---------- live ----------
 
 /**
@@ -933,7 +1091,7 @@ try {
   const [load1, load5] = readFileSync('/proc/loadavg', 'utf8').split(' ');
   console.log(`load average at start: ${load1} ${load5} (absolute timings are pessimistic on a loaded machine)`);
   if (CASES.has(1)) {
-    const want = await generate(root, 'case1', Math.max(1, Math.round(100 * SCALE)), 200);
+    const want = await generate(root, 'case1', { experiments: Math.max(1, Math.round(100 * SCALE)), epochs: 200 });
     console.log(
       `\ncase 1: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
     );
@@ -953,7 +1111,7 @@ try {
     }
   }
   if (CASES.has(2)) {
-    const want = await generate(root, 'case2', Math.max(4, Math.round(1000 * SCALE)), 50);
+    const want = await generate(root, 'case2', { experiments: Math.max(4, Math.round(1000 * SCALE)), epochs: 50 });
     console.log(
       `\ncase 2: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
     );
@@ -987,7 +1145,7 @@ try {
     }
   }
   if (CASES.has(4)) {
-    const want = await generate(root, 'case4', Math.max(4, Math.round(10_000 * SCALE)), 50);
+    const want = await generate(root, 'case4', { experiments: Math.max(4, Math.round(10_000 * SCALE)), epochs: 50 });
     console.log(
       `\ncase 4: ${want.experiments} experiments × ${want.epochs} epochs × ${SERIES} series = ${want.points * SERIES} points, ${want.events} events`,
     );
@@ -1024,6 +1182,99 @@ try {
         goals.scale_10k_picker_under_100ms = r.picker.open < 100 && r.picker.search < 100;
       }
     }
+  }
+  if (CASES.has(5)) {
+    const want = await generate(root, 'case2grouped', {
+      experiments: Math.max(100, Math.round(1000 * SCALE)),
+      epochs: 50,
+      configOf: seededConfig,
+    });
+    const groups = Math.min(100, want.experiments);
+    console.log(
+      `\ncase 5: case 2 grouped: ${want.experiments} experiments × ${want.epochs} epochs in ${groups} groups (seeds of one combination), expression filter`,
+    );
+    const url = (route) => `${stack.url(want.gs, route, 'default')}&group=combination`;
+    const errors = [];
+    // the charts, grouped from the start: drawn after the history, then the group switch
+    const c = await newPage(browser);
+    const drawn = await groupedDrawn(c.page, url('/'), { lines: groups, points: groups * want.epochs }, LOAD_TIMEOUT);
+    const afterHistory = Math.max(0, drawn.at - drawn.historyDoneAt);
+    const chartToggle = await toggleChartGroups(c.page, { experiments: want.experiments, groups });
+    const expression = benchExpression(want, seededConfig);
+    errors.push(...c.errors);
+    await c.context.close();
+    // the table, grouped: the switch, then the expression (ungrouped, one row per experiment)
+    const t = await newPage(browser);
+    await t.page.goto(url('/dashboard'));
+    await t.page.waitForFunction(
+      (n) =>
+        window.__mlboard?.historyDoneAt != null &&
+        document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(n + 1),
+      groups,
+      { polling: 'raf', timeout: LOAD_TIMEOUT },
+    );
+    const tableToggle = await toggleTableGroups(t.page, { experiments: want.experiments, groups });
+    // back to one row per experiment for the filter (the switch's first flip ungroups)
+    await t.page.evaluate(() => document.querySelector('[data-testid="group-toggle"] input').click());
+    await t.page.waitForFunction(
+      (n) => document.querySelector('[role="grid"]').getAttribute('aria-rowcount') === String(n + 1),
+      want.experiments,
+    );
+    const filter = await applyExpression(t.page, { ...expression, all: want.experiments });
+    errors.push(...t.errors);
+    await t.context.close();
+    // the expression on the charts, one line per experiment
+    const e = await newPage(browser);
+    await chartsDrawn(e.page, stack.url(want.gs, '/', 'default') + '&group=none', want, LOAD_TIMEOUT);
+    const chartFilter = await applyExpressionToCharts(e.page, { ...expression, all: want.experiments });
+    errors.push(...e.errors);
+    await e.context.close();
+    console.log(
+      `  grouped charts drawn ${ms(afterHistory)} after the history (${ms(drawn.at)} from navigation); group switch: charts on screen ungrouped ${ms(chartToggle[0])} / grouped ${ms(chartToggle[1])}, table ${ms(tableToggle[0])} / ${ms(tableToggle[1])}`,
+    );
+    console.log(
+      `  expression "${expression.text}" (${expression.matching} of ${want.experiments}): table ${ms(filter[0])} / cleared ${ms(filter[1])}, charts on screen ${ms(chartFilter[0])} / cleared ${ms(chartFilter[1])}${errors.length ? `, page errors: ${errors.join('; ')}` : ''}`,
+    );
+    figures.grouped_drawn_after_history_ms = Math.round(afterHistory);
+    figures.grouped_chart_toggle_ms = Math.round(Math.max(...chartToggle));
+    figures.grouped_table_toggle_ms = Math.round(Math.max(...tableToggle));
+    figures.expression_filter_table_ms = Math.round(Math.max(...filter));
+    figures.expression_filter_charts_ms = Math.round(Math.max(...chartFilter));
+    goals.grouped_drawn_under_1s_after_history = afterHistory < 1000 && errors.length === 0;
+    goals.grouped_toggle_under_200ms = Math.max(...chartToggle, ...tableToggle) < 200;
+    goals.expression_filter_under_200ms = Math.max(...filter, ...chartFilter) < 200;
+  }
+  if (CASES.has(6)) {
+    const names = ['several-a', 'several-b', 'several-c'];
+    const parts = [];
+    for (const gs of names)
+      parts.push(await generate(root, gs, { experiments: Math.max(4, Math.round(300 * SCALE)), epochs: 100 }));
+    const want = {
+      gs: names[0],
+      experiments: parts.reduce((a, p) => a + p.experiments, 0),
+      points: parts.reduce((a, p) => a + p.points, 0),
+    };
+    console.log(
+      `\ncase 6: three grid searches at once: ${names.length} × ${parts[0].experiments} experiments × ${parts[0].epochs} epochs × ${SERIES} series = ${want.points * SERIES} points`,
+    );
+    const extra = names
+      .slice(1)
+      .map((n) => `&run_id=${n}`)
+      .join('');
+    const t = await newPage(browser);
+    const table = await tableFilled(t.page, stack.url(names[0], '/dashboard', 'default') + extra, want, LOAD_TIMEOUT);
+    await t.context.close();
+    const c = await newPage(browser);
+    const drawn = await chartsDrawn(c.page, stack.url(names[0], '/', 'default') + extra, want, LOAD_TIMEOUT);
+    const errors = [...t.errors, ...c.errors];
+    await c.context.close();
+    const ready = Math.max(table, drawn.at);
+    console.log(
+      `  table filled ${ms(table)}, every chart drawn ${ms(drawn.at)} (history applied at ${ms(drawn.historyDoneAt)})${errors.length ? `, page errors: ${errors.join('; ')}` : ''}`,
+    );
+    figures.several_grid_searches_table_ms = Math.round(table);
+    figures.several_grid_searches_charts_ms = Math.round(drawn.at);
+    goals.several_grid_searches_loaded_under_4s = ready < 4000 && errors.length === 0;
   }
   if (CASES.has(3)) {
     console.log(`\ncase 3: live, 20 experiments × 50 events/s for ${LIVE_SECONDS} s (analysis board open)`);

@@ -11,11 +11,14 @@ import { readStoredAnalysis } from './analysis/analysisPersistence';
 /** Makes the store and mounts the app; `early` is the socket worker main.tsx started, if any. */
 export function bootApp({
   settings,
+  also,
   fromUrl,
   refused,
   early,
 }: {
   settings: Settings;
+  /** Grid searches the link shows beside `settings.gridSearchId`. */
+  also: string[];
   fromUrl: boolean;
   refused: string[];
   early: EarlySocketWorker | undefined;
@@ -24,8 +27,8 @@ export function bootApp({
     createWorker: createSocketWorker,
     adoptWorker: early?.adopt,
     preloadedState: {
-      settings: { current: settings, requested: false, linkProblems: refused, report: null },
-      analysis: readStoredAnalysis(localStorage),
+      settings: { current: settings, requested: false, linkProblems: refused, report: null, also },
+      analysis: readStoredAnalysis(localStorage, window.location.search),
     },
   });
   // The printed URL names everything: connect at once, no popup to confirm (for this tab: not saved).

@@ -8,7 +8,7 @@ import { initialSettings } from './connection/settings/settingsStorage';
 
 // Only what connecting needs loads first: the socket worker connects and streams the stored history
 // while the application's code loads and mounts (bootApp is a chunk of its own).
-const { settings, fromUrl, refused } = initialSettings(localStorage, window.location.search);
+const { settings, also, fromUrl, refused } = initialSettings(localStorage, window.location.search);
 const early = fromUrl
   ? startEarlySocketWorker(
       settings,
@@ -18,4 +18,4 @@ const early = fromUrl
     )
   : undefined;
 preloadPage(window.location.pathname);
-void import('./bootApp').then(({ bootApp }) => bootApp({ settings, fromUrl, refused, early }));
+void import('./bootApp').then(({ bootApp }) => bootApp({ settings, also, fromUrl, refused, early }));

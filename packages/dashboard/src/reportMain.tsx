@@ -51,6 +51,7 @@ async function startReport(root: HTMLElement): Promise<void> {
         current: settings,
         requested: false,
         linkProblems: [],
+        also: [],
         report: {
           gridSearchId: bundle.grid_search_id,
           exportedAt: bundle.exported_at,

@@ -5,6 +5,7 @@ import { selectBrushedIds } from './parallelSelectors';
 import type { GridRow, RowFilterSpec } from './rowFilter';
 import { rowPredicate } from './rowFilter';
 import { sameIds } from './sameIds';
+import { selectExpressionIds } from './expression/expressionSelectors';
 
 /** The compared experiments while "only these" is on, else null. */
 export const selectCompareFocusIds = createSelector(
@@ -13,15 +14,16 @@ export const selectCompareFocusIds = createSelector(
 );
 
 /**
- * What the analysis views filter besides the table's own filters: brushed and (when focused) compared
- * experiments, or null when neither filters.
+ * What the analysis views filter besides the table's own filters: the expression filter, brushed and
+ * (when focused) compared experiments, or null when none filters.
  */
 export const selectAnalysisFilterIds = createSelector(
-  [selectBrushedIds, selectCompareFocusIds],
-  (brushed, compared): ReadonlySet<number> | null => {
-    if (!brushed) return compared;
-    if (!compared) return brushed;
-    return new Set([...brushed].filter((id) => compared.has(id)));
+  [selectExpressionIds, selectBrushedIds, selectCompareFocusIds],
+  (expression, brushed, compared): ReadonlySet<number> | null => {
+    const sets = [expression, brushed, compared].filter((x): x is ReadonlySet<number> => x !== null);
+    if (sets.length <= 1) return sets[0] ?? null;
+    const [first, ...rest] = sets as [ReadonlySet<number>, ...ReadonlySet<number>[]];
+    return new Set([...first].filter((id) => rest.every((set) => set.has(id))));
   },
   { memoizeOptions: { resultEqualityCheck: sameIds } },
 );
@@ -52,7 +54,7 @@ const selectFilteredIdsOf = createSelector(
 );
 
 /**
- * Experiment ids that pass every filter (the table's, the brushes, the compare focus), or null when
+ * Experiment ids that pass every filter (the table's, the expression, the brushes, the compare focus), or null when
  * none is active: the table's rows, the charts' lines and the sweep's highlighted lines all read this.
  * The result keeps its identity while the set is unchanged, so charts do not redraw for every new
  * point. Without a filter the table's rows are not built for it (the charts ask this at every data post).

@@ -7,6 +7,7 @@ import { selectLatestScores } from './series/seriesSelectors';
 import { selectTagsByExperiment } from './annotations/annotationSelectors';
 import { selectSystemSummaries } from './system/systemSelectors';
 import type { GridRow } from './rowFilter';
+import { selectGridSearchNames, selectGridSearchOf } from './experiments/gridSearchSelectors';
 import { compilePattern } from './rowFilter';
 
 export type ColumnType = 'number' | 'text' | 'set' | 'progress' | 'time' | 'tags' | 'bytes';
@@ -70,10 +71,13 @@ const sameColumn = (a: ColumnSpec, b: ColumnSpec) =>
  * makes new configs and series keys, and a new array here made the grid set up all its columns and
  * lay out every row again.
  */
+/** The grid search of each row, on a page of several. */
+const GRID_SEARCH_COLUMN: ColumnSpec = { id: 'grid_search', label: 'Grid search', type: 'set', group: 'experiment' };
+
 export const selectColumns = createSelector(
-  [selectHyperParameters, (s: RootState) => s.series.keys],
-  (hyper, keys): ColumnSpec[] => [
-    ...LEAD_COLUMNS,
+  [selectHyperParameters, (s: RootState) => s.series.keys, (s: RootState) => selectGridSearchNames(s).length > 1],
+  (hyper, keys, several): ColumnSpec[] => [
+    ...(several ? [LEAD_COLUMNS[0] as ColumnSpec, GRID_SEARCH_COLUMN, ...LEAD_COLUMNS.slice(1)] : LEAD_COLUMNS),
     ...hyper.columns.map((c): ColumnSpec => ({
       id: c.id,
       label: isolateBidi(c.label),
@@ -127,20 +131,22 @@ export const selectColumnsLeftOut = createSelector([selectShownAndLeftOut], (r) 
 
 const NO_TAGS: readonly string[] = [];
 
+const selectRowExtras = createSelector(
+  [selectTagsByExperiment, selectSystemSummaries, selectGridSearchOf],
+  (tags, system, gridSearchOf) => ({ tags, system, gridSearchOf }),
+);
+
 /**
  * The table's rows: status fields, progress, tags, hyper-parameters, latest scores and system summary, one per
- * experiment. `tags` is the experiment's tag list (empty when it has none): the filters read it as a set.
+ * experiment (and its grid search, on a page of several). `tags` is the experiment's tag list (empty when it
+ * has none): the filters read it as a set.
  */
-const selectRowExtras = createSelector([selectTagsByExperiment, selectSystemSummaries], (tags, system) => ({
-  tags,
-  system,
-}));
-
 export const selectGridRows = createSelector(
   [selectExperimentRows, selectHyperParameters, selectLatestScores, selectRowExtras],
-  (rows, hyper, scores, { tags, system }): GridRow[] =>
+  (rows, hyper, scores, { tags, system, gridSearchOf }): GridRow[] =>
     rows.map((r) => ({
       experiment_id: r.experiment_id,
+      grid_search: gridSearchOf(r.experiment_id),
       status: displayStatus(r),
       tags: tags[r.experiment_id] ?? NO_TAGS,
       peak_rss: system[r.experiment_id]?.peak_rss ?? null,

@@ -5,7 +5,8 @@ import { FakeWorker, memoryStorage, testStore } from '../test/fakes';
 import { createEventFolder } from './events/eventFolder';
 import { tokenEntered } from './auth/authSlice';
 import { writeToken } from './auth/tokenStorage';
-import { connectRequested, settingsCleared } from './settings/settingsSlice';
+import { alsoShown, connectRequested, settingsCleared } from './settings/settingsSlice';
+import { KEY_STRIDE } from './events/experimentKey';
 import { SETTINGS_KEY } from './settings/settingsStorage';
 import { startEarlySocketWorker } from './earlySocketWorker';
 
@@ -22,6 +23,39 @@ function update(firstId: number, epochs: number[]) {
 }
 
 describe('connection listener', () => {
+  it('streams several grid searches, one worker each: keyed apart, the history done when every one is', async () => {
+    const { store, workers } = testStore();
+    store.dispatch(alsoShown(['gs-2', 'gs-1', 'gs-3', 'gs-2']));
+    store.dispatch(connectRequested(settings));
+    expect(store.getState().settings.also).toEqual(['gs-2', 'gs-3']);
+    expect(workers.map((w) => (w.posted[0] as { settings: { gridSearchId: string } }).settings.gridSearchId)).toEqual([
+      'gs-1',
+      'gs-2',
+      'gs-3',
+    ]);
+    for (const w of workers) w.send({ type: 'data', update: update(0, [0]) });
+    expect(store.getState().experiments.ids).toEqual([0, KEY_STRIDE, 2 * KEY_STRIDE]);
+    expect(store.getState().series.byKey['val_F1_SCORE_macro']?.experimentIds).toEqual([0, KEY_STRIDE, 2 * KEY_STRIDE]);
+    workers[0]?.send({ type: 'historyDone', nextEventId: 1 });
+    workers[2]?.send({ type: 'historyDone', nextEventId: 1 });
+    expect(store.getState().connection.historyDone).toBe(false);
+    workers[1]?.send({ type: 'historyDone', nextEventId: 1 });
+    expect(store.getState().connection.historyDone).toBe(true);
+    // every worker is acknowledged for its own posts
+    await new Promise((r) => setTimeout(r, 10));
+    for (const w of workers) expect(w.posted.filter((m) => (m as { type: string }).type === 'ack')).toHaveLength(1);
+    // a further grid search the endpoint does not know is said; the connection stays the first's
+    workers[2]?.send({ type: 'roomKnown', known: false });
+    expect(store.getState().connection.serverError).toBe(
+      'The websocket endpoint knows no grid search "gs-3" (shown beside the first).',
+    );
+    // showing others streams all of them again, from fresh workers
+    store.dispatch(alsoShown([]));
+    expect(workers.slice(0, 3).every((w) => w.terminated)).toBe(true);
+    expect(workers).toHaveLength(4);
+    expect(store.getState().experiments.ids).toEqual([]);
+  });
+
   it('starts a worker with normalised settings, saves them when confirmed, and forwards what the worker reports', async () => {
     const { store, workers, storage } = testStore();
     store.dispatch(connectRequested(settings, { save: true }));

@@ -4,7 +4,8 @@ import { authRefused, tokenEntered, tokenForgotten } from './auth/authSlice';
 import type { TokenStore } from './auth/tokenStorage';
 import { originOf, readToken } from './auth/tokenStorage';
 import { dataReceived, dataReset } from './events/dataActions';
-import { connectRequested, settingsCleared } from './settings/settingsSlice';
+import { alsoShown, connectRequested, settingsCleared } from './settings/settingsSlice';
+import { rekeyUpdate } from './events/rekeyUpdate';
 import { EMPTY_SETTINGS, isComplete, writeStoredSettings } from './settings/settingsStorage';
 import type { Settings } from './settings/settingsStorage';
 import { debugSwitches } from '../shared/debugSwitches';
@@ -92,53 +93,106 @@ function forward(dispatch: Dispatch, message: FromWorker, settings: Settings): v
 }
 
 /**
- * Owns the socket worker: a connection request saves the settings, forgets the old data and
- * starts a fresh worker; the worker reconnects by itself, so a dropped socket keeps the data.
+ * A further grid search's worker (several on one page): its data is keyed by (grid search, id) and
+ * joins the store; the connection's state (connected, retrying, the endpoint's refusals) is the first
+ * grid search's, from the same endpoints, and this one only adds what concerns it alone.
+ */
+function forwardOther(dispatch: Dispatch, message: FromWorker, index: number, gridSearchId: string): void {
+  switch (message.type) {
+    case 'data':
+      dispatch(dataReceived(rekeyUpdate(message.update, index)));
+      perfHooks().events += message.update.events;
+      return;
+    case 'roomKnown':
+      if (!message.known)
+        dispatch(
+          serverErrorReceived(
+            `The websocket endpoint knows no grid search "${gridSearchId}" (shown beside the first).`,
+          ),
+        );
+      return;
+    case 'serverError':
+      return void dispatch(serverErrorReceived(`${gridSearchId}: ${message.message}`));
+    default:
+      return;
+  }
+}
+
+/**
+ * Owns the socket workers, one per grid search shown: a connection request saves the settings,
+ * forgets the old data and starts fresh workers; a worker reconnects by itself, so a dropped socket
+ * keeps the data. With several grid searches, the history counts as done when every one's is.
  */
 export function startConnectionListening(
   startListening: AppStartListening,
   options: ConnectionListenerOptions,
 ): { close: () => void } {
-  let worker: WorkerLike | undefined;
-  const post = (message: ToWorker) => worker?.postMessage(message);
+  let workers: WorkerLike[] = [];
+  const post = (message: ToWorker) => {
+    for (const w of workers) w.postMessage(message);
+  };
   const close = () => {
     post({ type: 'close' });
-    worker?.terminate();
-    worker = undefined;
+    for (const w of workers) w.terminate();
+    workers = [];
+  };
+
+  const connect = (settings: Settings, also: readonly string[], dispatch: Dispatch) => {
+    close();
+    dispatch(dataReset());
+    // The slice's forms only offer complete http(s) settings; anything else never reaches a worker.
+    if (!isComplete(settings)) return;
+    const names = [settings.gridSearchId, ...also];
+    /** The first grid search's historyDone, held until every grid search's history is in. */
+    let held: FromWorker | null = null;
+    let pending = names.length;
+    names.forEach((gridSearchId, index) => {
+      const own: Settings = { ...settings, gridSearchId };
+      const adopted = index === 0 ? options.adoptWorker?.(own) : undefined;
+      const w = adopted ?? options.createWorker();
+      workers.push(w);
+      w.onmessage = (event: MessageEvent) => {
+        if (!workers.includes(w)) return;
+        const message = event.data as FromWorker;
+        if (message.type === 'historyDone' && pending > 0) {
+          pending--;
+          if (index === 0) held = message;
+          if (pending === 0 && held) forward(dispatch, held, settings);
+        } else if (index === 0) forward(dispatch, message, settings);
+        else forwardOther(dispatch, message, index, gridSearchId);
+        // Ask for the next batch once this one is drawn; a snapshot's parts before its last draw nothing
+        // (the page renders once it has them all): the next is asked for at once.
+        if (message.type === 'data') {
+          const part = message.update.part;
+          if (part && part.index < part.of - 1) w.postMessage({ type: 'ack' });
+          else afterPaint(() => workers.includes(w) && w.postMessage({ type: 'ack' }));
+        }
+      };
+      if (!adopted)
+        w.postMessage({
+          type: 'connect',
+          settings: own,
+          lastEventId: -1,
+          batching: debugSwitches.batching,
+          snapshot: debugSwitches.snapshot,
+          token: readToken(options.tokens, settings.socketConnectionUrl),
+        } satisfies ToWorker);
+    });
   };
 
   startListening({
     actionCreator: connectRequested,
     effect: (action, api) => {
-      close();
-      api.dispatch(dataReset());
       if (action.meta.save) writeStoredSettings(options.storage, action.payload);
-      // The slice's forms only offer complete http(s) settings; anything else never reaches a worker.
-      if (!isComplete(action.payload)) return;
-      const adopted = options.adoptWorker?.(action.payload);
-      const w = adopted ?? options.createWorker();
-      worker = w;
-      w.onmessage = (event: MessageEvent) => {
-        if (worker !== w) return;
-        const message = event.data as FromWorker;
-        forward(api.dispatch, message, action.payload);
-        // Ask for the next batch once this one is drawn; a snapshot's parts before its last draw nothing
-        // (the page renders once it has them all): the next is asked for at once.
-        if (message.type === 'data') {
-          const part = message.update.part;
-          if (part && part.index < part.of - 1) post({ type: 'ack' });
-          else afterPaint(() => worker === w && post({ type: 'ack' }));
-        }
-      };
-      if (!adopted)
-        post({
-          type: 'connect',
-          settings: action.payload,
-          lastEventId: -1,
-          batching: debugSwitches.batching,
-          snapshot: debugSwitches.snapshot,
-          token: readToken(options.tokens, action.payload.socketConnectionUrl),
-        });
+      connect(action.payload, api.getState().settings.also, api.dispatch);
+    },
+  });
+  // Other grid searches beside the first: all of them stream again, keyed anew.
+  startListening({
+    actionCreator: alsoShown,
+    effect: (_action, api) => {
+      const { current, requested, also } = api.getState().settings;
+      if (requested) connect(current, also, api.dispatch);
     },
   });
   // A token entered or forgotten: every REST request is made again with it, and the worker's next

@@ -12,7 +12,9 @@
  *   `snapshot`: when the grid search's snapshot was read, how long fetching and reading it took, and the
  *   events it held (null when the history was folded from the start).
  * Each chart canvas also carries `data-lines` and `data-points` (lines and points in its data,
- * before decimation), and every draw dispatches a `mlboard:drawn` window event whose detail is
+ * before decimation; a grouped chart's lines are its groups' means), `data-bands` (groups' bands) and
+ * `data-axes` (`{x: [a, b], y: [a, b, log]}`: pixel = a × value + b, of log10(value) on a log axis),
+ * `data-drawn-at` (`performance.now()` of its last draw), and every draw dispatches a `mlboard:drawn` window event whose detail is
  * `{ key, counts: [[experimentId, points], …] }`.
  */
 export interface MlboardHooks {
@@ -58,11 +60,19 @@ export function perfHooks(): MlboardHooks {
 }
 
 /** Records one chart draw on its canvas and on `window.__mlboard`. */
-export function chartDrawn(canvas: HTMLCanvasElement, key: string, counts: Array<[number, number]>): void {
+export function chartDrawn(
+  canvas: HTMLCanvasElement,
+  key: string,
+  counts: Array<[number, number]>,
+  extra: { bands?: number; axes?: { x: [number, number]; y: [number, number, boolean] } } = {},
+): void {
   let points = 0;
   for (const c of counts) points += c[1];
   canvas.dataset['lines'] = String(counts.length);
   canvas.dataset['points'] = String(points);
+  canvas.dataset['bands'] = String(extra.bands ?? 0);
+  canvas.dataset['drawnAt'] = String(performance.now());
+  if (extra.axes) canvas.dataset['axes'] = JSON.stringify(extra.axes);
   const hooks = perfHooks();
   hooks.draws++;
   hooks.lastDrawAt = performance.now();

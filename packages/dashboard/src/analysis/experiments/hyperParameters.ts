@@ -1,20 +1,28 @@
+import { shortestSuffixes } from '../columns/shortestSuffixes';
+import { FOLD_KEYS, isFoldPath } from './foldPaths';
+
 export type HyperValue = string | number | boolean | null;
 
 export interface HyperColumn {
   /** Grid field id: `hp:` + the dotted path in the experiment config. */
   id: string;
   path: string;
-  /** The path without the `config` levels of the component graph, e.g. `optimizer.lr`. */
+  /**
+   * The shortest run of the path's last segments (the component graph's `config` levels left out) that
+   * no other swept path ends with, e.g. `lr`, `batch_size` (see shortestSuffixes); the path is the tooltip.
+   */
   label: string;
 }
 
 export interface HyperParameters {
-  /** The first MAX_HYPER_PARAMETERS swept paths, sorted. */
+  /** The first MAX_HYPER_PARAMETERS swept paths, sorted; CV fold bookkeeping (fold ids, split indices) last. */
   columns: HyperColumn[];
   /** Swept paths beyond MAX_HYPER_PARAMETERS, not kept. */
   omitted?: number;
   /** Per experiment id: the values of those columns. */
   values: Record<number, Record<string, HyperValue>>;
+  /** Leaves with the same value in every experiment (the expression filter reads them too). */
+  common: Record<string, HyperValue>;
 }
 
 function flatten(value: unknown, path: string, out: Map<string, HyperValue>): void {
@@ -28,6 +36,13 @@ function flatten(value: unknown, path: string, out: Map<string, HyperValue>): vo
   } else {
     out.set(path, JSON.stringify(value) ?? null);
   }
+}
+
+/** A fold bookkeeping key from its fold segment on: `val_fold_id`, `split_indices.train`. */
+function foldLabel(path: string): string {
+  const segments = path.split('.');
+  const at = segments.findIndex((s) => (FOLD_KEYS as readonly string[]).includes(s));
+  return segments.slice(Math.max(0, at)).join('.');
 }
 
 /**
@@ -69,23 +84,26 @@ export function deriveHyperParameters(configs: Record<number, Record<string, unk
   swept.sort();
   const omitted = Math.max(0, swept.length - MAX_HYPER_PARAMETERS);
   if (omitted) swept.length = MAX_HYPER_PARAMETERS;
+  const sweptSet = new Set(swept);
+  const common: Record<string, HyperValue> = {};
+  const first = flat.values().next().value;
+  if (first) for (const [p, v] of first) if (!sweptSet.has(p)) common[p] = v;
   const values: HyperParameters['values'] = {};
   for (const [id, leaves] of flat) {
     const row: Record<string, HyperValue> = {};
     for (const p of swept) if (leaves.has(p)) row[`hp:${p}`] = leaves.get(p) ?? null;
     values[id] = row;
   }
+  const hyper = swept.filter((p) => !isFoldPath(p));
+  const folds = swept.filter(isFoldPath);
+  const labels = shortestSuffixes(hyper);
   return {
     ...(omitted ? { omitted } : {}),
-    columns: swept.map((path) => ({
-      id: `hp:${path}`,
-      path,
-      label:
-        path
-          .split('.')
-          .filter((s) => s !== 'config')
-          .join('.') || path,
-    })),
+    columns: [
+      ...hyper.map((path) => ({ id: `hp:${path}`, path, label: labels.get(path) ?? path })),
+      ...folds.map((path) => ({ id: `hp:${path}`, path, label: foldLabel(path) })),
+    ],
     values,
+    common,
   };
 }

@@ -10,10 +10,14 @@ import type { ChartLive } from './chartOptions';
 import { tooltipLines } from './chartOptions';
 import { cancelDraw, requestDraw, wakeDrawQueue } from './drawQueue';
 import { experimentColor } from '../experimentColor';
-import { boundsOf } from './lineLayer';
 import type { Bounds } from './lineLayer';
-import { layOut } from './chartLayers';
-import { createLinePlugin, sceneLine } from './linePlugin';
+import { experimentScene, groupScene } from './chartScene';
+import type { BandKind } from '../grouping/aggregatePoints';
+import type { ExperimentGroup } from '../grouping/groupExperiments';
+import type { GroupLine } from '../grouping/groupLines';
+import { groupLinesOf } from '../grouping/groupLinesOf';
+import { groupTooltipLines } from '../grouping/groupTooltip';
+import { axisMap, createLinePlugin, sceneLine } from './linePlugin';
 import type { Hovered, LinePlugin, LineScene } from './linePlugin';
 import { useBest } from './useBest';
 import { useInView } from './useInView';
@@ -51,6 +55,12 @@ export interface ChartCanvasProps {
    * `densityFrom`, they are drawn as the density behind `ids`' lines (the filtered ones stand out).
    */
   context?: readonly number[];
+  /** Draw these groups instead of `ids`: a line per group (its mean) over its band; null: one per experiment. */
+  groups?: readonly ExperimentGroup[] | null;
+  /** The band around a group's mean. @default 'std' */
+  band?: BandKind;
+  /** A line's colour by its id (experiment or group). @default experimentColor */
+  colorOf?: (id: number) => string;
 }
 
 interface Bound {
@@ -113,6 +123,7 @@ function showTooltip(tip: HTMLElement, canvas: HTMLCanvasElement, hit: Hovered |
 export function ChartCanvas(props: ChartCanvasProps) {
   const { seriesKey, ids, hidden, options, smoothing, label, describedBy, live, handle, onLineClick } = props;
   const { densityFrom = Infinity, highlighted, context } = props;
+  const { groups = null, band = 'std', colorOf = experimentColor } = props;
   const system = props.source === 'system';
   const series = useAppSelector((s) => (system ? s.system.byKey[seriesKey] : s.series.byKey[seriesKey]));
   // while a snapshot arrives in parts, nothing is drawn (a chart mounted meanwhile sees some of it)
@@ -128,6 +139,8 @@ export function ChartCanvas(props: ChartCanvasProps) {
   const visible = useRef(inView);
   visible.current = inView;
   const scene = useRef<LineScene>({ lines: [], best: null, decimate: debugSwitches.decimation });
+  /** The group lines drawn (null: experiments): the tooltip reads their aggregates. */
+  const drawnGroups = useRef<readonly GroupLine[] | null>(null);
   const owner = useRef({});
   /** What the last full update laid out: lines, legend choice, smoothing, options. */
   const laidOut = useRef<unknown[]>([]);
@@ -156,6 +169,13 @@ export function ChartCanvas(props: ChartCanvasProps) {
         if (!tip) return;
         const line = hit && sceneLine(scene.current, hit.id)?.line;
         const b = scene.current.best;
+        const groupsDrawn = drawnGroups.current;
+        if (groupsDrawn) {
+          const g = hit && groupsDrawn.find((x) => x.id === hit.id);
+          const index = hit?.star && b ? (g?.mean.epochs.indexOf(b.epoch) ?? -1) : (hit?.index ?? -1);
+          const text = g && index >= 0 ? groupTooltipLines(g, index, line?.ys[index] ?? null, hit?.star ?? false) : [];
+          return showTooltip(tip, canvas, text.length ? hit : null, text);
+        }
         const point = hit?.star
           ? b && { experimentId: b.experimentId, epoch: b.epoch, value: b.value, star: true }
           : line &&
@@ -174,7 +194,14 @@ export function ChartCanvas(props: ChartCanvasProps) {
       },
       click: (id) => clickRef.current(id),
       // Tells benchmarks and tests what each draw put on the canvas (see app/perfHooks.ts).
-      drawn: (chart) => chartDrawn(chart.canvas, system ? `system:${seriesKey}` : seriesKey, drawnCounts(scene.current)),
+      drawn: (chart) => {
+        const { x, y } = chart.scales;
+        const axes = x && y ? { x: axisMap(x), y: axisMap(y) } : null;
+        chartDrawn(chart.canvas, system ? `system:${seriesKey}` : seriesKey, drawnCounts(scene.current), {
+          bands: scene.current.bands?.length ?? 0,
+          ...(axes ? { axes: { x: [axes.x.a, axes.x.b], y: [axes.y.a, axes.y.b, axes.y.log] } } : {}),
+        });
+      },
     });
     const o = owner.current;
     return () => {
@@ -194,13 +221,19 @@ export function ChartCanvas(props: ChartCanvasProps) {
         const canvas = canvasRef.current;
         const plugin = linesRef.current;
         if (!canvas || !plugin) return;
-        const { lines, density } = layOut({ series, ids, hidden, smoothing, best, densityFrom, highlighted, context });
-        const shownBest =
-          best && !hidden.has(best.experimentId) ? { ...best, color: experimentColor(best.experimentId) } : null;
-        scene.current = { lines, best: shownBest, decimate: debugSwitches.decimation, density };
-        const all = density ? [...density.lines, ...lines] : lines;
+        const o = {
+          hidden,
+          smoothing,
+          colorOf,
+          log: options.scales?.['y']?.type === 'logarithmic',
+          decimate: debugSwitches.decimation,
+        };
+        const grouped = groups ? groupScene(groupLinesOf(series, groups, band), series.kind, o) : null;
+        const built = grouped ?? experimentScene(series, ids, best, { ...o, densityFrom, highlighted, context });
+        drawnGroups.current = groups ? groupLinesOf(series, groups, band) : null;
+        scene.current = built.scene;
         // the scales come from one invisible dataset of two points: the corners of the lines' box
-        const box = boundsOf(all, options.scales?.['y']?.type === 'logarithmic');
+        const box = built.box;
         boundsDataset.current.data = box
           ? [
               { x: box.xMin, y: box.yMin },
@@ -208,7 +241,7 @@ export function ChartCanvas(props: ChartCanvasProps) {
             ]
           : [];
         // New points inside the axes' range need no new layout: only the lines are drawn again.
-        const layout = [ids, hidden, smoothing, options, densityFrom, highlighted, context];
+        const layout = [ids, hidden, smoothing, options, densityFrom, highlighted, context, groups, band, colorOf];
         const same = laidOut.current.every((v, i) => v === layout[i]);
         laidOut.current = layout;
         const chart = chartRef.current;
@@ -232,7 +265,21 @@ export function ChartCanvas(props: ChartCanvasProps) {
       },
       () => visible.current,
     );
-  }, [series, ids, smoothing, hidden, best, options, densityFrom, highlighted, context, loading]);
+  }, [
+    series,
+    ids,
+    smoothing,
+    hidden,
+    best,
+    options,
+    densityFrom,
+    highlighted,
+    context,
+    loading,
+    groups,
+    band,
+    colorOf,
+  ]);
 
   // scrolled into view: its pending redraw (if any) no longer waits for the off-screen pace
   useEffect(() => {

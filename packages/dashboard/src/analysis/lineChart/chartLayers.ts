@@ -24,6 +24,8 @@ export interface LayOutArgs {
   highlighted?: readonly number[] | undefined;
   /** Every experiment of the series, when `ids` is a filtered part of them. */
   context?: readonly number[] | undefined;
+  /** A line's colour by its experiment. @default experimentColor */
+  colorOf?: ((id: number) => string) | undefined;
 }
 
 /**
@@ -36,7 +38,7 @@ export function layOut(a: LayOutArgs): { lines: DrawnLine[]; density: DensitySce
   const drawn = (id: number, width: number): DrawnLine | undefined => {
     const points = a.series.byExperiment[id];
     if (!points || a.hidden.has(id)) return undefined;
-    return { id, color: experimentColor(id), width, line: prepareLine(points, a.smoothing) };
+    return { id, color: (a.colorOf ?? experimentColor)(id), width, line: prepareLine(points, a.smoothing) };
   };
   const bestId = a.best?.experimentId;
   const each = (ids: readonly number[], width: (id: number) => number) =>

@@ -7,11 +7,23 @@ import { createDensityPainter } from './densityPaint';
 import type { DensityScene } from './densityPaint';
 
 type DensityPainter = ReturnType<typeof createDensityPainter>;
+import { traceBand } from '../grouping/traceBand';
+import type { BandColumns } from '../grouping/traceBand';
+
+/** A group's band: filled between its edges, below every line. */
+export interface DrawnBand {
+  id: number;
+  /** The fill (translucent). */
+  color: string;
+  band: BandColumns;
+}
 
 /** What the plugin draws; the chart's owner replaces it before each update. */
 export interface LineScene {
   /** Lines to draw, in order (hidden ones left out); over the density, when there is one. */
   lines: DrawnLine[];
+  /** Bands drawn under the lines (a grouped chart's spread around each mean). */
+  bands?: DrawnBand[];
   best: (Best & { color: string }) | null;
   decimate: boolean;
   /** Lines drawn as a density image with quantile bands, under `lines` (absent: none). */
@@ -112,6 +124,20 @@ function strokeLines(
   }
 }
 
+function fillBands(
+  ctx: CanvasRenderingContext2D,
+  bands: readonly DrawnBand[],
+  m: NonNullable<ReturnType<typeof maps>>,
+) {
+  const at = { x: (epoch: number) => m.x.a * epoch + m.x.b, y: (v: number) => toPixel(m.y, v) };
+  for (const { color, band } of bands) {
+    ctx.beginPath();
+    traceBand(ctx, band, at);
+    ctx.fillStyle = color;
+    ctx.fill();
+  }
+}
+
 interface Marker {
   color: string;
   style: 'star' | 'circle';
@@ -137,6 +163,7 @@ function drawScene(chart: Chart, scene: LineScene, hovered: Hovered | null, pain
   // a line on the plot's edge (the last epoch, the highest value) is drawn whole, not halved
   ctx.rect(chartArea.left - 2, chartArea.top - 2, chartArea.width + 4, chartArea.height + 4);
   ctx.clip();
+  if (scene.bands?.length) fillBands(ctx, scene.bands, m);
   if (scene.density) {
     paintDensity(ctx, chartArea, m, scene.density);
     // lines over a density get a white edge, so they stand out of it whatever their colour

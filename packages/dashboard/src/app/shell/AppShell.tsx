@@ -9,6 +9,7 @@ import { ConnectionSnackbar } from '../../connection/ConnectionSnackbar';
 import { TokenDialog } from '../../connection/auth/TokenDialog';
 import { ConfigPopup } from '../../features/settings/ConfigPopup';
 import { useSettingsInUrl } from '../../features/settings/useSettingsInUrl';
+import { useAnalysisViewInUrl } from '../../analysis/view/useAnalysisViewInUrl';
 import { NavDrawer } from './NavDrawer';
 import { NotFoundPage } from './NotFoundPage';
 import { TopBar } from './TopBar';
@@ -22,6 +23,7 @@ export function AppShell() {
   const [drawer, setDrawer] = useState(false);
   const [popup, setPopup] = useState(false);
   useSettingsInUrl();
+  useAnalysisViewInUrl();
   if (!route) return <NotFoundPage />;
   return (
     <>

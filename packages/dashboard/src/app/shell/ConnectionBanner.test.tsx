@@ -29,7 +29,13 @@ describe('the connection banner', () => {
     const { store } = renderWithProviders(<ConnectionBanner />, {
       store: {
         preloadedState: {
-          settings: { current: settings, requested: false, linkProblems: ['data: is not allowed.'], report: null },
+          settings: {
+            current: settings,
+            requested: false,
+            linkProblems: ['data: is not allowed.'],
+            report: null,
+            also: [],
+          },
         },
       },
     });

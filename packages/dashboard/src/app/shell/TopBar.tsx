@@ -2,6 +2,7 @@ import { AppBar, Box, Chip, IconButton, Toolbar, Tooltip, Typography } from '@mu
 import MenuIcon from '@mui/icons-material/Menu';
 import SwapIcon from '@mui/icons-material/SwapHoriz';
 import { useSearchParams } from 'react-router-dom';
+import { selectExperimentNamer, selectGridSearchNames } from '../../analysis/experiments/gridSearchSelectors';
 import { useAppSelector } from '../../store/hooks';
 import type { ConnectionStatus } from '../../connection/connectionSlice';
 import { DownloadReportButton } from './DownloadReportButton';
@@ -29,7 +30,11 @@ export function TopBar({
   const status = useAppSelector((s) => s.connection.status);
   const gridSearchId = useAppSelector((s) => s.settings.current.gridSearchId);
   const report = useAppSelector((s) => s.settings.report !== null);
-  const experiment = params.get('experiment_id');
+  const raw = params.get('experiment_id');
+  // with several grid searches on the page, an experiment's key names its grid search too
+  const several = useAppSelector((s) => selectGridSearchNames(s).length > 1);
+  const name = useAppSelector(selectExperimentNamer);
+  const experiment = raw !== null && several && /^\d+$/.test(raw) ? name(Number(raw)) : raw;
   const fullTitle =
     experiment === null
       ? title

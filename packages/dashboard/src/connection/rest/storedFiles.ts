@@ -1,3 +1,4 @@
+import { splitKey } from '../events/experimentKey';
 import type { FetchBaseQueryMeta } from '@reduxjs/toolkit/query/react';
 import { z } from 'zod';
 import { CheckpointListEntrySchema } from '@mlgym/protocol';
@@ -108,6 +109,19 @@ export function useStoreTarget(): StoreTarget | null {
   const rest = useAppSelector((s) => s.settings.current.restApiUrl);
   const gs = useAppSelector((s) => s.settings.current.gridSearchId);
   return requested && rest && gs ? { rest, gs } : null;
+}
+
+/**
+ * Where an experiment's files are stored, by the page's key of it: with several grid searches on the
+ * page the key names the grid search too (see experimentKey.ts).
+ */
+export function useExperimentTarget(key: number | null): ExperimentTarget | null {
+  const target = useStoreTarget();
+  const also = useAppSelector((s) => s.settings.also);
+  if (!target || key === null) return null;
+  const { index, id } = splitKey(key);
+  const gs = index === 0 ? target.gs : also[index - 1];
+  return gs === undefined ? null : { rest: target.rest, gs, exp: id };
 }
 
 /** The URL a stored checkpoint file downloads from. */

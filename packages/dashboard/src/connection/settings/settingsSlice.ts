@@ -2,6 +2,7 @@ import { createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import type { Settings } from './settingsStorage';
 import { EMPTY_SETTINGS, normalizeSettings } from './settingsStorage';
+import { MAX_GRID_SEARCHES } from '../events/experimentKey';
 
 export interface SettingsState {
   /** What the dashboard is (or will be) connected to. */
@@ -12,6 +13,11 @@ export interface SettingsState {
   linkProblems: string[];
   /** Set when the page is a report opened from a file: what it holds, where from; then nothing is edited or fetched. */
   report: ReportInfo | null;
+  /**
+   * Grid searches shown beside `current.gridSearchId`, from the same endpoints (a warm start's extension
+   * and its original, two searches over different spaces): each streams through its own socket worker.
+   */
+  also: string[];
 }
 
 /** What a report page says about itself (see the report bundle in @mlgym/protocol). */
@@ -22,7 +28,20 @@ export interface ReportInfo {
   logEvents: number;
 }
 
-const initialState: SettingsState = { current: EMPTY_SETTINGS, requested: false, linkProblems: [], report: null };
+const initialState: SettingsState = {
+  current: EMPTY_SETTINGS,
+  requested: false,
+  linkProblems: [],
+  report: null,
+  also: [],
+};
+
+/** The other grid searches as shown: no repeats, not the connected one, at most MAX_GRID_SEARCHES in all. */
+export function otherGridSearches(primary: string, ids: readonly string[]): string[] {
+  return [...new Set(ids.map((g) => g.trim()))]
+    .filter((g) => g !== '' && g !== primary)
+    .slice(0, MAX_GRID_SEARCHES - 1);
+}
 
 declare module '../../store/rootState' {
   interface RootState {
@@ -44,6 +63,7 @@ export const settingsSlice = createSlice({
         state.current = action.payload;
         state.requested = true;
         state.linkProblems = [];
+        state.also = otherGridSearches(action.payload.gridSearchId, state.also);
       },
       prepare: (settings: Settings, options: { save?: boolean } = {}) => ({
         payload: normalizeSettings(settings),
@@ -55,8 +75,13 @@ export const settingsSlice = createSlice({
       state.current = EMPTY_SETTINGS;
       state.requested = false;
       state.linkProblems = [];
+      state.also = [];
+    },
+    /** Shows these grid searches beside the connected one (the connection listener reconnects all). */
+    alsoShown(state, action: PayloadAction<string[]>) {
+      state.also = otherGridSearches(state.current.gridSearchId, action.payload);
     },
   },
 });
 
-export const { connectRequested, settingsCleared } = settingsSlice.actions;
+export const { connectRequested, settingsCleared, alsoShown } = settingsSlice.actions;

@@ -16,11 +16,13 @@ describe('settings', () => {
     writeStoredSettings(storage, { gridSearchId: 'old', socketConnectionUrl: 'http://a:1', restApiUrl: 'http://b:2' });
     expect(initialSettings(storage, '')).toEqual({
       settings: { gridSearchId: 'old', socketConnectionUrl: 'http://a:1', restApiUrl: 'http://b:2' },
+      also: [],
       fromUrl: false,
       refused: [],
     });
     expect(initialSettings(storage, '?run_id=new&ws_endpoint=http://c:3/')).toEqual({
       settings: { gridSearchId: 'new', socketConnectionUrl: 'http://c:3', restApiUrl: 'http://b:2' },
+      also: [],
       fromUrl: true,
       refused: [],
     });
@@ -32,6 +34,7 @@ describe('settings', () => {
     writeStoredSettings(storage, { gridSearchId: 'mine', socketConnectionUrl: 'http://a:1', restApiUrl: 'http://b:2' });
     expect(initialSettings(storage, '?rest_endpoint=http://evil.example:5001')).toEqual({
       settings: { gridSearchId: 'mine', socketConnectionUrl: 'http://a:1', restApiUrl: 'http://evil.example:5001' },
+      also: [],
       fromUrl: false,
       refused: [],
     });
@@ -61,6 +64,19 @@ describe('settings', () => {
       socketConnectionUrl: '',
       restApiUrl: 'http://a:1',
     });
+  });
+
+  it('a link naming run_id several times shows those grid searches beside the first; a bad name is left out', () => {
+    const link = initialSettings(
+      memoryStorage(),
+      `?run_id=gs-a&run_id=gs-b&run_id=${encodeURIComponent('../etc')}&run_id=gs-c&ws_endpoint=http://a:1&rest_endpoint=http://b:2`,
+    );
+    expect(link.settings.gridSearchId).toBe('gs-a');
+    expect(link.also).toEqual(['gs-b', 'gs-c']);
+    expect(link.fromUrl).toBe(true);
+    expect(link.refused).toEqual([
+      'The link\'s run_id "../etc" was refused: not a grid search name (letters, digits, "_", "-", ".").',
+    ]);
   });
 
   it('normalises URLs in one place and survives garbage in storage', () => {

@@ -85,6 +85,9 @@ export function writeStoredSettings(storage: Pick<Storage, 'setItem' | 'removeIt
   }
 }
 
+/** A grid search's name as the protocol allows it (SafeNameSchema): further run_ids of a link are checked. */
+const GRID_SEARCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 const LINK_PARAMS = [
   ['run_id', 'gridSearchId'],
   ['ws_endpoint', 'socketConnectionUrl'],
@@ -93,6 +96,8 @@ const LINK_PARAMS = [
 
 export interface InitialSettings {
   settings: Settings;
+  /** Further grid searches the link names (`run_id` given more than once), shown beside the first. */
+  also: string[];
   /** Whether the page connects at once (the link named the grid search and, with storage, both endpoints). */
   fromUrl: boolean;
   /** Why a value the link named was refused (shown on the page). */
@@ -123,5 +128,18 @@ export function initialSettings(storage: Pick<Storage, 'getItem'> | undefined, s
       merged[key] = '';
     } else merged[key] = normalized;
   }
-  return { settings: merged, fromUrl: params.has('run_id') && refused.length === 0 && isComplete(merged), refused };
+  const fromUrl = params.has('run_id') && refused.length === 0 && isComplete(merged);
+  // a further grid search the link names wrongly is left out; the first still connects
+  const also: string[] = [];
+  for (const gs of params
+    .getAll('run_id')
+    .slice(1)
+    .map((g) => g.trim())) {
+    if (GRID_SEARCH_NAME.test(gs) && !gs.includes('..')) also.push(gs);
+    else
+      refused.push(
+        `The link's run_id "${gs.slice(0, 200)}" was refused: not a grid search name (letters, digits, "_", "-", ".").`,
+      );
+  }
+  return { settings: merged, also, fromUrl, refused };
 }

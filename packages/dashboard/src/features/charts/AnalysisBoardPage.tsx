@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { SystemCharts } from '../../analysis/system/SystemCharts';
 import { useAppSelector } from '../../store/hooks';
 import { ChartToolbar } from './ChartToolbar';
+import { AnalysisBar } from '../../analysis/view/AnalysisBar';
 import { MetricChart } from './MetricChart';
 import { LeftOutNotice } from '../../shared/LeftOutNotice';
 import { BOARD_LIMITS } from '../../connection/events/dataUpdate';
@@ -35,6 +36,7 @@ export function AnalysisBoardPage() {
   const showSystem = useAppSelector((s) => s.charts.showSystem);
   return (
     <>
+      <AnalysisBar />
       <ChartToolbar />
       {showSystem && <SystemSection />}
       <LeftOutNotice

@@ -10,7 +10,10 @@ import {
   nameFilterChanged,
   showSystemSet,
   smoothingSet,
+  colorBySet,
 } from './chartsSlice';
+import { selectGridSearchNames } from '../../analysis/experiments/gridSearchSelectors';
+import { selectIsGrouped } from '../../analysis/grouping/groupSelectors';
 
 /** Chart name filter, log axis, smoothing, and whether the table's row filters apply to lines. */
 export function ChartToolbar() {
@@ -20,6 +23,8 @@ export function ChartToolbar() {
   const error = useAppSelector(selectChartFilterError);
   const rowFilter = useAppSelector(selectFilteredExperimentIds);
   const experiments = useAppSelector((s) => s.experiments.ids.length);
+  const gridSearches = useAppSelector(selectGridSearchNames).length;
+  const grouped = useAppSelector(selectIsGrouped);
   const dispatch = useAppDispatch();
   return (
     <Paper sx={{ p: 2, mb: 2 }}>
@@ -47,6 +52,17 @@ export function ChartToolbar() {
           control={<Switch checked={charts.logScale} onChange={(_e, on) => dispatch(logScaleSet(on))} />}
           label="Log y-axis"
         />
+        {gridSearches > 1 && (
+          <FormControlLabel
+            control={
+              <Switch
+                checked={charts.colorBy === 'grid_search'}
+                onChange={(_e, on) => dispatch(colorBySet(on ? 'grid_search' : 'experiment'))}
+              />
+            }
+            label="Colour by grid search"
+          />
+        )}
         <Stack sx={{ width: 220 }}>
           <Typography variant="body2" id="smoothing-label">
             Smoothing (EMA): {charts.smoothing.toFixed(2)}
@@ -86,7 +102,8 @@ export function ChartToolbar() {
           label="System charts"
         />
         <Typography variant="caption" color="text.secondary">
-          Drag to zoom · Shift+drag to pan · Ctrl+wheel to zoom · click a line to open its experiment
+          Drag to zoom · Shift+drag to pan · Ctrl+wheel to zoom ·{' '}
+          {grouped ? 'click a line to list its group in the table' : 'click a line to open its experiment'}
         </Typography>
       </Stack>
     </Paper>

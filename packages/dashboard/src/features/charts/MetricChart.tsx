@@ -1,12 +1,17 @@
-import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Button, Paper, Stack, Typography } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
-import { useAppSelector } from '../../store/hooks';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { isolateBidi } from '../../shared/isolateBidi';
 import { useWhenIdle } from '../../shared/useWhenIdle';
 import { selectHyperParameters } from '../../analysis/experiments/experimentSelectors';
-import { formatNumber } from '../../shared/cellFormat';
+import { selectExperimentNamer } from '../../analysis/experiments/gridSearchSelectors';
 import type { Best } from '../../analysis/lineChart/bestExperiment';
+import { experimentColor, gridSearchColor } from '../../analysis/experimentColor';
+import { splitKey } from '../../connection/events/experimentKey';
+import { groupExpanded } from '../../analysis/analysisSlice';
+import { selectGroups } from '../../analysis/grouping/groupSelectors';
+import { BestText, ChartDescription } from './ChartTexts';
 import { chartTitle } from './chartData';
 import { selectLineFilter } from './chartSelectors';
 import { legendClick } from './legendClick';
@@ -16,76 +21,8 @@ import { ChartCanvas } from '../../analysis/lineChart/ChartCanvas';
 import { ChartLegend } from './ChartLegend';
 import type { ChartHandle } from '../../analysis/lineChart/ChartCanvas';
 import { ExperimentPicker } from './ExperimentPicker';
-import { useBest } from '../../analysis/lineChart/useBest';
 
 const NO_IDS: readonly number[] = [];
-
-/** How many experiments a chart draws (their ids, when it draws lines; a density names its count). */
-function chartLabel(seriesKey: string, ids: readonly number[], densityFrom: number): string {
-  const n = ids.length;
-  const what = `${isolateBidi(seriesKey)}: ${n} experiment${n === 1 ? '' : 's'}`;
-  return n > densityFrom ? `${what} (drawn as their density)` : `${what} (${ids.join(', ')})`;
-}
-
-/** The screen reader's description of the lines: points and epochs per experiment (a summary for a density). */
-const ChartDescription = memo(function ChartDescription(props: {
-  seriesKey: string;
-  ids: readonly number[];
-  id: string;
-  /** One sentence for all lines (a density: ten thousand sentences would say less). */
-  summary: boolean;
-}) {
-  const series = useAppSelector((s) => s.series.byKey[props.seriesKey]);
-  const describe = (id: number) => {
-    const p = series?.byExperiment[id];
-    let missing = 0;
-    for (const v of p?.values ?? []) if (v === null) missing++;
-    return { n: p?.epochs.length ?? 0, missing, first: p?.epochs[0], last: p?.epochs.at(-1) };
-  };
-  let text: string;
-  if (props.summary) {
-    let points = 0;
-    let missing = 0;
-    let first = Infinity;
-    let last = -Infinity;
-    for (const id of props.ids) {
-      const d = describe(id);
-      points += d.n;
-      missing += d.missing;
-      if (d.first !== undefined) first = Math.min(first, d.first);
-      if (d.last !== undefined) last = Math.max(last, d.last);
-    }
-    const gaps = missing ? ` (${missing} not a number)` : '';
-    text = `${props.ids.length} experiments drawn as their density with median and quantile bands: ${points} points${gaps}${points ? `, epochs ${first}–${last}` : ''}`;
-  } else
-    text = props.ids
-      .map((id) => {
-        const { n, missing, first, last } = describe(id);
-        const gaps = missing ? ` (${missing} not a number)` : '';
-        return `experiment_${id}: ${n} point${n === 1 ? '' : 's'}${gaps}${n ? `, epochs ${first}–${last}` : ''}`;
-      })
-      .join('; ');
-  return (
-    // hidden: a description is read through aria-describedby all the same, and a page of charts
-    // no longer lays out and shapes their text at every new point
-    <div id={props.id} hidden>
-      {text}
-    </div>
-  );
-});
-
-/** "★ Best (highest): experiment_7 = 0.9 at epoch 12". */
-const BestText = memo(function BestText(props: { seriesKey: string; ids: readonly number[] }) {
-  const series = useAppSelector((s) => s.series.byKey[props.seriesKey]);
-  const best = useBest(series, props.ids);
-  return (
-    <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }} data-testid="best">
-      {best
-        ? `★ Best (${series?.kind === 'loss' ? 'lowest' : 'highest'}): experiment_${best.experimentId} = ${formatNumber(best.value)} at epoch ${best.epoch}`
-        : 'No values yet'}
-    </Typography>
-  );
-});
 
 export interface MetricChartProps {
   seriesKey: string;
@@ -96,7 +33,8 @@ export interface MetricChartProps {
 }
 
 /**
- * One `<split>_<metric or loss>` chart: one line per experiment, x = epoch. This component renders
+ * One `<split>_<metric or loss>` chart: one line per experiment, or per group its mean over a band
+ * (± std or min–max), x = epoch. This component renders
  * again only when its lines or settings change; new points reach the canvas, the description and
  * the best value through their own small subscribers.
  */
@@ -107,12 +45,19 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
   const smoothing = useAppSelector((s) => s.charts.smoothing);
   const densityFrom = useAppSelector((s) => s.charts.densityFrom);
   const compared = useAppSelector((s) => s.analysis.compared);
+  const colorBy = useAppSelector((s) => s.charts.colorBy);
+  const allGroups = useAppSelector(selectGroups);
+  const band = useAppSelector((s) => s.analysis.band);
   const hyper = useAppSelector(selectHyperParameters);
+  const name = useAppSelector(selectExperimentNamer);
   const navigate = useNavigate();
+  const dispatch = useAppDispatch();
   const chartRef = useRef<ChartHandle | null>(null);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   // the picker comes once the page has drawn: its select costs as much to make as the chart's lines
   const pickerReady = useWhenIdle();
+  // an experiment's own page draws its lines, never groups
+  const groups = experiments ? null : allGroups;
 
   const ids = useMemo(() => {
     if (!experimentIds) return NO_IDS;
@@ -120,16 +65,56 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
     return experimentIds.filter((id) => lineFilter === null || lineFilter.has(id));
   }, [experimentIds, lineFilter, experiments]);
 
+  /** The groups with a member on this chart (the legend's and the picker's). */
+  const chartGroups = useMemo(() => {
+    if (!groups) return null;
+    const on = new Set(ids);
+    return groups.filter((g) => g.members.some((m) => on.has(m)));
+  }, [groups, ids]);
+  const lineIds = useMemo(() => chartGroups?.map((g) => g.id) ?? ids, [chartGroups, ids]);
+  // lines hidden in the legend are experiments or groups: grouping anew shows them all
+  const grouped = chartGroups !== null;
+  useEffect(() => setHidden(new Set()), [grouped]);
+
+  const colorOf = useMemo(
+    () => (colorBy === 'grid_search' ? (id: number) => gridSearchColor(splitKey(id).index) : experimentColor),
+    [colorBy],
+  );
   // The tooltip and the legend's click read the latest values through a ref: options stay stable.
-  const live = useRef<ChartLive>({ hyper, ids, best: null as Best | null });
+  const live = useRef<ChartLive>({ hyper, ids: lineIds, best: null as Best | null });
   live.current.hyper = hyper;
-  live.current.ids = ids;
+  live.current.ids = lineIds;
+  const groupsRef = useRef(chartGroups);
+  groupsRef.current = chartGroups;
   const goTo = useCallback((id: number) => navigate(`/experiment?experiment_id=${id}`), [navigate]);
+  // a group's line opens the table with the group's experiments listed under it
+  const onLineClick = useCallback(
+    (id: number) => {
+      const group = groupsRef.current?.find((g) => g.id === id);
+      if (!group) return goTo(id);
+      dispatch(groupExpanded({ key: group.key, expanded: true }));
+      navigate('/dashboard');
+    },
+    [dispatch, goTo, navigate],
+  );
   const onLegendClick = useCallback((id: number) => setHidden((h) => legendClick(h, live.current.ids, id)), []);
-  const legend = ids.length <= LEGEND_MAX_LINES;
+  const legend = lineIds.length <= LEGEND_MAX_LINES;
+  const entries = useMemo(
+    () =>
+      chartGroups
+        ? chartGroups.map((g) => ({ id: g.id, label: `${g.label} (n = ${g.members.length})`, color: colorOf(g.id) }))
+        : ids.map((id) => ({ id, label: name(id), color: colorOf(id) })),
+    [chartGroups, ids, name, colorOf],
+  );
   const options = useMemo(() => chartOptions({ logScale }), [logScale]);
   if (!experimentIds) return null;
+  const lines = ids.length;
   const descriptionId = `chart-desc-${seriesKey}`;
+  const what = chartGroups
+    ? `${chartGroups.length} group${chartGroups.length === 1 ? '' : 's'} of ${lines} experiment${lines === 1 ? '' : 's'}`
+    : lines > densityFrom
+      ? `${lines} experiments (drawn as their density)`
+      : `${lines} experiment${lines === 1 ? '' : 's'} (${ids.join(', ')})`;
   return (
     <Paper
       // a chart's new text and points never change the layout around it
@@ -140,7 +125,7 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
       <Typography component="h2" sx={{ fontWeight: 700, fontSize: 20, textAlign: 'center' }}>
         {isolateBidi(chartTitle(seriesKey))}
       </Typography>
-      {legend && <ChartLegend ids={ids} hidden={hidden} onClick={onLegendClick} />}
+      {legend && <ChartLegend entries={entries} hidden={hidden} onClick={onLegendClick} />}
       <Box sx={{ position: 'relative', height: 320, contain: 'strict' }}>
         <ChartCanvas
           seriesKey={seriesKey}
@@ -149,19 +134,29 @@ export const MetricChart = memo(function MetricChart({ seriesKey, experiments, s
           options={options}
           smoothing={smoothing}
           live={live}
-          onLineClick={goTo}
+          onLineClick={onLineClick}
           handle={chartRef}
-          label={chartLabel(seriesKey, ids, densityFrom)}
+          label={`${isolateBidi(seriesKey)}: ${what}`}
           densityFrom={densityFrom}
           highlighted={compared}
           // a filter's lines stand out of the density of every experiment
           context={experiments === undefined && lineFilter !== null ? experimentIds : undefined}
           describedBy={descriptionId}
+          groups={chartGroups}
+          band={band}
+          colorOf={colorOf}
         />
       </Box>
-      <ChartDescription seriesKey={seriesKey} ids={ids} id={descriptionId} summary={ids.length > densityFrom} />
+      <ChartDescription
+        seriesKey={seriesKey}
+        ids={ids}
+        groups={chartGroups}
+        band={band}
+        id={descriptionId}
+        summary={!chartGroups && ids.length > densityFrom}
+      />
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <BestText seriesKey={seriesKey} ids={ids} />
+        <BestText seriesKey={seriesKey} ids={ids} groups={chartGroups} band={band} />
         <Button size="small" onClick={() => chartRef.current?.resetZoom()}>
           Reset zoom
         </Button>

@@ -44,7 +44,7 @@ describe('tooltip lines with hostile names', () => {
     const columns = Array.from({ length: 25 }, (_, i) => ({ id: `hp:k${i}`, path: `k${i}`, label: `k${i}` }));
     columns[0] = { id: 'hp:evil', path: 'evil', label: 'lr\u202E' };
     const values = { 3: { 'hp:evil': 'cod.exe\u202E', 'hp:k1': 0.5 } };
-    const lines = tooltipLines({ experimentId: 3, epoch: 2, value: 0.9, star: false }, { columns, values });
+    const lines = tooltipLines({ experimentId: 3, epoch: 2, value: 0.9, star: false }, { columns, values, common: {} });
     expect(lines[2]).toBe('  \u2068lr\u202E\u2069 = \u2068cod.exe\u202E\u2069');
     expect(lines[3]).toBe('  k1 = 0.5');
     expect(lines).toHaveLength(2 + 20 + 1);

@@ -14,6 +14,8 @@ export interface ChartsState {
   showSystem: boolean;
   /** Beyond this many lines a chart draws their density with quantile bands (the best and selected as lines). */
   densityFrom: number;
+  /** Each line's colour: its experiment's (or group's), or its grid search's (several grid searches). */
+  colorBy: 'experiment' | 'grid_search';
 }
 
 const initialState: ChartsState = {
@@ -23,6 +25,7 @@ const initialState: ChartsState = {
   followTableFilter: true,
   showSystem: false,
   densityFrom: DEFAULT_DENSITY_FROM,
+  colorBy: 'experiment',
 };
 
 declare module '../../store/rootState' {
@@ -53,8 +56,18 @@ export const chartsSlice = createSlice({
     densityFromSet(state, action: PayloadAction<number>) {
       if (Number.isFinite(action.payload)) state.densityFrom = Math.max(0, Math.round(action.payload));
     },
+    colorBySet(state, action: PayloadAction<ChartsState['colorBy']>) {
+      state.colorBy = action.payload;
+    },
   },
 });
 
-export const { nameFilterChanged, logScaleSet, smoothingSet, followTableFilterSet, showSystemSet, densityFromSet } =
-  chartsSlice.actions;
+export const {
+  nameFilterChanged,
+  logScaleSet,
+  smoothingSet,
+  followTableFilterSet,
+  showSystemSet,
+  densityFromSet,
+  colorBySet,
+} = chartsSlice.actions;

@@ -6,7 +6,12 @@ import ModelCardIcon from '@mui/icons-material/Article';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import { describeRestError } from '../../connection/rest/api';
 import { useAppSelector } from '../../store/hooks';
-import { useExperimentJsonQuery, useStoreTarget, useSystemInfoQuery } from '../../connection/rest/storedFiles';
+import {
+  useExperimentJsonQuery,
+  useExperimentTarget,
+  useStoreTarget,
+  useSystemInfoQuery,
+} from '../../connection/rest/storedFiles';
 import type { ExperimentRow } from '../../connection/events/dataUpdate';
 import {
   batchProgress,
@@ -137,7 +142,8 @@ export function ExperimentPage() {
   const ids = useMemo(() => (id === null ? [] : [id]), [id]);
   const running = !!row && row.job_status !== 'DONE' && !row.error;
   const skip = id === null || !target;
-  const exp = { rest: target?.rest ?? '', gs: target?.gs ?? '', exp: id ?? 0 };
+  // with several grid searches on the page, the key names the grid search too
+  const exp = useExperimentTarget(id) ?? { rest: target?.rest ?? '', gs: target?.gs ?? '', exp: id ?? 0 };
   // Polled until the experiment exists and while it runs: its files appear as it trains.
   const poll = { skip, pollingInterval: !row || running ? 10_000 : 0 };
   const stored = useExperimentJsonQuery({ ...exp, name: 'experiment_config' }, poll);

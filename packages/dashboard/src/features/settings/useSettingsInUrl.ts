@@ -3,17 +3,16 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import { useAppSelector } from '../../store/hooks';
 
 const PARAMS = [
-  ['run_id', 'gridSearchId'],
   ['ws_endpoint', 'socketConnectionUrl'],
   ['rest_endpoint', 'restApiUrl'],
 ] as const;
 
 /**
  * Keeps the connection in every page's URL, so reloading or sharing any page reconnects to the same
- * grid search without the popup.
+ * grid search without the popup: `run_id` names it, and once more each grid search shown beside it.
  */
 export function useSettingsInUrl(): void {
-  const { current, requested, report } = useAppSelector((s) => s.settings);
+  const { current, requested, report, also } = useAppSelector((s) => s.settings);
   const location = useLocation();
   const navigate = useNavigate();
   const wasRequested = useRef(requested);
@@ -26,12 +25,19 @@ export function useSettingsInUrl(): void {
     if (cleared) {
       // "Clear" forgets the connection: a reload must not bring it back from the URL
       for (const [name] of PARAMS) params.delete(name);
+      params.delete('run_id');
       const search = params.size ? `?${params}` : '';
       navigate({ pathname: location.pathname, search, hash: location.hash }, { replace: true });
       return;
     }
     if (!requested) return;
     let changed = false;
+    const runs = [current.gridSearchId, ...also];
+    if (params.getAll('run_id').join('\u0000') !== runs.join('\u0000')) {
+      params.delete('run_id');
+      for (const gs of runs) params.append('run_id', gs);
+      changed = true;
+    }
     for (const [name, key] of PARAMS) {
       if (params.get(name) !== current[key]) {
         params.set(name, current[key]);
@@ -40,5 +46,5 @@ export function useSettingsInUrl(): void {
     }
     if (changed)
       navigate({ pathname: location.pathname, search: `?${params}`, hash: location.hash }, { replace: true });
-  }, [current, requested, report, location, navigate]);
+  }, [current, requested, report, also, location, navigate]);
 }

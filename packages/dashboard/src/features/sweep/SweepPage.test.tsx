@@ -62,7 +62,7 @@ describe('the sweep page', () => {
 
   it('a brush along an axis filters the experiments every view shows; a click on the axis clears it', async () => {
     const { store, user } = sweep();
-    brush('optimizer.params.lr', 0.8, 1);
+    brush('lr', 0.8, 1);
     expect(count()).toBe('2 of 4 experiments pass the filters');
     expect(selectedLines()).toEqual([0, 2]);
     expect(document.querySelector('rect[data-brush="hp:optimizer.config.params.lr"]')).not.toBeNull();
@@ -73,7 +73,7 @@ describe('the sweep page', () => {
     expect(Object.keys(store.getState().analysis.brushes)).toEqual(['hp:optimizer.config.params.lr', 'metric']);
 
     // a click (no drag) on the lr axis clears its brush
-    brush('optimizer.params.lr', 0.5, 0.5);
+    brush('lr', 0.5, 0.5);
     expect(selectedLines()).toEqual([1, 2]);
     expect(count()).toBe('2 of 4 experiments pass the filters');
     // another epoch of the metric is another axis: its brush goes
@@ -86,7 +86,7 @@ describe('the sweep page', () => {
     const { user, store } = sweep();
     const compare = screen.getByRole('button', { name: 'Compare these' }) as HTMLButtonElement;
     expect(compare.disabled).toBe(true);
-    brush('data_loaders.batch_size', 0, 0.2);
+    brush('batch_size', 0, 0.2);
     expect(selectedLines()).toEqual([0, 1]);
     await user.click(compare);
     expect(store.getState().analysis.compared).toEqual([0, 1]);

@@ -21,6 +21,7 @@ import { selectParallelData, selectSweepMetric } from '../../analysis/parallelSe
 import type { MetricMode } from '../../analysis/series/seriesValue';
 import { brushSet, brushesCleared, compareSelectionSet, metricChosen, modeChosen } from '../../analysis/analysisSlice';
 import { RungLegend, useRungColours } from '../../analysis/search/RungLegend';
+import { AnalysisBar } from '../../analysis/view/AnalysisBar';
 
 /** `/sweep`: parallel coordinates of the swept hyper-parameters and a metric; brushes filter the table and charts. */
 export function SweepPage() {
@@ -39,6 +40,7 @@ export function SweepPage() {
   if (total === 0) return <Alert severity="info">No experiments yet: the view fills in as their events arrive.</Alert>;
   return (
     <Box>
+      <AnalysisBar grouping={false} />
       <Paper sx={{ p: 2, mb: 2 }}>
         <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
           <FormControl size="small" sx={{ minWidth: 240 }}>

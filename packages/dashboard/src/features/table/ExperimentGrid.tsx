@@ -2,6 +2,7 @@ import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo,
 import {
   CellStyleModule,
   ClientSideRowModelModule,
+  ColumnApiModule,
   CsvExportModule,
   ExternalFilterModule,
   ModuleRegistry,
@@ -17,6 +18,7 @@ import type {
   IRowNode,
   ProcessCellForExportParams,
   ProcessHeaderForExportParams,
+  RowClassParams,
   RowClickedEvent,
   RowSelectionOptions,
   SelectionChangedEvent,
@@ -30,17 +32,26 @@ import { selectFilteredExperimentIds } from '../../analysis/analysisSelectors';
 import { isolateBidi } from '../../shared/isolateBidi';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatTime } from '../../shared/cellFormat';
 import { csvSafe } from './csvSafe';
-import { ProgressCell, StatusCell } from './cellRenderers';
+import { OpenCell, ProgressCell, StatusCell } from './cellRenderers';
 import { TagsCell } from './TagsCell';
 import type { GridRow } from '../../analysis/rowFilter';
 import type { ColumnSpec } from '../../analysis/experimentTable';
 import { selectGridRows, selectShownColumns } from '../../analysis/experimentTable';
+import { selectGroupedRows } from '../../analysis/grouping/groupTableSelectors';
+import { GROUP_FIELD, isGroupRow } from '../../analysis/grouping/groupRows';
+import type { GroupRowInfo } from '../../analysis/grouping/groupRows';
+import { selectGridSearchNames } from '../../analysis/experiments/gridSearchSelectors';
+import { splitKey } from '../../connection/events/experimentKey';
+import { groupExpanded } from '../../analysis/analysisSlice';
+import { GROUP_ROW_STYLE, groupedColumnDefs, keepGroupsTogether, rowIdOf } from './groupColumns';
 
 // Only what the table uses (the whole community bundle would double the page's weight). CellStyleModule:
 // the `numericColumn` type right-aligns through cell and header classes.
 ModuleRegistry.registerModules([
   CellStyleModule,
   ClientSideRowModelModule,
+  // applyColumnState: a grouped table orders its columns anew
+  ColumnApiModule,
   ExternalFilterModule,
   CsvExportModule,
   RowApiModule,
@@ -49,12 +60,15 @@ ModuleRegistry.registerModules([
   TooltipModule,
 ]);
 
-// Checkboxes pick experiments for the compare view; a click elsewhere on a row opens the experiment.
-const rowSelection: RowSelectionOptions = {
+// Checkboxes pick experiments for the compare view; a click elsewhere on a row opens the experiment
+// (a group's row folds its experiments in and out, and is not picked: comparing is of experiments).
+const rowSelection: RowSelectionOptions<GridRow> = {
   mode: 'multiRow',
   checkboxes: true,
   headerCheckbox: true,
   enableClickSelection: false,
+  isRowSelectable: (node) => node.data !== undefined && !isGroupRow(node.data),
+  hideDisabledCheckboxes: true,
 };
 
 const theme = themeQuartz.withParams({ fontFamily: 'inherit', headerFontWeight: 600, spacing: 6 });
@@ -75,6 +89,9 @@ function exportCell(p: ProcessCellForExportParams<GridRow>): string {
 /** A header of the CSV export: labels are isolated already (tableSelectors); never a formula. */
 const exportHeader = (p: ProcessHeaderForExportParams<GridRow>): string =>
   csvSafe(p.column.getColDef().headerName ?? p.column.getColId());
+
+/** The experiment column on a page of several grid searches: the id within its grid search (the next column names it). */
+const localId = (p: ValueFormatterParams<GridRow>) => (typeof p.value === 'number' ? String(splitKey(p.value).id) : '');
 
 function columnDef(c: ColumnSpec): ColDef<GridRow> {
   const base: ColDef<GridRow> = {
@@ -120,57 +137,27 @@ function columnDef(c: ColumnSpec): ColDef<GridRow> {
   }
 }
 
-const OPEN_BUTTON = {
-  display: 'inline-flex',
-  padding: 5,
-  border: 0,
-  borderRadius: '50%',
-  background: 'none',
-  color: 'rgba(0,0,0,0.54)',
-  cursor: 'pointer',
-} as const;
-
-/** MUI's OpenInNew icon path, drawn without the SvgIcon component. */
-const OPEN_ICON =
-  'M19 19H5V5h7V3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2v-7h-2zM14 3v2h3.59l-9.83 9.83 1.41 1.41L19 6.41V10h2V3z';
-
-function OpenCell({ data }: { data?: GridRow }) {
-  const navigate = useNavigate();
-  if (!data) return null;
-  return (
-    // a plain button and a native tooltip: MUI's IconButton (ripple, styles) and Tooltip per visible
-    // row cost more than the rest of the row when a filter renders the rows again
-    <button
-      type="button"
-      style={OPEN_BUTTON}
-      title="Go to the Experiment Page"
-      aria-label={`Open experiment ${data.experiment_id}`}
-      onClick={(e) => {
-        e.stopPropagation();
-        navigate(`/experiment?experiment_id=${data.experiment_id}`);
-      }}
-    >
-      <svg width={20} height={20} viewBox="0 0 24 24" aria-hidden fill="currentColor">
-        <path d={OPEN_ICON} />
-      </svg>
-    </button>
-  );
-}
-
 /**
  * The experiment table (ag-grid: virtualised rows, ARIA grid roles). Filtering is external: the same
  * pure predicate filters the chart lines, so table and charts never disagree.
  */
 const ROW_STYLE = { cursor: 'pointer' };
+const groupRowStyle = (p: RowClassParams<GridRow>) => (p.data && isGroupRow(p.data) ? GROUP_ROW_STYLE : undefined);
+const getRowId = (p: GetRowIdParams<GridRow>) => rowIdOf(p.data);
 
 export const ExperimentGrid = memo(
   forwardRef<ExperimentGridHandle>(function ExperimentGrid(_props, ref) {
-    const rows = useAppSelector(selectGridRows);
+    const plainRows = useAppSelector(selectGridRows);
+    const groupedRows = useAppSelector(selectGroupedRows);
+    const several = useAppSelector((s) => selectGridSearchNames(s).length > 1);
     const shown = useAppSelector(selectShownColumns);
     const filtered = useAppSelector(selectFilteredExperimentIds);
     const grid = useRef<AgGridReact<GridRow>>(null);
+    // grouped rows are of what passes the filters already
+    const grouped = groupedRows !== null;
+    const rows = groupedRows ?? plainRows;
     const filterRef = useRef(filtered);
-    filterRef.current = filtered;
+    filterRef.current = grouped ? null : filtered;
     const navigate = useNavigate();
     const dispatch = useAppDispatch();
     const compared = useAppSelector((s) => s.analysis.compared);
@@ -190,7 +177,7 @@ export const ExperimentGrid = memo(
 
     useEffect(() => {
       grid.current?.api?.onFilterChanged();
-    }, [filtered]);
+    }, [filtered, grouped]);
 
     // The compare selection lives in the store (the sweep view sets it too); the checkboxes follow it.
     const syncSelection = useCallback(() => {
@@ -198,7 +185,7 @@ export const ExperimentGrid = memo(
       if (!api) return;
       const want = new Set(comparedRef.current);
       api.forEachNode((node) => {
-        const on = node.data !== undefined && want.has(node.data.experiment_id);
+        const on = node.data !== undefined && !isGroupRow(node.data) && want.has(node.data.experiment_id);
         if (node.isSelected() !== on) node.setSelected(on, false, 'api');
       });
     }, []);
@@ -213,7 +200,11 @@ export const ExperimentGrid = memo(
 
     const columnDefs = useMemo<ColDef<GridRow>[]>(
       () => [
-        ...shown.map(columnDef),
+        ...(grouped
+          ? groupedColumnDefs(shown, columnDef)
+          : shown.map((c) =>
+              several && c.id === 'experiment_id' ? { ...columnDef(c), valueFormatter: localId } : columnDef(c),
+            )),
         {
           colId: '__open',
           headerName: '',
@@ -224,18 +215,28 @@ export const ExperimentGrid = memo(
           suppressHeaderMenuButton: true,
         },
       ],
-      [shown],
+      [shown, grouped, several],
     );
-    const getRowId = useCallback((p: GetRowIdParams<GridRow>) => String(p.data.experiment_id), []);
+    // ag-grid keeps the order of the columns it had when the definitions change: a grouped table puts
+    // the scores first (see groupedColumnDefs), ungrouping puts them back.
+    useEffect(() => {
+      grid.current?.api?.applyColumnState({
+        state: columnDefs.map((c) => ({ colId: c.colId as string })),
+        applyOrder: true,
+      });
+    }, [columnDefs]);
     // Stable callbacks and props: a new one makes ag-grid refresh its rows on every render.
     const onRowClicked = useCallback(
       (e: RowClickedEvent<GridRow>) => {
         const target = e.event?.target;
         if (target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox, [data-no-row-click]'))
           return;
-        if (e.data) navigate(`/experiment?experiment_id=${e.data.experiment_id}`);
+        if (e.data && isGroupRow(e.data)) {
+          const g = e.data[GROUP_FIELD] as GroupRowInfo;
+          dispatch(groupExpanded({ key: g.key, expanded: !g.expanded }));
+        } else if (e.data) navigate(`/experiment?experiment_id=${e.data.experiment_id}`);
       },
-      [navigate],
+      [navigate, dispatch],
     );
     const isExternalFilterPresent = useCallback(() => filterRef.current !== null, []);
     const doesExternalFilterPass = useCallback(
@@ -259,6 +260,8 @@ export const ExperimentGrid = memo(
           onFirstDataRendered={syncSelection}
           onRowClicked={onRowClicked}
           rowStyle={ROW_STYLE}
+          getRowStyle={groupRowStyle}
+          postSortRows={keepGroupsTogether}
           // Rows and columns are virtualised: a 1600-pixel window shows about twelve of thirty columns,
           // and drawing all thirty made more than twice the cells to style and lay out at every update.
           // Rows keep their ARIA indexes (aria-colindex, aria-rowindex), so readers know where they are.

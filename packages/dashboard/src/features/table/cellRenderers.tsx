@@ -1,4 +1,6 @@
 import { Tooltip } from '@mui/material';
+import { useNavigate } from 'react-router-dom';
+import { isGroupRow } from '../../analysis/grouping/groupRows';
 import type { CustomCellRendererProps } from 'ag-grid-react';
 import { statusColor } from '../../analysis/search/searchStatus';
 import type { GridRow } from '../../analysis/rowFilter';
@@ -52,5 +54,43 @@ export function ProgressCell({ value }: CustomCellRendererProps<GridRow, number 
       </div>
       <span style={LABEL}>{percent} %</span>
     </div>
+  );
+}
+
+const OPEN_BUTTON = {
+  display: 'inline-flex',
+  padding: 5,
+  border: 0,
+  borderRadius: '50%',
+  background: 'none',
+  color: 'rgba(0,0,0,0.54)',
+  cursor: 'pointer',
+} as const;
+
+/** MUI's OpenInNew icon path, drawn without the SvgIcon component. */
+const OPEN_ICON =
+  'M19 19H5V5h7V3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2v-7h-2zM14 3v2h3.59l-9.83 9.83 1.41 1.41L19 6.41V10h2V3z';
+
+/** The last column: a button that opens the row's experiment (a group's row has none). */
+export function OpenCell({ data }: { data?: GridRow }) {
+  const navigate = useNavigate();
+  if (!data || isGroupRow(data)) return null;
+  return (
+    // a plain button and a native tooltip: MUI's IconButton (ripple, styles) and Tooltip per visible
+    // row cost more than the rest of the row when a filter renders the rows again
+    <button
+      type="button"
+      style={OPEN_BUTTON}
+      title="Go to the Experiment Page"
+      aria-label={`Open experiment ${data.experiment_id}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        navigate(`/experiment?experiment_id=${data.experiment_id}`);
+      }}
+    >
+      <svg width={20} height={20} viewBox="0 0 24 24" aria-hidden fill="currentColor">
+        <path d={OPEN_ICON} />
+      </svg>
+    </button>
   );
 }

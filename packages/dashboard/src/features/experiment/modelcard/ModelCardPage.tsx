@@ -4,7 +4,12 @@ import DownloadIcon from '@mui/icons-material/Download';
 import { Link as RouterLink } from 'react-router-dom';
 import { describeRestError } from '../../../connection/rest/api';
 import { useAppSelector } from '../../../store/hooks';
-import { useExperimentJsonQuery, useModelCardQuery, useStoreTarget } from '../../../connection/rest/storedFiles';
+import {
+  useExperimentJsonQuery,
+  useModelCardQuery,
+  useExperimentTarget,
+  useStoreTarget,
+} from '../../../connection/rest/storedFiles';
 import type { JsonObject } from '../../../connection/rest/storedFiles';
 import { EnvironmentPanel } from '../EnvironmentPanel';
 import { ExperimentCharts } from '../ExperimentCharts';
@@ -47,7 +52,8 @@ export function ModelCardPage() {
   const id = useExperimentId();
   const target = useStoreTarget();
   const skip = id === null || !target;
-  const exp = { rest: target?.rest ?? '', gs: target?.gs ?? '', exp: id ?? 0 };
+  // with several grid searches on the page, the key names the grid search too
+  const exp = useExperimentTarget(id) ?? { rest: target?.rest ?? '', gs: target?.gs ?? '', exp: id ?? 0 };
   const card = useModelCardQuery(exp, { skip });
   const config = useExperimentJsonQuery({ ...exp, name: 'experiment_config' }, { skip });
   const summary = useExperimentJsonQuery({ ...exp, name: 'model_summary' }, { skip });
