@@ -164,6 +164,36 @@ describe('grid search snapshots', () => {
     expect(column(s, 'val_accuracy', 0)).toEqual({ epochs: [0], values: [0.5] });
   });
 
+  it('pass on tags, notes and system metrics (the board folds them), the grid search’s own note too', async () => {
+    const { root, snapshots } = setup();
+    const sample = ev('system_metrics', {
+      ...payload(0),
+      time: 1_800_000_000,
+      cpu_percent: 97.5,
+      rss_bytes: 2e8,
+      heap_used_bytes: 5e7,
+      tensors: 40,
+      tensor_bytes: 1e6,
+      backend: 'wasm',
+      threads: 2,
+      load_1m: 1.5,
+      free_memory_bytes: 8e9,
+    });
+    const lines = [
+      JSON.stringify(config(0, 0.1)),
+      JSON.stringify(ev('annotation', { ...payload(0), add_tags: ['best'], time: 1 })),
+      JSON.stringify(sample),
+      JSON.stringify(ev('annotation', { grid_search_id: GS, experiment_id: null, note: 'lr 0.1 wins', time: 2 })),
+      JSON.stringify(evaluation(0, 0, 0.5)),
+    ];
+    mkdirSync(join(root, GS));
+    writeFileSync(join(root, GS, 'event_storage.log'), `${lines.join('\n')}\n`);
+    const s = await served(snapshots);
+    expect([s.nextEventId, s.unknown, s.malformed]).toEqual([5, 0, 0]);
+    expect(s.passthrough).toEqual([1, 2, 3].map((eventId) => ({ eventId, line: lines[eventId] })));
+    expect(column(s, 'val_accuracy', 0)).toEqual({ epochs: [0], values: [0.5] });
+  });
+
   it('follow commits as they are written, and keep what they hold beside the log when closed', async () => {
     const { root, storage, snapshots } = setup();
     const log = await storage.log(GS);

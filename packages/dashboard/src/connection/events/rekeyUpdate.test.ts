@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataUpdate } from './dataUpdate';
 import { KEY_STRIDE } from './experimentKey';
 import { rekeyUpdate } from './rekeyUpdate';
+import { emptyTarget } from '@mlgym/protocol';
 
 const update = (ids: number[]): DataUpdate => ({
   rows: ids.map((experiment_id) => ({ experiment_id, job_status: 'RUNNING' })),
@@ -41,6 +42,16 @@ describe('rekeyUpdate', () => {
     expect(r.points[0]?.values).toEqual(new Float64Array([0.5]));
     expect(r.search).toBeUndefined();
     expect(r.leftOut).toBeUndefined();
+  });
+
+  it("keys a further grid search's experiment tags and system metrics, and leaves its own note out", () => {
+    const u = update([3]);
+    const sample = { ...u.points[0]!, key: 'cpu_percent', split: 'system', tag: 'cpu_percent' };
+    const tagged = { experiment_id: 3, target: { ...emptyTarget(), tags: ['best'] } };
+    const note = { experiment_id: null, target: emptyTarget() };
+    const r = rekeyUpdate({ ...u, system: [sample], annotations: [tagged, note] }, 1);
+    expect(r.system?.map((x) => x.experiment_id)).toEqual([KEY_STRIDE + 3]);
+    expect(r.annotations).toEqual([{ ...tagged, experiment_id: KEY_STRIDE + 3 }]);
   });
 
   it('leaves out and counts what a key cannot hold', () => {
