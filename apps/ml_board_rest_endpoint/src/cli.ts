@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parsePort } from '@mlgym/launcher/cliOptions';
+import { addEndpointSecurityOptions, parsePort } from '@mlgym/launcher/cliOptions';
+import type { EndpointSecurityFlags } from '@mlgym/launcher/cliOptions';
 
 function megabytes(value: string): number {
   const n = Number(value);
@@ -8,24 +9,14 @@ function megabytes(value: string): number {
   return Math.floor(n * 1024 * 1024);
 }
 
-const program = new Command('ml_board_rest_endpoint')
-  .description('MLboard REST endpoint: configs, checkpoints, experiments and model cards over HTTP')
-  .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
-  .option('--port <port>', 'port to listen on', parsePort, 5001)
-  .option('--event_storage_path <path>', 'storage folder shared with ml_board_ws_endpoint', 'event_storage')
-  .option(
-    '--auth_token <token>',
-    'a token with the admin scope that every request must send (default: $ML_BOARD_AUTH_TOKEN)',
-  )
-  .option('--auth_tokens_file <path>', 'tokens with scopes, one per line (see ml_board_token); reloaded on change')
-  .option('--public_reads', 'with tokens: requests without one may still read', false)
-  .option('--insecure_no_auth', 'allow binding beyond loopback without any token', false)
-  .option(
-    '--allowed_hosts <names...>',
-    'names clients reach this server by, beyond loopback and --host (DNS rebinding)',
-  )
-  .option('--tls_cert <path>', 'serve https with this certificate (PEM; with --tls_key)')
-  .option('--tls_key <path>', 'the private key of --tls_cert (PEM)')
+const program = addEndpointSecurityOptions(
+  new Command('ml_board_rest_endpoint')
+    .description('MLboard REST endpoint: configs, checkpoints, experiments and model cards over HTTP')
+    .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', parsePort, 5001)
+    .option('--event_storage_path <path>', 'storage folder shared with ml_board_ws_endpoint', 'event_storage'),
+  { who: 'request', tlsServes: 'https' },
+)
   // Reads need the token by default now (--public_reads opens them); kept so old command lines still start.
   .addOption(new Option('--auth_reads').hideHelp())
   .option(
@@ -36,20 +27,15 @@ const program = new Command('ml_board_rest_endpoint')
   .option('--max_upload_mb <mb>', 'largest checkpoint file', megabytes, 4096 * 1024 * 1024)
   .parse();
 
-const opts = program.opts<{
-  host: string;
-  port: number;
-  event_storage_path: string;
-  auth_token?: string;
-  auth_tokens_file?: string;
-  public_reads: boolean;
-  insecure_no_auth: boolean;
-  allowed_hosts?: string[];
-  tls_cert?: string;
-  tls_key?: string;
-  cors_allowed_origins: string[];
-  max_upload_mb: number;
-}>();
+const opts = program.opts<
+  EndpointSecurityFlags & {
+    host: string;
+    port: number;
+    event_storage_path: string;
+    cors_allowed_origins: string[];
+    max_upload_mb: number;
+  }
+>();
 // Imported after parsing, so `--help` answers without loading express and the endpoint.
 const [{ createRestApp, sweepTemporaries }, { createServer, securityFromFlags }] = await Promise.all([
   import('@mlgym/rest-endpoint'),

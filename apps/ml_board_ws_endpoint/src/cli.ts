@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { parsePort } from '@mlgym/launcher/cliOptions';
+import { addEndpointSecurityOptions, parsePort } from '@mlgym/launcher/cliOptions';
+import type { EndpointSecurityFlags } from '@mlgym/launcher/cliOptions';
 import type { FsyncPolicy } from '@mlgym/event-store';
 
 function positiveInt(value: string): number {
@@ -16,35 +17,25 @@ function fsync(value: string): FsyncPolicy {
   throw new InvalidArgumentError('expected always, never or interval:<ms>');
 }
 
-const program = new Command('ml_board_ws_endpoint')
-  .description('MLboard websocket endpoint: stores mlgym events and streams them to dashboards')
-  .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
-  .option('--port <port>', 'port to listen on', parsePort, 5002)
-  .option('--event_storage_path <path>', 'folder holding one event log per grid search', 'event_storage')
-  .option(
-    '--cors_allowed_origins <origins...>',
-    'browser origins allowed to connect (default: the ml_board defaults)',
-    ['http://127.0.0.1:8080', 'http://localhost:8080'],
-  )
-  .option(
-    '--fsync <policy>',
-    'when appends are synced to disk: always | never | interval:<ms>',
-    fsync,
-    'always' as FsyncPolicy,
-  )
-  .option(
-    '--auth_token <token>',
-    'a token with the admin scope that every client must send (default: $ML_BOARD_AUTH_TOKEN)',
-  )
-  .option('--auth_tokens_file <path>', 'tokens with scopes, one per line (see ml_board_token); reloaded on change')
-  .option('--public_reads', 'with tokens: clients without one may still read (join, history, list)', false)
-  .option('--insecure_no_auth', 'allow binding beyond loopback without any token', false)
-  .option(
-    '--allowed_hosts <names...>',
-    'names clients reach this server by, beyond loopback and --host (DNS rebinding)',
-  )
-  .option('--tls_cert <path>', 'serve https/wss with this certificate (PEM; with --tls_key)')
-  .option('--tls_key <path>', 'the private key of --tls_cert (PEM)')
+const program = addEndpointSecurityOptions(
+  new Command('ml_board_ws_endpoint')
+    .description('MLboard websocket endpoint: stores mlgym events and streams them to dashboards')
+    .option('--host <host>', 'interface to bind (use 0.0.0.0 to accept remote clients)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', parsePort, 5002)
+    .option('--event_storage_path <path>', 'folder holding one event log per grid search', 'event_storage')
+    .option(
+      '--cors_allowed_origins <origins...>',
+      'browser origins allowed to connect (default: the ml_board defaults)',
+      ['http://127.0.0.1:8080', 'http://localhost:8080'],
+    )
+    .option(
+      '--fsync <policy>',
+      'when appends are synced to disk: always | never | interval:<ms>',
+      fsync,
+      'always' as FsyncPolicy,
+    ),
+  { who: 'client', publicReads: 'join, history, list', tlsServes: 'https/wss' },
+)
   .option(
     '--max_keys_per_grid_search <n>',
     'distinct metric, loss and config keys a grid search may have',
@@ -53,21 +44,16 @@ const program = new Command('ml_board_ws_endpoint')
   )
   .parse();
 
-const opts = program.opts<{
-  host: string;
-  port: number;
-  event_storage_path: string;
-  cors_allowed_origins: string[];
-  fsync: FsyncPolicy;
-  auth_token?: string;
-  auth_tokens_file?: string;
-  public_reads: boolean;
-  insecure_no_auth: boolean;
-  allowed_hosts?: string[];
-  tls_cert?: string;
-  tls_key?: string;
-  max_keys_per_grid_search: number;
-}>();
+const opts = program.opts<
+  EndpointSecurityFlags & {
+    host: string;
+    port: number;
+    event_storage_path: string;
+    cors_allowed_origins: string[];
+    fsync: FsyncPolicy;
+    max_keys_per_grid_search: number;
+  }
+>();
 // Imported after parsing, so `--help` answers without loading socket.io, zod and the store.
 const [{ FileEventStorage }, { isMlgymError }, { createWsEndpoint }, { securityFromFlags }] = await Promise.all([
   import('@mlgym/event-store'),
