@@ -345,6 +345,13 @@ describe('MLboard analysis in Chromium over a recorded 5-fold CV', { timeout: 12
     await page.evaluate(() => document.querySelector('.ag-body-horizontal-scroll-viewport')?.scrollTo({ left: 0 }));
     await page.getByTestId('row-count').click();
     await shot(page, 'grouped-table');
+    // the open group's toggle says so (▾), and folds it again
+    const toggle = (await gridCell(head, 'experiment_id')).getByRole('button', {
+      name: `Fold the ${FOLDS} experiments of lr=${x.lr}`,
+    });
+    expect([await toggle.getAttribute('aria-expanded'), await toggle.textContent()]).toEqual(['true', `▾lr=${x.lr}`]);
+    await toggle.click();
+    await poll(() => tableRowIds(page)).toEqual(combos.map((c) => `group-${Math.min(...c.members.map((m) => m.id))}`));
     // ungrouped: today's view, one row per experiment
     await page.getByRole('switch', { name: 'Group experiments' }).click();
     await poll(() => rowCount(page)).toBe(`${2 * FOLDS} of ${2 * FOLDS} experiments`);

@@ -1,6 +1,6 @@
 import type { ColDef, IRowNode, PostSortRowsParams, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
 import type { CustomCellRendererProps } from 'ag-grid-react';
-import { useAppDispatch } from '../../store/hooks';
+import { useAppDispatch, useAppSelector } from '../../store/hooks';
 import { groupExpanded } from '../../analysis/analysisSlice';
 import { GROUP_FIELD, PARENT_FIELD, isGroupRow, isGroupStat } from '../../analysis/grouping/groupRows';
 import type { GroupRowInfo } from '../../analysis/grouping/groupRows';
@@ -37,6 +37,9 @@ const TOGGLE = {
 export function GroupCell({ data, value }: CustomCellRendererProps<GridRow, number>) {
   const dispatch = useAppDispatch();
   const group = info(data);
+  // Read from the store, not the row: a group's cell value (its key) stays the same when it opens, so
+  // ag-grid keeps the cell as first drawn and its row's `expanded` would stay the first one.
+  const expanded = useAppSelector((s) => group !== undefined && s.analysis.expandedGroups.includes(group.key));
   if (!group) {
     const id = typeof value === 'number' ? splitKey(value).id : value;
     return <span style={{ paddingLeft: data?.[PARENT_FIELD] !== undefined ? 22 : 0 }}>{`experiment_${id}`}</span>;
@@ -45,15 +48,15 @@ export function GroupCell({ data, value }: CustomCellRendererProps<GridRow, numb
     <button
       type="button"
       style={TOGGLE}
-      aria-expanded={group.expanded}
+      aria-expanded={expanded}
       title={group.label}
-      aria-label={`${group.expanded ? 'Fold' : 'List'} the ${group.members.length} experiments of ${group.label}`}
+      aria-label={`${expanded ? 'Fold' : 'List'} the ${group.members.length} experiments of ${group.label}`}
       onClick={(e) => {
         e.stopPropagation();
-        dispatch(groupExpanded({ key: group.key, expanded: !group.expanded }));
+        dispatch(groupExpanded({ key: group.key, expanded: !expanded }));
       }}
     >
-      <span aria-hidden>{group.expanded ? '▾' : '▸'}</span>
+      <span aria-hidden>{expanded ? '▾' : '▸'}</span>
       {isolateBidi(group.label)}
     </button>
   );
