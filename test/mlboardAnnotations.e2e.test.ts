@@ -95,6 +95,13 @@ describe('MLboard tags and notes, live on two pages', { timeout: 180_000 }, () =
     await c.page.goto(page('/dashboard'));
     await until(async () => (await tagsOf(c.page, 2)).includes('after-restart'), 15_000, 'the tags on a new page');
     expect(await tagsOf(c.page, 1)).toEqual(before);
+    // the expression filter and grouping read the same tags
+    await c.page.getByRole('combobox', { name: 'Filter by expression' }).fill('tag:after-restart or tag:winner-1');
+    await until(
+      async () => (await c.page.getByTestId('row-count').textContent()) === '2 of 4 experiments',
+      15_000,
+      'the rows tag:… leaves',
+    );
     for (const p of [a, b, c]) {
       expect(p.errors).toEqual([]);
       await p.context.close();

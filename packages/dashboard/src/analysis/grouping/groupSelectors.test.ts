@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MlgymEvent } from '@mlgym/protocol';
-import { evaluation, experimentConfig, jobStatus } from '../../test/events';
+import { annotation, evaluation, experimentConfig, jobStatus } from '../../test/events';
 import { deliver, testStore } from '../../test/fakes';
-import { dataReceived, dataReset } from '../../connection/events/dataActions';
-import type { DataUpdate, ExperimentRow } from '../../connection/events/dataUpdate';
+import { dataReset } from '../../connection/events/dataActions';
 import { selectTagsInUse } from '../experiments/tagSelectors';
 import { selectFilteredExperimentIds } from '../analysisSelectors';
 import {
@@ -145,28 +144,23 @@ describe('the expression filter in the store', () => {
     expect(ids('val/F1_SCORE_macro >= 0.64')).toEqual([4, 5]);
     expect(ids('best(val/cross_entropy_loss) < 0.7')).toEqual([4, 5]);
     expect(ids("model.seed == 9 and model.layers == '[6,16,2]'")).toEqual([0, 1, 2, 3, 4, 5]);
-    // tags come from the experiments' rows when annotations give them some; none here
+    // tags come from annotation events; none here
     expect(ids('tag:best')).toEqual([]);
   });
 });
 
 describe('tags in the store', () => {
-  /** Rows that carry tags, as annotations (issue 30) give experiments theirs. */
-  const tagged = (tags: Record<number, string[]>): DataUpdate => ({
-    rows: Object.entries(tags).map(([id, t]) => ({ experiment_id: Number(id), tags: t }) as ExperimentRow),
-    configs: [],
-    points: [],
-    events: 0,
-    lastEventId: -1,
-    unknown: 0,
-    malformed: 0,
-    missingScores: 0,
-    problems: [],
-  });
+  /** Tags as annotation events (issue 30) give them, after the store's other events. */
+  const tag = (store: ReturnType<typeof cvStore>['store'], tags: Record<number, string[]>) =>
+    deliver(
+      store,
+      Object.entries(tags).map(([id, add]) => annotation(Number(id), { add })),
+      1_000,
+    );
 
   it('tag:best filters and group by tag groups by the tags the experiments carry', () => {
     const { store } = cvStore();
-    store.dispatch(dataReceived(tagged({ 1: ['best'], 3: ['best', 'baseline'], 4: ['baseline'] })));
+    tag(store, { 1: ['best'], 3: ['best', 'baseline'], 4: ['baseline'] });
     expect(selectTagsInUse(store.getState())).toEqual(['baseline', 'best']);
     store.dispatch(expressionChanged('tag:best and not tag:baseline'));
     expect(sorted(selectExpressionIds(store.getState()))).toEqual([1]);
