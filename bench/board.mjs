@@ -1059,7 +1059,12 @@ function printProfile(r, file) {
 }
 
 function printTimeline(r) {
-  if (r.timeline)
+  // a grid search loaded from its snapshot has no history chunks
+  if (r.timeline?.snapshot)
+    console.log(
+      `             timeline: socket connected at ${ms(r.timeline.connected)}, snapshot read at ${ms(r.timeline.snapshot.at)} (fetched and read in ${ms(r.timeline.snapshot.ms)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))}`,
+    );
+  else if (r.timeline)
     console.log(
       `             timeline: socket connected at ${ms(r.timeline.connected)}, first history chunk at ${ms(r.timeline.firstChunk)}, history received ${ms(r.timeline.historyReceived)} (worker folding ${ms(r.timeline.workerFoldMs)}), ${r.posts.length} data posts applied in ${ms(r.posts.reduce((a, p) => a + p[1], 0))} (${r.posts.map((p) => `${ms(p[0])}+${ms(p[1])}`).join(', ')})`,
     );

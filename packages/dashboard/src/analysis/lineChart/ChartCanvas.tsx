@@ -84,7 +84,8 @@ const TOOLTIP_STYLE = {
 /** What a draw put on the canvas: every line, drawn or in the density, with its points (once each). */
 function drawnCounts(scene: LineScene): Array<[number, number]> {
   const counts = new Map<number, number>();
-  for (const l of scene.density?.lines ?? []) counts.set(l.id, l.line.count);
+  // a filter's context behind its lines is not what the chart shows
+  if (!scene.density?.context) for (const l of scene.density?.lines ?? []) counts.set(l.id, l.line.count);
   for (const l of scene.lines) counts.set(l.id, l.line.count);
   return [...counts];
 }

@@ -42,6 +42,8 @@ describe('what a chart draws', () => {
       highlighted: [3, 5, 999, 4000],
     });
     expect(density?.lines).toHaveLength(999);
+    // the density is the chart's experiments: what it says it drew counts them
+    expect(density?.context).toBeUndefined();
     expect(lines.map((l) => [l.id, l.width])).toEqual([
       [999, 3],
       [3, 2],
@@ -53,6 +55,8 @@ describe('what a chart draws', () => {
     const { lines, density } = layOut({ ...base, series: s, ids: [1, 2], best: null, context: range(1000) });
     expect(lines.map((l) => l.id)).toEqual([1, 2]);
     expect(density?.lines).toHaveLength(1000);
+    // behind them as context: the chart's experiments are the filtered ones
+    expect(density?.context).toBe(true);
     // a filter of few among few: lines only
     expect(layOut({ ...base, series: series(20), ids: [1, 2], best: null, context: range(20) }).density).toBeNull();
   });

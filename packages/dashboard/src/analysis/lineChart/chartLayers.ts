@@ -46,7 +46,7 @@ export function layOut(a: LayOutArgs): { lines: DrawnLine[]; density: DensitySce
   if (a.ids.length <= a.densityFrom) {
     const lines = each(a.ids, (id) => (id === bestId ? 3 : 1));
     const behind = a.context && a.context.length > a.densityFrom && a.context.length > a.ids.length ? a.context : null;
-    return { lines, density: behind ? { lines: each(behind, () => 1) } : null };
+    return { lines, density: behind ? { lines: each(behind, () => 1), context: true } : null };
   }
   const shown = new Set(a.ids);
   const over = [

@@ -1,11 +1,16 @@
 import { BAND_QUANTILES, densityPixels, lineDensity, quantileBands } from './densityLayer';
 import type { QuantileBands } from './densityLayer';
 import { toPixel } from './lineLayer';
-import type { AxisMap, DrawnLine } from './lineLayer';
+import type { AxisMap, DrawnLine, PreparedLine } from './lineLayer';
 
 /** Lines a chart draws as a density image with quantile bands instead of one stroke each. */
 export interface DensityScene {
   lines: DrawnLine[];
+  /**
+   * The density is of experiments a filter left out, behind the chart's own lines (which are then
+   * its experiments); otherwise the density is the chart's experiments.
+   */
+  context?: boolean;
 }
 
 interface Area {
@@ -39,11 +44,12 @@ function fillBand(
 
 /**
  * Paints a density scene under a chart's lines: the lines' density (DenseLines), their 5–95 % and
- * 25–75 % bands and their median. What it computed is kept while the scene and the axes stay the same,
+ * 25–75 % bands and their median. What it computed is kept while the lines and the axes stay the same,
  * so hovering (which redraws the chart) costs a copy of the image.
  */
 export function createDensityPainter() {
   let key: unknown[] = [];
+  let drawnLines: readonly PreparedLine[] = [];
   let image: HTMLCanvasElement | null = null;
   let bands: QuantileBands = { xs: [], values: [] };
   return function paint(
@@ -54,10 +60,15 @@ export function createDensityPainter() {
   ): void {
     const width = Math.max(1, Math.floor(area.width));
     const height = Math.max(1, Math.floor(area.height));
-    const next = [scene, m.x.a, m.x.b, m.y.a, m.y.b, m.y.log, width, height, area.left, area.top];
-    if (next.some((v, i) => v !== key[i]) || !image) {
+    const next = [m.x.a, m.x.b, m.y.a, m.y.b, m.y.log, width, height, area.left, area.top];
+    // Prepared lines are the same objects while their points are (prepareLine keeps them): a new scene
+    // of the same lines (a filter cleared, whose density was the context behind its lines) draws the
+    // image it has instead of computing it again.
+    const lines = scene.lines.map((l) => l.line);
+    const same = lines.length === drawnLines.length && lines.every((l, i) => l === drawnLines[i]);
+    if (!same || next.some((v, i) => v !== key[i]) || !image) {
       key = next;
-      const lines = scene.lines.map((l) => l.line);
+      drawnLines = lines;
       // cells CELL_WIDTH pixels wide: half the work, and 50 epochs still span hundreds of them
       const columns = Math.ceil(width / CELL_WIDTH);
       const x = { a: m.x.a / CELL_WIDTH, b: (m.x.b - area.left) / CELL_WIDTH, log: false };
