@@ -139,3 +139,26 @@ describe('the analysis bar', () => {
     expect([a.groupBy, a.band, a.expression]).toEqual([null, 'minmax', 'status == failed']);
   });
 });
+
+describe('the analysis bar of a report', () => {
+  const current = {
+    gridSearchId: 'gs',
+    socketConnectionUrl: 'http://127.0.0.1:5002',
+    restApiUrl: 'http://127.0.0.1:5001',
+  };
+  const connected = (report: { gridSearchId: string; exportedAt: string; source: string; logEvents: number } | null) =>
+    renderWithProviders(<AnalysisBar />, {
+      store: { preloadedState: { settings: { current, requested: true, linkProblems: [], also: [], report } } },
+    });
+
+  it('offers no other grid searches: a report reaches no endpoint to list them', () => {
+    connected({ gridSearchId: 'gs', exportedAt: '2026-12-07T19:38:49Z', source: 'event storage', logEvents: 4 });
+    expect(screen.queryByRole('combobox', { name: 'Beside it' })).toBeNull();
+    expect(screen.getByRole('combobox', { name: 'Filter by expression' })).toBeTruthy();
+  });
+
+  it('offers them on a live board', () => {
+    connected(null);
+    expect(screen.getByRole('combobox', { name: 'Beside it' })).toBeTruthy();
+  });
+});

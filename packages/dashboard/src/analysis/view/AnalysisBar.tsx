@@ -7,11 +7,13 @@ import { SavedViews } from './SavedViews';
 
 /**
  * What every analysis page shares above its own controls: the expression filter, grouping, other grid
- * searches beside the connected one, and saved views (one state, analysis/analysisSlice; the URL carries it). `grouping`: whether the page draws
- * groups (the sweep page filters only).
+ * searches beside the connected one (not in a report), and saved views (one state, analysis/analysisSlice;
+ * the URL carries it). `grouping`: whether the page draws groups (the sweep page filters only).
  */
 export function AnalysisBar({ grouping = true }: { grouping?: boolean }) {
   const problems = useAppSelector((s) => s.analysis.viewProblems);
+  // a report carries one grid search and reaches no endpoint to list others
+  const report = useAppSelector((s) => s.settings.report !== null);
   return (
     <Paper sx={{ p: 2, mb: 2 }} data-testid="analysis-bar">
       {problems.map((p) => (
@@ -22,7 +24,7 @@ export function AnalysisBar({ grouping = true }: { grouping?: boolean }) {
       <ExpressionFilter minWidth={0} />
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap', mt: 1 }}>
         {grouping && <GroupControls />}
-        <GridSearchesChooser />
+        {!report && <GridSearchesChooser />}
         <SavedViews />
       </Stack>
     </Paper>
