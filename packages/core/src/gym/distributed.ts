@@ -127,8 +127,7 @@ async function waitForJobs(
       const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
       if (options.sink && job.stalledCounter > (stalls.get(id) ?? 0)) {
         stalls.set(id, job.stalledCounter);
-        // another worker may have finished it already: its DONE must stay the last word
-        if (state !== 'completed' && state !== 'failed') reportLost(options.sink, gridSearchId, id, job);
+        if (waitsAgain(state)) reportLost(options.sink, gridSearchId, id, job);
       }
       if (state === 'completed') {
         results.set(id, { ...(job.returnvalue as Omit<JobResult, 'seconds'>), seconds });
@@ -149,6 +148,14 @@ async function waitForJobs(
   }
   return ids.map((id) => results.get(id)).filter((r): r is JobResult => r !== undefined);
 }
+
+/**
+ * Whether a stalled job waits for a worker again: only then is its loss reported. Once another worker holds
+ * it, its RUNNING says the job runs again and its events follow; a report from the dispatcher would race
+ * them into the log (seen in the soak: after the new worker's DONE, dated before it). Finished, its DONE
+ * must stay the last word.
+ */
+const waitsAgain = (state: string) => state === 'waiting' || state === 'delayed' || state === 'prioritized';
 
 /** A job whose worker was lost (its lock expired): `interrupted` at the epoch it reported; another worker goes on. */
 function reportLost(sink: EventSink, gridSearchId: string, experimentId: number, job: Job<DistributedJobData>): void {
@@ -237,8 +244,7 @@ export class DistributedExecutor implements JobExecutor {
         f.active = state === 'active';
         if (job.stalledCounter > f.stalls) {
           f.stalls = job.stalledCounter;
-          if (state !== 'completed' && state !== 'failed')
-            reportLost(this.options.sink, this.options.gridSearchId, f.experimentId, job);
+          if (waitsAgain(state)) reportLost(this.options.sink, this.options.gridSearchId, f.experimentId, job);
         }
         const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
         if (state === 'completed') {
