@@ -52,6 +52,9 @@ static void run_claim(const Job* j, int c) {
     case K_REDUCE: reduce_claim(a, c); break;
     case K_CONV_FILTER_T: conv_filter_t_claim(a, c); break;
     case K_RELU_BIAS_GRAD: relu_bias_grad_claim(a, c); break;
+    case K_WINO_CONV: wino_conv_claim(a, c); break;
+    case K_WINO_FILTER_GRAD: wino_filter_grad_claim(a, c); break;
+    case K_WINO_FILTER_GRAD_FINISH: wino_filter_grad_finish_claim(a, c); break;
     default: break;
   }
 }

@@ -33,6 +33,9 @@ enum {
   K_REDUCE = 11,
   K_CONV_FILTER_T = 12,
   K_RELU_BIAS_GRAD = 13,
+  K_WINO_CONV = 14,
+  K_WINO_FILTER_GRAD = 15,
+  K_WINO_FILTER_GRAD_FINISH = 16,
 };
 
 // One claim of each kernel: `a` points at the job's arguments, `claim` counts from 0.
@@ -49,3 +52,6 @@ void peak_claim(const int32_t* a, int claim);
 void reduce_claim(const int32_t* a, int claim);
 void conv_filter_t_claim(const int32_t* a, int claim);
 void relu_bias_grad_claim(const int32_t* a, int claim);
+void wino_conv_claim(const int32_t* a, int claim);
+void wino_filter_grad_claim(const int32_t* a, int claim);
+void wino_filter_grad_finish_claim(const int32_t* a, int claim);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const KERNEL_SOURCES = ['mlgym.h', 'job.c', 'conv.c', 'gemm.c', 'elementwise.c', 'pool.c'];
+export const KERNEL_SOURCES = ['mlgym.h', 'job.c', 'conv.c', 'gemm.c', 'elementwise.c', 'pool.c', 'winograd.c'];
 
 export const KERNEL_FLAGS = [
   '--target=wasm32',

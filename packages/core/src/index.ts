@@ -41,6 +41,7 @@ export type { SystemMetricsOptions } from './training/callbacks/systemMetricsRep
 export type { SplitResult } from './training/earlyStopping.js';
 export { currentKernelPool, selectBackend } from './backend/selectBackend.js';
 export { Kernel } from './backend/kernelPool.js';
+export { useWinograd } from './backend/wasmWinogradConv.js';
 export type { KernelPool } from './backend/kernelPool.js';
 export type { BackendRecord } from './backend/selectBackend.js';
 

@@ -17,6 +17,9 @@ export const Kernel = {
   reduce: 11,
   convFilterByChannels: 12,
   reluBiasGrad: 13,
+  winogradConv: 14,
+  winogradFilterGrad: 15,
+  winogradFilterGradFinish: 16,
 } as const;
 
 const kernelNames = new Map(Object.entries(Kernel).map(([name, id]) => [id as number, name]));
@@ -41,6 +44,7 @@ export interface KernelExports {
   pack_transposed(src: number, rows: number, cols: number, lds: number, dst: number, ldd: number): void;
   pack_rows(src: number, rows: number, cols: number, lds: number, dst: number, ldd: number): void;
   sum_rows_finish(partial: number, claims: number, c: number, out: number): void;
+  wino_filter(w: number, c: number, o: number, transposed: number, out: number): void;
 }
 
 /** The part of tfjs-backend-wasm's Emscripten module the pool uses. */
@@ -50,7 +54,8 @@ export interface WasmHeap {
   _free(ptr: number): void;
 }
 
-const STACK_BYTES = 64 * 1024;
+/** Per lane: the Winograd kernels keep a block's transformed tiles on the stack (up to 512 KiB). */
+const STACK_BYTES = 1024 * 1024;
 const JOB_BYTES = 256;
 const ARGS_OFFSET = 32;
 /** Spins of a lane (≈ tens of µs) before it sleeps: steps issue kernels back to back. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng.js';
 import { selectBackend } from './selectBackend.js';
+import { useWinograd } from './wasmWinogradConv.js';
 
 // mlgym's own kernels (native/, on the kernel pool's lanes) against tfjs's cpu backend, shape by
 // shape: strides, paddings, dilations, channel counts that fill no whole SIMD panel, batches that
@@ -73,11 +74,36 @@ describe('convolutions', () => {
     [5, 12, 32, 64, 3, 1, 'valid', 1],
     [2, 11, 6, 10, 1, 1, 'valid', 1],
     [2, 13, 4, 8, 3, 3, 'same', 1],
+    // Winograd F(2×2, 3×3): odd output sizes (a last tile half outside), 'same' padding, 16 tiles
+    // per block with a partial last block, channels from 8 up.
+    [3, 9, 8, 8, 3, 1, 'valid', 1],
+    [2, 8, 12, 16, 3, 1, 'same', 1],
+    [1, 5, 16, 24, 3, 1, 'same', 1],
   ] as const)('batch %i, size %i, in %i, out %i, kernel %i, stride %i, %s: y, dx and dW', (...c) => {
     const [b, size, cin, cout, k, s, pad] = c;
     const x = random([b, size, size + 1, cin]);
     const w = random([k, k, cin, cout]);
     expectSameAsCpu((a, f) => tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, pad), [x, w]);
+  });
+
+  it("3×3 stride-1 convolutions take Winograd's kernels: y, dx and dW differ in the last bits from the direct kernels', within their tolerance", () => {
+    const x = random([4, 10, 9, 16]);
+    const w = random([3, 3, 16, 24]);
+    const f = (a: tf.Tensor, k: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'same');
+    const winograd = evaluate('wasm', f, [x, w]);
+    useWinograd(false);
+    let direct: Float32Array[];
+    try {
+      direct = evaluate('wasm', f, [x, w]);
+    } finally {
+      useWinograd(true);
+    }
+    winograd.forEach((v, i) => {
+      expect(maxRelativeError(direct[i] as Float32Array, v), `output ${i}`).toBeLessThan(1e-5);
+      expect(Array.from(v), `output ${i} is the same bits: the Winograd path was not taken`).not.toEqual(
+        Array.from(direct[i] as Float32Array),
+      );
+    });
   });
 
   it.each(['same', 'valid'] as const)('dilated forward convolution, %s (tfjs has no gradient for it)', (pad) => {

@@ -3,6 +3,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { Kernel } from './kernelPool.js';
 import type { KernelPool } from './kernelPool.js';
 import { addressOf, claimsFor, newOutput } from './wasmTensors.js';
+import { winogradConvolve, winogradFilterGradient, winogradFits } from './wasmWinogradConv.js';
 
 /** Taps per output tile the native kernel keeps (MAXSEG in native/conv.c). */
 const MAX_TAPS = 128;
@@ -126,6 +127,21 @@ function forward(pool: KernelPool, original: KernelFunc, fused: boolean): Kernel
     if (!g || preluActivationWeights || !plainBias || (activation !== 'linear' && activation !== 'relu')) {
       return original(args);
     }
+    if (winogradFits(g, g.C, g.O)) {
+      const y = newOutput(backend, [g.B, g.OH, g.OW, g.O]);
+      winogradConvolve(
+        pool,
+        { B: g.B, H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, N: g.O, pt: g.pt, pl: g.pl },
+        {
+          x: addressOf(backend, x!),
+          filter: addressOf(backend, filter!),
+          bias: bias ? addressOf(backend, bias) : 0,
+          y: addressOf(backend, y),
+        },
+        { transposed: false, relu: activation === 'relu' },
+      );
+      return y;
+    }
     const K = g.KH * g.KW * g.C;
     const packed = pool.malloc(Math.ceil(g.O / 8) * K * 8 * 4);
     try {
@@ -170,6 +186,16 @@ function backpropInput(pool: KernelPool, original: KernelFunc): KernelFunc {
       pt: (g.KH - 1) * g.dh - g.pt,
       pl: (g.KW - 1) * g.dw - g.pl,
     };
+    if (winogradFits(g, g.O, g.C)) {
+      const dx = newOutput(backend, [g.B, g.H, g.W, g.C]);
+      winogradConvolve(
+        pool,
+        { B: g.B, H: g.OH, W: g.OW, C: g.O, OH: g.H, OW: g.W, N: g.C, pt: transposed.pt, pl: transposed.pl },
+        { x: addressOf(backend, dy), filter: addressOf(backend, filter), bias: 0, y: addressOf(backend, dx) },
+        { transposed: true, relu: false },
+      );
+      return dx;
+    }
     const packed = pool.malloc(Math.ceil(g.C / 8) * g.KH * g.KW * g.O * 8 * 4);
     try {
       pool.exports.pack_filter_transposed(addressOf(backend, filter), g.KH, g.KW, g.C, g.O, packed);
@@ -199,6 +225,15 @@ function backpropFilter(pool: KernelPool, original: KernelFunc): KernelFunc {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const g = geometry(x.shape, attrs.filterShape, attrs);
     if (!g) return original(args);
+    if (winogradFits(g, g.C, g.O)) {
+      const dw = newOutput(backend, attrs.filterShape);
+      winogradFilterGradient(
+        pool,
+        { B: g.B, H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, N: g.O, pt: g.pt, pl: g.pl },
+        { x: addressOf(backend, x), dy: addressOf(backend, dy), dw: addressOf(backend, dw) },
+      );
+      return dw;
+    }
     const K = g.KH * g.KW * g.C;
     const outRows = g.B * g.OH;
     // Channels in whole groups of 8: tiles of 8 channels × 4 outputs, partials stored transposed.
