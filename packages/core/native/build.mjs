@@ -3,19 +3,32 @@
 // built from (mlgymKernels.json), which a test compares with the sources in the repository.
 // Run: npm run build:kernels (from the repository root).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelSourceDigest, KERNEL_FLAGS, KERNEL_SOURCES } from './sources.mjs';
+import { kernelSourceDigest, KERNEL_FLAGS, KERNEL_SOURCES, LINK_FLAGS } from './sources.mjs';
 
 const here = import.meta.dirname;
 const out = join(here, '..', 'wasm');
 mkdirSync(out, { recursive: true });
 const target = join(out, 'mlgymKernels.wasm');
 const clang = process.env.CLANG ?? 'clang';
-execFileSync(clang, [...KERNEL_FLAGS, '-o', target, ...KERNEL_SOURCES.filter((f) => f.endsWith('.c'))], {
-  cwd: here,
-  stdio: 'inherit',
-});
+const wasmLd = process.env.WASM_LD ?? 'wasm-ld';
+const objects = mkdtempSync(join(tmpdir(), 'mlgym-kernels-'));
+try {
+  const sources = KERNEL_SOURCES.filter((f) => f.endsWith('.c'));
+  for (const source of sources) {
+    execFileSync(clang, [...KERNEL_FLAGS, '-c', '-o', join(objects, source.replace(/\.c$/, '.o')), source], {
+      cwd: here,
+      stdio: 'inherit',
+    });
+  }
+  execFileSync(wasmLd, [...LINK_FLAGS, '-o', target, ...sources.map((s) => join(objects, s.replace(/\.c$/, '.o')))], {
+    stdio: 'inherit',
+  });
+} finally {
+  rmSync(objects, { recursive: true, force: true });
+}
 const bytes = readFileSync(target);
 const module = new WebAssembly.Module(bytes);
 const imports = WebAssembly.Module.imports(module);
@@ -39,7 +52,6 @@ writeFileSync(
     2,
   )}\n`,
 );
-rmSync(join(here, 'a.out'), { force: true });
 console.log(`built ${target} (${bytes.length} bytes) with ${version}`);
 
 /** True when the binary has a data section (id 11). */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 export const KERNEL_SOURCES = ['mlgym.h', 'job.c', 'conv.c', 'gemm.c', 'elementwise.c', 'pool.c', 'winograd.c'];
 
+/** Compiler flags of each source (clang -c). */
 export const KERNEL_FLAGS = [
   '--target=wasm32',
   '-O3',
@@ -17,17 +18,26 @@ export const KERNEL_FLAGS = [
   '-nostdlib',
   '-Wall',
   '-Werror',
-  '-Wl,--no-entry',
-  '-Wl,--import-memory',
-  '-Wl,--shared-memory',
-  '-Wl,--max-memory=4294967296',
-  '-Wl,--export=__stack_pointer',
-  '-Wl,-z,stack-size=65536',
+];
+
+/**
+ * Linker flags (wasm-ld, called directly: clang's driver would also run binaryen's wasm-opt when
+ * it is installed, which inlines every kernel into `work`, one function that V8 took hundreds of
+ * steps to optimize, and makes the binary depend on whether binaryen is there).
+ */
+export const LINK_FLAGS = [
+  '--no-entry',
+  '--import-memory',
+  '--shared-memory',
+  '--max-memory=4294967296',
+  '--export=__stack_pointer',
+  '-z',
+  'stack-size=65536',
 ];
 
 export function kernelSourceDigest() {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(KERNEL_FLAGS));
+  hash.update(JSON.stringify([KERNEL_FLAGS, LINK_FLAGS]));
   for (const file of KERNEL_SOURCES) {
     // Line endings normalised, so a checkout with CRLF gives the same digest.
     hash.update(`\0${file}\0`).update(readFileSync(join(import.meta.dirname, file), 'utf8').replace(/\r\n/g, '\n'));

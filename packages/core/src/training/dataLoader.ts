@@ -53,16 +53,12 @@ export function standardCollator(params: { target_publication_key?: string; samp
       samples.forEach((s, i) => t.set(s[pos.targetPos] as ArrayLike<number>, i * w));
       target = tf.tensor2d(t, [samples.length, w]);
     } else {
-      // A typed array: tfjs converts a plain array value by value.
-      target = Number.isInteger(firstTarget)
-        ? tf.tensor1d(
-            Int32Array.from(samples, (s) => Number(s[pos.targetPos])),
-            'int32',
-          )
-        : tf.tensor1d(
-            Float32Array.from(samples, (s) => Number(s[pos.targetPos])),
-            'float32',
-          );
+      // A typed array (tfjs converts a plain array value by value), filled by a loop: `from` with a
+      // mapping function costs more than the rest of the targets' work on a batch of 64.
+      const integer = Number.isInteger(firstTarget);
+      const values = integer ? new Int32Array(samples.length) : new Float32Array(samples.length);
+      for (let i = 0; i < samples.length; i++) values[i] = Number((samples[i] as Sample)[pos.targetPos]);
+      target = tf.tensor1d(values, integer ? 'int32' : 'float32');
     }
     return {
       samples: inputs,
