@@ -289,15 +289,17 @@ if (peak) {
   figures.cnn_step = {
     ms: Number(profile.stepMs.toFixed(2)),
     gflop: Number((profile.flopsPerStep / 1e9).toFixed(2)),
-    share_of_peak: Number((profile.flopsPerStep / (profile.stepMs / 1000) / 1e9 / peak.all).toFixed(3)),
-    ms_at_peak: Number(((profile.flopsPerStep / (peak.all * 1e9)) * 1000).toFixed(1)),
+    gflop_done: Number((profile.doneFlopsPerStep / 1e9).toFixed(2)),
+    share_of_peak: Number((profile.doneFlopsPerStep / (profile.stepMs / 1000) / 1e9 / peak.all).toFixed(3)),
+    ms_at_peak: Number(((profile.doneFlopsPerStep / (peak.all * 1e9)) * 1000).toFixed(1)),
   };
   figures.cnn_kernels = profile.rows.slice(0, 12).map((r) => ({
     kernel: r.kernel,
     output: r.shape.join('x'),
     ms: Number(r.ms.toFixed(2)),
     gflops: r.flops ? Number((r.flops / (r.ms / 1000) / 1e9).toFixed(1)) : null,
-    share_of_peak: r.flops ? Number((r.flops / (r.ms / 1000) / 1e9 / peak.all).toFixed(2)) : null,
+    share_of_peak: r.flops ? Number((r.done / (r.ms / 1000) / 1e9 / peak.all).toFixed(2)) : null,
+    winograd: r.done < r.flops,
   }));
 }
 console.log(JSON.stringify({ ...figures, goal_met: goals }));

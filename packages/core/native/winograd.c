@@ -20,6 +20,7 @@ typedef struct {
   const float* u;     // transformed filter [16][C][N] (wino_filter)
   const float* bias;  // [N] or null
   float* y;           // output [B, OH, OW, N]
+  const float* zeros; // C zeros, read for taps over the padding
   int32_t B, H, W, C, OH, OW, N, pt, pl, relu, blocksPerClaim;
 } WinoArgs;
 
@@ -43,6 +44,15 @@ static inline void input_transform(f4 d[16], float* v, int ld) {
     ST(v + (4 * i + 2) * ld, SUB(t2, t1));
     ST(v + (4 * i + 3) * ld, SUB(t1, t3));
   }
+}
+
+/** Where each of a 4×4 patch's 16 taps reads its C channels: the input, or `zeros` outside it. */
+static void patch_pointers(const float* x, const float* zeros, int b, int oy, int ox, int H, int W, int C, const float* at[16]) {
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++) {
+      const int y = oy + i, xx = ox + j;
+      at[4 * i + j] = y >= 0 && y < H && xx >= 0 && xx < W ? x + ((b * H + y) * W + xx) * C : zeros;
+    }
 }
 
 /** M[p] (WT×N) = V[p] (WT×C) · U[p] (C×N) for the 16 positions, in 4×8 register tiles. */
@@ -108,16 +118,22 @@ void wino_conv_claim(const int32_t* args, int claim) {
       const int oy = 2 * ty - g->pt, ox = 2 * tx - g->pl;
       const int inside = oy >= 0 && ox >= 0 && oy + 4 <= g->H && ox + 4 <= g->W;
       const float* base = g->x + ((b * g->H + oy) * g->W + ox) * C;
-      for (int c = 0; c < C; c += 4) {
-        f4 d[16];
-        for (int i = 0; i < 4; i++)
-          for (int j = 0; j < 4; j++) {
-            if (inside || (oy + i >= 0 && oy + i < g->H && ox + j >= 0 && ox + j < g->W))
-              d[4 * i + j] = LD(base + (i * g->W + j) * C + c);
-            else
-              d[4 * i + j] = ZERO4;
-          }
-        input_transform(d, v + c, WT * C);
+      if (inside) {
+        for (int c = 0; c < C; c += 4) {
+          f4 d[16];
+          for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++) d[4 * i + j] = LD(base + (i * g->W + j) * C + c);
+          input_transform(d, v + c, WT * C);
+        }
+      } else {
+        // A tile over the padding: its taps outside the input read a row of zeros.
+        const float* at[16];
+        patch_pointers(g->x, g->zeros, b, oy, ox, g->H, g->W, C, at);
+        for (int c = 0; c < C; c += 4) {
+          f4 d[16];
+          for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
+          input_transform(d, v + c, WT * C);
+        }
       }
     }
     block_products(V, g->u, M, C, N);
@@ -193,6 +209,7 @@ typedef struct {
   const float* x;     // input [B, H, W, C]
   const float* dy;    // output gradient [B, OH, OW, N]
   float* partial;     // [claims][16][C][N]
+  const float* zeros; // C zeros, read for taps over the padding
   int32_t B, H, W, C, OH, OW, N, pt, pl, blocksPerClaim;
 } WinoGradArgs;
 
@@ -288,16 +305,21 @@ void wino_filter_grad_claim(const int32_t* args, int claim) {
       const int oy = 2 * ty - g->pt, ox = 2 * tx - g->pl;
       const int inside = oy >= 0 && ox >= 0 && oy + 4 <= g->H && ox + 4 <= g->W;
       const float* base = g->x + ((b * g->H + oy) * g->W + ox) * C;
-      for (int c = 0; c < C; c += 4) {
-        f4 d[16];
-        for (int i = 0; i < 4; i++)
-          for (int j = 0; j < 4; j++) {
-            if (inside || (oy + i >= 0 && oy + i < g->H && ox + j >= 0 && ox + j < g->W))
-              d[4 * i + j] = LD(base + (i * g->W + j) * C + c);
-            else
-              d[4 * i + j] = ZERO4;
-          }
-        grad_input_transform(d, Vd + k * C + c, WF * C);
+      if (inside) {
+        for (int c = 0; c < C; c += 4) {
+          f4 d[16];
+          for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++) d[4 * i + j] = LD(base + (i * g->W + j) * C + c);
+          grad_input_transform(d, Vd + k * C + c, WF * C);
+        }
+      } else {
+        const float* at[16];
+        patch_pointers(g->x, g->zeros, b, oy, ox, g->H, g->W, C, at);
+        for (int c = 0; c < C; c += 4) {
+          f4 d[16];
+          for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
+          grad_input_transform(d, Vd + k * C + c, WF * C);
+        }
       }
       const int y0 = 2 * ty, x0 = 2 * tx;
       const int down = y0 + 1 < g->OH, right = x0 + 1 < g->OW;
