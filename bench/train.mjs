@@ -62,9 +62,9 @@ function bare(spec, steps, { images, labels }) {
 }
 
 /** The same model through mlgym (config, registry, loader, callbacks, events), timed over the training batches. */
-async function throughMlgym(spec, steps) {
+async function throughMlgym(spec, steps, { prefetch = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mlgym-bench-train-'));
-  writeFileSync(join(dir, 'gs.yml'), gsConfig(spec.layers));
+  writeFileSync(join(dir, 'gs.yml'), gsConfig(spec.layers, prefetch));
   writeFileSync(
     join(dir, 'run.yml'),
     `run_configuration: {type: train, config: {num_epochs: 1, gs_config_path: gs.yml}}\nenvironment: {type: main_process}\n`,
@@ -108,12 +108,12 @@ async function throughMlgym(spec, steps) {
   return { rate: (steps * BATCH) / ((t1 - t0) / 1000), cpu: (c1 - c0) / (steps * BATCH), step: median(times) / 1000 };
 }
 
-function gsConfig(layers) {
+function gsConfig(layers, prefetch) {
   const base = readFileSync(join(repo, 'packages/core/src/training/fixtures/mlp_gs_config.yml'), 'utf8');
   return base
     .replace(/layer_config:\n(\s+- .*\n)+/, `layer_config: ${JSON.stringify(layers)}\n`)
     .replace('split_configs: {test: {train: 0.8, val: 0.2}}', 'split_configs: {test: {train: 0.95, val: 0.05}}')
-    .replace('batch_size: 32', `batch_size: ${BATCH}`)
+    .replace('batch_size: 32', `batch_size: ${BATCH}, prefetch: ${prefetch}`)
     .replace('params: {lr: 0.01}', 'params: {lr: 0.001}')
     .replace('subscription: mlp}', 'subscription: conv_net}');
 }
@@ -180,7 +180,9 @@ for (const [name, spec] of Object.entries(MODELS)) {
   // A first round, not counted: V8 tiers the wasm kernels and the JS up during it.
   bare(spec, spec.warmup, { images, labels });
   await throughMlgym(spec, spec.warmup);
-  const runs = { bare: [], mlgym: [], torch: [] };
+  const runs = { bare: [], mlgym: [], torch: [], noPrefetch: [] };
+  // The MLP's rounds also train through mlgym with the loader's prefetch off: what it takes off a step.
+  const prefetchArm = name === 'mlp';
   const running = { bare: [], mlgym: [], overhead: [], ratio: [] };
   let rounds = 0;
   let converged = false;
@@ -188,6 +190,7 @@ for (const [name, spec] of Object.entries(MODELS)) {
     rounds++;
     runs.bare.push(bare(spec, spec.steps, { images, labels }));
     runs.mlgym.push(await throughMlgym(spec, spec.steps));
+    if (prefetchArm) runs.noPrefetch.push(await throughMlgym(spec, spec.steps, { prefetch: false }));
     const torch = pytorch(name, spec.steps);
     if (torch) runs.torch.push(torch);
     const rate = (k) => runs[k].map((r) => r.rate);
@@ -229,6 +232,14 @@ for (const [name, spec] of Object.entries(MODELS)) {
       mlgym: Number((median(runs.mlgym.map((r) => r.cpu)) * 1e6).toFixed(1)),
       pytorch: torchAvailable ? Number((median(runs.torch.map((r) => r.cpu)) * 1e6).toFixed(1)) : null,
     },
+    ...(prefetchArm
+      ? {
+          [`${name}_mlgym_without_prefetch_samples_per_s`]: Math.round(median(rates('noPrefetch'))),
+          [`${name}_overhead_without_prefetch`]: Number(
+            median(runs.bare.map((b, i) => b.rate / runs.noPrefetch[i].rate - 1)).toFixed(3),
+          ),
+        }
+      : {}),
     [`${name}_pytorch_samples_per_s`]: torchAvailable ? Math.round(median(rates('torch'))) : null,
     [`${name}_pytorch_range`]: torchAvailable ? range(rates('torch')) : null,
     [`${name}_vs_pytorch`]: ratio === undefined ? null : Number(ratio.toFixed(2)),
@@ -236,6 +247,9 @@ for (const [name, spec] of Object.entries(MODELS)) {
     [`${name}_median_step_ms`]: {
       bare: Number((median(runs.bare.map((r) => r.step)) * 1000).toFixed(3)),
       mlgym: Number((median(runs.mlgym.map((r) => r.step)) * 1000).toFixed(3)),
+      ...(prefetchArm
+        ? { mlgym_without_prefetch: Number((median(runs.noPrefetch.map((r) => r.step)) * 1000).toFixed(3)) }
+        : {}),
       pytorch: torchAvailable ? Number((median(runs.torch.map((r) => r.step)) * 1000).toFixed(3)) : null,
     },
   });
@@ -250,6 +264,11 @@ for (const [name, spec] of Object.entries(MODELS)) {
         ? ', PyTorch baseline not installed (/usr/bin/python3 with torch)'
         : `, PyTorch ${figures[`${name}_pytorch_samples_per_s`]} (${figures[`${name}_pytorch_range`]}): ${ratio.toFixed(2)}×`),
   );
+  if (prefetchArm)
+    console.log(
+      `  ${name}: without the loader's prefetch ${figures[`${name}_mlgym_without_prefetch_samples_per_s`]} samples/s, ` +
+        `overhead ${pct(figures[`${name}_overhead_without_prefetch`])} wall (same rounds)`,
+    );
   const steps = figures[`${name}_median_step_ms`];
   console.log(
     `  ${name}: median step bare ${steps.bare} ms, mlgym ${steps.mlgym} ms` +

@@ -57,6 +57,8 @@ export interface WasmHeap {
 /** Per lane: the Winograd kernels keep a block's transformed tiles on the stack (up to 512 KiB). */
 const STACK_BYTES = 1024 * 1024;
 const JOB_BYTES = 256;
+/** Int32 words of a background gather (kernelLane.mjs): requested, done, table, width, count, dest, indices. */
+const GATHER_BYTES = 32;
 const ARGS_OFFSET = 32;
 /** Spins of a lane (≈ tens of µs) before it sleeps: steps issue kernels back to back. */
 const SPIN = 20_000;
@@ -88,11 +90,21 @@ export class KernelPool {
   /** Int32 index of the job's failure flag (its first reserved word), set by any lane whose claim traps. */
   private readonly failedAt: number;
   private readonly workers: Worker[];
+  /** Address of the background gather's words (0 without a worker lane); see gather(). */
+  private readonly gatherAt: number;
+  private gatherSeq = 0;
 
-  private constructor(parts: { exports: KernelExports; heap: WasmHeap; job: number; workers: Worker[] }) {
+  private constructor(parts: {
+    exports: KernelExports;
+    heap: WasmHeap;
+    job: number;
+    gather: number;
+    workers: Worker[];
+  }) {
     this.exports = parts.exports;
     this.heap = parts.heap;
     this.job = parts.job;
+    this.gatherAt = parts.gather;
     this.failedAt = (parts.job >> 2) + 5;
     this.workers = parts.workers;
     this.lanes = parts.workers.length + 1;
@@ -105,14 +117,17 @@ export class KernelPool {
     const module = await Wasm.compile(readFileSync(fileURLToPath(wasmUrl)));
     const job = heap._malloc(JOB_BYTES);
     new Uint8Array(memory.buffer, job, JOB_BYTES).fill(0);
+    const gather = lanes > 1 ? heap._malloc(GATHER_BYTES) : 0;
+    if (gather) new Uint8Array(memory.buffer, gather, GATHER_BYTES).fill(0);
     const stackTop = (): number => heap._malloc(STACK_BYTES) + STACK_BYTES;
     const instance = new Wasm.Instance(module, { env: { memory } });
     const exports = instance.exports as unknown as KernelExports;
     exports.__stack_pointer.value = stackTop();
     const workers = await Promise.all(
-      Array.from({ length: lanes - 1 }, async () => {
+      Array.from({ length: lanes - 1 }, async (_, lane) => {
         const worker = new Worker(fileURLToPath(laneUrl), {
-          workerData: { module, memory, job, stackTop: stackTop(), spin: SPIN },
+          // The first worker lane also gathers rows in the background, between jobs.
+          workerData: { module, memory, job, stackTop: stackTop(), spin: SPIN, gather: lane === 0 ? gather : 0 },
           // The lane imports nothing: the parent's flags (`--input-type` of `node -e`, loaders) only hinder it.
           execArgv: [],
         });
@@ -125,7 +140,7 @@ export class KernelPool {
         return worker;
       }),
     );
-    return new KernelPool({ exports, heap, job, workers });
+    return new KernelPool({ exports, heap, job, gather, workers });
   }
 
   /** Runs `claims` claims of `kernel` on every lane and returns when all are done. */
@@ -168,6 +183,40 @@ export class KernelPool {
 
   private brokenError(cause?: unknown): Error {
     return new Error(`mlgym's wasm kernel ${kernelNames.get(this.lastKernel) ?? ''} failed`, { cause });
+  }
+
+  /** Whether a worker lane can gather rows in the background (the pool has one). */
+  get gathers(): boolean {
+    return this.gatherAt !== 0;
+  }
+
+  /**
+   * Asks the first worker lane to copy rows `indices[i]` (heap address of `count` int32s) of
+   * `width` floats from `table` to `dest` (byte addresses), between kernel jobs and without the
+   * main thread; returns the request to pass to gathered(). One request at a time.
+   */
+  gather(table: number, width: number, count: number, indices: number, dest: number): number {
+    const i32 = new Int32Array(this.heap.wasmMemory.buffer);
+    const at = this.gatherAt >> 2;
+    i32.set([table, width, count, dest, indices], at + 2);
+    this.gatherSeq = (this.gatherSeq + 1) | 0 || 1;
+    Atomics.store(i32, at, this.gatherSeq);
+    // A lane asleep between jobs waits on the job's sequence word: wake it to look.
+    Atomics.notify(i32, (this.job >> 2) + 1);
+    return this.gatherSeq;
+  }
+
+  /** Waits (at most `timeoutMs`) until gather request `seq` is done; false on timeout. */
+  gathered(seq: number, timeoutMs: number): boolean {
+    const i32 = new Int32Array(this.heap.wasmMemory.buffer);
+    const done = (this.gatherAt >> 2) + 1;
+    const deadline = performance.now() + timeoutMs;
+    for (let d = Atomics.load(i32, done); d !== seq; d = Atomics.load(i32, done)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(i32, done, d, Math.min(left, 5));
+    }
+    return true;
   }
 
   /** Address of at least `floats` zeros (kept for the process; kernels only read it). */

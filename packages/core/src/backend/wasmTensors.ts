@@ -4,6 +4,7 @@ import type { DataType, TensorInfo } from '@tensorflow/tfjs';
 export interface WasmBackendParts {
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 export const parts = (backend: unknown) => backend as WasmBackendParts;

@@ -26,6 +26,8 @@ const CollatorConfigSchema = z.strictObject({
 const batching = {
   batch_size: z.number().int().positive().default(1),
   drop_last: z.boolean().default(false),
+  /** Gather the next training batch while the current one trains (ours; the batches are the same either way). */
+  prefetch: z.boolean().default(true),
 };
 const DefaultLoaderConfigSchema = z.strictObject({
   ...batching,
@@ -64,7 +66,7 @@ const seedOf = (ctx: BuildContext<unknown>, own: number | undefined): number => 
 
 function loaders(
   { DataLoader }: TrainingEngine,
-  ctx: BuildContext<{ batch_size: number; drop_last: boolean }>,
+  ctx: BuildContext<{ batch_size: number; drop_last: boolean; prefetch: boolean }>,
   samplingOf: (split: string, index: number) => Sampling,
 ): Record<string, DataLoader> {
   const iterators: Record<string, DatasetIterator> = requirementOf(
@@ -85,6 +87,7 @@ function loaders(
         strategy: s.strategy,
         seed: s.seed,
         labelPos: s.labelPos,
+        prefetch: ctx.config.prefetch,
       });
       return [split, loader];
     }),

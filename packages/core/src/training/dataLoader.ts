@@ -3,6 +3,8 @@ import { MlgymError } from '@mlgym/protocol';
 import type { DatasetIterator, Sample } from '../data/datasetIterator.js';
 import { Rng } from '../util/rng.js';
 import { float32Tensor } from '../backend/float32Tensor.js';
+import { currentKernelPool } from '../backend/selectBackend.js';
+import { BatchPrefetcher } from './batchPrefetcher.js';
 
 /** A collated batch: stacked inputs, targets by key, tags. Callers dispose it. */
 export interface Batch {
@@ -12,15 +14,20 @@ export interface Batch {
   size: number;
 }
 
-export type Collator = (
+export type Collator = ((
   samples: readonly Sample[],
   positions: { samplePos: number; targetPos: number; tagPos: number },
-) => Batch;
+  /** The samples' inputs already stacked, [n, values per sample] (a loader's prefetch; the collator owns it). */
+  stacked?: tf.Tensor,
+) => Batch) & {
+  /** True when the collator stacks each sample's input at samplePos as it lies, and takes `stacked` instead. */
+  readonly stacksInputs?: boolean;
+};
 
 /** Stacks numeric inputs into a float tensor and targets under `target_publication_key`. */
 export function standardCollator(params: { target_publication_key?: string; sample_shape?: number[] }): Collator {
   const targetKey = params.target_publication_key ?? 'target_key';
-  return (samples, pos) => {
+  const collate: Collator = (samples, pos, stacked) => {
     const first = samples[0]?.[pos.samplePos];
     const width = first instanceof Float32Array || Array.isArray(first) ? (first as ArrayLike<number>).length : 1;
     const shape = params.sample_shape ? [samples.length, ...params.sample_shape] : [samples.length, width];
@@ -31,20 +38,25 @@ export function standardCollator(params: { target_publication_key?: string; samp
         problem: `sample_shape [${params.sample_shape?.join(', ')}] holds a different number of values than a sample (${width})`,
       });
     }
-    const inputs = float32Tensor(shape, (data) => {
-      for (let i = 0; i < samples.length; i++) {
-        const x = (samples[i] as Sample)[pos.samplePos];
-        if (typeof x === 'number' && width === 1) data[i] = x;
-        else if ((x as ArrayLike<number> | undefined)?.length === width) data.set(x as ArrayLike<number>, i * width);
-        else {
-          throw MlgymError.fromIssue({
-            code: 'DATA_INVALID',
-            problem: `sample ${i} of the batch has ${typeof x === 'number' ? 1 : String((x as ArrayLike<number> | undefined)?.length)} input values, the batch's first sample ${width}`,
-            hint: 'Every sample of a dataset needs the same input size',
+    if (stacked && stacked.size !== samples.length * width) stacked.dispose();
+    const inputs =
+      stacked && !stacked.isDisposed
+        ? reshaped(stacked, shape)
+        : float32Tensor(shape, (data) => {
+            for (let i = 0; i < samples.length; i++) {
+              const x = (samples[i] as Sample)[pos.samplePos];
+              if (typeof x === 'number' && width === 1) data[i] = x;
+              else if ((x as ArrayLike<number> | undefined)?.length === width)
+                data.set(x as ArrayLike<number>, i * width);
+              else {
+                throw MlgymError.fromIssue({
+                  code: 'DATA_INVALID',
+                  problem: `sample ${i} of the batch has ${typeof x === 'number' ? 1 : String((x as ArrayLike<number> | undefined)?.length)} input values, the batch's first sample ${width}`,
+                  hint: 'Every sample of a dataset needs the same input size',
+                });
+              }
+            }
           });
-        }
-      }
-    });
     const firstTarget = samples[0]?.[pos.targetPos];
     let target: tf.Tensor;
     if (firstTarget instanceof Float32Array || Array.isArray(firstTarget)) {
@@ -67,6 +79,15 @@ export function standardCollator(params: { target_publication_key?: string; samp
       size: samples.length,
     };
   };
+  return Object.assign(collate, { stacksInputs: true });
+}
+
+/** `t` in `shape`, `t` itself disposed (a reshape shares its data). */
+function reshaped(t: tf.Tensor, shape: number[]): tf.Tensor {
+  if (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
+  const r = t.reshape(shape);
+  t.dispose();
+  return r;
 }
 
 export type SamplingStrategy = 'RANDOM' | 'WEIGHTED_RANDOM' | 'IN_ORDER';
@@ -109,6 +130,8 @@ export interface DataLoaderOptions {
   dropLast: boolean;
   /** Position of the label used for class-balanced weights (WEIGHTED_RANDOM). */
   labelPos?: number;
+  /** Gather the next batch's inputs on a kernel lane while the current one trains (default true). */
+  prefetch?: boolean;
 }
 
 /** Batches over one split with a seeded, resumable sampler. */
@@ -117,6 +140,8 @@ export class DataLoader {
   private readonly weights: number[] | undefined;
   private order: number[] = [];
   private state: LoaderState;
+  /** Made at the first `next` (evaluation loaders never need one); null where it does not apply. */
+  private prefetcher: BatchPrefetcher | null | undefined;
 
   constructor(readonly options: DataLoaderOptions) {
     if (options.iterator.length === 0) {
@@ -156,10 +181,39 @@ export class DataLoader {
       this.state = { pass: this.state.pass + 1, batchInPass: 0, rngAtPassStart: this.rng.getState() };
       this.order = passOrder(this.options.iterator.length, this.options.strategy, this.rng, this.weights);
     }
-    const start = this.state.batchInPass * this.options.batchSize;
-    const indices = this.order.slice(start, start + this.options.batchSize);
+    const size = this.options.batchSize;
+    const start = this.state.batchInPass * size;
+    const indices = this.order.slice(start, start + size);
     this.state = { ...this.state, batchInPass: this.state.batchInPass + 1 };
-    return this.collate(indices);
+    const prefetcher = this.prefetcherOrNull();
+    if (!prefetcher) return this.collate(indices);
+    const stacked = prefetcher.take(indices);
+    // The pass's next batch, gathered while this one trains (a new pass reshuffles first: not fetched).
+    if (this.state.batchInPass < this.length) prefetcher.request(this.order.slice(start + size, start + 2 * size));
+    return this.collate(indices, stacked);
+  }
+
+  /** Frees the prefetch's table and pending batch, if any; the loader still works without them. */
+  dispose(): void {
+    this.prefetcher?.dispose();
+    this.prefetcher = null;
+  }
+
+  /** Batches the prefetch gathered (tests). */
+  get prefetched(): number {
+    return this.prefetcher?.served ?? 0;
+  }
+
+  private prefetcherOrNull(): BatchPrefetcher | null {
+    if (this.prefetcher === undefined) {
+      const { iterator, collator, batchSize } = this.options;
+      const pos = iterator.meta.samplePos;
+      this.prefetcher =
+        this.options.prefetch !== false && collator.stacksInputs === true
+          ? (BatchPrefetcher.over(currentKernelPool(), iterator.length, (i) => iterator.get(i)[pos], batchSize) ?? null)
+          : null;
+    }
+    return this.prefetcher;
   }
 
   /** One pass in order of the sampler without touching the training stream (evaluation). */
@@ -170,11 +224,12 @@ export class DataLoader {
     }
   }
 
-  private collate(indices: readonly number[]): Batch {
+  private collate(indices: readonly number[], stacked?: tf.Tensor): Batch {
     const it = this.options.iterator;
     return this.options.collator(
       indices.map((i) => it.get(i)),
       it.meta,
+      stacked,
     );
   }
 

@@ -119,6 +119,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
   } finally {
     earlyStopping?.dispose();
     optimizers.dispose();
+    trainer.loader.dispose();
   }
 }
 
