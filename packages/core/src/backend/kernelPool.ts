@@ -195,10 +195,10 @@ export class KernelPool {
    * `width` floats from `table` to `dest` (byte addresses), between kernel jobs and without the
    * main thread; returns the request to pass to gathered(). One request at a time.
    */
-  gather(table: number, width: number, count: number, indices: number, dest: number): number {
+  gather(rows: { table: number; width: number; count: number; indices: number; dest: number }): number {
     const i32 = new Int32Array(this.heap.wasmMemory.buffer);
     const at = this.gatherAt >> 2;
-    i32.set([table, width, count, dest, indices], at + 2);
+    i32.set([rows.table, rows.width, rows.count, rows.dest, rows.indices], at + 2);
     this.gatherSeq = (this.gatherSeq + 1) | 0 || 1;
     Atomics.store(i32, at, this.gatherSeq);
     // A lane asleep between jobs waits on the job's sequence word: wake it to look.

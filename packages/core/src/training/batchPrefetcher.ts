@@ -64,7 +64,13 @@ export class BatchPrefetcher {
     const backend = tf.backend();
     const info = newOutput(backend, [indices.length, this.width]);
     new Int32Array(this.pool.heap.wasmMemory.buffer, this.indicesAt, indices.length).set(indices);
-    const seq = this.pool.gather(this.table, this.width, indices.length, this.indicesAt, addressOf(backend, info));
+    const seq = this.pool.gather({
+      table: this.table,
+      width: this.width,
+      count: indices.length,
+      indices: this.indicesAt,
+      dest: addressOf(backend, info),
+    });
     this.pending = { seq, indices, info };
   }
 
