@@ -21,7 +21,7 @@ const MODELS = {
       { type: 'fc', params: { in_features: 784, out_features: 128 } },
       { type: 'fc', params: { in_features: 128, out_features: 10 } },
     ],
-    steps: Number(process.env.MLP_STEPS ?? 400),
+    steps: Number(process.env.MLP_STEPS ?? 1500),
     warmup: 20,
     inputShape: [784],
   },
