@@ -52,7 +52,7 @@ static inline void input_transform(f4 d[16], float* v, int ld) {
   }
 }
 
-/** Where each of a 4×4 patch's 16 taps reads its C channels: the input, or `zeros` outside it. */
+/** Where each of a 4×4 patch's 16 taps reads its C channels: the input, or `zeros` over the padding. */
 static void patch_pointers(const float* x, const float* zeros, int b, int oy, int ox, int H, int W, int C, const float* at[16]) {
   for (int i = 0; i < 4; i++)
     for (int j = 0; j < 4; j++) {
@@ -123,24 +123,12 @@ void wino_conv_claim(const int32_t* args, int claim) {
       }
       const int t = t0 + k, b = t / perImage, r = t - b * perImage, ty = r / tw, tx = r - ty * tw;
       const int oy = 2 * ty - g->pt, ox = 2 * tx - g->pl;
-      const int inside = oy >= 0 && ox >= 0 && oy + 4 <= g->H && ox + 4 <= g->W;
-      const float* base = g->x + ((b * g->H + oy) * g->W + ox) * C;
-      if (inside) {
-        for (int c = 0; c < C; c += 4) {
-          f4 d[16];
-          for (int i = 0; i < 4; i++)
-            for (int j = 0; j < 4; j++) d[4 * i + j] = LD(base + (i * g->W + j) * C + c);
-          input_transform(d, v + c, pv);
-        }
-      } else {
-        // A tile over the padding: its taps outside the input read a row of zeros.
-        const float* at[16];
-        patch_pointers(g->x, g->zeros, b, oy, ox, g->H, g->W, C, at);
-        for (int c = 0; c < C; c += 4) {
-          f4 d[16];
-          for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
-          input_transform(d, v + c, pv);
-        }
+      const float* at[16];
+      patch_pointers(g->x, g->zeros, b, oy, ox, g->H, g->W, C, at);
+      for (int c = 0; c < C; c += 4) {
+        f4 d[16];
+        for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
+        input_transform(d, v + c, pv);
       }
     }
     block_products(V, g->u, M, C, N, pv, pm);
@@ -311,23 +299,12 @@ void wino_filter_grad_claim(const int32_t* args, int claim) {
     for (int k = 0; k < count; k++) {
       const int t = t0 + k, b = t / perImage, r = t - b * perImage, ty = r / tw, tx = r - ty * tw;
       const int oy = 2 * ty - g->pt, ox = 2 * tx - g->pl;
-      const int inside = oy >= 0 && ox >= 0 && oy + 4 <= g->H && ox + 4 <= g->W;
-      const float* base = g->x + ((b * g->H + oy) * g->W + ox) * C;
-      if (inside) {
-        for (int c = 0; c < C; c += 4) {
-          f4 d[16];
-          for (int i = 0; i < 4; i++)
-            for (int j = 0; j < 4; j++) d[4 * i + j] = LD(base + (i * g->W + j) * C + c);
-          grad_input_transform(d, Vd + k * C + c, pd);
-        }
-      } else {
-        const float* at[16];
-        patch_pointers(g->x, g->zeros, b, oy, ox, g->H, g->W, C, at);
-        for (int c = 0; c < C; c += 4) {
-          f4 d[16];
-          for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
-          grad_input_transform(d, Vd + k * C + c, pd);
-        }
+      const float* at[16];
+      patch_pointers(g->x, g->zeros, b, oy, ox, g->H, g->W, C, at);
+      for (int c = 0; c < C; c += 4) {
+        f4 d[16];
+        for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
+        grad_input_transform(d, Vd + k * C + c, pd);
       }
       const int y0 = 2 * ty, x0 = 2 * tx;
       const int down = y0 + 1 < g->OH, right = x0 + 1 < g->OW;
