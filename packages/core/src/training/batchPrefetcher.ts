@@ -3,8 +3,8 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import type { KernelPool } from '../backend/kernelPool.js';
 import { addressOf, newOutput, parts } from '../backend/wasmTensors.js';
 
-/** The largest split (input values) copied into the heap's table: 64 Mi floats, 256 MiB. */
-const MAX_TABLE_VALUES = 64 * 1024 * 1024;
+/** The largest split (input values) copied into the heap's table: 32 Mi floats, 128 MiB (wasm memory never shrinks). */
+const MAX_TABLE_VALUES = 32 * 1024 * 1024;
 /** How long a step waits for the lane's rows before it gathers the batch itself. */
 const WAIT_MS = 1_000;
 
