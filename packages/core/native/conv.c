@@ -203,12 +203,8 @@ void conv_claim(const int32_t* args, int claim) {
         d0 = wasm_f32x4_add(d0, q0), d1 = wasm_f32x4_add(d1, q1);
       }
       if (c->relu) {
-        // x < 0 ? 0 : x keeps NaN, as tfjs's relu does.
-        const f4 z = ZERO4;
-        a0 = wasm_v128_bitselect(z, a0, wasm_f32x4_lt(a0, z)), a1 = wasm_v128_bitselect(z, a1, wasm_f32x4_lt(a1, z));
-        b0 = wasm_v128_bitselect(z, b0, wasm_f32x4_lt(b0, z)), b1 = wasm_v128_bitselect(z, b1, wasm_f32x4_lt(b1, z));
-        c0 = wasm_v128_bitselect(z, c0, wasm_f32x4_lt(c0, z)), c1 = wasm_v128_bitselect(z, c1, wasm_f32x4_lt(c1, z));
-        d0 = wasm_v128_bitselect(z, d0, wasm_f32x4_lt(d0, z)), d1 = wasm_v128_bitselect(z, d1, wasm_f32x4_lt(d1, z));
+        a0 = relu4(a0), a1 = relu4(a1), b0 = relu4(b0), b1 = relu4(b1);
+        c0 = relu4(c0), c1 = relu4(c1), d0 = relu4(d0), d1 = relu4(d1);
       }
       float* y = c->y + m0 * c->O + n0;
       store_tile(y, a0, a1, lanes);

@@ -95,7 +95,7 @@ void unary_claim(const int32_t* args, int claim) {
     // x < 0 ? 0 : x (NaN stays NaN).
     for (; i + 4 <= e; i += 4) {
       const f4 v = LD(x + i);
-      ST(out + i, wasm_v128_bitselect(ZERO4, v, wasm_f32x4_lt(v, ZERO4)));
+      ST(out + i, relu4(v));
     }
     for (; i < e; i++) out[i] = x[i] < 0.0f ? 0.0f : x[i];
   } else {

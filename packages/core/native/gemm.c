@@ -21,8 +21,6 @@ typedef struct {
 /** k per visit when A is stored transposed (the tile's slice of A is copied to the stack). */
 #define GEMM_KC_T 512
 
-static inline f4 relu4(f4 v) { return wasm_v128_bitselect(ZERO4, v, wasm_f32x4_lt(v, ZERO4)); }
-
 void gemm_claim(const int32_t* args, int claim) {
   const GemmArgs* g = (const GemmArgs*)args;
   const int mt = (g->M + 3) / 4, nt = (g->N + 7) / 8;

@@ -15,6 +15,9 @@ typedef v128_t f4;
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
+/** max(0, v) per lane, keeping NaN (v < 0 is false for NaN), as tfjs's relu does. */
+static inline f4 relu4(f4 v) { return wasm_v128_bitselect(ZERO4, v, wasm_f32x4_lt(v, ZERO4)); }
+
 static inline int imin(int a, int b) { return a < b ? a : b; }
 static inline int imax(int a, int b) { return a > b ? a : b; }
 

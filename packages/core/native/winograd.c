@@ -33,22 +33,26 @@ typedef struct {
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
 
-/** Bᵀ d B of one 4×4 patch (per lane: four channels at once), written to v[16] at stride `ld`. */
-static inline void input_transform(f4 d[16], float* v, int ld) {
+/**
+ * Bᵀ d B of one 4×4 patch (per lane: four channels at once), written to v[16] at stride `ld`. The
+ * two Winograd forms share Bᵀ's first three rows (points 0, 1, −1); the last row is d1 − d3 for
+ * F(2×2, 3×3) and d3 − d1 for the filter gradient's F(3×3, 2×2) (`grad`, a constant where inlined).
+ */
+static inline void input_transform(f4 d[16], float* v, int ld, int grad) {
   f4 t[16];
   for (int j = 0; j < 4; j++) {
     const f4 d0 = d[j], d1 = d[4 + j], d2 = d[8 + j], d3 = d[12 + j];
     t[j] = SUB(d0, d2);
     t[4 + j] = ADD(d1, d2);
     t[8 + j] = SUB(d2, d1);
-    t[12 + j] = SUB(d1, d3);
+    t[12 + j] = grad ? SUB(d3, d1) : SUB(d1, d3);
   }
   for (int i = 0; i < 4; i++) {
     const f4 t0 = t[4 * i], t1 = t[4 * i + 1], t2 = t[4 * i + 2], t3 = t[4 * i + 3];
     ST(v + (4 * i) * ld, SUB(t0, t2));
     ST(v + (4 * i + 1) * ld, ADD(t1, t2));
     ST(v + (4 * i + 2) * ld, SUB(t2, t1));
-    ST(v + (4 * i + 3) * ld, SUB(t1, t3));
+    ST(v + (4 * i + 3) * ld, grad ? SUB(t3, t1) : SUB(t1, t3));
   }
 }
 
@@ -101,8 +105,6 @@ static void block_products(const float* V, const float* U, float* M, int C, int 
   }
 }
 
-static inline f4 relu4(f4 v) { return wasm_v128_bitselect(ZERO4, v, wasm_f32x4_lt(v, ZERO4)); }
-
 void wino_conv_claim(const int32_t* args, int claim) {
   const WinoArgs* g = (const WinoArgs*)args;
   const int C = g->C, N = g->N;
@@ -128,7 +130,7 @@ void wino_conv_claim(const int32_t* args, int claim) {
       for (int c = 0; c < C; c += 4) {
         f4 d[16];
         for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
-        input_transform(d, v + c, pv);
+        input_transform(d, v + c, pv, 0);
       }
     }
     block_products(V, g->u, M, C, N, pv, pm);
@@ -211,25 +213,6 @@ typedef struct {
 /** Tiles per block of the filter gradient: its two transformed blocks live on the stack. */
 #define WF 32
 
-/** Bᵀ d B for F(3×3, 2×2) (rows 0, 1, −1 and the leading coefficient's), written to v[16] at stride ld. */
-static inline void grad_input_transform(f4 d[16], float* v, int ld) {
-  f4 t[16];
-  for (int j = 0; j < 4; j++) {
-    const f4 d0 = d[j], d1 = d[4 + j], d2 = d[8 + j], d3 = d[12 + j];
-    t[j] = SUB(d0, d2);
-    t[4 + j] = ADD(d1, d2);
-    t[8 + j] = SUB(d2, d1);
-    t[12 + j] = SUB(d3, d1);
-  }
-  for (int i = 0; i < 4; i++) {
-    const f4 t0 = t[4 * i], t1 = t[4 * i + 1], t2 = t[4 * i + 2], t3 = t[4 * i + 3];
-    ST(v + (4 * i) * ld, SUB(t0, t2));
-    ST(v + (4 * i + 1) * ld, ADD(t1, t2));
-    ST(v + (4 * i + 2) * ld, SUB(t2, t1));
-    ST(v + (4 * i + 3) * ld, SUB(t3, t1));
-  }
-}
-
 /** G e Gᵀ of a 2×2 block e (four channels per lane), G = [1 0; ½ ½; ½ −½; 0 1]. */
 static inline void grad_dy_transform(f4 e00, f4 e01, f4 e10, f4 e11, float* v, int ld) {
   const f4 half = wasm_f32x4_splat(0.5f);
@@ -304,7 +287,7 @@ void wino_filter_grad_claim(const int32_t* args, int claim) {
       for (int c = 0; c < C; c += 4) {
         f4 d[16];
         for (int e = 0; e < 16; e++) d[e] = LD(at[e] + c);
-        grad_input_transform(d, Vd + k * C + c, pd);
+        input_transform(d, Vd + k * C + c, pd, 1);
       }
       const int y0 = 2 * ty, x0 = 2 * tx;
       const int down = y0 + 1 < g->OH, right = x0 + 1 < g->OW;

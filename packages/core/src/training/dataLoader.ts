@@ -38,9 +38,10 @@ export function standardCollator(params: { target_publication_key?: string; samp
         problem: `sample_shape [${params.sample_shape?.join(', ')}] holds a different number of values than a sample (${width})`,
       });
     }
-    if (stacked && stacked.size !== samples.length * width) stacked.dispose();
+    const fits = stacked?.size === samples.length * width;
+    if (stacked && !fits) stacked.dispose();
     const inputs =
-      stacked && !stacked.isDisposed
+      stacked && fits
         ? reshaped(stacked, shape)
         : float32Tensor(shape, (data) => {
             for (let i = 0; i < samples.length; i++) {
